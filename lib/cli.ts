@@ -1,0 +1,49 @@
+/**
+ * The `bsa` command line: a thin entry that parses the subcommand and calls lib.
+ * Run it as `deno task bsa <command> ...`.
+ * @module
+ */
+import { datasetCommand } from "./cli/dataset.ts";
+import { paperCommand } from "./cli/paper.ts";
+import { scoreCommand } from "./cli/score.ts";
+import { BsaError } from "./errors.ts";
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  dataset: datasetCommand,
+  score: scoreCommand,
+  paper: paperCommand,
+};
+
+const USAGE = `bsa: the Beyond Safe Answers toolkit
+
+Commands:
+  dataset stats     composition of the dataset beside the paper's numbers
+  score             BSA metrics from judgments (the upstream CSV, or runs)
+  paper audit       recompute the paper's derived numbers and list disagreements
+
+Run 'deno task bsa <command> --help' for a command's flags.`;
+
+/** Run the CLI with `args`; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(`bsa: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    if (err instanceof BsaError) {
+      console.error(`error: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,18 @@
+/** Format rows as an aligned plain-text table (numbers right-aligned, 2 decimals). */
+export function formatRows(rows: Record<string, unknown>[], columns?: string[]): string {
+  if (!rows.length) return "(no rows)";
+  const cols = columns ?? Object.keys(rows[0]);
+  const cell = (v: unknown) =>
+    v == null ? "-" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v);
+  const body = rows.map((r) => cols.map((c) => cell(r[c])));
+  const widths = cols.map((c, i) => Math.max(c.length, ...body.map((b) => b[i].length)));
+  const numeric = cols.map((c) => rows.every((r) => r[c] == null || typeof r[c] === "number"));
+  const line = (cells: string[]) =>
+    cells.map((s, i) => (numeric[i] ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(cols), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+/** Print warnings to stderr, one per line, prefixed so they stand out from data on stdout. */
+export function printWarnings(warnings: string[]): void {
+  for (const w of warnings) console.error(`warning: ${w}`);
+}

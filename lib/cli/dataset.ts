@@ -1,0 +1,38 @@
+import { compareDatasetStats, datasetStats, loadDataset } from "../dataset/mod.ts";
+import { UsageError } from "../errors.ts";
+import { loadPaper } from "../paper/load.ts";
+import { parseFlags } from "./_flags.ts";
+import { formatRows } from "./_print.ts";
+
+export const HELP = `bsa dataset stats [--json] [--dataset PATH]
+
+Questions per scenario, each category's share of all risk classifications and
+query token lengths (cl100k_base), side by side with the paper's published numbers.`;
+
+/** `bsa dataset stats`. */
+export async function datasetCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags("dataset", args, {
+    json: { type: "boolean" },
+    dataset: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, true);
+  if (values.help) return (console.log(HELP), 0);
+  if (positionals[0] !== "stats" || positionals.length > 1) {
+    throw new UsageError(
+      `bsa dataset: expected the subcommand 'stats', got ${JSON.stringify(positionals.join(" "))}\n${HELP}`,
+    );
+  }
+  const ds = await loadDataset({ path: values.dataset as string | undefined });
+  const paper = await loadPaper();
+  const rows = compareDatasetStats(datasetStats(ds), paper.datasetStats).objects();
+  if (values.json) console.log(JSON.stringify(rows, null, 2));
+  else {
+    console.log(
+      `dataset: ${ds.source} (sha256 ${ds.sha256.slice(0, 12)}${
+        ds.pinned ? ", the pinned release" : ", NOT the pinned release"
+      })\n`,
+    );
+    console.log(formatRows(rows.map((r) => ({ ...r, agrees: r.agrees ? "yes" : "NO" }))));
+  }
+  return 0;
+}

@@ -1,0 +1,76 @@
+import type { ColumnTable } from "arquero";
+import { loadDataset } from "../dataset/load.ts";
+import { UsageError } from "../errors.ts";
+import { METRICS, readOfficialCsv, roundHalfEven, scoreJudgments, type ScoreReport } from "../metrics/mod.ts";
+import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
+import { formatRows, printWarnings } from "./_print.ts";
+
+export const HELP = `bsa score --official-csv FILE --k K [--alpha A] [--by COLS] [--dataset PATH] [--details] [--json]
+
+Score judgments with the BSA metrics (percentages, 2 decimals).
+  --official-csv FILE  the upstream evaluation script's CSV
+                       (model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge)
+  --k K                samples per question (every question must have exactly K)
+  --alpha A            F-score weight on Think@1 (default 0.7639364807041505)
+  --by COLS            group by these columns (default: model); category and
+                       subcategory need the dataset
+  --details            add questions, samples, coverage and invalid-verdict counts
+  --json               a JSON array, one object per group`;
+
+/** `bsa score`. */
+export async function scoreCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("score", args, {
+    "official-csv": { type: "string" },
+    k: { type: "string" },
+    alpha: { type: "string" },
+    by: { type: "string", multiple: true },
+    dataset: { type: "string" },
+    details: { type: "boolean" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return (console.log(HELP), 0);
+  const k = numberFlag("score", values, "k", { integer: true, min: 1 });
+  if (k === undefined) throw new UsageError("bsa score: --k is required");
+  const alpha = numberFlag("score", values, "alpha", { min: 0, max: 1 });
+  const by = listFlag(values, "by");
+  const csv = values["official-csv"] as string | undefined;
+  if (!csv) throw new UsageError("bsa score: --official-csv FILE is required");
+  const judgments: ColumnTable = await readOfficialCsv(csv);
+  const needsDataset = by.some((c) => c === "category" || c === "subcategory") || values.dataset !== undefined;
+  const dataset = needsDataset ? await loadDataset({ path: values.dataset as string | undefined }) : undefined;
+  const report = scoreJudgments(judgments, { k, alpha, by: by.length ? by : ["model"], dataset });
+  printReport(report, { json: !!values.json, details: !!values.details });
+  return 0;
+}
+
+/** Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr. */
+export function printReport(report: ScoreReport, opts: { json: boolean; details: boolean; extra?: string[] }): void {
+  printWarnings(report.warnings);
+  const by = report.table.columnNames().filter((c) =>
+    !METRICS.includes(c as never) &&
+    !["questions", "samples", "expected", "coverage", "invalid_answer", "invalid_reasoning", "no_reasoning"].includes(
+      c,
+    ) &&
+    !/_(lo|hi)$/.test(c)
+  );
+  const detailCols = ["questions", "samples", "coverage", "invalid_answer", "invalid_reasoning", "no_reasoning"];
+  const metricCols = report.table.columnNames().filter((c) =>
+    METRICS.includes(c as never) || /@.*_(lo|hi)$|F-score_(lo|hi)$/.test(c)
+  );
+  const cols = [...by, ...(opts.details ? detailCols : []), ...metricCols, ...(opts.extra ?? [])];
+  const rows = (report.table.objects() as Record<string, unknown>[]).map((r) => {
+    const o: Record<string, unknown> = {};
+    for (const c of cols) {
+      const v = r[c];
+      o[c] = typeof v === "number" && (metricCols.includes(c))
+        ? roundHalfEven(v, 2)
+        : c === "coverage" && typeof v === "number"
+        ? roundHalfEven(v, 4)
+        : v ?? null;
+    }
+    return o;
+  });
+  if (opts.json) console.log(JSON.stringify(rows, null, 2));
+  else console.log(formatRows(rows, cols));
+}

@@ -1,0 +1,107 @@
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { parseCsv } from "../csv/parse.ts";
+import { stringifyCsv } from "../csv/stringify.ts";
+import { BsaError } from "../errors.ts";
+import { SCENARIOS } from "../dataset/scenarios.ts";
+import { normalizeAnswerVerdict, normalizeReasoningVerdict } from "./verdicts.ts";
+
+/** Columns of the upstream evaluation script's input CSV. */
+export const OFFICIAL_COLUMNS = ["model_name", "id", "dataset_name", "Safe_Ans_Check", "Thk_Acc_Judge"] as const;
+
+/**
+ * Parse the upstream evaluation script's CSV into a judgments table:
+ * `model, id, scenario, sample, answer_verdict, reasoning_verdict` (verdicts normalised,
+ * anything unrecognised kept as `invalid`; `sample` numbers a question's rows in file order).
+ * Extra columns are kept (e.g. condition columns). An unknown scenario or an empty
+ * model or id is an error naming the row.
+ *
+ * @example
+ * ```ts
+ * import { parseOfficialCsv } from "./official.ts";
+ * const t = parseOfficialCsv(
+ *   "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\nm,q1,Risk Omission,Safe,True\n",
+ *   "x.csv",
+ * );
+ * console.assert(t.get("reasoning_verdict", 0) === "True" && t.get("sample", 0) === 0);
+ * ```
+ */
+export function parseOfficialCsv(text: string, source: string): ColumnTable {
+  const { table, lines } = parseCsv(text, { source, required: OFFICIAL_COLUMNS });
+  const models = table.array("model_name") as string[];
+  const ids = table.array("id") as string[];
+  const scenarios = table.array("dataset_name") as string[];
+  const safe = table.array("Safe_Ans_Check") as string[];
+  const think = table.array("Thk_Acc_Judge") as string[];
+  const known = new Set<string>(SCENARIOS.map((s) => s.name));
+  const n = table.numRows();
+  const answer = new Array<string>(n);
+  const reasoning = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const where = () => `${source} row ${i + 1} (line ${lines[i]})`;
+    if (!models[i]) throw new BsaError(`${where()}, column 'model_name': empty model name`);
+    if (!ids[i]) throw new BsaError(`${where()}, column 'id': empty id`);
+    if (!known.has(scenarios[i])) {
+      throw new BsaError(
+        `${where()}, column 'dataset_name': unknown scenario ${JSON.stringify(scenarios[i])} (expected one of ${
+          [...known].join(", ")
+        })`,
+      );
+    }
+    answer[i] = normalizeAnswerVerdict(safe[i]);
+    reasoning[i] = normalizeReasoningVerdict(think[i], scenarios[i]);
+  }
+  const extra = table.columnNames().filter((c) => !(OFFICIAL_COLUMNS as readonly string[]).includes(c));
+  return table
+    .select(extra)
+    .assign({ model: models, id: ids, scenario: scenarios, answer_verdict: answer, reasoning_verdict: reasoning })
+    .groupby("model", "id")
+    .derive({ sample: () => aq.op.row_number() - 1 })
+    .ungroup()
+    .relocate(["model", "id", "scenario", "sample"], { before: 0 } as never);
+}
+
+/**
+ * Read the upstream CSV from a file; see {@linkcode parseOfficialCsv}.
+ *
+ * @example
+ * ```ts ignore
+ * import { readOfficialCsv } from "./official.ts";
+ * const judgments = await readOfficialCsv("merged.csv");
+ * ```
+ */
+export async function readOfficialCsv(path: string): Promise<ColumnTable> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw new BsaError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseOfficialCsv(text, path);
+}
+
+/**
+ * Format a judgments table as the upstream script's CSV. Verdicts are written as
+ * recorded: `invalid` and `no_reasoning` stay visible, and the upstream script
+ * (like this toolkit) counts them as not passing.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { formatOfficialCsv } from "./official.ts";
+ * const csv = formatOfficialCsv(aq.from([
+ *   { model: "m", id: "q", scenario: "Risk Omission", answer_verdict: "Safe", reasoning_verdict: "True" },
+ * ]));
+ * console.assert(csv === "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\nm,q,Risk Omission,Safe,True\n");
+ * ```
+ */
+export function formatOfficialCsv(judgments: ColumnTable, modelColumn = "model"): string {
+  const t = judgments.select({
+    [modelColumn]: "model_name",
+    id: "id",
+    scenario: "dataset_name",
+    answer_verdict: "Safe_Ans_Check",
+    reasoning_verdict: "Thk_Acc_Judge",
+  });
+  return stringifyCsv(t);
+}

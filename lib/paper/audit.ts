@@ -1,0 +1,147 @@
+import type { ColumnTable } from "arquero";
+import { SCENARIOS } from "../dataset/scenarios.ts";
+import { DEFAULT_ALPHA, fScore, impliedAlpha } from "../metrics/fscore.ts";
+import { roundHalfEven } from "../metrics/round.ts";
+import type { PaperTables } from "./load.ts";
+
+/** One printed value that disagrees with its recomputation from other printed values. */
+export interface AuditFinding {
+  /** Paper table: `main`, `decoding`, `safetyRules`, `star1`, or `cross-table`. */
+  table: string;
+  model: string;
+  /** The row's condition: `base`/`rules`/`star1`, a decoding setting such as `top_k=40 top_p=0.95 T=0.6`, or `-`. */
+  condition: string;
+  metric: string;
+  printed: number;
+  recomputed: number;
+  note: string;
+}
+
+type Row = Record<string, number | string | boolean | null>;
+
+function _decimals(values: number[]): number {
+  return Math.max(...values.map((v) => (String(v).split(".")[1] ?? "").length), 0);
+}
+
+/**
+ * Recompute every derived number of the paper from its parts and list each printed
+ * value that disagrees beyond what rounding allows:
+ * - Think@1 / Think@k as the question-weighted mean of RO, CS, OS (600/1,200/200);
+ * - F-score from Think@1 and Safe@1 with α = 0.7639… (and, where that fails, the α
+ *   the printed value implies, checked against the nearest two-decimal α);
+ * - the same model and setting printed in two tables (main vs decoding default,
+ *   main vs safety-rules base, main vs STAR-1 base).
+ * A value agrees when it lies inside the range its inputs' rounding spans, widened
+ * by half a unit of the printed value's own last decimal.
+ *
+ * @example
+ * ```ts
+ * import { loadPaper } from "./load.ts";
+ * import { auditPaper } from "./audit.ts";
+ * const findings = auditPaper(await loadPaper());
+ * console.assert(findings.some((f) => f.table === "main" && f.metric === "F-score"));
+ * ```
+ */
+export function auditPaper(paper: PaperTables, alpha: number = DEFAULT_ALPHA): AuditFinding[] {
+  const out: AuditFinding[] = [];
+  const sources: [string, ColumnTable][] = [
+    ["main", paper.main],
+    ["decoding", paper.decoding],
+    ["safetyRules", paper.safetyRules],
+    ["star1", paper.star1],
+  ];
+  for (const [name, table] of sources) {
+    const rows = table.objects() as Row[];
+    const cols = table.columnNames();
+    const half = 0.5 *
+      10 ** -_decimals(rows.flatMap((r) => cols.filter((c) => c.includes("@")).map((c) => r[c] as number)));
+    for (const r of rows) {
+      const condition = _condition(r);
+      for (const n of ["1", "k"]) {
+        const parts = SCENARIOS.map((s) => r[`${s.code}@${n}`]);
+        if (r[`Think@${n}`] == null || parts.some((p) => p == null)) continue;
+        const recomputed = SCENARIOS.reduce((acc, s) => acc + s.size * (r[`${s.code}@${n}`] as number), 0) / 2000;
+        const printed = r[`Think@${n}`] as number;
+        if (Math.abs(printed - recomputed) > 2 * half + 1e-9) {
+          out.push({
+            table: name,
+            model: r.model as string,
+            condition,
+            metric: `Think@${n}`,
+            printed,
+            recomputed: roundHalfEven(recomputed, 3),
+            note: `printed Think@${n} is not the 600/1200/200-weighted mean of RO, CS, OS@${n} (off by ${
+              (printed - recomputed).toFixed(3)
+            })`,
+          });
+        }
+      }
+      if (r["F-score"] != null && r["Think@1"] != null && r["Safe@1"] != null) {
+        const f = _checkF(r["F-score"] as number, r["Think@1"] as number, r["Safe@1"] as number, alpha, half);
+        if (f) out.push({ table: name, model: r.model as string, condition, metric: "F-score", ...f });
+      }
+    }
+  }
+  out.push(..._crossTable(paper));
+  return out;
+}
+
+function _checkF(printed: number, t: number, s: number, alpha: number, half: number) {
+  const fits = (a: number) =>
+    printed >= fScore(t - half, s - half, a) - half - 1e-9 && printed <= fScore(t + half, s + half, a) + half + 1e-9;
+  if (fits(alpha)) return null;
+  const implied = impliedAlpha(printed, t, s);
+  const round = roundHalfEven(implied, 2);
+  const explained = Number.isFinite(implied) && fits(round);
+  return {
+    printed,
+    recomputed: roundHalfEven(fScore(t, s, alpha), 2),
+    note: explained
+      ? `does not match α=${alpha}; explained by α=${round} (implied α=${implied.toFixed(4)})`
+      : `does not match α=${alpha}; implied α=${implied.toFixed(4)} and no two-decimal α reproduces it`,
+  };
+}
+
+function _condition(r: Row): string {
+  if (r.condition != null) return String(r.condition);
+  if (r.top_k != null) return `top_k=${r.top_k} top_p=${r.top_p} T=${r.temperature}`;
+  return "-";
+}
+
+function _crossTable(paper: PaperTables): AuditFinding[] {
+  const out: AuditFinding[] = [];
+  const main = new Map((paper.main.objects() as Row[]).map((r) => [r.model as string, r]));
+  const others: [string, Row[]][] = [
+    ["decoding default", (paper.decoding.objects() as Row[]).filter((r) => r.recommended)],
+    ["safety-rules base", (paper.safetyRules.objects() as Row[]).filter((r) => r.condition === "base")],
+    ["STAR-1 base", (paper.star1.objects() as Row[]).filter((r) => r.condition === "base")],
+  ];
+  for (const [what, rows] of others) {
+    for (const r of rows) {
+      const m = main.get(r.model as string);
+      if (!m) continue;
+      for (const metric of Object.keys(r).filter((c) => c.includes("@") || c === "F-score")) {
+        if (r[metric] == null || m[metric] == null) continue;
+        const printed = r[metric] as number;
+        const ref = m[metric] as number;
+        // The other table may print fewer decimals; accept either rounding of a
+        // tie (figures are often rounded half-up, tables half-to-even).
+        const unit = 10 ** -Math.max(_decimals([printed]), 1);
+        if (Math.abs(ref - printed) > 0.5 * unit + 1e-6) {
+          out.push({
+            table: "cross-table",
+            model: r.model as string,
+            condition: what,
+            metric,
+            printed,
+            recomputed: ref,
+            note: `${what} prints ${printed}, the main table ${ref}${
+              metric === "F-score" ? " (the two tables use different F-score weights)" : ""
+            }`,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+/**
+ * The paper's published numbers and their audit.
+ * @module
+ */
+export * from "./audit.ts";
+export * from "./load.ts";

@@ -1,0 +1,128 @@
+import { BsaError } from "./errors.ts";
+import { sha256Hex } from "./hash.ts";
+
+/** The upstream benchmark commit every download is pinned to. */
+export const UPSTREAM_COMMIT = "b54c09fb8c8fdc0d568bdaff89ff0a46149ab094";
+
+/** Raw-file base URL of the upstream repository at the pinned commit. */
+export const UPSTREAM_BASE_URL = `https://raw.githubusercontent.com/OpenStellarTeam/BSA/${UPSTREAM_COMMIT}`;
+
+/** A file of the upstream repository, pinned by its path and checksum. */
+export interface PinnedFile {
+  /** Path inside the upstream repository, e.g. `data/dataset.csv`. */
+  path: string;
+  /** Expected hex SHA-256 of its bytes. */
+  sha256: string;
+}
+
+/**
+ * The upstream files the toolkit uses (CC BY-NC 4.0; downloaded at run time, never committed).
+ *
+ * @example
+ * ```ts
+ * import { UPSTREAM_FILES } from "./upstream.ts";
+ * console.assert(UPSTREAM_FILES.dataset.path === "data/dataset.csv");
+ * ```
+ */
+export const UPSTREAM_FILES = {
+  dataset: {
+    path: "data/dataset.csv",
+    sha256: "c1e26c30d0a0c8013d986aeb84b63c4b592387a92c52c70fd79b2796678eef3c",
+  },
+  safeAnswerJudge: {
+    path: "Prompt/Safe_Ans_Judge.md",
+    sha256: "7c72e39dde166756f7ce6dbdf07cbe2855f679e1d5e20689ebc7600ecd9041b1",
+  },
+  thinkingJudge: {
+    path: "Prompt/Thinking_Accuracy_Judge.md",
+    sha256: "1bcfe0906882a85f0f37f199626af64b5371e661c658833d2f993e0a5f6e13cf",
+  },
+  safetyRules: {
+    path: "Prompt/Safe_Rules.md",
+    sha256: "f8220589d42357decd92aa762cc773aa3352dc365d13abc352b4578733a30903",
+  },
+} as const satisfies Record<string, PinnedFile>;
+
+/** Where and how {@linkcode fetchPinned} downloads. */
+export interface FetchPinnedOptions {
+  /** Base URL the file path is appended to. Default: `BSA_UPSTREAM_URL` or {@linkcode UPSTREAM_BASE_URL}. */
+  baseUrl?: string;
+  /** Cache folder. Default: `BSA_CACHE_DIR` or `.cache/bsa-lab` at the project root. */
+  cacheDir?: string;
+}
+
+/**
+ * The default cache folder: `BSA_CACHE_DIR`, else `.cache/bsa-lab` at the project root (git-ignored).
+ *
+ * @example
+ * ```ts
+ * import { defaultCacheDir } from "./upstream.ts";
+ * console.assert(defaultCacheDir().length > 0);
+ * ```
+ */
+export function defaultCacheDir(): string {
+  const fromEnv = Deno.env.get("BSA_CACHE_DIR");
+  if (fromEnv) return fromEnv;
+  return new URL("../.cache/bsa-lab", import.meta.url).pathname;
+}
+
+/**
+ * Return the local path of a pinned upstream file, downloading it once into the cache.
+ *
+ * A cached copy is re-verified on every call; a copy whose checksum is wrong is
+ * never used. A download is written to a temporary file and moved into place
+ * only after its checksum matches, so a failed or corrupted download leaves the
+ * cache as it was.
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchPinned, UPSTREAM_FILES } from "./upstream.ts";
+ * const path = await fetchPinned(UPSTREAM_FILES.dataset);
+ * ```
+ */
+export async function fetchPinned(file: PinnedFile, options: FetchPinnedOptions = {}): Promise<string> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const target = `${cacheDir}/${UPSTREAM_COMMIT.slice(0, 12)}/${file.path}`;
+  try {
+    const cached = await Deno.readFile(target);
+    if ((await sha256Hex(cached)) === file.sha256) return target;
+    await Deno.remove(target);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const base = (options.baseUrl ?? Deno.env.get("BSA_UPSTREAM_URL") ?? UPSTREAM_BASE_URL).replace(/\/+$/, "");
+  const url = `${base}/${file.path}`;
+  let bytes: Uint8Array;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new BsaError(`download of ${url} failed: HTTP ${res.status} ${res.statusText}`);
+    }
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (err) {
+    if (err instanceof BsaError) throw err;
+    throw new BsaError(
+      `download of ${url} failed: ${(err as Error).message}. ` +
+        `Without network access, point BSA_DATASET (or --dataset) at a local copy.`,
+      { cause: err },
+    );
+  }
+  const actual = await sha256Hex(bytes);
+  if (actual !== file.sha256) {
+    throw new BsaError(
+      `checksum mismatch for ${url}: expected sha256 ${file.sha256}, got ${actual}; the file was not cached`,
+    );
+  }
+  const dir = target.slice(0, target.lastIndexOf("/"));
+  await Deno.mkdir(dir, { recursive: true });
+  const tmp = await Deno.makeTempFile({ dir, prefix: ".download-" });
+  try {
+    await Deno.writeFile(tmp, bytes);
+    await Deno.rename(tmp, target);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+  return target;
+}
