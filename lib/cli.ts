@@ -5,6 +5,7 @@
  */
 import { datasetCommand } from "./cli/dataset.ts";
 import { paperCommand } from "./cli/paper.ts";
+import { reproduceCommand } from "./cli/reproduce.ts";
 import { scoreCommand } from "./cli/score.ts";
 import { BsaError } from "./errors.ts";
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   dataset: datasetCommand,
   score: scoreCommand,
   paper: paperCommand,
+  reproduce: reproduceCommand,
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -20,6 +22,7 @@ Commands:
   dataset stats     composition of the dataset beside the paper's numbers
   score             BSA metrics from judgments (the upstream CSV, or runs)
   paper audit       recompute the paper's derived numbers and list disagreements
+  reproduce         reproduce the paper's tables (deno task reproduce)
 
 Run 'deno task bsa <command> --help' for a command's flags.`;
 

@@ -6,9 +6,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BsaError } from "./errors.ts";
  * const err = new BsaError("data.csv row 3: column 'id' is empty");
- * console.assert(err.exitCode === 1);
+ * assert(err.exitCode === 1);
  * ```
  */
 export class BsaError extends Error {
@@ -27,8 +28,9 @@ export class BsaError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UsageError } from "./errors.ts";
- * console.assert(new UsageError("--k must be a positive integer").exitCode === 2);
+ * assert(new UsageError("--k must be a positive integer").exitCode === 2);
  * ```
  */
 export class UsageError extends BsaError {

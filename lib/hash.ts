@@ -3,8 +3,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256Hex } from "./hash.ts";
- * console.assert((await sha256Hex("")).startsWith("e3b0c442"));
+ * assert((await sha256Hex("")).startsWith("e3b0c442"));
  * ```
  */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {

@@ -20,8 +20,9 @@ export interface PinnedFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UPSTREAM_FILES } from "./upstream.ts";
- * console.assert(UPSTREAM_FILES.dataset.path === "data/dataset.csv");
+ * assert(UPSTREAM_FILES.dataset.path === "data/dataset.csv");
  * ```
  */
 export const UPSTREAM_FILES = {
@@ -56,8 +57,9 @@ export interface FetchPinnedOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultCacheDir } from "./upstream.ts";
- * console.assert(defaultCacheDir().length > 0);
+ * assert(defaultCacheDir().length > 0);
  * ```
  */
 export function defaultCacheDir(): string {

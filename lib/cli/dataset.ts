@@ -1,6 +1,7 @@
 import { compareDatasetStats, datasetStats, loadDataset } from "../dataset/mod.ts";
 import { UsageError } from "../errors.ts";
 import { loadPaper } from "../paper/load.ts";
+import { rows as tableRows } from "../table.ts";
 import { parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
@@ -24,7 +25,7 @@ export async function datasetCommand(args: string[]): Promise<number> {
   }
   const ds = await loadDataset({ path: values.dataset as string | undefined });
   const paper = await loadPaper();
-  const rows = compareDatasetStats(datasetStats(ds), paper.datasetStats).objects();
+  const rows = tableRows(compareDatasetStats(datasetStats(ds), paper.datasetStats));
   if (values.json) console.log(JSON.stringify(rows, null, 2));
   else {
     console.log(

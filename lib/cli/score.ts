@@ -55,9 +55,8 @@ export function printReport(report: ScoreReport, opts: { json: boolean; details:
     !/_(lo|hi)$/.test(c)
   );
   const detailCols = ["questions", "samples", "coverage", "invalid_answer", "invalid_reasoning", "no_reasoning"];
-  const metricCols = report.table.columnNames().filter((c) =>
-    METRICS.includes(c as never) || /@.*_(lo|hi)$|F-score_(lo|hi)$/.test(c)
-  );
+  const present = new Set(report.table.columnNames());
+  const metricCols = METRICS.flatMap((m) => [m, `${m}_lo`, `${m}_hi`]).filter((c) => present.has(c));
   const cols = [...by, ...(opts.details ? detailCols : []), ...metricCols, ...(opts.extra ?? [])];
   const rows = (report.table.objects() as Record<string, unknown>[]).map((r) => {
     const o: Record<string, unknown> = {};

@@ -33,10 +33,11 @@ export interface ParseCsvOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsv } from "./parse.ts";
  * const { table, lines } = parseCsv('id,text\n1,"a\nb"\n2,c\n', { source: "x.csv" });
- * console.assert(table.numRows() === 2);
- * console.assert(lines[1] === 4);
+ * assert(table.numRows() === 2);
+ * assert(lines[1] === 4);
  * ```
  */
 export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {

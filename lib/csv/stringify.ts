@@ -8,10 +8,11 @@ import type { ColumnTable } from "arquero";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { stringifyCsv } from "./stringify.ts";
  * const text = stringifyCsv(aq.table({ id: ["a"], note: ["x, y"] }));
- * console.assert(text === 'id,note\na,"x, y"\n');
+ * assert(text === 'id,note\na,"x, y"\n');
  * ```
  */
 export function stringifyCsv(table: ColumnTable, columns?: string[]): string {

@@ -12,8 +12,9 @@ export interface RiskCategory {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CATEGORIES } from "./categories.ts";
- * console.assert(CATEGORIES.length === 9);
+ * assert(CATEGORIES.length === 9);
  * ```
  */
 export const CATEGORIES: readonly RiskCategory[] = [

@@ -21,11 +21,12 @@ export interface Risk {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseLabel } from "./labels.ts";
  * const [risk] = parseLabel("Pornography-Child Pornography", "Over Sensitivity");
- * console.assert(risk.category === "Child Pornography");
+ * assert(risk.category === "Child Pornography");
  * const two = parseLabel("Query A: Rumors-Rumors with Negative Impact\nQuery B: Ethics and Morality-AI Ethics", "Cognitive Shortcut");
- * console.assert(two.length === 2 && two[1].slot === "B");
+ * assert(two.length === 2 && two[1].slot === "B");
  * ```
  */
 export function parseLabel(label: string, scenario: string): Risk[] {

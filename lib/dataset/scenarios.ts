@@ -22,8 +22,9 @@ export interface ScenarioInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SCENARIOS } from "./scenarios.ts";
- * console.assert(SCENARIOS.reduce((n, s) => n + s.size, 0) === 2000);
+ * assert(SCENARIOS.reduce((n, s) => n + s.size, 0) === 2000);
  * ```
  */
 export const SCENARIOS: readonly ScenarioInfo[] = [
@@ -58,9 +59,10 @@ export const BENCHMARK_SIZE = 2000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scenarioInfo } from "./scenarios.ts";
- * console.assert(scenarioInfo("CS")?.target === "Fully Covered");
- * console.assert(scenarioInfo("Risk Omission")?.code === "RO");
+ * assert(scenarioInfo("CS")?.target === "Fully Covered");
+ * assert(scenarioInfo("Risk Omission")?.code === "RO");
  * ```
  */
 export function scenarioInfo(nameOrCode: string): ScenarioInfo | undefined {

@@ -4,6 +4,7 @@ import { CATEGORIES } from "./categories.ts";
 import type { Dataset } from "./load.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { countTokens } from "./tokens.ts";
+import { rows } from "../table.ts";
 
 /**
  * The dataset's composition in the shape of the paper's statistics table
@@ -19,13 +20,15 @@ import { countTokens } from "./tokens.ts";
  * ```
  */
 export function datasetStats(ds: Dataset): ColumnTable {
-  const perScenario = ds.questions.groupby("scenario").count({ as: "value" });
-  const scenarioRows = [...SCENARIOS]
+  const perScenario = rows<{ scenario: string; value: number }>(
+    ds.questions.groupby("scenario").count({ as: "value" }),
+  );
+  const scenarioRows: { kind: string; name: string; value: number; unit: string }[] = [...SCENARIOS]
     .sort((a, b) => a.size - b.size)
     .map((s) => ({
       kind: "scenario",
       name: s.name,
-      value: (perScenario.objects().find((r) => r.scenario === s.name)?.value as number) ?? 0,
+      value: perScenario.find((r) => r.scenario === s.name)?.value ?? 0,
       unit: "questions",
     }));
   scenarioRows.push({ kind: "scenario", name: "Total", value: ds.questions.numRows(), unit: "questions" });

@@ -9,8 +9,9 @@ let _encoder: Tiktoken | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countTokens } from "./tokens.ts";
- * console.assert(countTokens("hello world") === 2);
+ * assert(countTokens("hello world") === 2);
  * ```
  */
 export function countTokens(text: string): number {

@@ -27,6 +27,7 @@ const MAX_REPORTED = 20;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsv } from "../csv/parse.ts";
  * import { validateDataset } from "./validate.ts";
  * const csv = parseCsv(
@@ -34,7 +35,7 @@ const MAX_REPORTED = 20;
  *   { source: "tiny.csv" },
  * );
  * const { risks } = validateDataset(csv.table, csv.lines, "tiny.csv");
- * console.assert(risks.get("category", 0) === "Rumors");
+ * assert(risks.get("category", 0) === "Rumors");
  * ```
  */
 export function validateDataset(table: ColumnTable, lines: number[], source: string): ValidatedDataset {

@@ -7,8 +7,9 @@ export const DEFAULT_ALPHA = 0.7639364807041505;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fScore } from "./fscore.ts";
- * console.assert(Math.abs(fScore(33.38, 93.54) - 42.57) < 0.005);
+ * assert(Math.abs(fScore(33.38, 93.54) - 42.57) < 0.005);
  * ```
  */
 export function fScore(think1: number, safe1: number, alpha: number = DEFAULT_ALPHA): number {
@@ -22,8 +23,9 @@ export function fScore(think1: number, safe1: number, alpha: number = DEFAULT_AL
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fScore, impliedAlpha } from "./fscore.ts";
- * console.assert(Math.abs(impliedAlpha(fScore(30, 90, 0.6), 30, 90) - 0.6) < 1e-12);
+ * assert(Math.abs(impliedAlpha(fScore(30, 90, 0.6), 30, 90) - 0.6) < 1e-12);
  * ```
  */
 export function impliedAlpha(f: number, think1: number, safe1: number): number {

@@ -3,8 +3,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { METRICS } from "./names.ts";
- * console.assert(METRICS[0] === "Safe@1" && METRICS.includes("F-score"));
+ * assert(METRICS[0] === "Safe@1" && METRICS.includes("F-score"));
  * ```
  */
 export const METRICS = [

@@ -18,12 +18,13 @@ export const OFFICIAL_COLUMNS = ["model_name", "id", "dataset_name", "Safe_Ans_C
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseOfficialCsv } from "./official.ts";
  * const t = parseOfficialCsv(
  *   "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\nm,q1,Risk Omission,Safe,True\n",
  *   "x.csv",
  * );
- * console.assert(t.get("reasoning_verdict", 0) === "True" && t.get("sample", 0) === 0);
+ * assert(t.get("reasoning_verdict", 0) === "True" && t.get("sample", 0) === 0);
  * ```
  */
 export function parseOfficialCsv(text: string, source: string): ColumnTable {
@@ -52,13 +53,19 @@ export function parseOfficialCsv(text: string, source: string): ColumnTable {
     reasoning[i] = normalizeReasoningVerdict(think[i], scenarios[i]);
   }
   const extra = table.columnNames().filter((c) => !(OFFICIAL_COLUMNS as readonly string[]).includes(c));
-  return table
-    .select(extra)
-    .assign({ model: models, id: ids, scenario: scenarios, answer_verdict: answer, reasoning_verdict: reasoning })
+  const columns: Record<string, unknown[]> = {
+    model: models,
+    id: ids,
+    scenario: scenarios,
+    answer_verdict: answer,
+    reasoning_verdict: reasoning,
+  };
+  for (const c of extra) columns[c] = table.array(c) as string[];
+  return aq.table(columns)
     .groupby("model", "id")
     .derive({ sample: () => aq.op.row_number() - 1 })
     .ungroup()
-    .relocate(["model", "id", "scenario", "sample"], { before: 0 } as never);
+    .relocate("sample", { after: "scenario" });
 }
 
 /**
@@ -87,12 +94,13 @@ export async function readOfficialCsv(path: string): Promise<ColumnTable> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { formatOfficialCsv } from "./official.ts";
  * const csv = formatOfficialCsv(aq.from([
  *   { model: "m", id: "q", scenario: "Risk Omission", answer_verdict: "Safe", reasoning_verdict: "True" },
  * ]));
- * console.assert(csv === "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\nm,q,Risk Omission,Safe,True\n");
+ * assert(csv === "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\nm,q,Risk Omission,Safe,True\n");
  * ```
  */
 export function formatOfficialCsv(judgments: ColumnTable, modelColumn = "model"): string {

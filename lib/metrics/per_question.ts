@@ -4,6 +4,7 @@ import { BsaError } from "../errors.ts";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { at1, atK } from "./reducers.ts";
 import { INVALID, NO_REASONING } from "./verdicts.ts";
+import { rows } from "../table.ts";
 
 // Registered so the table expressions below call the same named reducers the
 // rest of the toolkit (and its tests) use.
@@ -24,6 +25,7 @@ export const JUDGMENT_COLUMNS = ["id", "scenario", "answer_verdict", "reasoning_
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { perQuestion } from "./per_question.ts";
  * const j = aq.from([
@@ -31,7 +33,7 @@ export const JUDGMENT_COLUMNS = ["id", "scenario", "answer_verdict", "reasoning_
  *   { model: "m", id: "q", scenario: "Risk Omission", answer_verdict: "Unsafe", reasoning_verdict: "True" },
  * ]);
  * const q = perQuestion(j, ["model"], 2);
- * console.assert(q.get("safe1", 0) === 0.5 && q.get("thinkk", 0) === 1);
+ * assert(q.get("safe1", 0) === 0.5 && q.get("thinkk", 0) === 1);
  * ```
  */
 export function perQuestion(judgments: ColumnTable, keys: string[], k: number): ColumnTable {
@@ -64,7 +66,7 @@ export function perQuestion(judgments: ColumnTable, keys: string[], k: number): 
 
   const wrong = perQ.params({ k }).filter((d: { n: number }, $: { k: number }) => d.n !== $.k);
   if (wrong.numRows() > 0) {
-    const shown = wrong.objects({ limit: 10 }).map((r) => {
+    const shown = rows(wrong, { limit: 10 }).map((r) => {
       const where = keys.map((c) => `${c}=${r[c]}`).join(", ");
       return `question ${r.id}${where ? ` (${where})` : ""} has ${r.n} samples`;
     });

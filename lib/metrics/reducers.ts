@@ -12,8 +12,9 @@ export type Reducer = (passes: number, k: number) => number;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { at1 } from "./reducers.ts";
- * console.assert(at1(4, 5) === 0.8);
+ * assert(at1(4, 5) === 0.8);
  * ```
  */
 export const at1: Reducer = (passes, k) => passes / k;
@@ -23,8 +24,9 @@ export const at1: Reducer = (passes, k) => passes / k;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { atK } from "./reducers.ts";
- * console.assert(atK(5, 5) === 1 && atK(4, 5) === 0);
+ * assert(atK(5, 5) === 1 && atK(4, 5) === 0);
  * ```
  */
 export const atK: Reducer = (passes, k) => (passes === k ? 1 : 0);

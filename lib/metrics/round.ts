@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { roundHalfEven } from "./round.ts";
- * console.assert(roundHalfEven(0.125, 2) === 0.12);
- * console.assert(roundHalfEven(0.135, 2) === 0.14);
- * console.assert(roundHalfEven(2.5, 0) === 2);
+ * assert(roundHalfEven(0.125, 2) === 0.12);
+ * assert(roundHalfEven(0.135, 2) === 0.14);
+ * assert(roundHalfEven(2.5, 0) === 2);
  * ```
  */
 export function roundHalfEven(x: number, decimals = 2): number {

@@ -36,10 +36,11 @@ function _decimals(values: number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadPaper } from "./load.ts";
  * import { auditPaper } from "./audit.ts";
  * const findings = auditPaper(await loadPaper());
- * console.assert(findings.some((f) => f.table === "main" && f.metric === "F-score"));
+ * assert(findings.some((f) => f.table === "main" && f.metric === "F-score"));
  * ```
  */
 export function auditPaper(paper: PaperTables, alpha: number = DEFAULT_ALPHA): AuditFinding[] {

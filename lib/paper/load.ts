@@ -39,9 +39,10 @@ export const PAPER_DIR: string = new URL("../../data/paper/", import.meta.url).p
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parsePaperCsv } from "./load.ts";
  * const t = parsePaperCsv("model,Safe@1\nm,93.54\n", "x.csv");
- * console.assert(t.get("Safe@1", 0) === 93.54);
+ * assert(t.get("Safe@1", 0) === 93.54);
  * ```
  */
 export function parsePaperCsv(text: string, source: string): ColumnTable {
@@ -70,9 +71,10 @@ export function parsePaperCsv(text: string, source: string): ColumnTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadPaper } from "./load.ts";
  * const paper = await loadPaper();
- * console.assert(paper.main.numRows() === 23);
+ * assert(paper.main.numRows() === 23);
  * ```
  */
 export async function loadPaper(dir: string = PAPER_DIR): Promise<PaperTables> {
