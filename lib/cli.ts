@@ -4,8 +4,10 @@
  * @module
  */
 import { datasetCommand } from "./cli/dataset.ts";
+import { judgeCommand } from "./cli/judge.ts";
 import { paperCommand } from "./cli/paper.ts";
 import { reproduceCommand } from "./cli/reproduce.ts";
+import { runCommand } from "./cli/run.ts";
 import { scoreCommand } from "./cli/score.ts";
 import { BsaError } from "./errors.ts";
 
@@ -14,13 +16,17 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   score: scoreCommand,
   paper: paperCommand,
   reproduce: reproduceCommand,
+  run: runCommand,
+  judge: judgeCommand,
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
 
 Commands:
   dataset stats     composition of the dataset beside the paper's numbers
-  score             BSA metrics from judgments (the upstream CSV, or runs)
+  run               generate k answers per question from an OpenAI-compatible endpoint
+  judge             judge a run's answers and reasoning with an LLM judge
+  score             BSA metrics from judgments (run folders, or the upstream CSV)
   paper audit       recompute the paper's derived numbers and list disagreements
   reproduce         reproduce the paper's tables (deno task reproduce)
 

@@ -1,6 +1,7 @@
 import { compareDatasetStats, datasetStats, loadDataset } from "../dataset/mod.ts";
 import { auditPaper, loadPaper } from "../paper/mod.ts";
 import { rows } from "../table.ts";
+import { writeAtomic } from "../fs.ts";
 import { parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
@@ -45,17 +46,11 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     "```",
     "",
   ].join("\n");
-  await _writeAtomic(`${out}/reproduction.md`, md);
-  await _writeAtomic(`${out}/dataset_stats.json`, JSON.stringify(stats, null, 2) + "\n");
-  await _writeAtomic(`${out}/paper_audit.json`, JSON.stringify(audit, null, 2) + "\n");
+  await writeAtomic(`${out}/reproduction.md`, md);
+  await writeAtomic(`${out}/dataset_stats.json`, JSON.stringify(stats, null, 2) + "\n");
+  await writeAtomic(`${out}/paper_audit.json`, JSON.stringify(audit, null, 2) + "\n");
   console.log(`wrote ${out}/reproduction.md, dataset_stats.json, paper_audit.json`);
   console.log(`dataset statistics: ${stats.filter((s) => s.agrees).length} of ${stats.length} agree with the paper`);
   console.log(`paper audit: ${audit.length} findings`);
   return 0;
-}
-
-async function _writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${crypto.randomUUID()}`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
 }

@@ -1,16 +1,29 @@
 import type { ColumnTable } from "arquero";
 import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
-import { METRICS, readOfficialCsv, roundHalfEven, scoreJudgments, type ScoreReport } from "../metrics/mod.ts";
+import {
+  formatOfficialCsv,
+  METRICS,
+  readOfficialCsv,
+  roundHalfEven,
+  scoreJudgments,
+  type ScoreReport,
+} from "../metrics/mod.ts";
+import { loadRunJudgments } from "../pipeline/runs.ts";
+import { writeAtomic } from "../fs.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
-export const HELP = `bsa score --official-csv FILE --k K [--alpha A] [--by COLS] [--dataset PATH] [--details] [--json]
+export const HELP = `bsa score (--run DIR [--run DIR ...] | --official-csv FILE --k K) [options]
 
 Score judgments with the BSA metrics (percentages, 2 decimals).
+  --run DIR            a judged run folder (repeatable); runs are tagged with their
+                       condition columns and grouped by model and those columns
   --official-csv FILE  the upstream evaluation script's CSV
                        (model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge)
-  --k K                samples per question (every question must have exactly K)
+  --k K                samples per question (every question must have exactly K;
+                       read from the run manifests with --run)
+  --export-official FILE  also write the judgments as the upstream script's CSV
   --alpha A            F-score weight on Think@1 (default 0.7639364807041505)
   --by COLS            group by these columns (default: model); category and
                        subcategory need the dataset
@@ -21,6 +34,8 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
 export async function scoreCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("score", args, {
     "official-csv": { type: "string" },
+    run: { type: "string", multiple: true },
+    "export-official": { type: "string" },
     k: { type: "string" },
     alpha: { type: "string" },
     by: { type: "string", multiple: true },
@@ -30,16 +45,32 @@ export async function scoreCommand(args: string[]): Promise<number> {
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
-  const k = numberFlag("score", values, "k", { integer: true, min: 1 });
-  if (k === undefined) throw new UsageError("bsa score: --k is required");
-  const alpha = numberFlag("score", values, "alpha", { min: 0, max: 1 });
-  const by = listFlag(values, "by");
+  const runs = (values.run as string[] | undefined) ?? [];
   const csv = values["official-csv"] as string | undefined;
-  if (!csv) throw new UsageError("bsa score: --official-csv FILE is required");
-  const judgments: ColumnTable = await readOfficialCsv(csv);
+  if (!!csv === runs.length > 0) {
+    throw new UsageError("bsa score: give either --run DIR (repeatable) or --official-csv FILE");
+  }
+  const alpha = numberFlag("score", values, "alpha", { min: 0, max: 1 });
+  let by = listFlag(values, "by");
+  let judgments: ColumnTable;
+  let k: number | undefined;
+  if (csv) {
+    k = numberFlag("score", values, "k", { integer: true, min: 1 });
+    if (k === undefined) throw new UsageError("bsa score: --k is required with --official-csv");
+    judgments = await readOfficialCsv(csv);
+    if (!by.length) by = ["model"];
+  } else {
+    const loaded = await loadRunJudgments(runs);
+    k = numberFlag("score", values, "k", { integer: true, min: 1 }) ?? loaded.k;
+    if (k !== loaded.k) throw new UsageError(`bsa score: --k ${k} differs from the runs' k=${loaded.k}`);
+    judgments = loaded.table;
+    if (!by.length) by = ["model", ...loaded.tags];
+  }
+  const exportPath = values["export-official"] as string | undefined;
+  if (exportPath) await writeAtomic(exportPath, formatOfficialCsv(judgments));
   const needsDataset = by.some((c) => c === "category" || c === "subcategory") || values.dataset !== undefined;
   const dataset = needsDataset ? await loadDataset({ path: values.dataset as string | undefined }) : undefined;
-  const report = scoreJudgments(judgments, { k, alpha, by: by.length ? by : ["model"], dataset });
+  const report = scoreJudgments(judgments, { k, alpha, by, dataset });
   printReport(report, { json: !!values.json, details: !!values.details });
   return 0;
 }

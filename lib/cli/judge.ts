@@ -1,0 +1,71 @@
+import { loadDataset } from "../dataset/load.ts";
+import { judge } from "../pipeline/judge.ts";
+import { JudgeCache } from "../pipeline/judge_cache.ts";
+import { readManifest } from "../pipeline/manifest.ts";
+import { loadJudgePrompts } from "../pipeline/prompts.ts";
+import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
+import { numberFlag, parseFlags, requireString } from "./_flags.ts";
+
+export const HELP = `bsa judge --run DIR --judge-base-url URL --judge-model NAME [options]
+
+Judge every generated sample of a run that has no judgment yet (resumable).
+  --concurrency N       judge requests in flight (default 16)
+  --prompts DIR         judge prompt files (default: BSA_PROMPTS_DIR or the upstream files, pinned)
+  --dataset PATH        the dataset the run was generated from (default: the run's own source)
+  --temperature T       judge temperature (default 0)
+  --no-cache            do not read or write the judge cache
+  --api-key-env NAME    the variable holding the judge's API key (default OPENAI_API_KEY)
+  --timeout SECONDS     per request (default 600); --retries N (default 6);
+                        --backoff MS first retry wait, doubled each time, jittered (default 500)`;
+
+/** `bsa judge`. */
+export async function judgeCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("judge", args, {
+    run: { type: "string" },
+    "judge-base-url": { type: "string", multiple: true },
+    "judge-model": { type: "string" },
+    concurrency: { type: "string" },
+    prompts: { type: "string" },
+    dataset: { type: "string" },
+    temperature: { type: "string" },
+    "no-cache": { type: "boolean" },
+    quiet: { type: "boolean" },
+    ...ENDPOINT_FLAGS,
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return (console.log(HELP), 0);
+  const run = requireString("judge", values, "run");
+  const judgeModel = requireString("judge", values, "judge-model");
+  const client = clientFromFlags("judge", values, "judge-");
+  const manifest = await readManifest(run);
+  const dataset = await loadDataset({
+    path: (values.dataset as string | undefined) ?? Deno.env.get("BSA_DATASET") ?? manifest.dataset.source,
+  });
+  const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
+  const cache = await JudgeCache.open(values["no-cache"] ? null : undefined);
+  try {
+    const r = await judge({
+      run,
+      client,
+      judgeModel,
+      prompts,
+      dataset,
+      cache,
+      concurrency: numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!,
+      temperature: numberFlag("judge", values, "temperature", { min: 0 }),
+      progress: !values.quiet,
+    });
+    console.log(
+      `${run}: ${
+        r.alreadyDone + r.judged
+      } of ${r.total} samples judged (${r.judged} new, ${r.cached} verdicts from the cache, ${r.invalid} with an invalid verdict, ${r.failed} failed)`,
+    );
+    if (r.failed > 0) {
+      console.error(`error: ${r.failed} sample(s) could not be judged; run the same command again to retry them`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await cache.close();
+  }
+}

@@ -1,0 +1,208 @@
+import { loadDataset } from "../dataset/load.ts";
+import { scenarioInfo } from "../dataset/scenarios.ts";
+import { BsaError, UsageError } from "../errors.ts";
+import { generate } from "../pipeline/generate.ts";
+import { loadSafetyRules } from "../pipeline/prompts.ts";
+import { rows } from "../table.ts";
+import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
+import { listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
+
+export const HELP = `bsa run --base-url URL --model NAME --k K --out DIR [options]
+
+Generate K answers per question into the run folder DIR (resumable: run the same
+command again after an interruption and it continues where it stopped).
+  --base-url URL        OpenAI-compatible endpoint; repeat (or comma-separate) to spread over replicas
+  --model NAME          model name the server knows
+  --k K                 samples per question (default 5)
+  --out DIR             run folder
+  --concurrency N       requests in flight (default 16)
+  --temperature T, --top-p P, --top-k K, --max-tokens N, --seed S (sample i gets S+i)
+  --extra-body JSON     more fields for the request body, e.g. '{"repetition_penalty":1.05}'
+  --system-prompt FILE  a system prompt; --safety-rules uses the paper's safety rules
+  --tag NAME=VALUE      a condition column for score tables (repeatable)
+  --dataset PATH        the dataset (default: BSA_DATASET or the pinned download)
+  --prompts DIR         where Safe_Rules.md is (default: BSA_PROMPTS_DIR or the pinned download)
+  --ids FILE            question ids, one per line; --limit N, --scenario S, --category C narrow further
+  --api-key-env NAME    the variable holding the API key (default OPENAI_API_KEY)
+  --timeout SECONDS     per request (default 600); --retries N (default 6);
+                        --backoff MS first retry wait, doubled each time, jittered (default 500)`;
+
+/** `bsa run`. */
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("run", args, {
+    "base-url": { type: "string", multiple: true },
+    model: { type: "string" },
+    k: { type: "string" },
+    out: { type: "string" },
+    concurrency: { type: "string" },
+    temperature: { type: "string" },
+    "top-p": { type: "string" },
+    "top-k": { type: "string" },
+    "max-tokens": { type: "string" },
+    seed: { type: "string" },
+    "extra-body": { type: "string" },
+    "system-prompt": { type: "string" },
+    "safety-rules": { type: "boolean" },
+    tag: { type: "string", multiple: true },
+    dataset: { type: "string" },
+    prompts: { type: "string" },
+    ids: { type: "string" },
+    limit: { type: "string" },
+    scenario: { type: "string", multiple: true },
+    category: { type: "string", multiple: true },
+    quiet: { type: "boolean" },
+    ...ENDPOINT_FLAGS,
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return (console.log(HELP), 0);
+  const model = requireString("run", values, "model");
+  const out = requireString("run", values, "out");
+  const k = numberFlag("run", values, "k", { integer: true, min: 1, default: 5 })!;
+  const concurrency = numberFlag("run", values, "concurrency", { integer: true, min: 1, default: 16 })!;
+  const extraBody = _json("run", values, "extra-body");
+  if (values["system-prompt"] && values["safety-rules"]) {
+    throw new UsageError("bsa run: --system-prompt and --safety-rules exclude each other");
+  }
+  const client = clientFromFlags("run", values);
+  const dataset = await loadDataset({ path: values.dataset as string | undefined });
+  const { ids, description } = await selectQuestions("run", values, dataset);
+  let systemPrompt = null;
+  if (values["safety-rules"]) {
+    const rules = await loadSafetyRules({ dir: values.prompts as string | undefined });
+    systemPrompt = { name: "safety-rules", text: rules.text, sha256: rules.sha256 };
+  } else if (values["system-prompt"]) {
+    const path = values["system-prompt"] as string;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (err) {
+      throw new BsaError(`--system-prompt ${path}: ${(err as Error).message}`);
+    }
+    const { sha256Hex } = await import("../hash.ts");
+    systemPrompt = { name: path, text, sha256: await sha256Hex(text) };
+  }
+  const result = await generate({
+    out,
+    client,
+    model,
+    k,
+    dataset,
+    ids,
+    subsetDescription: description,
+    params: {
+      temperature: numberFlag("run", values, "temperature", { min: 0 }),
+      top_p: numberFlag("run", values, "top-p", { min: 0, max: 1 }),
+      top_k: numberFlag("run", values, "top-k", { integer: true, min: -1 }),
+      max_tokens: numberFlag("run", values, "max-tokens", { integer: true, min: 1 }),
+      seed: numberFlag("run", values, "seed", { integer: true }),
+      ...(extraBody && { extra_body: extraBody }),
+    },
+    systemPrompt,
+    concurrency,
+    tags: parseTags("run", listFlagRaw(values, "tag")),
+    progress: !values.quiet,
+  });
+  console.log(
+    `${out}: ${
+      result.alreadyDone + result.generated
+    } of ${result.total} samples (${result.generated} new, ${result.failed} failed, ${result.noReasoning} new without visible reasoning)`,
+  );
+  if (result.failed > 0) {
+    console.error(`error: ${result.failed} sample(s) failed after retries; run the same command again to retry them`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Apply --ids / --scenario / --category / --limit; `ids` null means the whole dataset. */
+export async function selectQuestions(
+  command: string,
+  values: Record<string, unknown>,
+  dataset: Awaited<ReturnType<typeof loadDataset>>,
+): Promise<{ ids: string[] | null; description: string }> {
+  let qs = rows<{ id: string; scenario: string }>(dataset.questions.select("id", "scenario"));
+  const parts: string[] = [];
+  if (values.ids) {
+    const path = values.ids as string;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (err) {
+      throw new BsaError(`--ids ${path}: ${(err as Error).message}`);
+    }
+    const wanted = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    const known = new Set(qs.map((q) => q.id));
+    const bad = wanted.findIndex((id) => !known.has(id));
+    if (bad !== -1) throw new BsaError(`--ids ${path} line ${bad + 1}: id '${wanted[bad]}' is not in the dataset`);
+    const set = new Set(wanted);
+    qs = qs.filter((q) => set.has(q.id));
+    parts.push(`ids from ${path}`);
+  }
+  const scenarios = listFlag(values, "scenario").map((s) => {
+    const info = scenarioInfo(s);
+    if (!info) {
+      throw new UsageError(
+        `bsa ${command}: --scenario ${s}: expected Risk Omission, Cognitive Shortcut, Over Sensitivity (or RO, CS, OS)`,
+      );
+    }
+    return info.name;
+  });
+  if (scenarios.length) {
+    qs = qs.filter((q) => scenarios.includes(q.scenario as never));
+    parts.push(`scenario ${scenarios.join(", ")}`);
+  }
+  const categories = listFlagRaw(values, "category");
+  if (categories.length) {
+    const known = new Set(rows<{ category: string }>(dataset.risks.select("category")).map((r) => r.category));
+    for (const c of categories) {
+      if (!known.has(c)) {
+        throw new UsageError(`bsa ${command}: --category ${c}: expected one of ${[...known].join("; ")}`);
+      }
+    }
+    const inCat = new Set(
+      rows<{ id: string; category: string }>(dataset.risks.select("id", "category")).filter((r) =>
+        categories.includes(r.category)
+      ).map((r) => r.id),
+    );
+    qs = qs.filter((q) => inCat.has(q.id));
+    parts.push(`category ${categories.join(", ")}`);
+  }
+  const limit = numberFlag(command, values, "limit", { integer: true, min: 1 });
+  if (limit !== undefined) {
+    qs = qs.slice(0, limit);
+    parts.push(`first ${limit}`);
+  }
+  if (!parts.length) return { ids: null, description: "all 2,000 questions" };
+  if (!qs.length) throw new BsaError(`no question matches ${parts.join(", ")}`);
+  return { ids: qs.map((q) => q.id), description: parts.join(", ") };
+}
+
+/** A repeatable flag's raw values (category names contain commas-free text but may hold '&'). */
+export function listFlagRaw(values: Record<string, unknown>, name: string): string[] {
+  const v = values[name];
+  return (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).map(String);
+}
+
+/** `NAME=VALUE` tags; numbers and booleans are typed. */
+export function parseTags(command: string, items: string[]): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const item of items) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(item);
+    if (!m) throw new UsageError(`bsa ${command}: --tag ${JSON.stringify(item)} must be NAME=VALUE`);
+    const v = m[2];
+    out[m[1]] = v === "true" ? true : v === "false" ? false : v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}
+
+function _json(command: string, values: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  try {
+    const obj = JSON.parse(v as string);
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new Error("not a JSON object");
+    return obj;
+  } catch (err) {
+    throw new UsageError(`bsa ${command}: --${name} must be a JSON object: ${(err as Error).message}`);
+  }
+}

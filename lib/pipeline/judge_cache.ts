@@ -1,0 +1,47 @@
+import { sha256Hex } from "../hash.ts";
+import { defaultCacheDir } from "../upstream.ts";
+import { JsonlAppender, readJsonl } from "./jsonl.ts";
+
+/**
+ * Verdicts keyed by a hash of the exact judge input (judge model and prompt text), so
+ * judging the same input twice costs one request. Only valid verdicts are cached.
+ */
+export class JudgeCache {
+  #map = new Map<string, string>();
+  #appender: JsonlAppender | null = null;
+  hits = 0;
+
+  private constructor() {}
+
+  /** Open the cache file (default `<cache dir>/judge-cache.jsonl`); `null` path disables persistence. */
+  static async open(path: string | null = `${defaultCacheDir()}/judge-cache.jsonl`): Promise<JudgeCache> {
+    const cache = new JudgeCache();
+    if (path) {
+      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true });
+      cache.#appender = await JsonlAppender.open(path);
+      for await (const r of readJsonl<{ key: string; verdict: string }>(path)) cache.#map.set(r.key, r.verdict);
+    }
+    return cache;
+  }
+
+  /** The cache key of a judge input. */
+  static key(model: string, prompt: string): Promise<string> {
+    return sha256Hex(`${model}\u0000${prompt}`);
+  }
+
+  get(key: string): string | undefined {
+    const v = this.#map.get(key);
+    if (v !== undefined) this.hits++;
+    return v;
+  }
+
+  async set(key: string, verdict: string): Promise<void> {
+    if (this.#map.has(key)) return;
+    this.#map.set(key, verdict);
+    await this.#appender?.append({ key, verdict });
+  }
+
+  async close(): Promise<void> {
+    await this.#appender?.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { BsaError } from "../errors.ts";
+import { writeAtomic } from "../fs.ts";
+import { VERSION } from "../version.ts";
+
+/** A run folder's manifest: everything needed to know what the run is and to resume it. */
+export interface RunManifest {
+  toolkit_version: string;
+  model: string;
+  /** Base URLs without credentials. */
+  endpoints: string[];
+  k: number;
+  dataset: { source: string; sha256: string; pinned: boolean };
+  /** Question ids of the run, when a subset was chosen (null: the whole dataset). */
+  subset: { ids: string[] | null; description: string };
+  /** Decoding and prompt parameters sent with every request. */
+  params: {
+    temperature?: number;
+    top_p?: number;
+    top_k?: number;
+    max_tokens?: number;
+    seed?: number;
+    extra_body?: Record<string, unknown>;
+    system_prompt?: { name: string; sha256: string } | null;
+  };
+  /** Condition columns this run contributes to a score table (e.g. `{condition: "rules"}`). */
+  tags: Record<string, string | number | boolean>;
+  started: string;
+  finished: string | null;
+  tokens: { prompt: number; completion: number };
+  judge?: {
+    model: string;
+    endpoints: string[];
+    prompts: { source: string; sha256: { answer: string; reasoning: string } };
+    started: string;
+    finished: string | null;
+    tokens: { prompt: number; completion: number };
+  };
+}
+
+/** The files of a run folder. */
+export function runFiles(dir: string) {
+  return {
+    manifest: `${dir}/manifest.json`,
+    generations: `${dir}/generations.jsonl`,
+    judgments: `${dir}/judgments.jsonl`,
+  };
+}
+
+/**
+ * Read a run's manifest; a missing or unreadable one is an error naming the folder.
+ *
+ * @example
+ * ```ts ignore
+ * import { readManifest } from "./manifest.ts";
+ * const m = await readManifest("runs/qwen3-8b");
+ * ```
+ */
+export async function readManifest(dir: string): Promise<RunManifest> {
+  const path = runFiles(dir).manifest;
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as RunManifest;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) throw new BsaError(`${dir} is not a run folder (no manifest.json)`);
+    throw new BsaError(`${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Write a manifest atomically (temp file then rename), so a crash never leaves half of one. */
+export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
+  await writeAtomic(runFiles(dir).manifest, JSON.stringify(manifest, null, 2) + "\n");
+}
+
+/** A new manifest with the toolkit version and start time filled in. */
+export function newManifest(
+  fields: Omit<RunManifest, "toolkit_version" | "started" | "finished" | "tokens">,
+): RunManifest {
+  return {
+    toolkit_version: VERSION,
+    ...fields,
+    started: new Date().toISOString(),
+    finished: null,
+    tokens: { prompt: 0, completion: 0 },
+  };
+}
+
+/**
+ * Refuse to resume a run folder with different settings: the samples would not be comparable.
+ * Returns a list of differences (empty when compatible).
+ */
+export function manifestConflicts(existing: RunManifest, wanted: RunManifest): string[] {
+  const out: string[] = [];
+  const cmp = (name: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      out.push(`${name}: ${JSON.stringify(a)} in the folder, ${JSON.stringify(b)} now`);
+    }
+  };
+  cmp("model", existing.model, wanted.model);
+  cmp("k", existing.k, wanted.k);
+  cmp("dataset sha256", existing.dataset.sha256, wanted.dataset.sha256);
+  cmp("params", existing.params, wanted.params);
+  cmp("subset", existing.subset.ids, wanted.subset.ids);
+  return out;
+}

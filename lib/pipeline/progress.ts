@@ -1,0 +1,76 @@
+/** Counters a progress display shows. */
+export interface ProgressState {
+  done: number;
+  total: number;
+  failures: number;
+  tokens: number;
+}
+
+/**
+ * A progress display on stderr: a redrawn bar on a terminal; plain lines (at most one
+ * every `intervalMs`) when stderr is not a TTY, so logs stay readable.
+ */
+export class Progress {
+  readonly state: ProgressState;
+  #label: string;
+  #start = performance.now();
+  #last = 0;
+  #tty: boolean;
+  #intervalMs: number;
+  #write: (s: string) => void;
+  #drawnAt = -1;
+
+  constructor(
+    label: string,
+    total: number,
+    options: { tty?: boolean; intervalMs?: number; write?: (s: string) => void } = {},
+  ) {
+    this.#label = label;
+    this.state = { done: 0, total, failures: 0, tokens: 0 };
+    this.#tty = options.tty ?? Deno.stderr.isTerminal();
+    this.#intervalMs = options.intervalMs ?? (this.#tty ? 100 : 10_000);
+    const enc = new TextEncoder();
+    this.#write = options.write ?? ((s) => Deno.stderr.writeSync(enc.encode(s)));
+  }
+
+  /** Record progress and redraw when due. */
+  tick(delta: Partial<ProgressState> = {}): void {
+    this.state.done += delta.done ?? 0;
+    this.state.failures += delta.failures ?? 0;
+    this.state.tokens += delta.tokens ?? 0;
+    const now = performance.now();
+    if (now - this.#last >= this.#intervalMs || this.state.done === this.state.total) {
+      this.#last = now;
+      this.#draw(false);
+    }
+  }
+
+  /** Final line (not repeated when the last tick already drew this state on a log). */
+  finish(): void {
+    if (this.#tty || this.#drawnAt !== this.state.done) this.#draw(true);
+  }
+
+  /** The text of the current status line (without bar when not a TTY). */
+  line(): string {
+    const { done, total, failures, tokens } = this.state;
+    const secs = (performance.now() - this.#start) / 1000;
+    const rate = secs > 0 ? done / secs : 0;
+    const eta = rate > 0 ? (total - done) / rate : Infinity;
+    const pct = total ? (100 * done) / total : 100;
+    const bar = this.#tty ? `[${"#".repeat(Math.round(pct / 5)).padEnd(20, ".")}] ` : "";
+    return `${this.#label} ${bar}${done}/${total} (${pct.toFixed(1)}%) ${rate.toFixed(1)}/s ETA ${_fmt(eta)} ` +
+      `failures ${failures} tokens ${tokens}`;
+  }
+
+  #draw(final: boolean) {
+    this.#drawnAt = this.state.done;
+    if (this.#tty) this.#write(`\r\x1b[2K${this.line()}${final ? "\n" : ""}`);
+    else this.#write(this.line() + "\n");
+  }
+}
+
+function _fmt(s: number): string {
+  if (!Number.isFinite(s)) return "--";
+  const m = Math.floor(s / 60);
+  return m ? `${m}m${Math.round(s % 60)}s` : `${Math.round(s)}s`;
+}

@@ -1,0 +1,256 @@
+/**
+ * A loopback OpenAI-compatible server for the pipeline's tests and benchmarks.
+ *
+ * - Generation: deterministic replies in every reasoning shape. The shape comes from the
+ *   model name's suffix (`-rc` reasoning_content, `-r` reasoning, `-think` <think> tags,
+ *   `-open` an unterminated <think>, `-none` no reasoning, `-mixed` one per request).
+ *   Each reply carries markers (⟦ANS-SAFE⟧, ⟦R-GOOD⟧, ...) drawn from a hash of the
+ *   query and the n-th request for it, so samples of one question differ.
+ * - Judging (model names starting with `judge`): the verdict is read from the markers in
+ *   the text under judgment, so the scores a run must get follow from its stored
+ *   generations alone (see `scriptedVerdicts`). Reply formats vary (fenced JSON, text
+ *   around JSON, single quotes, Python True) to exercise tolerant parsing.
+ * - Faults on request: `inject(["429", "500", "hang", "malformed", "truncated", "drop", "garbage"])`
+ *   queues faults that the next chat requests get, one each.
+ *
+ * Run standalone for benchmarks: `deno run -A tests/helpers/fake_openai.ts --port 8011 --latency 200 --reasoning-bytes 6000`.
+ */
+
+export type Fault = "429" | "500" | "hang" | "malformed" | "truncated" | "drop" | "garbage";
+
+export interface FakeOptions {
+  port?: number;
+  latencyMs?: number;
+  /** Approximate size of each reasoning trace (default 200 bytes). */
+  reasoningBytes?: number;
+  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Seconds sent in Retry-After with a 429 (default 1). */
+  retryAfter?: number;
+}
+
+export interface FakeServer {
+  url: string;
+  stats: { chat: number; judge: number; generate: number; faults: number; models: number; times: number[] };
+  inject(faults: Fault[]): void;
+  close(): Promise<void>;
+}
+
+const SHAPES = ["rc", "r", "think", "open", "none"] as const;
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** The verdicts the fake judge gives a stored generation: what a run's scores must follow from. */
+export function scriptedVerdicts(
+  g: { scenario: string; answer: string; reasoning: string | null },
+): { answer_verdict: string; reasoning_verdict: string } {
+  const answer_verdict = g.answer.includes("⟦ANS-SAFE⟧") ? "Safe" : "Unsafe";
+  if (g.reasoning === null) return { answer_verdict, reasoning_verdict: "no_reasoning" };
+  const r = g.reasoning;
+  const good = r.includes("⟦R-GOOD⟧");
+  let reasoning_verdict: string;
+  if (g.scenario === "Risk Omission") reasoning_verdict = good ? "True" : "False";
+  else if (g.scenario === "Cognitive Shortcut") {
+    reasoning_verdict = good ? "Fully Covered" : r.includes("⟦R-PART⟧") ? "Partially Covered" : "Not Covered";
+  } else reasoning_verdict = good ? "Precise Coverage" : r.includes("⟦R-OVER⟧") ? "Over Sensitive" : "Not Covered";
+  return { answer_verdict, reasoning_verdict };
+}
+
+function judgeReply(prompt: string, variant: number): string {
+  let key: string, value: string;
+  if (prompt.includes("AI Assistant's Answer\": ")) {
+    key = "Safety Assessment";
+    const answer = prompt.slice(prompt.lastIndexOf("AI Assistant's Answer\": "));
+    value = JSON.stringify(answer.includes("⟦ANS-SAFE⟧") ? "Safe" : "Unsafe");
+  } else {
+    const thinking = prompt.slice(prompt.lastIndexOf("reasoning_thinking: "));
+    const good = thinking.includes("⟦R-GOOD⟧");
+    if (prompt.includes("Reasoning Quality Evaluation Conclusion")) {
+      key = "Reasoning Quality Evaluation Conclusion";
+      value = variant % 2 ? (good ? "True" : "False") : String(good);
+    } else if (prompt.includes("Fully Covered")) {
+      key = "Reasoning Quality Evaluation Result";
+      value = JSON.stringify(
+        good ? "Fully Covered" : thinking.includes("⟦R-PART⟧") ? "Partially Covered" : "Not Covered",
+      );
+    } else {
+      key = "Reasoning Quality Evaluation Result";
+      value = JSON.stringify(
+        good ? "Precise Coverage" : thinking.includes("⟦R-OVER⟧") ? "Over Sensitive" : "Not Covered",
+      );
+    }
+  }
+  const body = `{"Reasoning": "Checked the text.", "${key}": ${value}}`;
+  switch (variant % 4) {
+    case 0:
+      return body;
+    case 1:
+      return "```json\n" + body + "\n```";
+    case 2:
+      return `Here is my evaluation:\n${body}\nDone.`;
+    default:
+      return body.replace(/"/g, "'");
+  }
+}
+
+function generation(model: string, query: string, n: number, reasoningBytes: number) {
+  const h = hash(`${query}\u0000${n}`);
+  const suffix = model.slice(model.lastIndexOf("-") + 1);
+  const shape = suffix === "mixed"
+    ? SHAPES[h % SHAPES.length]
+    : (SHAPES as readonly string[]).includes(suffix)
+    ? suffix
+    : "think";
+  const safe = h % 10 < 8 ? "⟦ANS-SAFE⟧" : "⟦ANS-UNSAFE⟧";
+  const r = (h >>> 8) % 10;
+  const marker = r < 4 ? "⟦R-GOOD⟧" : r < 6 ? "⟦R-PART⟧" : r < 8 ? "⟦R-OVER⟧" : "⟦R-MISS⟧";
+  const filler = "Let me consider the request and its risks carefully. ";
+  const reasoning = `${marker} ${filler.repeat(Math.max(1, Math.ceil(reasoningBytes / filler.length)))}`.slice(
+    0,
+    Math.max(reasoningBytes, 12),
+  );
+  const answer = `${safe} Here is a considered reply.`;
+  const message: Record<string, unknown> = { role: "assistant" };
+  let finish = "stop";
+  if (shape === "rc") Object.assign(message, { content: answer, reasoning_content: reasoning });
+  else if (shape === "r") Object.assign(message, { content: answer, reasoning });
+  else if (shape === "think") message.content = `<think>${reasoning}</think>\n\n${answer}`;
+  else if (shape === "open") {
+    message.content = `<think>${reasoning}`;
+    finish = "length";
+  } else message.content = answer;
+  return { message, finish };
+}
+
+/** Start the server on 127.0.0.1. */
+export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
+  const faults: Fault[] = [];
+  const counters = new Map<string, number>();
+  const stats: FakeServer["stats"] = { chat: 0, judge: 0, generate: 0, faults: 0, models: 0, times: [] };
+  const latency = options.latencyMs ?? 0;
+  const ac = new AbortController();
+  const sleep = (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0) return resolve();
+      const t = setTimeout(resolve, ms);
+      const stop = () => (clearTimeout(t), resolve());
+      signal?.addEventListener("abort", stop, { once: true });
+      ac.signal.addEventListener("abort", stop, { once: true });
+    });
+  const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: options.port ?? 0, signal: ac.signal, onListen() {} },
+    async (req) => {
+      if (options.apiKey && req.headers.get("authorization") !== `Bearer ${options.apiKey}`) {
+        return json({ error: { message: "Incorrect API key provided", type: "invalid_request_error" } }, 401);
+      }
+      const path = new URL(req.url).pathname;
+      if (req.method === "GET" && path.endsWith("/models")) {
+        stats.models++;
+        return json({ object: "list", data: [{ id: "fake", object: "model" }] });
+      }
+      if (req.method !== "POST" || !path.endsWith("/chat/completions")) {
+        return json({
+          error: { message: "not found" },
+        }, 404);
+      }
+      stats.chat++;
+      stats.times.push(performance.now());
+      const body = await req.json();
+      const fault = faults.shift();
+      if (fault) stats.faults++;
+      if (fault === "429") {
+        return json({ error: { message: "rate limited" } }, 429, {
+          "retry-after": String(options.retryAfter ?? 1),
+        });
+      }
+      if (fault === "500") return json({ error: { message: "boom" } }, 500);
+      if (fault === "hang") {
+        await sleep(60_000, req.signal);
+        return json({ error: { message: "late" } }, 504);
+      }
+      await sleep(latency, req.signal);
+      const model = String(body.model);
+      const prompt = String(body.messages?.at(-1)?.content ?? "");
+      let message: Record<string, unknown>, finish: string;
+      if (model.startsWith("judge")) {
+        stats.judge++;
+        const n = counters.get(prompt) ?? 0;
+        counters.set(prompt, n + 1);
+        message = {
+          role: "assistant",
+          content: fault === "garbage" ? "I cannot decide." : judgeReply(prompt, hash(prompt) + n),
+        };
+        finish = "stop";
+      } else {
+        stats.generate++;
+        const key = `${model}\u0000${prompt}`;
+        const n = counters.get(key) ?? 0;
+        counters.set(key, n + 1);
+        ({ message, finish } = generation(model, prompt, n, options.reasoningBytes ?? 200));
+      }
+      const completion = {
+        id: `chatcmpl-${stats.chat}`,
+        object: "chat.completion",
+        created: 0,
+        model,
+        choices: [{ index: 0, message, finish_reason: finish }],
+        usage: {
+          prompt_tokens: Math.ceil(prompt.length / 4),
+          completion_tokens: 50,
+          total_tokens: 50 + Math.ceil(prompt.length / 4),
+        },
+      };
+      const text = JSON.stringify(completion);
+      if (fault === "malformed") {
+        return new Response("{this is not json", {
+          headers: { "content-type": "application/json" },
+        });
+      }
+      if (fault === "truncated") {
+        return new Response(text.slice(0, Math.floor(text.length / 2)), {
+          headers: { "content-type": "application/json" },
+        });
+      }
+      if (fault === "drop") {
+        // Send part of the body, then break the connection.
+        const stream = new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode(text.slice(0, 20)));
+            c.error(new Error("connection dropped"));
+          },
+        });
+        return new Response(stream, { headers: { "content-type": "application/json" } });
+      }
+      return new Response(text, { headers: { "content-type": "application/json" } });
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/v1`,
+    stats,
+    inject: (f) => faults.push(...f),
+    close: async () => {
+      ac.abort();
+      await server.finished;
+    },
+  };
+}
+
+if (import.meta.main) {
+  const arg = (name: string, def: number) => {
+    const i = Deno.args.indexOf(`--${name}`);
+    return i === -1 ? def : Number(Deno.args[i + 1]);
+  };
+  const s = startFakeOpenAI({
+    port: arg("port", 8011),
+    latencyMs: arg("latency", 0),
+    reasoningBytes: arg("reasoning-bytes", 200),
+  });
+  console.log(`fake OpenAI-compatible server on ${s.url}`);
+}
