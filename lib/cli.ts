@@ -4,11 +4,13 @@
  * @module
  */
 import { datasetCommand } from "./cli/dataset.ts";
+import { estimateCommand } from "./cli/estimate.ts";
 import { judgeCommand } from "./cli/judge.ts";
 import { paperCommand } from "./cli/paper.ts";
 import { reproduceCommand } from "./cli/reproduce.ts";
 import { runCommand } from "./cli/run.ts";
 import { scoreCommand } from "./cli/score.ts";
+import { studyCommand } from "./cli/study.ts";
 import { BsaError } from "./errors.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -18,6 +20,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   reproduce: reproduceCommand,
   run: runCommand,
   judge: judgeCommand,
+  study: studyCommand,
+  estimate: estimateCommand,
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -27,6 +31,8 @@ Commands:
   run               generate k answers per question from an OpenAI-compatible endpoint
   judge             judge a run's answers and reasoning with an LLM judge
   score             BSA metrics from judgments (run folders, or the upstream CSV)
+  study             expand a study file into runs, run, judge and score them
+  estimate          requests, tokens and cost of a run before it starts
   paper audit       recompute the paper's derived numbers and list disagreements
   reproduce         reproduce the paper's tables (deno task reproduce)
 

@@ -1,7 +1,10 @@
+import * as aq from "arquero";
 import { loadDataset } from "../dataset/load.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import { BsaError, UsageError } from "../errors.ts";
+import { estimateRun } from "../pipeline/estimate.ts";
 import { generate } from "../pipeline/generate.ts";
+import { sha256Hex } from "../hash.ts";
 import { loadSafetyRules } from "../pipeline/prompts.ts";
 import { rows } from "../table.ts";
 import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
@@ -20,6 +23,7 @@ command again after an interruption and it continues where it stopped).
   --extra-body JSON     more fields for the request body, e.g. '{"repetition_penalty":1.05}'
   --system-prompt FILE  a system prompt; --safety-rules uses the paper's safety rules
   --tag NAME=VALUE      a condition column for score tables (repeatable)
+  --use-n               one request per question with n = missing samples (servers that support n)
   --dataset PATH        the dataset (default: BSA_DATASET or the pinned download)
   --prompts DIR         where Safe_Rules.md is (default: BSA_PROMPTS_DIR or the pinned download)
   --ids FILE            question ids, one per line; --limit N, --scenario S, --category C narrow further
@@ -51,6 +55,7 @@ export async function runCommand(args: string[]): Promise<number> {
     scenario: { type: "string", multiple: true },
     category: { type: "string", multiple: true },
     quiet: { type: "boolean" },
+    "use-n": { type: "boolean" },
     ...ENDPOINT_FLAGS,
     help: { type: "boolean", short: "h" },
   });
@@ -66,21 +71,18 @@ export async function runCommand(args: string[]): Promise<number> {
   const client = clientFromFlags("run", values);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
   const { ids, description } = await selectQuestions("run", values, dataset);
-  let systemPrompt = null;
-  if (values["safety-rules"]) {
-    const rules = await loadSafetyRules({ dir: values.prompts as string | undefined });
-    systemPrompt = { name: "safety-rules", text: rules.text, sha256: rules.sha256 };
-  } else if (values["system-prompt"]) {
-    const path = values["system-prompt"] as string;
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (err) {
-      throw new BsaError(`--system-prompt ${path}: ${(err as Error).message}`);
-    }
-    const { sha256Hex } = await import("../hash.ts");
-    systemPrompt = { name: path, text, sha256: await sha256Hex(text) };
-  }
+  const systemPrompt = await resolveSystemPrompt({
+    safetyRules: !!values["safety-rules"],
+    file: values["system-prompt"] as string | undefined,
+    promptsDir: values.prompts as string | undefined,
+  });
+  const questions = ids
+    ? rows<QuestionText>(dataset.questions.semijoin(aq.table({ id: ids }), "id"))
+    : rows<QuestionText>(dataset.questions);
+  const est = estimateRun(questions, { model, k, systemPrompt: systemPrompt?.text });
+  console.error(
+    `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~1,500 per sample); 'bsa estimate' prices it`,
+  );
   const result = await generate({
     out,
     client,
@@ -101,6 +103,7 @@ export async function runCommand(args: string[]): Promise<number> {
     concurrency,
     tags: parseTags("run", listFlagRaw(values, "tag")),
     progress: !values.quiet,
+    useN: !!values["use-n"],
   });
   console.log(
     `${out}: ${
@@ -112,6 +115,26 @@ export async function runCommand(args: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+type QuestionText = { query: string; risk_summary: string };
+
+/** The system prompt of a run: the paper's safety rules, a file, or none. */
+export async function resolveSystemPrompt(
+  o: { safetyRules: boolean; file?: string; promptsDir?: string },
+): Promise<{ name: string; text: string; sha256: string } | null> {
+  if (o.safetyRules) {
+    const rules = await loadSafetyRules({ dir: o.promptsDir });
+    return { name: "safety-rules", text: rules.text, sha256: rules.sha256 };
+  }
+  if (!o.file) return null;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(o.file);
+  } catch (err) {
+    throw new BsaError(`--system-prompt ${o.file}: ${(err as Error).message}`);
+  }
+  return { name: o.file, text, sha256: await sha256Hex(text) };
 }
 
 /** Apply --ids / --scenario / --category / --limit; `ids` null means the whole dataset. */

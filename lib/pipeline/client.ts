@@ -17,6 +17,8 @@ export interface EndpointOptions {
 export interface Completion {
   message: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
   finishReason: string | null;
+  /** Every choice, for requests with `n` > 1 (the first is `message`). */
+  choices: { message: Completion["message"]; finishReason: string | null }[];
   promptTokens: number;
   completionTokens: number;
 }
@@ -111,6 +113,10 @@ export class ChatClient {
         return {
           message: choice.message as Completion["message"],
           finishReason: choice.finish_reason ?? null,
+          choices: res.choices.filter((c) => c?.message).map((c) => ({
+            message: c.message as Completion["message"],
+            finishReason: c.finish_reason ?? null,
+          })),
           promptTokens: res.usage?.prompt_tokens ?? 0,
           completionTokens: res.usage?.completion_tokens ?? 0,
         };

@@ -39,6 +39,11 @@ export interface GenerateOptions {
   tags?: RunManifest["tags"];
   /** Show progress on stderr (default true). */
   progress?: boolean;
+  /**
+   * Ask for all of a question's missing samples in one request with `n` (for servers
+   * that support it, such as vLLM); each choice is still stored as its own sample.
+   */
+  useN?: boolean;
 }
 
 /** What a generation pass did. */
@@ -117,9 +122,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const appender = await JsonlAppender.open(files.generations);
   const done = await doneKeys(files.generations);
   const total = chosen.length * o.k;
+  // One work item per request: a single sample, or (with useN) all missing samples of a question.
   const todo = function* () {
     for (const q of chosen) {
-      for (let s = 0; s < o.k; s++) if (!done.has(`${q.id}\u0000${s}`)) yield { q, s };
+      const missing = Array.from({ length: o.k }, (_, s) => s).filter((s) => !done.has(`${q.id}\u0000${s}`));
+      if (o.useN && missing.length) yield { q, samples: missing };
+      else for (const s of missing) yield { q, samples: [s] };
     }
   };
   const result: GenerateResult = { total, alreadyDone: done.size, generated: 0, failed: 0, noReasoning: 0 };
@@ -131,42 +139,54 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   ];
   const { temperature, top_p, top_k, max_tokens, seed, extra_body } = o.params;
   try {
-    await runPool(todo(), o.concurrency, async ({ q, s }) => {
+    await runPool(todo(), o.concurrency, async ({ q, samples }) => {
       try {
         const c = await o.client.complete({
           model: o.model,
           messages: messages(q.query),
+          ...(samples.length > 1 && { n: samples.length }),
           ...(temperature !== undefined && { temperature }),
           ...(top_p !== undefined && { top_p }),
           // top_k is not an OpenAI parameter; vLLM and SGLang read it from the body.
           ...(top_k !== undefined && { top_k }),
           ...(max_tokens !== undefined && { max_tokens }),
-          ...(seed !== undefined && { seed: seed + s }),
+          ...(seed !== undefined && { seed: seed + samples[0] }),
           ...extra_body,
         }, () => progress.tick({ failures: 1 }));
-        const split = splitReasoning(c.message);
-        const record: GenerationRecord = {
-          id: q.id,
-          sample: s,
-          scenario: q.scenario,
-          answer: split.answer,
-          reasoning: split.reasoning,
-          reasoning_source: split.source,
-          finish_reason: c.finishReason,
-          prompt_tokens: c.promptTokens,
-          completion_tokens: c.completionTokens,
-        };
-        await appender.append(record);
         manifest.tokens.prompt += c.promptTokens;
         manifest.tokens.completion += c.completionTokens;
-        result.generated++;
-        if (split.reasoning === null) result.noReasoning++;
-        progress.tick({ done: 1, tokens: c.promptTokens + c.completionTokens });
+        const got = c.choices.slice(0, samples.length);
+        for (const [i, choice] of got.entries()) {
+          const split = splitReasoning(choice.message);
+          const record: GenerationRecord = {
+            id: q.id,
+            sample: samples[i],
+            scenario: q.scenario,
+            answer: split.answer,
+            reasoning: split.reasoning,
+            reasoning_source: split.source,
+            finish_reason: choice.finishReason,
+            // Usage comes per request; it is split evenly over its choices.
+            prompt_tokens: Math.round(c.promptTokens / got.length),
+            completion_tokens: Math.round(c.completionTokens / got.length),
+          };
+          await appender.append(record);
+          result.generated++;
+          if (split.reasoning === null) result.noReasoning++;
+        }
+        progress.tick({ done: got.length, tokens: c.promptTokens + c.completionTokens });
+        if (got.length < samples.length) {
+          result.failed += samples.length - got.length;
+          progress.tick({ failures: samples.length - got.length });
+          console.error(
+            `\n${q.id}: asked for n=${samples.length} choices, got ${got.length}; the rest are retried on the next run`,
+          );
+        }
       } catch (err) {
         if (err instanceof EndpointError) throw err;
-        result.failed++;
-        progress.tick({ failures: 1 });
-        console.error(`\nsample ${q.id}#${s} failed: ${(err as Error).message}`);
+        result.failed += samples.length;
+        progress.tick({ failures: samples.length });
+        console.error(`\nsample ${q.id}#${samples.join(",")} failed: ${(err as Error).message}`);
       }
     }, (err) => err instanceof EndpointError);
   } finally {

@@ -179,6 +179,7 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
       const model = String(body.model);
       const prompt = String(body.messages?.at(-1)?.content ?? "");
       let message: Record<string, unknown>, finish: string;
+      const extra: { message: Record<string, unknown>; finish: string }[] = [];
       if (model.startsWith("judge")) {
         stats.judge++;
         const n = counters.get(prompt) ?? 0;
@@ -194,13 +195,19 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
         const n = counters.get(key) ?? 0;
         counters.set(key, n + 1);
         ({ message, finish } = generation(model, prompt, n, options.reasoningBytes ?? 200));
+        const want = Number(body.n ?? 1);
+        for (let i = 1; i < want; i++) extra.push(generation(model, prompt, n + i, options.reasoningBytes ?? 200));
+        counters.set(key, n + want);
       }
       const completion = {
         id: `chatcmpl-${stats.chat}`,
         object: "chat.completion",
         created: 0,
         model,
-        choices: [{ index: 0, message, finish_reason: finish }],
+        choices: [
+          { index: 0, message, finish_reason: finish },
+          ...extra.map((e, i) => ({ index: i + 1, message: e.message, finish_reason: e.finish })),
+        ],
         usage: {
           prompt_tokens: Math.ceil(prompt.length / 4),
           completion_tokens: 50,

@@ -528,3 +528,36 @@ Deno.test("run flags: subsets by ids file, category; bad flags name themselves",
     await server.close();
   }
 });
+
+Deno.test("--use-n asks once per question and stores each choice as its own sample", async () => {
+  await using dir = await tempDir();
+  const server = startFakeOpenAI();
+  try {
+    const out = `${dir.path}/run`;
+    const r = await runCli(
+      [
+        "run",
+        "--base-url",
+        server.url,
+        "--model",
+        "m-think",
+        "--k",
+        "4",
+        "--out",
+        out,
+        "--limit",
+        "5",
+        "--use-n",
+        "--quiet",
+      ],
+      { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` },
+    );
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(server.stats.generate, 5);
+    const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
+    assertEquals([gens.length, uniqueKeys(gens)], [20, 20]);
+    assertEquals(new Set(gens.map((g) => g.answer + g.reasoning)).size > 5, true);
+  } finally {
+    await server.close();
+  }
+});

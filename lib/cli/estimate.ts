@@ -1,0 +1,79 @@
+import * as aq from "arquero";
+import { loadDataset } from "../dataset/load.ts";
+import { BsaError } from "../errors.ts";
+import { estimateRun, type Price } from "../pipeline/estimate.ts";
+import { rows } from "../table.ts";
+import { numberFlag, parseFlags, requireString } from "./_flags.ts";
+import { formatRows } from "./_print.ts";
+import { resolveSystemPrompt, selectQuestions } from "./run.ts";
+
+export const HELP = `bsa estimate --model NAME [--k K] [--judge-model NAME] [--prices FILE] [subset flags] [--json]
+
+Requests, tokens and cost of a run before it starts. Prompt tokens are counted
+(cl100k_base) on the real prompts; completions are assumed.
+  --prices FILE                JSON: {"<model>": {"input_per_mtok": 0.5, "output_per_mtok": 1.5}, ...}
+  --completion-tokens N        assumed tokens per sample, reasoning + answer (default 1500)
+  --judge-completion-tokens N  assumed tokens per judge reply (default 250)
+  --safety-rules, --system-prompt FILE, --ids FILE, --limit N, --scenario S, --category C, --dataset PATH`;
+
+/** `bsa estimate`. */
+export async function estimateCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("estimate", args, {
+    model: { type: "string" },
+    k: { type: "string" },
+    "judge-model": { type: "string" },
+    prices: { type: "string" },
+    "completion-tokens": { type: "string" },
+    "judge-completion-tokens": { type: "string" },
+    "safety-rules": { type: "boolean" },
+    "system-prompt": { type: "string" },
+    prompts: { type: "string" },
+    dataset: { type: "string" },
+    ids: { type: "string" },
+    limit: { type: "string" },
+    scenario: { type: "string", multiple: true },
+    category: { type: "string", multiple: true },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return (console.log(HELP), 0);
+  const model = requireString("estimate", values, "model");
+  const dataset = await loadDataset({ path: values.dataset as string | undefined });
+  const { ids } = await selectQuestions("estimate", values, dataset);
+  const qs = ids ? dataset.questions.semijoin(aq.table({ id: ids }), "id") : dataset.questions;
+  const systemPrompt = await resolveSystemPrompt({
+    safetyRules: !!values["safety-rules"],
+    file: values["system-prompt"] as string | undefined,
+    promptsDir: values.prompts as string | undefined,
+  });
+  const e = estimateRun(rows(qs), {
+    model,
+    judgeModel: values["judge-model"] as string | undefined,
+    k: numberFlag("estimate", values, "k", { integer: true, min: 1, default: 5 })!,
+    systemPrompt: systemPrompt?.text,
+    completionTokens: numberFlag("estimate", values, "completion-tokens", { integer: true, min: 1 }),
+    judgeCompletionTokens: numberFlag("estimate", values, "judge-completion-tokens", { integer: true, min: 1 }),
+    prices: values.prices ? await readPrices(values.prices as string) : undefined,
+  });
+  if (values.json) console.log(JSON.stringify(e, null, 2));
+  else console.log(formatRows([e as unknown as Record<string, unknown>]));
+  return 0;
+}
+
+/** Read a price table; a malformed entry names the model and field. */
+export async function readPrices(path: string): Promise<Record<string, Price>> {
+  let obj: Record<string, Price>;
+  try {
+    obj = JSON.parse(await Deno.readTextFile(path));
+  } catch (err) {
+    throw new BsaError(`--prices ${path}: ${(err as Error).message}`);
+  }
+  for (const [m, p] of Object.entries(obj)) {
+    for (const f of ["input_per_mtok", "output_per_mtok"] as const) {
+      if (typeof p?.[f] !== "number" || p[f] < 0) {
+        throw new BsaError(`--prices ${path}: ${m}.${f} must be a non-negative number`);
+      }
+    }
+  }
+  return obj;
+}

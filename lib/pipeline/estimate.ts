@@ -1,0 +1,84 @@
+import { countTokens } from "../dataset/tokens.ts";
+
+/** Prices in a currency of the user's choice per million tokens. */
+export interface Price {
+  input_per_mtok: number;
+  output_per_mtok: number;
+}
+
+/** The size and cost of a run before it starts. */
+export interface Estimate {
+  model: string;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  judge_requests: number;
+  judge_prompt_tokens: number;
+  judge_completion_tokens: number;
+  /** Cost where the price table names the model (and the judge), else null. */
+  cost: number | null;
+  judge_cost: number | null;
+}
+
+/** Assumptions of an estimate (completions are unknown until they exist). */
+export interface EstimateOptions {
+  model: string;
+  judgeModel?: string;
+  k: number;
+  systemPrompt?: string | null;
+  /** Assumed completion length of the model (reasoning + answer), tokens. Default 1,500. */
+  completionTokens?: number;
+  /** Assumed length of one judge reply, tokens. Default 250. */
+  judgeCompletionTokens?: number;
+  /** Judge template sizes in tokens (answer, reasoning), as the prompts render them. */
+  judgeTemplateTokens?: { answer: number; reasoning: number };
+  prices?: Record<string, Price>;
+}
+
+/**
+ * Estimate requests, tokens (cl100k_base counts of the real prompts) and cost of a run.
+ * Judge prompts hold the template, the question, its risk summary and the assumed answer or
+ * reasoning length; the reasoning judge is counted for every sample.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimateRun } from "./estimate.ts";
+ * const e = estimateRun([{ query: "hello world", risk_summary: "none" }], { model: "m", k: 5, prices: { m: { input_per_mtok: 1, output_per_mtok: 2 } } });
+ * assert(e.requests === 5 && e.prompt_tokens === 10 && e.cost !== null);
+ * ```
+ */
+export function estimateRun(questions: { query: string; risk_summary: string }[], o: EstimateOptions): Estimate {
+  const sys = o.systemPrompt ? countTokens(o.systemPrompt) : 0;
+  const completion = o.completionTokens ?? 1500;
+  const judgeReply = o.judgeCompletionTokens ?? 250;
+  const tmpl = o.judgeTemplateTokens ?? { answer: 600, reasoning: 1100 };
+  let prompt = 0, judgePrompt = 0;
+  for (const q of questions) {
+    const qt = countTokens(q.query);
+    const rt = countTokens(q.risk_summary);
+    prompt += (sys + qt) * o.k;
+    // Answer and reasoning split the completion roughly 1:3 in reasoning models.
+    judgePrompt += (tmpl.answer + qt + rt + completion / 4) * o.k +
+      (tmpl.reasoning + qt + rt + (3 * completion) / 4) * o.k;
+  }
+  const requests = questions.length * o.k;
+  const cost = (name: string | undefined, inTok: number, outTok: number) => {
+    const p = name ? o.prices?.[name] : undefined;
+    return p ? (inTok * p.input_per_mtok + outTok * p.output_per_mtok) / 1e6 : null;
+  };
+  const e: Estimate = {
+    model: o.model,
+    requests,
+    prompt_tokens: prompt,
+    completion_tokens: requests * completion,
+    judge_requests: 2 * requests,
+    judge_prompt_tokens: Math.round(judgePrompt),
+    judge_completion_tokens: 2 * requests * judgeReply,
+    cost: null,
+    judge_cost: null,
+  };
+  e.cost = cost(o.model, e.prompt_tokens, e.completion_tokens);
+  e.judge_cost = cost(o.judgeModel, e.judge_prompt_tokens, e.judge_completion_tokens);
+  return e;
+}

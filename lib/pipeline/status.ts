@@ -1,0 +1,52 @@
+import { doneKeys } from "./generate.ts";
+import { readManifest, runFiles } from "./manifest.ts";
+
+/** How far a run folder has got. */
+export interface RunStatus {
+  exists: boolean;
+  /** Samples the run should have (questions × k); null when there is no manifest. */
+  expected: number | null;
+  generated: number;
+  judged: number;
+  generationComplete: boolean;
+  judgingComplete: boolean;
+}
+
+/**
+ * Count what a run folder holds, without loading its texts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runStatus } from "./status.ts";
+ * const s = await runStatus("/nonexistent/run");
+ * assert(!s.exists && s.generated === 0);
+ * ```
+ */
+export async function runStatus(dir: string): Promise<RunStatus> {
+  let expected: number | null = null;
+  try {
+    const m = await readManifest(dir);
+    expected = (m.subset.ids?.length ?? 2000) * m.k;
+  } catch {
+    return {
+      exists: false,
+      expected: null,
+      generated: 0,
+      judged: 0,
+      generationComplete: false,
+      judgingComplete: false,
+    };
+  }
+  const files = runFiles(dir);
+  const generated = (await doneKeys(files.generations)).size;
+  const judged = (await doneKeys(files.judgments)).size;
+  return {
+    exists: true,
+    expected,
+    generated,
+    judged,
+    generationComplete: generated >= expected,
+    judgingComplete: generated >= expected && judged >= expected,
+  };
+}
