@@ -3,10 +3,13 @@
  * Run it as `deno task bsa <command> ...`.
  * @module
  */
+import { agreementCommand } from "./cli/agreement.ts";
+import { compareCommand } from "./cli/compare.ts";
 import { datasetCommand } from "./cli/dataset.ts";
 import { estimateCommand } from "./cli/estimate.ts";
 import { judgeCommand } from "./cli/judge.ts";
 import { paperCommand } from "./cli/paper.ts";
+import { powerCommand } from "./cli/power.ts";
 import { reproduceCommand } from "./cli/reproduce.ts";
 import { runCommand } from "./cli/run.ts";
 import { scoreCommand } from "./cli/score.ts";
@@ -22,6 +25,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   judge: judgeCommand,
   study: studyCommand,
   estimate: estimateCommand,
+  compare: compareCommand,
+  agreement: agreementCommand,
+  power: powerCommand,
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -33,6 +39,9 @@ Commands:
   score             BSA metrics from judgments (run folders, or the upstream CSV)
   study             expand a study file into runs, run, judge and score them
   estimate          requests, tokens and cost of a run before it starts
+  compare           paired comparison of two runs (intervals, McNemar / permutation p, Holm)
+  agreement         agreement between two judges (or a judge and human labels)
+  power             smallest detectable difference for a baseline and k
   paper audit       recompute the paper's derived numbers and list disagreements
   reproduce         reproduce the paper's tables (deno task reproduce)
 

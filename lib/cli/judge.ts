@@ -14,6 +14,8 @@ Judge every generated sample of a run that has no judgment yet (resumable).
   --dataset PATH        the dataset the run was generated from (default: the run's own source)
   --temperature T       judge temperature (default 0)
   --no-cache            do not read or write the judge cache
+  --label NAME          keep this judge's verdicts apart (judgments-NAME.jsonl), e.g. a second
+                        judge for 'bsa agreement'; score and compare read them with --judge NAME
   --api-key-env NAME    the variable holding the judge's API key (default OPENAI_API_KEY)
   --timeout SECONDS     per request (default 600); --retries N (default 6);
                         --backoff MS first retry wait, doubled each time, jittered (default 500)`;
@@ -29,6 +31,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
     dataset: { type: "string" },
     temperature: { type: "string" },
     "no-cache": { type: "boolean" },
+    label: { type: "string" },
     quiet: { type: "boolean" },
     ...ENDPOINT_FLAGS,
     help: { type: "boolean", short: "h" },
@@ -54,6 +57,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       concurrency: numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!,
       temperature: numberFlag("judge", values, "temperature", { min: 0 }),
       progress: !values.quiet,
+      label: values.label as string | undefined,
     });
     console.log(
       `${run}: ${

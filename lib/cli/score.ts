@@ -11,6 +11,7 @@ import {
 } from "../metrics/mod.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import { writeAtomic } from "../fs.ts";
+import { addIntervals } from "../stats/score_intervals.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
@@ -27,6 +28,9 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
   --alpha A            F-score weight on Think@1 (default 0.7639364807041505)
   --by COLS            group by these columns (default: model); category and
                        subcategory need the dataset
+  --judge NAME         with --run: score a labelled judge's verdicts (judgments-NAME.jsonl)
+  --ci                 add M_lo and M_hi (95% bootstrap intervals over questions, resampled
+                       within scenarios) for every metric M; --level L, --bootstrap B, --seed S
   --details            add questions, samples, coverage and invalid-verdict counts
   --json               a JSON array, one object per group`;
 
@@ -41,6 +45,11 @@ export async function scoreCommand(args: string[]): Promise<number> {
     by: { type: "string", multiple: true },
     dataset: { type: "string" },
     details: { type: "boolean" },
+    judge: { type: "string" },
+    ci: { type: "boolean" },
+    level: { type: "string" },
+    bootstrap: { type: "string" },
+    seed: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
@@ -60,7 +69,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
     judgments = await readOfficialCsv(csv);
     if (!by.length) by = ["model"];
   } else {
-    const loaded = await loadRunJudgments(runs);
+    const loaded = await loadRunJudgments(runs, values.judge as string | undefined);
     k = numberFlag("score", values, "k", { integer: true, min: 1 }) ?? loaded.k;
     if (k !== loaded.k) throw new UsageError(`bsa score: --k ${k} differs from the runs' k=${loaded.k}`);
     judgments = loaded.table;
@@ -70,7 +79,16 @@ export async function scoreCommand(args: string[]): Promise<number> {
   if (exportPath) await writeAtomic(exportPath, formatOfficialCsv(judgments));
   const needsDataset = by.some((c) => c === "category" || c === "subcategory") || values.dataset !== undefined;
   const dataset = needsDataset ? await loadDataset({ path: values.dataset as string | undefined }) : undefined;
-  const report = scoreJudgments(judgments, { k, alpha, by, dataset });
+  let report = scoreJudgments(judgments, { k, alpha, by, dataset });
+  if (values.ci) {
+    const { report: withCi, info } = addIntervals(report, judgments, { k, alpha, by, dataset }, {
+      level: numberFlag("score", values, "level", { min: 0.5, max: 0.999, default: 0.95 }),
+      replicates: numberFlag("score", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
+      seed: numberFlag("score", values, "seed", { integer: true, default: 0 }),
+    });
+    report = withCi;
+    console.error(`intervals: ${info.method}, level ${info.level}, ${info.replicates} replicates, seed ${info.seed}`);
+  }
   printReport(report, { json: !!values.json, details: !!values.details });
   return 0;
 }
@@ -102,5 +120,19 @@ export function printReport(report: ScoreReport, opts: { json: boolean; details:
     return o;
   });
   if (opts.json) console.log(JSON.stringify(rows, null, 2));
-  else console.log(formatRows(rows, cols));
+  else {
+    // Readable form: "80.11 [77.67, 82.56]" in one column per metric.
+    const shown = cols.filter((c) => !/_(lo|hi)$/.test(c));
+    const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(2) : "-");
+    console.log(formatRows(
+      rows.map((r) =>
+        Object.fromEntries(
+          shown.map((
+            c,
+          ) => [c, r[`${c}_lo`] !== undefined ? `${fmt(r[c])} [${fmt(r[`${c}_lo`])}, ${fmt(r[`${c}_hi`])}]` : r[c]]),
+        )
+      ),
+      shown,
+    ));
+  }
 }

@@ -7,7 +7,7 @@ import { type ChatClient, EndpointError } from "./client.ts";
 import { doneKeys, type GenerationRecord } from "./generate.ts";
 import { JsonlAppender, readJsonl } from "./jsonl.ts";
 import { JudgeCache } from "./judge_cache.ts";
-import { readManifest, runFiles, writeManifest } from "./manifest.ts";
+import { type JudgeRecord, readManifest, runFiles, writeManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
 import { Progress } from "./progress.ts";
@@ -39,6 +39,8 @@ export interface JudgeOptions {
   invalidRetries?: number;
   temperature?: number;
   progress?: boolean;
+  /** Store this judge's verdicts apart (`judgments-<label>.jsonl`), e.g. a second judge for agreement. */
+  label?: string;
 }
 
 /** What a judging pass did. */
@@ -76,7 +78,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
       .map((q) => [q.id, q]),
   );
   await o.client.preflight();
-  const files = runFiles(o.run);
+  const files = runFiles(o.run, o.label);
   const appender = await JsonlAppender.open(files.judgments);
   const done = await doneKeys(files.judgments);
   const generated = await doneKeys(files.generations);
@@ -94,15 +96,18 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
     o.progress === false ? { write: () => {} } : {},
   );
   progress.state.done = [...done].filter((k) => generated.has(k)).length;
-  const tokens = { prompt: manifest.judge?.tokens.prompt ?? 0, completion: manifest.judge?.tokens.completion ?? 0 };
-  manifest.judge = {
+  const previous = o.label ? manifest.judges?.[o.label] : manifest.judge;
+  const tokens = { prompt: previous?.tokens.prompt ?? 0, completion: previous?.tokens.completion ?? 0 };
+  const record: JudgeRecord = {
     model: o.judgeModel,
     endpoints: o.client.hosts,
     prompts: { source: o.prompts.source, sha256: o.prompts.sha256 },
-    started: manifest.judge?.started ?? new Date().toISOString(),
+    started: previous?.started ?? new Date().toISOString(),
     finished: null,
     tokens,
   };
+  if (o.label) manifest.judges = { ...manifest.judges, [o.label]: record };
+  else manifest.judge = record;
 
   const ask = async (prompt: string, parse: (reply: string) => string): Promise<{ verdict: string; raw?: string }> => {
     const key = await JudgeCache.key(o.judgeModel, prompt);
@@ -181,7 +186,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
     await appender.close();
     progress.finish();
     if (result.failed === 0 && result.judged + progress.state.done - result.judged >= generated.size) {
-      manifest.judge.finished = new Date().toISOString();
+      record.finished = new Date().toISOString();
     }
     await writeManifest(o.run, manifest);
   }

@@ -27,22 +27,41 @@ export interface RunManifest {
   started: string;
   finished: string | null;
   tokens: { prompt: number; completion: number };
-  judge?: {
-    model: string;
-    endpoints: string[];
-    prompts: { source: string; sha256: { answer: string; reasoning: string } };
-    started: string;
-    finished: string | null;
-    tokens: { prompt: number; completion: number };
-  };
+  /** The default judge's record (`judgments.jsonl`). */
+  judge?: JudgeRecord;
+  /** Further judges of the same samples, by label (`judgments-<label>.jsonl`), e.g. for agreement studies. */
+  judges?: Record<string, JudgeRecord>;
 }
 
-/** The files of a run folder. */
-export function runFiles(dir: string) {
+/** Who judged a run and how. */
+export interface JudgeRecord {
+  model: string;
+  endpoints: string[];
+  prompts: { source: string; sha256: { answer: string; reasoning: string } };
+  started: string;
+  finished: string | null;
+  tokens: { prompt: number; completion: number };
+}
+
+/**
+ * The files of a run folder; `judge` names a labelled judge's judgments file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runFiles } from "./manifest.ts";
+ * assert(runFiles("r").judgments === "r/judgments.jsonl");
+ * assert(runFiles("r", "gpt4o").judgments === "r/judgments-gpt4o.jsonl");
+ * ```
+ */
+export function runFiles(dir: string, judge?: string) {
+  if (judge !== undefined && !/^[A-Za-z0-9._-]+$/.test(judge)) {
+    throw new BsaError(`judge label ${JSON.stringify(judge)} may hold only letters, digits, '.', '_' and '-'`);
+  }
   return {
     manifest: `${dir}/manifest.json`,
     generations: `${dir}/generations.jsonl`,
-    judgments: `${dir}/judgments.jsonl`,
+    judgments: judge ? `${dir}/judgments-${judge}.jsonl` : `${dir}/judgments.jsonl`,
   };
 }
 

@@ -25,7 +25,7 @@ export interface RunJudgments {
  * const { table, k } = await loadRunJudgments(["runs/base", "runs/rules"]);
  * ```
  */
-export async function loadRunJudgments(dirs: string[]): Promise<RunJudgments> {
+export async function loadRunJudgments(dirs: string[], judge?: string): Promise<RunJudgments> {
   if (!dirs.length) throw new BsaError("no run folder given");
   const manifests: RunManifest[] = [];
   const tags = new Set<string>();
@@ -49,7 +49,7 @@ export async function loadRunJudgments(dirs: string[]): Promise<RunJudgments> {
   for (const [i, d] of dirs.entries()) {
     const m = manifests[i];
     let n = 0;
-    for await (const r of readJsonl<JudgmentRecord>(runFiles(d).judgments)) {
+    for await (const r of readJsonl<JudgmentRecord>(runFiles(d, judge).judgments)) {
       cols.model.push(m.model);
       cols.run.push(d);
       cols.id.push(r.id);
@@ -60,7 +60,13 @@ export async function loadRunJudgments(dirs: string[]): Promise<RunJudgments> {
       for (const t of tags) cols[t].push(m.tags?.[t] ?? null);
       n++;
     }
-    if (n === 0) throw new BsaError(`${d} has no judgments yet; run 'bsa judge --run ${d}' first`);
+    if (n === 0) {
+      throw new BsaError(
+        `${runFiles(d, judge).judgments} holds no judgments yet; run 'bsa judge --run ${d}${
+          judge ? ` --label ${judge}` : ""
+        }' first`,
+      );
+    }
   }
   return { table: aq.table(cols), k: [...ks][0], manifests, tags: [...tags] };
 }

@@ -1,0 +1,140 @@
+import type { TopLevelSpec } from "vega-lite";
+import { SCHEMA } from "./_common.ts";
+
+/** The metric columns of the decoding heatmap, in the paper's order. */
+export const DECODING_METRICS = [
+  "Safe@1",
+  "Safe@k",
+  "Think@1",
+  "Think@k",
+  "F-score",
+  "RO@1",
+  "RO@k",
+  "OS@1",
+  "OS@k",
+  "CS@1",
+  "CS@k",
+];
+
+/** One decoding setting of one model. */
+export interface DecodingRow {
+  model: string;
+  top_k: number;
+  top_p: number;
+  temperature: number;
+  recommended: boolean;
+  [metric: string]: string | number | boolean | null;
+}
+
+/** The row label the paper uses: "k=40, p=0.95, t=0.6" (plus "(recommended)"). */
+export function settingLabel(r: { top_k: number; top_p: number; temperature: number; recommended?: boolean }): string {
+  return `k=${r.top_k}, p=${r.top_p}, t=${r.temperature}${r.recommended ? " (recommended)" : ""}`;
+}
+
+/**
+ * The paper's decoding heatmap for one model: settings × metrics, each cell coloured by
+ * its value and labelled with it. `marks` adds a marker (e.g. "*" for a change larger than
+ * its uncertainty) after a cell's value, keyed `setting|metric`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodingHeatmap } from "./decoding.ts";
+ * const spec = decodingHeatmap([{ model: "m", top_k: 40, top_p: 0.95, temperature: 0.6, recommended: true, "Safe@1": 93.5 }]);
+ * assert("layer" in spec);
+ * ```
+ */
+export function decodingHeatmap(
+  rows: DecodingRow[],
+  opts: { title?: string; marks?: Record<string, string> } = {},
+): TopLevelSpec {
+  const settings = rows.map(settingLabel);
+  const cells = rows.flatMap((r) =>
+    DECODING_METRICS.filter((m) => r[m] != null).map((m) => {
+      const setting = settingLabel(r);
+      const value = r[m] as number;
+      return { setting, metric: m, value, label: `${value.toFixed(2)}${opts.marks?.[`${setting}|${m}`] ?? ""}` };
+    })
+  );
+  const x = {
+    field: "metric",
+    type: "nominal",
+    title: "Metric (%)",
+    sort: DECODING_METRICS,
+    axis: { labelAngle: -40, orient: "bottom" },
+  };
+  const y = { field: "setting", type: "nominal", title: "Decoding setting", sort: settings, axis: { labelLimit: 260 } };
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? `Decoding settings of ${rows[0]?.model ?? ""}`,
+    data: { values: cells },
+    width: 560,
+    height: 22 * settings.length,
+    layer: [
+      {
+        mark: { type: "rect", stroke: "white", strokeWidth: 1 },
+        encoding: {
+          x,
+          y,
+          color: { field: "value", type: "quantitative", title: "%", scale: { scheme: "blues", domain: [0, 100] } },
+          tooltip: [{ field: "setting" }, { field: "metric" }, { field: "value" }],
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 9 },
+        encoding: {
+          x,
+          y,
+          text: { field: "label" },
+          color: { condition: { test: "datum.value > 55", value: "white" }, value: "#222222" },
+        },
+      },
+    ],
+  } as unknown as TopLevelSpec;
+}
+
+/** How much each metric moves across decoding settings compared with across model sizes. */
+export interface SpreadRow {
+  metric: string;
+  source: string;
+  spread: number;
+}
+
+/**
+ * The sensitivity summary: for each metric, the spread (max − min) across a model's
+ * decoding settings beside the spread across Qwen3 sizes 4B–32B and the 95% uncertainty of
+ * one measurement. Decoding moves every metric by a few points at most, far less than model
+ * size does: the paper's conclusion that decoding is no fix for superficial safety.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodingSensitivity } from "./decoding.ts";
+ * const spec = decodingSensitivity([{ metric: "Safe@1", source: "decoding: QwQ-32B", spread: 1.1 }]);
+ * assert("layer" in spec || "encoding" in spec);
+ * ```
+ */
+export function decodingSensitivity(rows: SpreadRow[], opts: { title?: string } = {}): TopLevelSpec {
+  const sources = [...new Set(rows.map((r) => r.source))];
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? "Decoding moves the metrics far less than model size does (spread = max − min, points)",
+    data: { values: rows },
+    width: 560,
+    height: 260,
+    mark: { type: "bar" },
+    encoding: {
+      x: { field: "metric", type: "nominal", title: null, sort: DECODING_METRICS },
+      xOffset: { field: "source", sort: sources },
+      y: { field: "spread", type: "quantitative", title: "Spread (points)" },
+      color: {
+        field: "source",
+        type: "nominal",
+        title: null,
+        sort: sources,
+        scale: { range: ["#0072B2", "#56B4E9", "#999999", "#D55E00"] },
+      },
+      tooltip: [{ field: "metric" }, { field: "source" }, { field: "spread", format: ".2f" }],
+    },
+  } as unknown as TopLevelSpec;
+}

@@ -1,0 +1,236 @@
+import type { TopLevelSpec } from "vega-lite";
+import { CONDITION_COLORS } from "../theme.ts";
+import { type MetricRow, SCHEMA } from "./_common.ts";
+
+/** The radar's axes, clockwise from the top, as in the paper's figure. */
+export const RADAR_AXES = ["OS@1", "Safe@1", "Think@1", "RO@1", "CS@1"];
+
+/**
+ * The paper's radar: one panel per model, base vs with safety rules, the five @1 metrics
+ * on axes from 0 to 100. Geometry is computed here so the spec is plain layered marks.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { safetyRulesRadar } from "./safety_rules.ts";
+ * const spec = safetyRulesRadar([{ model: "m", condition: "base", metric: "Safe@1", value: 90 }]);
+ * assert("facet" in spec);
+ * ```
+ */
+export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {}): TopLevelSpec {
+  const models = [...new Set(rows.map((r) => r.model))];
+  const angle = (i: number) => -Math.PI / 2 + (2 * Math.PI * i) / RADAR_AXES.length;
+  const geo: Record<string, unknown>[] = [];
+  for (const model of models) {
+    for (const ring of [20, 40, 60, 80, 100]) {
+      RADAR_AXES.forEach((_, i) => {
+        for (const j of [i, i + 1]) {
+          geo.push({
+            model,
+            kind: "grid",
+            series: `ring${ring}-${i}`,
+            order: j,
+            x: ring * Math.cos(angle(j)),
+            y: -ring * Math.sin(angle(j)),
+          });
+        }
+      });
+    }
+    RADAR_AXES.forEach((axis, i) => {
+      geo.push({ model, kind: "spoke", series: axis, order: 0, x: 0, y: 0 });
+      geo.push({
+        model,
+        kind: "spoke",
+        series: axis,
+        order: 1,
+        x: 100 * Math.cos(angle(i)),
+        y: -100 * Math.sin(angle(i)),
+      });
+      geo.push({ model, kind: "axis", label: axis, x: 118 * Math.cos(angle(i)), y: -112 * Math.sin(angle(i)) });
+    });
+    for (const condition of [...new Set(rows.filter((r) => r.model === model).map((r) => r.condition))]) {
+      const values = RADAR_AXES.map((m) =>
+        rows.find((r) => r.model === model && r.condition === condition && r.metric === m)?.value
+      );
+      if (values.some((v) => v == null)) continue;
+      [...values, values[0]].forEach((v, i) => {
+        geo.push({
+          model,
+          kind: "series",
+          condition,
+          order: i,
+          metric: RADAR_AXES[i % RADAR_AXES.length],
+          value: v,
+          x: v! * Math.cos(angle(i)),
+          y: -v! * Math.sin(angle(i)),
+        });
+      });
+    }
+  }
+  const xy = {
+    x: { field: "x", type: "quantitative", axis: null, scale: { domain: [-135, 135] } },
+    y: { field: "y", type: "quantitative", axis: null, scale: { domain: [-125, 125] } },
+  };
+  const color = {
+    field: "condition",
+    type: "nominal",
+    title: "Condition",
+    scale: { domain: ["base", "rules"], range: [CONDITION_COLORS.base, CONDITION_COLORS.treatment] },
+  };
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? "Safety rules in the system prompt: the five @1 metrics, base vs with rules",
+    data: { values: geo },
+    facet: { field: "model", type: "nominal", title: null, sort: models },
+    columns: 5,
+    spec: {
+      width: 190,
+      height: 190,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'grid'" }],
+          mark: { type: "line", color: "#e3e3e3", strokeWidth: 1 },
+          encoding: { ...xy, detail: { field: "series" }, order: { field: "order" } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'spoke'" }],
+          mark: { type: "line", color: "#d0d0d0" },
+          encoding: { ...xy, detail: { field: "series" }, order: { field: "order" } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'axis'" }],
+          mark: { type: "text", fontSize: 10, color: "#333333" },
+          encoding: { ...xy, text: { field: "label" } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'series'" }],
+          mark: { type: "line", strokeWidth: 2, point: { size: 25 } },
+          encoding: {
+            ...xy,
+            color,
+            order: { field: "order" },
+            tooltip: [{ field: "condition" }, { field: "metric" }, { field: "value" }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'series' && datum.order < 5" }],
+          mark: { type: "text", fontSize: 8, dy: -7 },
+          encoding: { ...xy, color, text: { field: "value", format: ".1f" } },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}
+
+/**
+ * A clearer view of the same study: for each model and metric, a dumbbell from the base
+ * value to the value with rules, labelled with the change. OS@1 falling while Safe@1 rises
+ * is the rules making models over-sensitive.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { safetyRulesDumbbell } from "./safety_rules.ts";
+ * const spec = safetyRulesDumbbell([
+ *   { model: "m", condition: "base", metric: "OS@1", value: 49.8 },
+ *   { model: "m", condition: "rules", metric: "OS@1", value: 42.0 },
+ * ]);
+ * assert("facet" in spec);
+ * ```
+ */
+export function safetyRulesDumbbell(
+  rows: MetricRow[],
+  opts: { title?: string; significant?: { model: string; metric: string; mark: string }[] } = {},
+): TopLevelSpec {
+  const metrics = ["Safe@1", "Think@1", "RO@1", "CS@1", "OS@1"];
+  const models = [...new Set(rows.map((r) => r.model))];
+  const pairs = models.flatMap((model) =>
+    metrics.flatMap((metric) => {
+      const b = rows.find((r) => r.model === model && r.metric === metric && r.condition === "base");
+      const t = rows.find((r) => r.model === model && r.metric === metric && r.condition === "rules");
+      if (!b || !t) return [];
+      const delta = t.value - b.value;
+      const sig = opts.significant?.find((s) => s.model === model && s.metric === metric)?.mark ?? "";
+      return [{
+        model,
+        metric: metric === "OS@1" ? "OS@1 (↓ = more over-sensitive)" : metric,
+        base: b.value,
+        rules: t.value,
+        delta,
+        label: `${delta > 0 ? "+" : ""}${delta.toFixed(1)}${sig}`,
+        direction: delta >= 0 ? "up" : "down",
+      }];
+    })
+  );
+  const y = {
+    field: "metric",
+    type: "nominal",
+    title: null,
+    axis: { labelLimit: 260 },
+    sort: metrics.map((m) => (m === "OS@1" ? "OS@1 (↓ = more over-sensitive)" : m)),
+  };
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? "What safety rules change: base → with rules",
+    data: { values: pairs },
+    facet: {
+      row: {
+        field: "model",
+        type: "nominal",
+        title: null,
+        sort: models,
+        header: { labelAngle: 0, labelAlign: "left", labelFontWeight: "bold" },
+      },
+    },
+    spec: {
+      width: 420,
+      height: 110,
+      layer: [
+        {
+          mark: { type: "rule", strokeWidth: 2 },
+          encoding: {
+            y,
+            x: { field: "base", type: "quantitative", title: "Score (%)", scale: { domain: [0, 100] } },
+            x2: { field: "rules" },
+            color: {
+              field: "direction",
+              type: "nominal",
+              legend: null,
+              scale: { domain: ["up", "down"], range: ["#0072B2", "#D55E00"] },
+            },
+          },
+        },
+        {
+          mark: { type: "point", filled: true, size: 60, color: CONDITION_COLORS.base },
+          encoding: {
+            y,
+            x: { field: "base", type: "quantitative" },
+            tooltip: [{ field: "model" }, { field: "metric" }, { field: "base" }],
+          },
+        },
+        {
+          mark: { type: "point", filled: true, size: 60, color: CONDITION_COLORS.treatment },
+          encoding: {
+            y,
+            x: { field: "rules", type: "quantitative" },
+            tooltip: [{ field: "model" }, { field: "metric" }, { field: "rules" }],
+          },
+        },
+        {
+          mark: { type: "text", align: "left", dx: 8, fontSize: 10 },
+          encoding: {
+            y,
+            x: { value: 425 },
+            text: { field: "label" },
+            color: {
+              field: "direction",
+              type: "nominal",
+              legend: null,
+              scale: { domain: ["up", "down"], range: ["#0072B2", "#D55E00"] },
+            },
+          },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}

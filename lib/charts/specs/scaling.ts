@@ -1,0 +1,174 @@
+import type { TopLevelSpec } from "vega-lite";
+import { familyScale, SCENARIO_COLORS } from "../theme.ts";
+import { SCHEMA } from "./_common.ts";
+
+/** A main-table row with parameter counts. */
+export interface ScalingRow {
+  model: string;
+  family: string;
+  total_params_b: number | null;
+  active_params_b: number | null;
+  [metric: string]: string | number | null;
+}
+
+const FAMILIES = ["Qwen3", "R1-Distill-Qwen", "R1-Distill-Llama"];
+
+/**
+ * Each metric against parameter count (log axis) for the Qwen3 and R1-Distill families.
+ * Dense models sit at their total parameters and are joined by a line; mixture-of-experts
+ * models (Qwen3-30B-A3B, Qwen3-235B-A22B) are drawn at both their total (hollow) and active
+ * (filled) parameters, joined by a dotted segment.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scalingMetrics } from "./scaling.ts";
+ * const spec = scalingMetrics([{ model: "Qwen3-8B", family: "Qwen3", total_params_b: 8, active_params_b: 8, "Safe@1": 97 }]);
+ * assert("facet" in spec);
+ * ```
+ */
+export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; title?: string } = {}): TopLevelSpec {
+  const metrics = opts.metrics ?? ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score"];
+  const long = rows.filter((r) => FAMILIES.includes(r.family) && r.total_params_b != null).flatMap((r) => {
+    const moe = r.active_params_b != null && r.active_params_b !== r.total_params_b;
+    return metrics.filter((m) => r[m] != null).flatMap((m) => [
+      {
+        model: r.model,
+        family: r.family,
+        metric: m,
+        value: r[m],
+        params: r.total_params_b,
+        kind: moe ? "MoE (total)" : "dense",
+        pair: `${r.model}`,
+      },
+      ...(moe
+        ? [{
+          model: r.model,
+          family: r.family,
+          metric: m,
+          value: r[m],
+          params: r.active_params_b,
+          kind: "MoE (active)",
+          pair: `${r.model}`,
+        }]
+        : []),
+    ]);
+  });
+  const x = { field: "params", type: "quantitative", title: "Parameters (B, log)", scale: { type: "log" } };
+  const y = { field: "value", type: "quantitative", title: "Score (%)", scale: { zero: false } };
+  const color = { field: "family", type: "nominal", title: "Family", scale: familyScale() };
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? "Scaling: every metric against parameter count",
+    data: { values: long },
+    facet: { field: "metric", type: "nominal", title: null, sort: metrics },
+    columns: metrics.length > 3 ? 3 : metrics.length,
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 220,
+      height: 170,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'dense'" }],
+          mark: { type: "line", strokeWidth: 1.5 },
+          encoding: { x, y, color, detail: { field: "family" } },
+        },
+        {
+          transform: [{ filter: "datum.kind !== 'dense'" }],
+          mark: { type: "line", strokeDash: [2, 2], strokeWidth: 1 },
+          encoding: { x, y, color, detail: { field: "pair" } },
+        },
+        {
+          mark: { type: "point", size: 45 },
+          encoding: {
+            x,
+            y,
+            color,
+            shape: {
+              field: "kind",
+              type: "nominal",
+              title: "Model",
+              scale: { domain: ["dense", "MoE (total)", "MoE (active)"], range: ["circle", "circle", "diamond"] },
+            },
+            fill: {
+              condition: { test: "datum.kind === 'MoE (total)'", value: "white" },
+              field: "family",
+              type: "nominal",
+              scale: familyScale(),
+              legend: null,
+            },
+            tooltip: [{ field: "model" }, { field: "kind" }, { field: "params" }, { field: "value" }],
+          },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}
+
+/**
+ * Which scenario gains most with scale: RO@1, CS@1 and OS@1 against parameters (log) for
+ * each dense family, with the gain from smallest to largest model in the legend labels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scalingScenarios } from "./scaling.ts";
+ * const spec = scalingScenarios([{ model: "Qwen3-8B", family: "Qwen3", total_params_b: 8, active_params_b: 8, "RO@1": 54.8 }]);
+ * assert("facet" in spec);
+ * ```
+ */
+export function scalingScenarios(rows: ScalingRow[], opts: { title?: string } = {}): TopLevelSpec {
+  const dense = rows.filter((r) =>
+    FAMILIES.includes(r.family) && r.total_params_b != null && r.active_params_b === r.total_params_b
+  );
+  const long = dense.flatMap((r) =>
+    ["RO", "CS", "OS"].filter((s) => r[`${s}@1`] != null).map((s) => ({
+      model: r.model,
+      family: r.family,
+      scenario: s,
+      value: r[`${s}@1`],
+      params: r.total_params_b,
+    }))
+  );
+  // Label the largest model of each family and scenario with the gain over the smallest.
+  const labelled = long.map((p) => {
+    const pts = long.filter((q) => q.family === p.family && q.scenario === p.scenario);
+    const first = pts.reduce((a, b) => ((a.params as number) <= (b.params as number) ? a : b));
+    const last = pts.reduce((a, b) => ((a.params as number) >= (b.params as number) ? a : b));
+    const gain = (last.value as number) - (first.value as number);
+    return {
+      ...p,
+      gain: p === last && pts.length > 1 ? `${p.scenario} ${gain >= 0 ? "+" : ""}${gain.toFixed(1)}` : null,
+    };
+  });
+  const x = { field: "params", type: "quantitative", title: "Parameters (B, log)", scale: { type: "log" } };
+  const y = { field: "value", type: "quantitative", title: "Scenario score @1 (%)" };
+  const color = {
+    field: "scenario",
+    type: "nominal",
+    title: "Scenario",
+    scale: { domain: Object.keys(SCENARIO_COLORS), range: Object.values(SCENARIO_COLORS) },
+  };
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? "Which scenario gains most with scale (labels: gain from smallest to largest model)",
+    data: { values: labelled },
+    facet: { field: "family", type: "nominal", title: null, sort: FAMILIES },
+    columns: 3,
+    spec: {
+      width: 220,
+      height: 200,
+      layer: [
+        {
+          mark: { type: "line", point: { filled: true, size: 35 } },
+          encoding: { x, y, color, tooltip: [{ field: "model" }, { field: "scenario" }, { field: "value" }] },
+        },
+        {
+          transform: [{ filter: "datum.gain != null" }],
+          mark: { type: "text", align: "left", dx: 6, fontSize: 9, fontWeight: "bold" },
+          encoding: { x, y, color, text: { field: "gain" } },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}

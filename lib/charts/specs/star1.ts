@@ -1,0 +1,156 @@
+import type { TopLevelSpec } from "vega-lite";
+import { CONDITION_COLORS } from "../theme.ts";
+import { SCHEMA } from "./_common.ts";
+
+/** A STAR-1 row: one Qwen3 size under one condition. */
+export interface Star1Row {
+  model: string;
+  params_b: number;
+  condition: string;
+  [metric: string]: string | number | null | undefined;
+}
+
+const METRICS = ["Safe@1", "Think@1", "RO@1", "CS@1", "OS@1"];
+
+/**
+ * Base vs STAR-1 fine-tuned, per metric (panels) and model size (x, log scale): the
+ * absolute values as two lines, so both the level and the gap are readable (the paper
+ * stacked unlike metrics into one bar). `yours` rows are drawn as crosses.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { star1Absolute } from "./star1.ts";
+ * const spec = star1Absolute([{ model: "Qwen3-8B", params_b: 8, condition: "base", "Safe@1": 97.1 }]);
+ * assert("facet" in spec);
+ * ```
+ */
+export function star1Absolute(rows: Star1Row[], opts: { title?: string } = {}): TopLevelSpec {
+  const long = rows.flatMap((r) =>
+    METRICS.filter((m) => r[m] != null).map((m) => ({
+      model: r.model,
+      params_b: r.params_b,
+      condition: r.condition === "star1" ? "STAR-1 fine-tuned" : r.condition === "base" ? "base" : r.condition,
+      metric: m,
+      value: r[m] as number,
+      lo: (r[`${m}_lo`] as number | undefined) ?? null,
+      hi: (r[`${m}_hi`] as number | undefined) ?? null,
+    }))
+  );
+  const x = {
+    field: "params_b",
+    type: "quantitative",
+    title: "Parameters (B, log)",
+    scale: { type: "log", domain: [0.5, 40] },
+    axis: { values: [0.6, 1.7, 4, 8, 14, 32] },
+  };
+  const color = {
+    field: "condition",
+    type: "nominal",
+    title: "Condition",
+    scale: {
+      domain: ["base", "STAR-1 fine-tuned", "your run"],
+      range: [CONDITION_COLORS.base, CONDITION_COLORS.treatment, CONDITION_COLORS.yours],
+    },
+  };
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? "STAR-1 fine-tuning of Qwen3: every size gains in Think@1, small models most in Safe@1",
+    data: { values: long },
+    facet: { field: "metric", type: "nominal", title: null, sort: METRICS },
+    columns: 5,
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 170,
+      height: 170,
+      layer: [
+        {
+          mark: { type: "line", point: { filled: true, size: 40 } },
+          encoding: {
+            x,
+            y: { field: "value", type: "quantitative", title: "Score (%)", scale: { zero: false } },
+            color,
+            tooltip: [{ field: "model" }, { field: "condition" }, { field: "metric" }, { field: "value" }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.lo != null" }],
+          mark: { type: "rule" },
+          encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}
+
+/**
+ * The change STAR-1 brings, per metric and size: absolute change in points (bars, labelled
+ * with the relative change), negative changes in vermillion.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { star1Change } from "./star1.ts";
+ * const spec = star1Change([
+ *   { model: "Qwen3-8B", params_b: 8, condition: "base", "OS@1": 56.4 },
+ *   { model: "Qwen3-8B", params_b: 8, condition: "star1", "OS@1": 51.2 },
+ * ]);
+ * assert("facet" in spec);
+ * ```
+ */
+export function star1Change(rows: Star1Row[], opts: { title?: string } = {}): TopLevelSpec {
+  const models = [...new Set(rows.map((r) => r.model))];
+  const deltas = models.flatMap((model) => {
+    const b = rows.find((r) => r.model === model && r.condition === "base");
+    const t = rows.find((r) => r.model === model && r.condition === "star1");
+    if (!b || !t) return [];
+    return METRICS.filter((m) => b[m] != null && t[m] != null).map((m) => {
+      const delta = (t[m] as number) - (b[m] as number);
+      const rel = (100 * delta) / (b[m] as number);
+      return {
+        model,
+        params_b: b.params_b,
+        metric: m,
+        delta,
+        rel,
+        label: `${rel > 0 ? "+" : ""}${rel.toFixed(0)}%`,
+        sign: delta >= 0 ? "gain" : "loss",
+      };
+    });
+  });
+  const x = { field: "model", type: "ordinal", title: null, sort: { field: "params_b" }, axis: { labelAngle: -40 } };
+  const y = { field: "delta", type: "quantitative", title: "Change (points)" };
+  return {
+    $schema: SCHEMA,
+    title: opts.title ?? "STAR-1 minus base, in points (labels: relative change)",
+    data: { values: deltas },
+    facet: { field: "metric", type: "nominal", title: null, sort: METRICS },
+    columns: 5,
+    spec: {
+      width: 150,
+      height: 170,
+      layer: [
+        {
+          mark: { type: "bar" },
+          encoding: {
+            x,
+            y,
+            color: {
+              field: "sign",
+              type: "nominal",
+              legend: null,
+              scale: { domain: ["gain", "loss"], range: ["#0072B2", "#D55E00"] },
+            },
+            tooltip: [{ field: "model" }, { field: "metric" }, { field: "delta", format: ".2f" }, {
+              field: "rel",
+              format: ".1f",
+              title: "relative %",
+            }],
+          },
+        },
+        { mark: { type: "text", dy: -6, fontSize: 8 }, encoding: { x, y, text: { field: "label" } } },
+        { mark: { type: "rule", color: "#666666" }, encoding: { y: { datum: 0 } } },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}

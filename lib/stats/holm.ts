@@ -1,0 +1,22 @@
+/**
+ * Holm's step-down adjustment of p-values (family-wise error control across the
+ * comparisons of one study). Returns adjusted p-values in the input order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { holm } from "./holm.ts";
+ * assert.deepEqual(holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06]);
+ * ```
+ */
+export function holm(pValues: number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = Math.round(running * 1e12) / 1e12;
+  });
+  return out;
+}

@@ -1,0 +1,61 @@
+import { normalQuantile } from "./normal.ts";
+
+/** An interval in the unit of its estimate. */
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/** The two-sided normal quantile for a confidence level (1.96 for 0.95). */
+export function zFor(level: number): number {
+  return normalQuantile(1 - (1 - level) / 2);
+}
+
+/**
+ * Wilson score interval for a proportion `successes / n` (fractions in [0, 1]). Used for
+ * the @k metrics, which are proportions of questions.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wilsonInterval } from "./wilson.ts";
+ * const { lo, hi } = wilsonInterval(81, 263);
+ * assert(Math.abs(lo - 0.2553) < 1e-3 && Math.abs(hi - 0.3662) < 1e-3);
+ * ```
+ */
+export function wilsonInterval(successes: number, n: number, level = 0.95): Interval {
+  if (n <= 0) return { lo: NaN, hi: NaN };
+  const z = zFor(level);
+  const p = successes / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
+
+/** What kind of interval a published-aggregate interval is. */
+export type AggregateIntervalKind = "wilson" | "wilson-bernoulli-bound";
+
+/**
+ * An honest interval for a published percentage with only its question count known.
+ * An @k metric is a proportion of questions: Wilson. An @1 metric is a mean of per-question
+ * fractions in [0, 1], whose variance is at most p(1 − p): the same Wilson formula is then a
+ * conservative bound (`wilson-bernoulli-bound`), never narrower than the truth.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { aggregateInterval } from "./wilson.ts";
+ * const i = aggregateInterval(93.54, 2000, "Safe@1");
+ * assert(i.kind === "wilson-bernoulli-bound" && i.lo < 93.54 && i.hi > 93.54);
+ * ```
+ */
+export function aggregateInterval(
+  percent: number,
+  n: number,
+  metric: string,
+  level = 0.95,
+): Interval & { kind: AggregateIntervalKind } {
+  const { lo, hi } = wilsonInterval((percent / 100) * n, n, level);
+  return { lo: 100 * lo, hi: 100 * hi, kind: metric.endsWith("@k") ? "wilson" : "wilson-bernoulli-bound" };
+}
