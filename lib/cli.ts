@@ -3,31 +3,22 @@
  * Run it as `deno task bsa <command> ...`.
  * @module
  */
-import { agreementCommand } from "./cli/agreement.ts";
-import { compareCommand } from "./cli/compare.ts";
-import { datasetCommand } from "./cli/dataset.ts";
-import { estimateCommand } from "./cli/estimate.ts";
-import { judgeCommand } from "./cli/judge.ts";
-import { paperCommand } from "./cli/paper.ts";
-import { powerCommand } from "./cli/power.ts";
-import { reproduceCommand } from "./cli/reproduce.ts";
-import { runCommand } from "./cli/run.ts";
-import { scoreCommand } from "./cli/score.ts";
-import { studyCommand } from "./cli/study.ts";
 import { BsaError } from "./errors.ts";
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  dataset: datasetCommand,
-  score: scoreCommand,
-  paper: paperCommand,
-  reproduce: reproduceCommand,
-  run: runCommand,
-  judge: judgeCommand,
-  study: studyCommand,
-  estimate: estimateCommand,
-  compare: compareCommand,
-  agreement: agreementCommand,
-  power: powerCommand,
+// Loaded on demand: a command pays only for its own imports (start-up time, native modules).
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  dataset: async () => (await import("./cli/dataset.ts")).datasetCommand,
+  score: async () => (await import("./cli/score.ts")).scoreCommand,
+  paper: async () => (await import("./cli/paper.ts")).paperCommand,
+  reproduce: async () => (await import("./cli/reproduce.ts")).reproduceCommand,
+  run: async () => (await import("./cli/run.ts")).runCommand,
+  judge: async () => (await import("./cli/judge.ts")).judgeCommand,
+  study: async () => (await import("./cli/study.ts")).studyCommand,
+  estimate: async () => (await import("./cli/estimate.ts")).estimateCommand,
+  compare: async () => (await import("./cli/compare.ts")).compareCommand,
+  agreement: async () => (await import("./cli/agreement.ts")).agreementCommand,
+  power: async () => (await import("./cli/power.ts")).powerCommand,
+  figures: async () => (await import("./cli/figures.ts")).figuresCommand,
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -44,6 +35,7 @@ Commands:
   power             smallest detectable difference for a baseline and k
   paper audit       recompute the paper's derived numbers and list disagreements
   reproduce         reproduce the paper's tables (deno task reproduce)
+  figures           render every figure to SVG, PNG and PDF (deno task figures)
 
 Run 'deno task bsa <command> --help' for a command's flags.`;
 
@@ -54,13 +46,13 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     console.error(`bsa: unknown command '${command}'\n\n${USAGE}`);
     return 2;
   }
   try {
-    return await run(rest);
+    return await (await load())(rest);
   } catch (err) {
     if (err instanceof BsaError) {
       console.error(`error: ${err.message}`);

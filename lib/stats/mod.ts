@@ -12,3 +12,4 @@ export * from "./random.ts";
 export * from "./score_intervals.ts";
 export * from "./wilson.ts";
 export * from "./normal.ts";
+export * from "./published.ts";

@@ -35,7 +35,7 @@ export function datasetComposition(
     type: "nominal",
     title: null,
     sort: totals.map((t) => t.category),
-    axis: { labelLimit: 240 },
+    axis: { labelLimit: 400 },
   };
   return {
     $schema: SCHEMA,
@@ -48,12 +48,19 @@ export function datasetComposition(
         mark: { type: "bar" },
         encoding: {
           y,
-          x: { field: "n", type: "quantitative", title: "Risk classifications", stack: "zero" },
+          x: {
+            field: "n",
+            type: "quantitative",
+            title: "Risk classifications",
+            stack: "zero",
+            scale: { domain: [0, Math.ceil((Math.max(...totals.map((t) => t.n)) * 1.45) / 100) * 100] },
+          },
           color: {
             field: "scenario",
             type: "nominal",
             title: "Scenario",
             scale: { domain: Object.keys(SCENARIO_COLORS), range: Object.values(SCENARIO_COLORS) },
+            legend: { orient: "bottom-right" },
           },
           tooltip: [{ field: "category" }, { field: "scenario" }, { field: "n" }],
         },

@@ -63,13 +63,13 @@ export function decodingHeatmap(
     sort: DECODING_METRICS,
     axis: { labelAngle: -40, orient: "bottom" },
   };
-  const y = { field: "setting", type: "nominal", title: "Decoding setting", sort: settings, axis: { labelLimit: 260 } };
+  const y = { field: "setting", type: "nominal", title: "Decoding setting", sort: settings, axis: { labelLimit: 400 } };
   return {
     $schema: SCHEMA,
     title: opts.title ?? `Decoding settings of ${rows[0]?.model ?? ""}`,
     data: { values: cells },
-    width: 560,
-    height: 22 * settings.length,
+    width: 600,
+    height: 24 * settings.length,
     layer: [
       {
         mark: { type: "rect", stroke: "white", strokeWidth: 1 },
@@ -118,7 +118,8 @@ export function decodingSensitivity(rows: SpreadRow[], opts: { title?: string } 
   const sources = [...new Set(rows.map((r) => r.source))];
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "Decoding moves the metrics far less than model size does (spread = max − min, points)",
+    title: opts.title ??
+      "Spread (max − min) of each metric across decoding settings, across model sizes, and the noise of one value",
     data: { values: rows },
     width: 560,
     height: 260,
@@ -132,7 +133,8 @@ export function decodingSensitivity(rows: SpreadRow[], opts: { title?: string } 
         type: "nominal",
         title: null,
         sort: sources,
-        scale: { range: ["#0072B2", "#56B4E9", "#999999", "#D55E00"] },
+        scale: { range: ["#0072B2", "#56B4E9", "#009E73", "#999999", "#D55E00"] },
+        legend: { orient: "bottom", columns: 2, labelLimit: 400 },
       },
       tooltip: [{ field: "metric" }, { field: "source" }, { field: "spread", format: ".2f" }],
     },

@@ -54,12 +54,17 @@ export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; t
         : []),
     ]);
   });
-  const x = { field: "params", type: "quantitative", title: "Parameters (B, log)", scale: { type: "log" } };
+  const x = {
+    field: "params",
+    type: "quantitative",
+    title: "Parameters (B, log)",
+    scale: { type: "log", domain: [0.4, 300] },
+  };
   const y = { field: "value", type: "quantitative", title: "Score (%)", scale: { zero: false } };
-  const color = { field: "family", type: "nominal", title: "Family", scale: familyScale() };
+  const color = { field: "family", type: "nominal", title: "Family", scale: familyScale(), legend: { values: FAMILIES } };
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "Scaling: every metric against parameter count",
+    title: opts.title ?? "Scaling: every metric against parameters (MoE: ◇ active, ○ total, joined by a dotted line)",
     data: { values: long },
     facet: { field: "metric", type: "nominal", title: null, sort: metrics },
     columns: metrics.length > 3 ? 3 : metrics.length,
@@ -79,24 +84,23 @@ export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; t
           encoding: { x, y, color, detail: { field: "pair" } },
         },
         {
-          mark: { type: "point", size: 45 },
+          transform: [{ filter: "datum.kind !== 'MoE (total)'" }],
+          mark: { type: "point", size: 45, filled: true, opacity: 0.9 },
           encoding: {
             x,
             y,
             color,
-            shape: {
-              field: "kind",
-              type: "nominal",
-              title: "Model",
-              scale: { domain: ["dense", "MoE (total)", "MoE (active)"], range: ["circle", "circle", "diamond"] },
-            },
-            fill: {
-              condition: { test: "datum.kind === 'MoE (total)'", value: "white" },
-              field: "family",
-              type: "nominal",
-              scale: familyScale(),
-              legend: null,
-            },
+            shape: { condition: { test: "datum.kind === 'MoE (active)'", value: "diamond" }, value: "circle" },
+            tooltip: [{ field: "model" }, { field: "kind" }, { field: "params" }, { field: "value" }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'MoE (total)'" }],
+          mark: { type: "point", size: 45, filled: false, strokeWidth: 1.5 },
+          encoding: {
+            x,
+            y,
+            color,
             tooltip: [{ field: "model" }, { field: "kind" }, { field: "params" }, { field: "value" }],
           },
         },
@@ -141,7 +145,12 @@ export function scalingScenarios(rows: ScalingRow[], opts: { title?: string } = 
       gain: p === last && pts.length > 1 ? `${p.scenario} ${gain >= 0 ? "+" : ""}${gain.toFixed(1)}` : null,
     };
   });
-  const x = { field: "params", type: "quantitative", title: "Parameters (B, log)", scale: { type: "log" } };
+  const x = {
+    field: "params",
+    type: "quantitative",
+    title: "Parameters (B, log)",
+    scale: { type: "log", domain: [0.4, 100] },
+  };
   const y = { field: "value", type: "quantitative", title: "Scenario score @1 (%)" };
   const color = {
     field: "scenario",

@@ -118,7 +118,10 @@ export function star1Change(rows: Star1Row[], opts: { title?: string } = {}): To
       };
     });
   });
-  const x = { field: "model", type: "ordinal", title: null, sort: { field: "params_b" }, axis: { labelAngle: -40 } };
+  const order = [...new Map(rows.map((r) => [r.model, r.params_b])).entries()].sort((a, b) => a[1] - b[1]).map(([m]) =>
+    m
+  );
+  const x = { field: "model", type: "ordinal", title: null, sort: order, axis: { labelAngle: -40 } };
   const y = { field: "delta", type: "quantitative", title: "Change (points)" };
   return {
     $schema: SCHEMA,

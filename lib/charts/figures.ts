@@ -1,0 +1,227 @@
+import type { TopLevelSpec } from "vega-lite";
+import * as aq from "arquero";
+import type { Dataset } from "../dataset/load.ts";
+import { countTokens } from "../dataset/tokens.ts";
+import { scenarioInfo } from "../dataset/scenarios.ts";
+import type { PaperTables } from "../paper/load.ts";
+import { aggregateInterval } from "../stats/wilson.ts";
+import { publishedDifference, questionsFor } from "../stats/published.ts";
+import { type Row, rows } from "../table.ts";
+import type { UserRuns } from "../pipeline/user_runs.ts";
+import { melt } from "./specs/_common.ts";
+import { datasetComposition, queryLengths } from "./specs/dataset.ts";
+import {
+  DECODING_METRICS,
+  decodingHeatmap,
+  type DecodingRow,
+  decodingSensitivity,
+  settingLabel,
+  type SpreadRow,
+} from "./specs/decoding.ts";
+import { type LeaderboardRow, leaderboardScatter } from "./specs/leaderboard.ts";
+import { scalingMetrics, type ScalingRow, scalingScenarios } from "./specs/scaling.ts";
+import { safetyRulesDumbbell, safetyRulesRadar } from "./specs/safety_rules.ts";
+import { star1Absolute, star1Change, type Star1Row } from "./specs/star1.ts";
+
+/** What the figures are drawn from: the paper's numbers, the dataset, and optionally the user's runs. */
+export interface FigureContext {
+  paper: PaperTables;
+  dataset?: Dataset;
+  runs?: UserRuns | null;
+}
+
+/** Per-question token counts by scenario code (cached: counting 2,000 queries takes a moment). */
+const _tokens = new WeakMap<Dataset, { scenario: string; tokens: number }[]>();
+function _queryTokens(ds: Dataset) {
+  if (!_tokens.has(ds)) {
+    _tokens.set(
+      ds,
+      rows<{ scenario: string; query: string }>(ds.questions).map((q) => ({
+        scenario: scenarioInfo(q.scenario)!.code,
+        tokens: countTokens(q.query),
+      })),
+    );
+  }
+  return _tokens.get(ds)!;
+}
+
+/** The user's runs matched to a paper model through their `paper_model` tag (or model name). */
+function _yours(ctx: FigureContext): Row[] {
+  return (ctx.runs?.scores ?? []).map((r) => ({ ...r, paper_model: r.paper_model ?? r.model }));
+}
+
+/**
+ * Significance marks for the safety-rules figure: "*" where rules − base exceeds the
+ * uncertainty of two published values (see {@linkcode publishedDifference}).
+ */
+export function safetyRulesSignificance(
+  paper: PaperTables,
+): { model: string; metric: string; mark: string; diff: number; halfWidth: number }[] {
+  const r = rows(paper.safetyRules);
+  return [...new Set(r.map((x) => x.model as string))].flatMap((model) =>
+    ["Safe@1", "Think@1", "RO@1", "CS@1", "OS@1"].map((metric) => {
+      const b = r.find((x) => x.model === model && x.condition === "base")![metric];
+      const t = r.find((x) => x.model === model && x.condition === "rules")![metric];
+      const d = publishedDifference(b, t, questionsFor(metric));
+      return { model, metric, mark: d.exceeds ? "*" : "", diff: d.diff, halfWidth: d.halfWidth };
+    })
+  );
+}
+
+/**
+ * Spread (max − min) of every metric across each model's decoding settings, across the
+ * Qwen3 dense sizes 4B–32B, and the 95% half-width of one published value (the noise floor).
+ */
+export function decodingSpreads(paper: PaperTables): SpreadRow[] {
+  const dec = rows<DecodingRow>(paper.decoding);
+  const out: SpreadRow[] = [];
+  const spread = (vals: number[]) => Math.max(...vals) - Math.min(...vals);
+  for (const model of [...new Set(dec.map((r) => r.model))]) {
+    for (const m of DECODING_METRICS) {
+      out.push({
+        metric: m,
+        source: `decoding: ${model}`,
+        spread: spread(dec.filter((r) => r.model === model).map((r) => r[m] as number)),
+      });
+    }
+  }
+  // The recommended rows' @k values sit far below every other setting's (see the audit):
+  // the spread without them shows what the settings themselves do.
+  for (const m of DECODING_METRICS) {
+    const others = [...new Set(dec.map((r) => r.model))].map((model) =>
+      spread(dec.filter((r) => r.model === model && !r.recommended).map((r) => r[m] as number))
+    );
+    out.push({
+      metric: m,
+      source: "decoding, recommended rows left out (larger of the two models)",
+      spread: Math.max(...others),
+    });
+  }
+  const sizes = rows(paper.main).filter((r) => ["Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B"].includes(r.model));
+  for (const m of DECODING_METRICS) {
+    out.push({
+      metric: m,
+      source: "model size: Qwen3 4B–32B",
+      spread: spread(sizes.map((r) => r[m])),
+    });
+  }
+  const rec = dec.find((r) => r.model === "Qwen3-32B" && r.recommended)!;
+  for (const m of DECODING_METRICS) {
+    if (m === "F-score") continue;
+    const i = aggregateInterval(rec[m] as number, questionsFor(m), m);
+    out.push({ metric: m, source: "noise: 95% half-width of one value", spread: (i.hi - i.lo) / 2 });
+  }
+  return out;
+}
+
+/** Cells of a decoding table whose value differs from the recommended setting by more than its uncertainty ("*"). */
+export function decodingMarks(rowsOfModel: DecodingRow[]): Record<string, string> {
+  const rec = rowsOfModel.find((r) => r.recommended);
+  const marks: Record<string, string> = {};
+  if (!rec) return marks;
+  for (const r of rowsOfModel) {
+    if (r === rec) continue;
+    for (const m of DECODING_METRICS) {
+      if (m === "F-score" || r[m] == null) continue;
+      if (publishedDifference(rec[m] as number, r[m] as number, questionsFor(m)).exceeds) {
+        marks[`${settingLabel(r)}|${m}`] = "*";
+      }
+    }
+  }
+  return marks;
+}
+
+/** Every figure the reproduction draws, by file name. */
+export const FIGURES: Record<
+  string,
+  { title: string; notebook: string; build: (ctx: FigureContext) => TopLevelSpec | null }
+> = {
+  dataset_composition: {
+    title: "Dataset composition",
+    notebook: "01_dataset",
+    build: ({ paper, dataset }) => {
+      if (!dataset) return null;
+      const counts = rows<{ category: string; scenario: string; n: number }>(
+        dataset.risks.derive({ scenario: aq.escape((d: { scenario: string }) => scenarioInfo(d.scenario)!.code) })
+          .groupby("category", "scenario").count({ as: "n" }),
+      );
+      return datasetComposition(
+        counts,
+        rows(paper.datasetStats.filter((d: { kind: string }) => d.kind === "category")),
+      );
+    },
+  },
+  query_lengths: {
+    title: "Query lengths",
+    notebook: "01_dataset",
+    build: ({ dataset }) => (dataset ? queryLengths(_queryTokens(dataset)) : null),
+  },
+  leaderboard_scatter: {
+    title: "Safe@1 vs Think@1",
+    notebook: "02_leaderboard",
+    build: (ctx) =>
+      leaderboardScatter(rows<LeaderboardRow>(ctx.paper.main), { yours: _yours(ctx) as LeaderboardRow[] }),
+  },
+  safety_rules_radar: {
+    title: "Safety rules (radar, as in the paper)",
+    notebook: "03_safety_rules",
+    build: ({ paper }) =>
+      safetyRulesRadar(melt(rows(paper.safetyRules), ["Safe@1", "Think@1", "OS@1", "CS@1", "RO@1"])),
+  },
+  safety_rules_dumbbell: {
+    title: "Safety rules (change per metric)",
+    notebook: "03_safety_rules",
+    build: ({ paper }) =>
+      safetyRulesDumbbell(melt(rows(paper.safetyRules), ["Safe@1", "Think@1", "OS@1", "CS@1", "RO@1"]), {
+        significant: safetyRulesSignificance(paper),
+        title: "What safety rules change: base → with rules (* larger than the uncertainty of two published values)",
+      }),
+  },
+  star1_absolute: {
+    title: "STAR-1 fine-tuning (values)",
+    notebook: "04_star1",
+    build: ({ paper }) => star1Absolute(rows<Star1Row>(paper.star1)),
+  },
+  star1_change: {
+    title: "STAR-1 fine-tuning (change)",
+    notebook: "04_star1",
+    build: ({ paper }) => star1Change(rows<Star1Row>(paper.star1)),
+  },
+  "decoding_QwQ-32B": {
+    title: "Decoding sweep: QwQ-32B",
+    notebook: "05_decoding",
+    build: ({ paper }) => {
+      const r = rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "QwQ-32B"));
+      return decodingHeatmap(r, {
+        marks: decodingMarks(r),
+        title: "Decoding settings of QwQ-32B (* differs from the recommended setting beyond its uncertainty)",
+      });
+    },
+  },
+  "decoding_Qwen3-32B": {
+    title: "Decoding sweep: Qwen3-32B",
+    notebook: "05_decoding",
+    build: ({ paper }) => {
+      const r = rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "Qwen3-32B"));
+      return decodingHeatmap(r, {
+        marks: decodingMarks(r),
+        title: "Decoding settings of Qwen3-32B (* differs from the recommended setting beyond its uncertainty)",
+      });
+    },
+  },
+  decoding_sensitivity: {
+    title: "Decoding sensitivity",
+    notebook: "05_decoding",
+    build: ({ paper }) => decodingSensitivity(decodingSpreads(paper)),
+  },
+  scaling_metrics: {
+    title: "Scaling: metrics",
+    notebook: "06_scaling",
+    build: ({ paper }) => scalingMetrics(rows<ScalingRow>(paper.main)),
+  },
+  scaling_scenarios: {
+    title: "Scaling: scenarios",
+    notebook: "06_scaling",
+    build: ({ paper }) => scalingScenarios(rows<ScalingRow>(paper.main)),
+  },
+};

@@ -1,0 +1,44 @@
+import { exportFigures } from "../charts/export.ts";
+import { FIGURES } from "../charts/figures.ts";
+import { loadDataset } from "../dataset/load.ts";
+import { UsageError } from "../errors.ts";
+import { loadPaper } from "../paper/load.ts";
+import { loadUserRuns } from "../pipeline/user_runs.ts";
+import { listFlag, parseFlags } from "./_flags.ts";
+
+export const HELP = `bsa figures [--out DIR] [--only NAME,...] [--runs PATH,...]
+
+Render every figure of the reproduction to DIR/<name>.svg, .png (2x) and .pdf
+(default DIR: figures). The same spec builders draw the notebooks' charts.
+--runs (or BSA_RUNS) overlays your judged runs where a figure supports it.
+Figures: ${Object.keys(FIGURES).join(", ")}`;
+
+/** `bsa figures`. */
+export async function figuresCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("figures", args, {
+    out: { type: "string" },
+    only: { type: "string", multiple: true },
+    runs: { type: "string", multiple: true },
+    dataset: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return (console.log(HELP), 0);
+  const only = listFlag(values, "only");
+  const unknown = only.filter((n) => !(n in FIGURES));
+  if (unknown.length) {
+    throw new UsageError(
+      `bsa figures: --only: unknown figure(s) ${unknown.join(", ")}; known: ${Object.keys(FIGURES).join(", ")}`,
+    );
+  }
+  const runPaths = listFlag(values, "runs");
+  const ctx = {
+    paper: await loadPaper(),
+    dataset: await loadDataset({ path: values.dataset as string | undefined }),
+    runs: await loadUserRuns(runPaths.length ? runPaths : undefined),
+  };
+  const out = (values.out as string | undefined) ?? "figures";
+  const done = await exportFigures(ctx, out, { only: only.length ? only : undefined });
+  for (const f of done) console.log(`${f.name}: ${f.files.map((p) => p.slice(p.lastIndexOf("/") + 1)).join(", ")}`);
+  console.log(`${done.length} figures in ${out}/`);
+  return 0;
+}

@@ -1,0 +1,37 @@
+import { zFor } from "./wilson.ts";
+
+/**
+ * Whether a difference between two published percentages is larger than their uncertainty,
+ * when only the percentages and the question count are known. Each value's variance is
+ * bounded by p(1 − p)/n (exact for @k metrics, which are proportions; an upper bound for @1
+ * metrics, which are means of values in [0, 1]); the two runs are treated as independent,
+ * which is conservative when they share questions and outcomes correlate.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publishedDifference } from "./published.ts";
+ * assert(publishedDifference(93.54, 99.8, 2000).exceeds);        // safety rules on Safe@1
+ * assert(!publishedDifference(32.50, 32.33, 2000).exceeds);      // two decoding settings
+ * ```
+ */
+export function publishedDifference(
+  a: number,
+  b: number,
+  n: number,
+  level = 0.95,
+): { diff: number; halfWidth: number; exceeds: boolean } {
+  const pa = a / 100, pb = b / 100;
+  const se = Math.sqrt((pa * (1 - pa)) / n + (pb * (1 - pb)) / n);
+  const halfWidth = 100 * zFor(level) * se;
+  const diff = b - a;
+  return { diff, halfWidth, exceeds: Math.abs(diff) > halfWidth };
+}
+
+/** Questions behind a metric of the full benchmark: 2,000, or the scenario's size. */
+export function questionsFor(metric: string): number {
+  if (metric.startsWith("RO")) return 600;
+  if (metric.startsWith("CS")) return 1200;
+  if (metric.startsWith("OS")) return 200;
+  return 2000;
+}
