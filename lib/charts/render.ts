@@ -24,10 +24,28 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const themed = { ...spec, config: { ...paperTheme(), ...(spec.config ?? {}) } } as TopLevelSpec;
   const view = new vega.View(vega.parse(vl.compile(themed).spec), { renderer: "none" });
   try {
-    return await view.toSVG();
+    return _renumberIds(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Vega numbers clip paths and gradients with a process-wide counter, so the second figure
+ * of a process would get other ids than a fresh one. Renumber them per SVG, in order of
+ * appearance, so the same spec always gives the same bytes.
+ */
+function _renumberIds(svg: string): string {
+  const map = new Map<string, string>();
+  const counters = new Map<string, number>();
+  return svg.replace(/\b(clip|gradient_?|pattern_?)(\d+)\b/g, (whole, prefix: string) => {
+    if (!map.has(whole)) {
+      const n = (counters.get(prefix) ?? 0) + 1;
+      counters.set(prefix, n);
+      map.set(whole, `${prefix}${n}`);
+    }
+    return map.get(whole)!;
+  });
 }
 
 /**

@@ -1,10 +1,6 @@
-import { BsaError, UsageError } from "../errors.ts";
-import { questionTable } from "../metrics/score.ts";
+import { UsageError } from "../errors.ts";
 import { roundHalfEven } from "../metrics/round.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
-import { questionColumns } from "../stats/bootstrap.ts";
-import { comparePaired } from "../stats/compare.ts";
-import { holm } from "../stats/holm.ts";
+import { adjustHolm, compareRuns } from "../stats/compare_runs.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
@@ -29,31 +25,17 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (values.help) return (console.log(HELP), 0);
   const runs = (values.run as string[] | undefined) ?? [];
   if (runs.length !== 2) throw new UsageError("bsa compare: give exactly two runs: --run A --run B");
-  const judge = values.judge as string | undefined;
-  const [a, b] = await Promise.all(runs.map((r) => loadRunJudgments([r], judge)));
-  if (a.k !== b.k) throw new BsaError(`the runs have different k (${a.k} and ${b.k})`);
-  const qa = questionTable(a.table, { k: a.k, by: [] });
-  const qb = questionTable(b.table, { k: b.k, by: [] });
-  // Align on the questions both runs judged, in one order.
-  const common = qa.select("id").semijoin(qb.select("id"), "id").orderby("id");
-  if (!common.numRows()) throw new BsaError("the two runs share no judged question");
-  const ids = common.array("id") as string[];
-  const pos = (t: typeof qa) => {
-    const m = new Map((t.array("id") as string[]).map((id, i) => [id, i]));
-    return ids.map((id) => m.get(id)!);
-  };
-  const dropped = qa.numRows() + qb.numRows() - 2 * ids.length;
-  if (dropped) {
-    console.error(`warning: ${dropped} question(s) judged in only one run are left out; ${ids.length} compared`);
-  }
   const seed = numberFlag("compare", values, "seed", { integer: true, default: 0 })!;
-  const rows = comparePaired(questionColumns(qa, pos(qa)), questionColumns(qb, pos(qb)), {
+  const { rows, leftOut, compared } = await compareRuns(runs[0], runs[1], {
+    judge: values.judge as string | undefined,
     seed,
     replicates: numberFlag("compare", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
     permutations: numberFlag("compare", values, "permutations", { integer: true, min: 100, default: 2000 }),
   });
-  const adjusted = holm(rows.map((r) => r.p));
-  const out = rows.map((r, i) => ({
+  if (leftOut) {
+    console.error(`warning: ${leftOut} question(s) judged in only one run are left out; ${compared} compared`);
+  }
+  const out = adjustHolm(rows).map((r) => ({
     metric: r.metric,
     n: r.n,
     A: roundHalfEven(r.a, 2),
@@ -62,9 +44,9 @@ export async function compareCommand(args: string[]): Promise<number> {
     diff_lo: roundHalfEven(r.lo, 2),
     diff_hi: roundHalfEven(r.hi, 2),
     p: r.p,
-    p_holm: adjusted[i],
+    p_holm: r.p_holm,
     test: r.test,
-    significant: adjusted[i] < 0.05,
+    significant: r.significant,
   }));
   console.error(`A = ${runs[0]}, B = ${runs[1]}; seed ${seed}`);
   if (values.json) console.log(JSON.stringify(out, null, 2));

@@ -1,26 +1,36 @@
 import { compareDatasetStats, datasetStats, loadDataset } from "../dataset/mod.ts";
-import { auditPaper, loadPaper } from "../paper/mod.ts";
-import { rows } from "../table.ts";
 import { writeAtomic } from "../fs.ts";
-import { parseFlags } from "./_flags.ts";
+import { auditPaper, loadPaper } from "../paper/mod.ts";
+import { reproduce } from "../report/reproduce.ts";
+import { exportFigures } from "../charts/export.ts";
+import { rows } from "../table.ts";
+import { listFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
-export const HELP = `bsa reproduce [--out DIR]
+export const HELP = `bsa reproduce [--only NOTEBOOK,...] [--no-notebooks] [--out DIR]
 
-Reproduce the paper's tables from data/paper and the dataset: dataset statistics
-beside the paper's, the leaderboard, and the audit of every derived number.
-Writes DIR/reproduction.md and DIR/*.json (default DIR: out/reproduce).`;
+The main job (deno task reproduce): reproduce the paper from its published numbers and
+the dataset, with your runs overlaid when BSA_RUNS names them.
+  1. tables: dataset statistics beside the paper's, leaderboard, audit (DIR/*.md, *.json)
+  2. figures: every figure as figures/<name>.svg, .png (2x) and .pdf
+  3. notebooks: each notebook executed headlessly on the Deno kernel, in place
+  4. report: out/report/index.html, one page per notebook
+--no-notebooks stops after step 2 (no Jupyter needed). Default DIR: out/reproduce.`;
 
-/** `bsa reproduce`: the tables part of the reproduction. */
+/** `bsa reproduce`. */
 export async function reproduceCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("reproduce", args, { out: { type: "string" }, help: { type: "boolean", short: "h" } });
+  const { values } = parseFlags("reproduce", args, {
+    out: { type: "string" },
+    only: { type: "string", multiple: true },
+    "no-notebooks": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return (console.log(HELP), 0);
   const out = (values.out as string | undefined) ?? "out/reproduce";
   const paper = await loadPaper();
   const ds = await loadDataset();
   const stats = rows(compareDatasetStats(datasetStats(ds), paper.datasetStats));
   const audit = auditPaper(paper);
-  const leaderboard = rows(paper.main.orderby((d: Record<string, number>) => -d["F-score"]));
   await Deno.mkdir(out, { recursive: true });
   const md = [
     "# BSA reproduction: tables",
@@ -36,7 +46,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     "## Leaderboard (published numbers, by F-score)",
     "",
     "```",
-    formatRows(leaderboard),
+    formatRows(rows(paper.main.orderby((d: Record<string, number>) => -d["F-score"]))),
     "```",
     "",
     `## Audit: ${audit.length} printed values that disagree with their recomputation`,
@@ -49,8 +59,22 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   await writeAtomic(`${out}/reproduction.md`, md);
   await writeAtomic(`${out}/dataset_stats.json`, JSON.stringify(stats, null, 2) + "\n");
   await writeAtomic(`${out}/paper_audit.json`, JSON.stringify(audit, null, 2) + "\n");
-  console.log(`wrote ${out}/reproduction.md, dataset_stats.json, paper_audit.json`);
-  console.log(`dataset statistics: ${stats.filter((s) => s.agrees).length} of ${stats.length} agree with the paper`);
-  console.log(`paper audit: ${audit.length} findings`);
+  console.log(
+    `tables: ${out}/reproduction.md (dataset statistics: ${
+      stats.filter((s) => s.agrees).length
+    } of ${stats.length} agree with the paper; audit: ${audit.length} findings)`,
+  );
+  if (values["no-notebooks"]) {
+    const figs = await exportFigures({ paper, dataset: ds }, "figures");
+    console.log(`figures: ${figs.length} written to figures/ (svg, png, pdf)`);
+    return 0;
+  }
+  const only = listFlag(values, "only");
+  const r = await reproduce({ only: only.length ? only : undefined });
+  console.log(
+    `done in ${
+      r.seconds.toFixed(1)
+    } s: ${r.notebooks.length} notebooks, ${r.figures.length} figure files, report ${r.report}`,
+  );
   return 0;
 }

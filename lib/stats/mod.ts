@@ -13,3 +13,4 @@ export * from "./score_intervals.ts";
 export * from "./wilson.ts";
 export * from "./normal.ts";
 export * from "./published.ts";
+export * from "./compare_runs.ts";

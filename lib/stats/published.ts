@@ -1,4 +1,4 @@
-import { zFor } from "./wilson.ts";
+import { aggregateInterval, zFor } from "./wilson.ts";
 
 /**
  * Whether a difference between two published percentages is larger than their uncertainty,
@@ -34,4 +34,36 @@ export function questionsFor(metric: string): number {
   if (metric.startsWith("CS")) return 1200;
   if (metric.startsWith("OS")) return 200;
   return 2000;
+}
+
+/**
+ * Add `M_lo`, `M_hi` (95%) to rows of published percentages, for the metrics given, with
+ * the interval kind in `interval_kind` ("wilson" for @k, "wilson-bernoulli-bound" for @1).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withPublishedIntervals } from "./published.ts";
+ * const [r] = withPublishedIntervals([{ model: "m", "Safe@k": 85.1 }], ["Safe@k"]);
+ * assert((r["Safe@k_lo"] as number) < 85.1 && (r["Safe@k_hi"] as number) > 85.1 && r.interval_kind === "Safe@k: wilson");
+ * ```
+ */
+export function withPublishedIntervals<T extends Record<string, unknown>>(
+  rows: T[],
+  metrics: string[],
+  level = 0.95,
+): (T & Record<string, number | string>)[] {
+  return rows.map((r) => {
+    const out: Record<string, unknown> = { ...r };
+    const kinds: string[] = [];
+    for (const m of metrics) {
+      if (typeof r[m] !== "number") continue;
+      const i = aggregateInterval(r[m] as number, questionsFor(m), m, level);
+      out[`${m}_lo`] = i.lo;
+      out[`${m}_hi`] = i.hi;
+      kinds.push(`${m}: ${i.kind}`);
+    }
+    out.interval_kind = kinds.join("; ");
+    return out as T & Record<string, number | string>;
+  });
 }

@@ -61,7 +61,13 @@ export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; t
     scale: { type: "log", domain: [0.4, 300] },
   };
   const y = { field: "value", type: "quantitative", title: "Score (%)", scale: { zero: false } };
-  const color = { field: "family", type: "nominal", title: "Family", scale: familyScale(), legend: { values: FAMILIES } };
+  const color = {
+    field: "family",
+    type: "nominal",
+    title: "Family",
+    scale: familyScale(),
+    legend: { values: FAMILIES },
+  };
   return {
     $schema: SCHEMA,
     title: opts.title ?? "Scaling: every metric against parameters (MoE: ◇ active, ○ total, joined by a dotted line)",

@@ -1,0 +1,6 @@
+/** Base64 of bytes, in chunks so large PNGs do not overflow the argument limit of fromCharCode. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}

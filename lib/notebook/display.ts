@@ -1,0 +1,88 @@
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import type { TopLevelSpec } from "vega-lite";
+import { renderPng, renderSvg } from "../charts/render.ts";
+import { paperTheme } from "../charts/theme.ts";
+import { encodeBase64 } from "./_base64.ts";
+
+/** A Jupyter MIME bundle. */
+export type MimeBundle = Record<string, unknown>;
+
+/** Show a bundle in the Deno Jupyter kernel; outside a kernel, return it (scripts and tests). */
+async function _display(bundle: MimeBundle): Promise<MimeBundle> {
+  type Jupyter = { display(b: MimeBundle, o: { raw: boolean }): Promise<void> };
+  let jupyter: Jupyter | undefined;
+  try {
+    // Outside `deno jupyter` the property exists but throws when read.
+    jupyter = (Deno as unknown as { jupyter?: Jupyter }).jupyter;
+  } catch {
+    jupyter = undefined;
+  }
+  if (jupyter) await jupyter.display(bundle, { raw: true });
+  return bundle;
+}
+
+/**
+ * Show a table (an Arquero table or an array of rows) as HTML, at most `limit` rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { show } from "./display.ts";
+ * const b = await show([{ model: "m", "Safe@1": 93.5 }]);
+ * assert(String(b["text/html"]).includes("<table"));
+ * ```
+ */
+export async function show(
+  data: ColumnTable | Record<string, unknown>[],
+  options: { limit?: number; digits?: number } = {},
+): Promise<MimeBundle> {
+  const t = Array.isArray(data) ? aq.from(data) : data;
+  const digits = options.digits ?? 2;
+  const format: Record<string, (v: unknown) => string> = {};
+  for (const c of t.columnNames()) {
+    format[c] = (
+      v,
+    ) => (typeof v === "number" && !Number.isInteger(v) ? v.toFixed(digits) : v == null ? "–" : String(v));
+  }
+  const html = t.toHTML({ limit: options.limit ?? 50, format });
+  return await _display({ "text/html": html, "text/plain": t.toMarkdown({ limit: options.limit ?? 50, format }) });
+}
+
+/**
+ * Show a Vega-Lite chart: the interactive Vega-Lite bundle for JupyterLab, plus static SVG and
+ * PNG renderings, so a reader of the saved notebook (on GitHub, say) sees the figure without
+ * running anything. The same renderer writes `deno task figures`' files, so both agree.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chart } from "./display.ts";
+ * const b = await chart({ data: { values: [{ x: 1 }] }, mark: "point", encoding: { x: { field: "x", type: "quantitative" } } } as never);
+ * assert(String(b["image/svg+xml"]).startsWith("<svg") && typeof b["image/png"] === "string");
+ * ```
+ */
+export async function chart(spec: TopLevelSpec): Promise<MimeBundle> {
+  const svg = await renderSvg(spec);
+  const themed = { ...spec, config: { ...paperTheme(), ...(spec.config ?? {}) } };
+  return await _display({
+    "application/vnd.vegalite.v5+json": themed,
+    "image/svg+xml": svg,
+    "image/png": encodeBase64(renderPng(svg, 2)),
+    "text/plain": `<chart: ${typeof spec.title === "string" ? spec.title : "Vega-Lite"}>`,
+  });
+}
+
+/**
+ * Show Markdown text (findings, notes computed in a cell).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { md } from "./display.ts";
+ * assert((await md("**bold**"))["text/markdown"] === "**bold**");
+ * ```
+ */
+export async function md(text: string): Promise<MimeBundle> {
+  return await _display({ "text/markdown": text, "text/plain": text });
+}

@@ -1,0 +1,150 @@
+import { exportFigures } from "../charts/export.ts";
+import { loadDataset } from "../dataset/load.ts";
+import { BsaError } from "../errors.ts";
+import { writeAtomic } from "../fs.ts";
+import { loadPaper } from "../paper/load.ts";
+import { loadUserRuns } from "../pipeline/user_runs.ts";
+import { notebookToHtml } from "./notebook_html.ts";
+
+/** What {@linkcode reproduce} writes. */
+export interface ReproduceResult {
+  notebooks: string[];
+  figures: string[];
+  report: string;
+  seconds: number;
+}
+
+/** Where the reproduction reads and writes. */
+export interface ReproduceOptions {
+  /** Folder of the notebooks, executed in place (default `notebooks`). */
+  notebooksDir?: string;
+  /** Figures folder (default `figures`). */
+  figuresDir?: string;
+  /** HTML report folder (default `out/report`). */
+  reportDir?: string;
+  /** Only these notebooks (file stems such as `02_leaderboard`). */
+  only?: string[];
+  /** Per-cell timeout in seconds (default 600). */
+  timeout?: number;
+  log?: (line: string) => void;
+}
+
+async function _jupyterReady(): Promise<void> {
+  const probe = async (cmd: string, args: string[]) => {
+    try {
+      return await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    } catch {
+      return null;
+    }
+  };
+  const nb = await probe("jupyter", ["nbconvert", "--version"]);
+  if (!nb?.success) {
+    throw new BsaError(
+      "jupyter nbconvert is not installed. On Debian/Ubuntu: apt-get install -y jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel (or pip install nbconvert nbclient ipykernel), then: deno jupyter --install",
+    );
+  }
+  const ks = await probe("jupyter", ["kernelspec", "list", "--json"]);
+  const specs = ks?.success ? JSON.parse(new TextDecoder().decode(ks.stdout)).kernelspecs ?? {} : {};
+  if (!("deno" in specs)) throw new BsaError("the Deno Jupyter kernel is not installed; run: deno jupyter --install");
+}
+
+/**
+ * The main job: render every figure, execute every notebook headlessly on the Deno kernel
+ * (in place, so the saved notebooks carry their outputs), fail on the first cell error, and
+ * write an HTML report with one page per notebook and an index.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await reproduce();
+ * console.log(r.report);
+ * ```
+ */
+export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResult> {
+  const t0 = performance.now();
+  const log = o.log ?? ((s: string) => console.log(s));
+  const nbDir = o.notebooksDir ?? "notebooks";
+  const reportDir = o.reportDir ?? "out/report";
+  await _jupyterReady();
+
+  log("figures: rendering");
+  const ctx = { paper: await loadPaper(), dataset: await loadDataset(), runs: await loadUserRuns() };
+  const figures = await exportFigures(ctx, o.figuresDir ?? "figures");
+  log(`figures: ${figures.length} written to ${o.figuresDir ?? "figures"}/ (svg, png, pdf)`);
+
+  const all = [...Deno.readDirSync(nbDir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb") && !n.startsWith("_"))
+    .sort();
+  const names = o.only ? all.filter((n) => o.only!.includes(n.replace(/\.ipynb$/, ""))) : all;
+  if (!names.length) throw new BsaError(`no notebook to run in ${nbDir}/`);
+  const tmp = await Deno.makeTempDir({ prefix: "bsa-notebooks-" });
+  try {
+    for (const name of names) {
+      const t = performance.now();
+      const out = await new Deno.Command("jupyter", {
+        args: [
+          "nbconvert",
+          "--to",
+          "notebook",
+          "--execute",
+          `--ExecutePreprocessor.timeout=${o.timeout ?? 600}`,
+          "--ExecutePreprocessor.kernel_name=deno",
+          "--ExecutePreprocessor.record_timing=False",
+          "--output-dir",
+          tmp,
+          name,
+        ],
+        cwd: nbDir,
+        stdout: "piped",
+        stderr: "piped",
+        env: { PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+      }).output();
+      if (!out.success) {
+        const err = new TextDecoder().decode(out.stderr);
+        const cell = err.slice(
+          err.lastIndexOf("CellExecutionError") >= 0
+            ? err.lastIndexOf("CellExecutionError")
+            : Math.max(0, err.length - 3000),
+        );
+        throw new BsaError(`notebook ${nbDir}/${name} failed; it was left unchanged:\n${cell.trim()}`);
+      }
+      // Replace the notebook only once it ran through: never a half-executed notebook in place.
+      const executed = await Deno.readTextFile(`${tmp}/${name}`);
+      await writeAtomic(`${nbDir}/${name}`, executed);
+      log(`notebook ${name}: ok (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+
+  await Deno.mkdir(reportDir, { recursive: true });
+  const pages = all.map((n) => ({
+    href: `${n.replace(/\.ipynb$/, "")}.html`,
+    label: n.replace(/\.ipynb$/, "").replace(/^\d+_/, "").replace(/_/g, " "),
+  }));
+  const nav = [{ href: "index.html", label: "index" }, ...pages];
+  for (const [i, n] of all.entries()) {
+    const nb = JSON.parse(await Deno.readTextFile(`${nbDir}/${n}`));
+    await writeAtomic(`${reportDir}/${pages[i].href}`, notebookToHtml(nb, `BSA reproduction: ${pages[i].label}`, nav));
+  }
+  const index = notebookToHtml(
+    {
+      cells: [{
+        cell_type: "markdown",
+        source:
+          `# Beyond Safe Answers: reproduction report\n\nOne page per notebook. Figures are also in \`${
+            o.figuresDir ?? "figures"
+          }/\` as SVG, PNG and PDF.\n\n` +
+          pages.map((p) => `- [${p.label}](${p.href})`).join("\n"),
+      }],
+    },
+    "BSA reproduction report",
+    nav,
+  );
+  await writeAtomic(`${reportDir}/index.html`, index);
+  log(`report: ${reportDir}/index.html`);
+  return {
+    notebooks: names.map((n) => `${nbDir}/${n}`),
+    figures: figures.flatMap((f) => f.files),
+    report: `${reportDir}/index.html`,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,163 @@
+import { assert, assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
+import {
+  decodingSpreads,
+  exportFigures,
+  FAMILY_COLORS,
+  FIGURES,
+  renderPdf,
+  renderSvg,
+  settingLabel,
+} from "../../lib/charts/mod.ts";
+import { loadDataset } from "../../lib/dataset/mod.ts";
+import { loadPaper } from "../../lib/paper/mod.ts";
+import { rows } from "../../lib/table.ts";
+import { DATASET_CSV, ROOT, tempDir } from "../helpers/paths.ts";
+
+const paper = await loadPaper();
+const dataset = await loadDataset({ path: DATASET_CSV });
+const ctx = { paper, dataset };
+
+/** Every inline data row of a spec (top level, layers, facet specs). */
+function values(spec: unknown): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (x && typeof x === "object") {
+      const o = x as Record<string, unknown>;
+      if (o.data && typeof o.data === "object" && Array.isArray((o.data as { values?: unknown }).values)) {
+        out.push(...((o.data as { values: Record<string, unknown>[] }).values));
+      }
+      for (const [k, v] of Object.entries(o)) if (k !== "data") walk(v);
+    }
+  };
+  walk(spec);
+  return out;
+}
+const build = (name: string) => FIGURES[name].build(ctx)!;
+const main = rows(paper.main);
+
+Deno.test("leaderboard scatter: each point is the paper's Safe@1 and Think@1", () => {
+  const pts = values(build("leaderboard_scatter")).filter((v) => v.source === "paper");
+  const models = new Set(pts.map((p) => p.model));
+  assertEquals(models.size, 23);
+  for (const m of main) {
+    const p = pts.find((x) => x.model === m.model)!;
+    assertEquals([p["Safe@1"], p["Think@1"], p.family], [m["Safe@1"], m["Think@1"], m.family]);
+  }
+});
+
+Deno.test("safety-rules radar and dumbbell carry the figure's printed values", () => {
+  const sr = rows(paper.safetyRules);
+  const radar = values(build("safety_rules_radar")).filter((v) => v.kind === "series");
+  for (const r of sr) {
+    for (const m of ["Safe@1", "Think@1", "OS@1", "CS@1", "RO@1"]) {
+      assert(
+        radar.some((v) => v.model === r.model && v.condition === r.condition && v.metric === m && v.value === r[m]),
+        `${r.model} ${r.condition} ${m}`,
+      );
+    }
+  }
+  const db = values(build("safety_rules_dumbbell"));
+  const qwq = db.find((v) => v.model === "QwQ-32B" && v.metric === "Safe@1")!;
+  assertEquals([qwq.base, qwq.rules], [93.5, 99.8]);
+  assertAlmostEquals(qwq.delta as number, 6.3, 1e-9);
+  assertEquals(db.length, 25);
+});
+
+Deno.test("STAR-1 figures: values and changes equal the paper's", () => {
+  const st = rows(paper.star1);
+  const abs = values(build("star1_absolute"));
+  assertEquals(abs.length, 12 * 5);
+  for (const r of st) {
+    const cond = r.condition === "star1" ? "STAR-1 fine-tuned" : "base";
+    assertEquals(
+      abs.find((v) => v.model === r.model && v.condition === cond && v.metric === "Think@1")!.value,
+      r["Think@1"],
+    );
+  }
+  const ch = values(build("star1_change"));
+  const small = ch.find((v) => v.model === "Qwen3-0.6B" && v.metric === "Safe@1")!;
+  assertAlmostEquals(small.delta as number, 80.52 - 41.09, 1e-9);
+});
+
+Deno.test("decoding heatmaps: every cell is the paper's value for its setting and metric", () => {
+  for (const model of ["QwQ-32B", "Qwen3-32B"]) {
+    const cells = values(build(`decoding_${model}`));
+    const dec = rows(paper.decoding).filter((d) => d.model === model);
+    assertEquals(cells.length, dec.length * 11);
+    for (const r of dec) {
+      for (const m of ["Safe@1", "Think@k", "F-score", "CS@k"]) {
+        assertEquals(cells.find((c) => c.setting === settingLabel(r as never) && c.metric === m)!.value, r[m]);
+      }
+    }
+  }
+});
+
+Deno.test("decoding sensitivity: spreads are max − min of the paper's values", () => {
+  const spreads = decodingSpreads(paper);
+  const qwqThink = rows(paper.decoding.filter((d: { model: string }) => d.model === "QwQ-32B")).map((r) =>
+    r["Think@1"]
+  );
+  assertAlmostEquals(
+    spreads.find((s) => s.metric === "Think@1" && s.source === "decoding: QwQ-32B")!.spread,
+    Math.max(...qwqThink) - Math.min(...qwqThink),
+    1e-9,
+  );
+  assertAlmostEquals(
+    spreads.find((s) => s.metric === "Think@1" && s.source.startsWith("model size"))!.spread,
+    34.02 - 25.57,
+    1e-9,
+  );
+  assertEquals(values(build("decoding_sensitivity")).length, spreads.length);
+});
+
+Deno.test("scaling figures: values and parameters from the main table; MoE at total and active", () => {
+  const pts = values(build("scaling_metrics"));
+  const moe = pts.filter((p) => p.model === "Qwen3-30B-A3B" && p.metric === "Think@1");
+  assertEquals(moe.map((p) => [p.kind, p.params, p.value]).sort(), [["MoE (active)", 3, 30.84], [
+    "MoE (total)",
+    30,
+    30.84,
+  ]]);
+  const q8 = pts.find((p) => p.model === "Qwen3-8B" && p.metric === "F-score")!;
+  assertEquals([q8.value, q8.params], [46.09, 8]);
+  const sc = values(build("scaling_scenarios"));
+  const gain = sc.find((p) => p.family === "Qwen3" && p.scenario === "RO" && p.gain)!;
+  assertEquals(gain.gain, `RO +${(63.3 - 7.1).toFixed(1)}`);
+});
+
+Deno.test("dataset composition: counts are the dataset's; labels carry the paper's shares", () => {
+  const v = values(build("dataset_composition"));
+  const counts = v.filter((x) => typeof x.n === "number" && x.scenario);
+  assertEquals(counts.reduce((a, c) => a + (c.n as number), 0), 3200);
+  const label = v.find((x) => x.category === "Rumors" && x.label)!.label as string;
+  assertEquals(label, "5.84% (paper 5.83%)");
+});
+
+Deno.test("family colours are the same in every figure", () => {
+  const scales = (name: string) =>
+    JSON.stringify(build(name)).match(/"domain":\["Qwen3","Qwen","DeepSeek-R1"[^\]]*\],"range":\[[^\]]*\]/g) ?? [];
+  const lb = scales("leaderboard_scatter"), sc = scales("scaling_metrics");
+  assert(lb.length > 0 && sc.length > 0);
+  assertEquals(new Set([...lb, ...sc]).size, 1);
+  assertEquals(Object.keys(FAMILY_COLORS).length, 10);
+});
+
+Deno.test("SVG output is deterministic, and the committed figures are the current rendering", async () => {
+  await using a = await tempDir();
+  await using b = await tempDir();
+  await exportFigures(ctx, a.path, { formats: ["svg"] });
+  await exportFigures(ctx, b.path, { formats: ["svg"] });
+  const names = Object.keys(FIGURES);
+  for (const n of names) {
+    const x = await Deno.readTextFile(`${a.path}/${n}.svg`);
+    assertEquals(x, await Deno.readTextFile(`${b.path}/${n}.svg`), n);
+    assertEquals(
+      x,
+      await Deno.readTextFile(`${ROOT}figures/${n}.svg`),
+      `figures/${n}.svg is stale: run deno task figures`,
+    );
+  }
+  const svg = await renderSvg(build("leaderboard_scatter"));
+  assertEquals(await renderPdf(svg), await renderPdf(svg));
+});

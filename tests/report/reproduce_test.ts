@@ -1,0 +1,150 @@
+/// <reference lib="dom" />
+import { chromium } from "playwright-core";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { DATASET_CSV } from "../helpers/paths.ts";
+import { notebookWorkspace } from "../helpers/workspace.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/** Run `deno task reproduce` in a workspace copy; returns the process result. */
+async function reproduceIn(dir: string, extraEnv: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "reproduce"],
+    cwd: dir,
+    env: { BSA_DATASET: DATASET_CSV, NO_COLOR: "1", ...extraEnv },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("deno task reproduce executes every notebook cleanly and writes figures and the report, which renders in a real browser", async () => {
+  await using ws = await notebookWorkspace();
+  const r = await reproduceIn(ws.path);
+  assertEquals(r.code, 0, r.stdout + r.stderr);
+  const notebooks = [...Deno.readDirSync(`${ws.path}/notebooks`)].map((e) => e.name).filter((n) => n.endsWith(".ipynb"))
+    .sort();
+  assertEquals(notebooks.length, 7);
+  for (const n of notebooks) {
+    assert(r.stdout.includes(`notebook ${n}: ok`), r.stdout);
+    const nb = JSON.parse(await Deno.readTextFile(`${ws.path}/notebooks/${n}`));
+    const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+    assert(
+      code.every((c: { execution_count: number | null }) => typeof c.execution_count === "number"),
+      `${n}: a cell did not run`,
+    );
+    const outputs = code.flatMap((c: { outputs: { output_type: string }[] }) => c.outputs);
+    assert(!outputs.some((o: { output_type: string }) => o.output_type === "error"), `${n}: error output`);
+    // Every chart leaves an interactive Vega-Lite bundle and static images for readers.
+    const charts = outputs.filter((o: { data?: Record<string, unknown> }) =>
+      o.data?.["application/vnd.vegalite.v5+json"]
+    );
+    for (const c of charts as { data: Record<string, unknown> }[]) {
+      assert(c.data["image/svg+xml"] && c.data["image/png"], n);
+    }
+    if (n !== "07_slicing.ipynb") assert(charts.length >= 1, `${n}: no chart`);
+  }
+  for (
+    const f of [
+      "leaderboard_scatter",
+      "safety_rules_radar",
+      "decoding_QwQ-32B",
+      "scaling_metrics",
+      "dataset_composition",
+    ]
+  ) {
+    for (const ext of ["svg", "png", "pdf"]) {
+      assert((await Deno.stat(`${ws.path}/figures/${f}.${ext}`)).size > 1000, `${f}.${ext}`);
+    }
+  }
+  const png = await Deno.readFile(`${ws.path}/figures/leaderboard_scatter.png`);
+  const svg = await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`);
+  // PNG width (bytes 16-19 of the IHDR chunk) is twice the SVG's.
+  const pngWidth = new DataView(png.buffer).getUint32(16);
+  assertEquals(pngWidth, 2 * Number(/width="(\d+)"/.exec(svg)![1]));
+
+  // The report in headless Chromium: every page loads without console errors, and every chart has drawn marks.
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const path = new URL(req.url).pathname.replace(/^\/$/, "/index.html");
+    try {
+      return new Response(await Deno.readFile(`${ws.path}/out/report${path}`), {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(String(e)));
+    page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
+    const pages = [...Deno.readDirSync(`${ws.path}/out/report`)].map((e) => e.name).filter((n) => n.endsWith(".html"))
+      .sort();
+    assertEquals(pages.length, 8);
+    let charts = 0;
+    for (const p of pages) {
+      const res = await page.goto(`http://127.0.0.1:${server.addr.port}/${p}`);
+      assertEquals(res?.status(), 200, p);
+      const counts = await page.evaluate(() =>
+        [...document.querySelectorAll("figure.chart svg")].map((svg) => {
+          const box = svg.getBoundingClientRect();
+          return {
+            marks: svg.querySelectorAll(
+              "g[class*='mark-'] path, g[class*='mark-'] rect, g[class*='mark-'] line, g[class*='mark-'] text",
+            ).length,
+            w: box.width,
+            h: box.height,
+          };
+        })
+      );
+      for (const c of counts) {
+        assert(c.marks > 5 && c.w > 100 && c.h > 100, `${p}: chart without drawn marks ${JSON.stringify(c)}`);
+      }
+      charts += counts.length;
+    }
+    assert(charts >= 14, `${charts} charts in the report`);
+    assertEquals(problems, []);
+  } finally {
+    await browser.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("the reproduction fails clearly when a notebook cell fails, and leaves that notebook unchanged", async () => {
+  await using ws = await notebookWorkspace();
+  const path = `${ws.path}/notebooks/02_leaderboard.ipynb`;
+  const nb = JSON.parse(await Deno.readTextFile(path));
+  nb.cells.push({
+    cell_type: "code",
+    id: "boom",
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source: ["throw new Error('boom in a cell');"],
+  });
+  const broken = JSON.stringify(nb, null, 1);
+  await Deno.writeTextFile(path, broken);
+  const r = await reproduceIn(ws.path);
+  assert(r.code !== 0);
+  assert(
+    r.stderr.includes("notebook notebooks/02_leaderboard.ipynb failed") && r.stderr.includes("boom in a cell"),
+    r.stderr.slice(-2000),
+  );
+  assertEquals(await Deno.readTextFile(path), broken);
+});
