@@ -180,7 +180,13 @@ export const FIGURES: Record<
   star1_absolute: {
     title: "STAR-1 fine-tuning (values)",
     notebook: "04_star1",
-    build: ({ paper }) => star1Absolute(rows<Star1Row>(paper.star1)),
+    build: (ctx) => {
+      // Your runs tagged condition=base/star1 and params_b join the paper's lines.
+      const yours = _yours(ctx)
+        .filter((r) => typeof r.params_b === "number" && (r.condition === "base" || r.condition === "star1"))
+        .map((r) => ({ ...r, model: r.paper_model, condition: `your ${r.condition}` })) as Star1Row[];
+      return star1Absolute([...rows<Star1Row>(ctx.paper.star1), ...yours]);
+    },
   },
   star1_change: {
     title: "STAR-1 fine-tuning (change)",
@@ -217,7 +223,7 @@ export const FIGURES: Record<
   scaling_metrics: {
     title: "Scaling: metrics",
     notebook: "06_scaling",
-    build: ({ paper }) => scalingMetrics(rows<ScalingRow>(paper.main)),
+    build: (ctx) => scalingMetrics(rows<ScalingRow>(ctx.paper.main), { yours: _yours(ctx) }),
   },
   scaling_scenarios: {
     title: "Scaling: scenarios",

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { familyScale, SCENARIO_COLORS } from "../theme.ts";
+import { CONDITION_COLORS, familyScale, SCENARIO_COLORS } from "../theme.ts";
 import { SCHEMA } from "./_common.ts";
 
 /** A main-table row with parameter counts. */
@@ -27,8 +27,25 @@ const FAMILIES = ["Qwen3", "R1-Distill-Qwen", "R1-Distill-Llama"];
  * assert("facet" in spec);
  * ```
  */
-export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; title?: string } = {}): TopLevelSpec {
+export function scalingMetrics(
+  rows: ScalingRow[],
+  opts: { metrics?: string[]; title?: string; yours?: Record<string, unknown>[] } = {},
+): TopLevelSpec {
   const metrics = opts.metrics ?? ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score"];
+  // Your runs, placed by their params_b tag, with their 95% intervals.
+  const yours = (opts.yours ?? []).filter((r) => typeof r.params_b === "number").flatMap((r) =>
+    metrics.filter((m) => r[m] != null).map((m) => ({
+      model: `your run: ${r.model}`,
+      family: "your run",
+      metric: m,
+      value: r[m],
+      lo: r[`${m}_lo`] ?? null,
+      hi: r[`${m}_hi`] ?? null,
+      params: r.params_b,
+      kind: "your run",
+      pair: `yours ${r.model}`,
+    }))
+  );
   const long = rows.filter((r) => FAMILIES.includes(r.family) && r.total_params_b != null).flatMap((r) => {
     const moe = r.active_params_b != null && r.active_params_b !== r.total_params_b;
     return metrics.filter((m) => r[m] != null).flatMap((m) => [
@@ -71,7 +88,7 @@ export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; t
   return {
     $schema: SCHEMA,
     title: opts.title ?? "Scaling: every metric against parameters (MoE: ◇ active, ○ total, joined by a dotted line)",
-    data: { values: long },
+    data: { values: [...long, ...yours] },
     facet: { field: "metric", type: "nominal", title: null, sort: metrics },
     columns: metrics.length > 3 ? 3 : metrics.length,
     resolve: { scale: { y: "independent" } },
@@ -85,12 +102,12 @@ export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; t
           encoding: { x, y, color, detail: { field: "family" } },
         },
         {
-          transform: [{ filter: "datum.kind !== 'dense'" }],
+          transform: [{ filter: "datum.kind === 'MoE (total)' || datum.kind === 'MoE (active)'" }],
           mark: { type: "line", strokeDash: [2, 2], strokeWidth: 1 },
           encoding: { x, y, color, detail: { field: "pair" } },
         },
         {
-          transform: [{ filter: "datum.kind !== 'MoE (total)'" }],
+          transform: [{ filter: "datum.kind === 'dense' || datum.kind === 'MoE (active)'" }],
           mark: { type: "point", size: 45, filled: true, opacity: 0.9 },
           encoding: {
             x,
@@ -108,6 +125,20 @@ export function scalingMetrics(rows: ScalingRow[], opts: { metrics?: string[]; t
             y,
             color,
             tooltip: [{ field: "model" }, { field: "kind" }, { field: "params" }, { field: "value" }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'your run' && datum.lo != null" }],
+          mark: { type: "rule", color: CONDITION_COLORS.yours },
+          encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'your run'" }],
+          mark: { type: "point", shape: "cross", size: 110, filled: true, color: CONDITION_COLORS.yours },
+          encoding: {
+            x,
+            y,
+            tooltip: [{ field: "model" }, { field: "params" }, { field: "value" }, { field: "lo" }, { field: "hi" }],
           },
         },
       ],

@@ -30,7 +30,13 @@ export function star1Absolute(rows: Star1Row[], opts: { title?: string } = {}): 
     METRICS.filter((m) => r[m] != null).map((m) => ({
       model: r.model,
       params_b: r.params_b,
-      condition: r.condition === "star1" ? "STAR-1 fine-tuned" : r.condition === "base" ? "base" : r.condition,
+      condition: r.condition === "star1"
+        ? "STAR-1 fine-tuned"
+        : r.condition === "your star1"
+        ? "your run: STAR-1"
+        : r.condition === "your base"
+        ? "your run: base"
+        : r.condition,
       metric: m,
       value: r[m] as number,
       lo: (r[`${m}_lo`] as number | undefined) ?? null,
@@ -49,8 +55,8 @@ export function star1Absolute(rows: Star1Row[], opts: { title?: string } = {}): 
     type: "nominal",
     title: "Condition",
     scale: {
-      domain: ["base", "STAR-1 fine-tuned", "your run"],
-      range: [CONDITION_COLORS.base, CONDITION_COLORS.treatment, CONDITION_COLORS.yours],
+      domain: ["base", "STAR-1 fine-tuned", "your run: base", "your run: STAR-1"],
+      range: [CONDITION_COLORS.base, CONDITION_COLORS.treatment, "#F0A070", CONDITION_COLORS.yours],
     },
   };
   return {

@@ -1,0 +1,68 @@
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { DATASET_CSV, runCli, SHARED_BSA } from "../helpers/paths.ts";
+import { notebookWorkspace } from "../helpers/workspace.ts";
+import { startFakeOpenAI } from "../helpers/fake_openai.ts";
+
+Deno.test("with BSA_RUNS, the notebooks score the user's runs with lib/metrics and overlay them on the paper", async () => {
+  await using ws = await notebookWorkspace();
+  const server = startFakeOpenAI();
+  const env = { BSA_DATASET: DATASET_CSV, BSA_PROMPTS_DIR: `${SHARED_BSA}prompts`, BSA_CACHE_DIR: `${ws.path}/cache` };
+  try {
+    for (const cond of ["base", "rules"]) {
+      const out = `${ws.path}/runs/qwq__${cond}`;
+      const gen = await runCli([
+        "run",
+        "--base-url",
+        server.url,
+        "--model",
+        "m-mixed",
+        "--k",
+        "2",
+        "--out",
+        out,
+        "--limit",
+        "40",
+        "--quiet",
+        "--tag",
+        "paper_model=QwQ-32B",
+        "--tag",
+        `condition=${cond}`,
+        "--tag",
+        "params_b=32",
+        ...(cond === "rules" ? ["--safety-rules"] : []),
+      ], env);
+      assertEquals(gen.code, 0, gen.stderr);
+      assertEquals(
+        (await runCli(
+          ["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-x", "--quiet"],
+          env,
+        )).code,
+        0,
+      );
+    }
+  } finally {
+    await server.close();
+  }
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "reproduce", "--only", "02_leaderboard,03_safety_rules,06_scaling"],
+    cwd: ws.path,
+    env: { ...env, BSA_RUNS: `${ws.path}/runs`, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  assertEquals(r.code, 0, dec.decode(r.stdout) + dec.decode(r.stderr));
+  const outputs = async (name: string) => {
+    const nb = JSON.parse(await Deno.readTextFile(`${ws.path}/notebooks/${name}.ipynb`));
+    return JSON.stringify(nb.cells.flatMap((c: { outputs?: unknown[] }) => c.outputs ?? []));
+  };
+  const lb = await outputs("02_leaderboard");
+  assert(lb.includes("Your runs: ") && lb.includes("your run"), "leaderboard overlays the runs");
+  assert(lb.includes("paper Think@1") && lb.includes("reproduces"), "leaderboard compares runs with the paper");
+  const sr = await outputs("03_safety_rules");
+  assert(sr.includes("p_holm") && sr.includes("QwQ-32B"), "safety-rules notebook compares base and rules runs");
+  const sc = await outputs("06_scaling");
+  assert(sc.includes("your run: m-mixed"), "scaling figure overlays the runs");
+  // The figures written with BSA_RUNS carry the overlay too.
+  assert((await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`)).includes("m-mixed"));
+});
