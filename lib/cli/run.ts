@@ -76,13 +76,17 @@ export async function runCommand(args: string[]): Promise<number> {
     file: values["system-prompt"] as string | undefined,
     promptsDir: values.prompts as string | undefined,
   });
-  const questions = ids
-    ? rows<QuestionText>(dataset.questions.semijoin(aq.table({ id: ids }), "id"))
-    : rows<QuestionText>(dataset.questions);
-  const est = estimateRun(questions, { model, k, systemPrompt: systemPrompt?.text });
-  console.error(
-    `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~1,500 per sample); 'bsa estimate' prices it`,
-  );
+  // The size of a new run, before it starts; a resumed run goes straight to its first request.
+  const resuming = await Deno.stat(`${out}/manifest.json`).then(() => true, () => false);
+  if (!resuming) {
+    const questions = ids
+      ? rows<QuestionText>(dataset.questions.semijoin(aq.table({ id: ids }), "id"))
+      : rows<QuestionText>(dataset.questions);
+    const est = estimateRun(questions, { model, k, systemPrompt: systemPrompt?.text });
+    console.error(
+      `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~1,500 per sample); 'bsa estimate' prices it`,
+    );
+  }
   const result = await generate({
     out,
     client,

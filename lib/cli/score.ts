@@ -4,14 +4,15 @@ import { UsageError } from "../errors.ts";
 import {
   formatOfficialCsv,
   METRICS,
+  officialQuestionTable,
+  questionTable,
   readOfficialCsv,
   roundHalfEven,
-  scoreJudgments,
+  scoreQuestions,
   type ScoreReport,
+  withDatasetKeys,
 } from "../metrics/mod.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
 import { writeAtomic } from "../fs.ts";
-import { addIntervals } from "../stats/score_intervals.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
@@ -60,28 +61,39 @@ export async function scoreCommand(args: string[]): Promise<number> {
     throw new UsageError("bsa score: give either --run DIR (repeatable) or --official-csv FILE");
   }
   const alpha = numberFlag("score", values, "alpha", { min: 0, max: 1 });
+  const exportPath = values["export-official"] as string | undefined;
   let by = listFlag(values, "by");
-  let judgments: ColumnTable;
+  const needsDataset = by.some((c) => c === "category" || c === "subcategory") || values.dataset !== undefined;
+  const dataset = needsDataset ? await loadDataset({ path: values.dataset as string | undefined }) : undefined;
   let k: number | undefined;
+  let perQ: ColumnTable;
+  let judgments: ColumnTable | undefined;
   if (csv) {
     k = numberFlag("score", values, "k", { integer: true, min: 1 });
     if (k === undefined) throw new UsageError("bsa score: --k is required with --official-csv");
-    judgments = await readOfficialCsv(csv);
     if (!by.length) by = ["model"];
+    // The streaming reader covers the common case in bounded memory; other groupings
+    // (extra columns of the CSV) and the export need the full table.
+    if (!exportPath && by.every((c) => STREAMABLE.includes(c))) {
+      perQ = withDatasetKeys(await officialQuestionTable(csv, k), by, dataset);
+    } else {
+      judgments = await readOfficialCsv(csv);
+      perQ = questionTable(judgments, { k, by, dataset });
+    }
   } else {
+    const { loadRunJudgments } = await import("../pipeline/runs.ts");
     const loaded = await loadRunJudgments(runs, values.judge as string | undefined);
     k = numberFlag("score", values, "k", { integer: true, min: 1 }) ?? loaded.k;
     if (k !== loaded.k) throw new UsageError(`bsa score: --k ${k} differs from the runs' k=${loaded.k}`);
     judgments = loaded.table;
     if (!by.length) by = ["model", ...loaded.tags];
+    perQ = questionTable(judgments, { k, by, dataset });
   }
-  const exportPath = values["export-official"] as string | undefined;
-  if (exportPath) await writeAtomic(exportPath, formatOfficialCsv(judgments));
-  const needsDataset = by.some((c) => c === "category" || c === "subcategory") || values.dataset !== undefined;
-  const dataset = needsDataset ? await loadDataset({ path: values.dataset as string | undefined }) : undefined;
-  let report = scoreJudgments(judgments, { k, alpha, by, dataset });
+  if (exportPath) await writeAtomic(exportPath, formatOfficialCsv(judgments!));
+  let report = scoreQuestions(perQ, { k, alpha, by, dataset });
   if (values.ci) {
-    const { report: withCi, info } = addIntervals(report, judgments, { k, alpha, by, dataset }, {
+    const { addIntervals } = await import("../stats/score_intervals.ts");
+    const { report: withCi, info } = addIntervals(report, perQ, by, {
       level: numberFlag("score", values, "level", { min: 0.5, max: 0.999, default: 0.95 }),
       replicates: numberFlag("score", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
       seed: numberFlag("score", values, "seed", { integer: true, default: 0 }),
@@ -92,6 +104,8 @@ export async function scoreCommand(args: string[]): Promise<number> {
   printReport(report, { json: !!values.json, details: !!values.details });
   return 0;
 }
+
+const STREAMABLE = ["model", "scenario", "category", "subcategory"];
 
 /** Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr. */
 export function printReport(report: ScoreReport, opts: { json: boolean; details: boolean; extra?: string[] }): void {

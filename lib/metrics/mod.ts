@@ -10,3 +10,4 @@ export * from "./reducers.ts";
 export * from "./round.ts";
 export * from "./score.ts";
 export * from "./verdicts.ts";
+export * from "./official_stream.ts";

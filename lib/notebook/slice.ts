@@ -4,7 +4,7 @@ import { sliceChart } from "../charts/specs/slice.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
-import { scoreJudgments } from "../metrics/score.ts";
+import { questionTable, scoreQuestions } from "../metrics/score.ts";
 import type { PaperTables } from "../paper/load.ts";
 import { expandRunPaths } from "../pipeline/user_runs.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
@@ -44,8 +44,8 @@ export async function slice(ctx: { paper: PaperTables; dataset?: Dataset }, o: S
     const loaded = await loadRunJudgments(dirs);
     const by = o.by.includes("model") || loaded.manifests.length === 1 ? o.by : ["model", ...o.by];
     const opts = { k: loaded.k, by, dataset: ctx.dataset };
-    const report = scoreJudgments(loaded.table, opts);
-    table = addIntervals(report, loaded.table, opts, { replicates: o.replicates ?? 1000 }).report.table;
+    const perQ = questionTable(loaded.table, opts);
+    table = addIntervals(scoreQuestions(perQ, opts), perQ, by, { replicates: o.replicates ?? 1000 }).report.table;
   } else {
     const cols = ctx.paper.main.columnNames();
     const bad = o.by.filter((c) => !cols.includes(c));

@@ -1,5 +1,5 @@
 import { BsaError } from "../errors.ts";
-import { scoreJudgments } from "../metrics/score.ts";
+import { questionTable, scoreQuestions } from "../metrics/score.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import { addIntervals } from "../stats/score_intervals.ts";
 import { type Row, rows } from "../table.ts";
@@ -68,8 +68,9 @@ export async function loadUserRuns(
   if (!dirs.length) return null;
   const loaded = await loadRunJudgments(dirs);
   const by = ["model", ...loaded.tags];
-  const report = scoreJudgments(loaded.table, { k: loaded.k, by });
-  const { report: withCi } = addIntervals(report, loaded.table, { k: loaded.k, by }, {
+  const perQ = questionTable(loaded.table, { k: loaded.k, by });
+  const report = scoreQuestions(perQ, { k: loaded.k, by });
+  const { report: withCi } = addIntervals(report, perQ, by, {
     seed: options.seed ?? 0,
     replicates: options.replicates ?? 1000,
   });

@@ -1,6 +1,6 @@
 import type { ColumnTable } from "arquero";
 import { METRICS } from "../metrics/names.ts";
-import { questionTable, type ScoreOptions, type ScoreReport } from "../metrics/score.ts";
+import type { ScoreReport } from "../metrics/score.ts";
 import { bootstrapIntervals, type BootstrapOptions, questionColumns } from "./bootstrap.ts";
 
 /** What interval columns a report carries. */
@@ -17,18 +17,16 @@ export interface IntervalInfo {
  *
  * @example
  * ```ts ignore
- * const report = scoreJudgments(judgments, { k: 5 });
- * const { report: withCi } = addIntervals(report, judgments, { k: 5 }, { seed: 0 });
+ * const perQ = questionTable(judgments, { k: 5 });
+ * const { report: withCi } = addIntervals(scoreQuestions(perQ, { k: 5 }), perQ, ["model"], { seed: 0 });
  * ```
  */
 export function addIntervals(
   report: ScoreReport,
-  judgments: ColumnTable,
-  scoreOptions: ScoreOptions,
+  perQ: ColumnTable,
+  by: string[],
   o: BootstrapOptions = {},
 ): { report: ScoreReport; info: IntervalInfo } {
-  const by = scoreOptions.by ?? ["model"];
-  const perQ = questionTable(judgments, { ...scoreOptions, by });
   const keyOf = (row: Record<string, unknown>) => by.map((c) => String(row[c])).join("\u0000");
   const groups = new Map<string, number[]>();
   const n = perQ.numRows();

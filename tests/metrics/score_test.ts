@@ -1,17 +1,19 @@
 import * as aq from "arquero";
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../helpers/assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
 import { BsaError } from "../../lib/errors.ts";
 import {
   formatOfficialCsv,
   METRICS,
+  officialQuestionTable,
   parseOfficialCsv,
   perQuestion,
   roundHalfEven,
   scoreJudgments,
+  scoreQuestions,
 } from "../../lib/metrics/mod.ts";
 import { rows } from "../../lib/table.ts";
-import { DATASET_CSV } from "../helpers/paths.ts";
+import { DATASET_CSV, tempDir } from "../helpers/paths.ts";
 import { officialCsvText, simulateOfficialRows } from "../helpers/simulate.ts";
 import { upstreamMetrics } from "../helpers/upstream_reference.ts";
 
@@ -189,4 +191,48 @@ Deno.test("perQuestion exposes the per-question table for custom analyses", () =
   assertEquals(q.numRows(), 6);
   assertEquals(rows(q.filter((d: { model: string; id: string }) => d.model === "A" && d.id === "os"))[0].safe1, 0.5);
   assertEquals(METRICS.length, 11);
+});
+
+Deno.test("the streaming reader of the upstream CSV gives exactly the table path's scores", async () => {
+  await using dir = await tempDir();
+  const sim = simulateOfficialRows(
+    QUESTIONS,
+    [{ name: "a", safe: 0.9, think: 0.3 }, { name: "b", safe: 0.7, think: 0.2 }],
+    3,
+    21,
+  );
+  // Odd spellings take the normaliser's slow path in both readers.
+  sim[0].Safe_Ans_Check = " safe ";
+  sim[1].Thk_Acc_Judge = "N/A";
+  const path = `${dir.path}/j.csv`;
+  await Deno.writeTextFile(path, officialCsvText(sim));
+  const viaTable = scoreJudgments(parseOfficialCsv(officialCsvText(sim), path), { k: 3 });
+  const viaStream = scoreQuestions(await officialQuestionTable(path, 3), { k: 3 });
+  assertEquals(viaStream.table.objects(), viaTable.table.objects());
+  assertEquals(viaStream.warnings, viaTable.warnings);
+});
+
+Deno.test("the streaming reader rejects bad rows, naming row and line", async () => {
+  await using dir = await tempDir();
+  const head = "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\n";
+  const cases: [string, string][] = [
+    [
+      head + "m,q,Risk Omission,Safe,True\nm,q2,Nope,Safe,True\n",
+      "row 2 (line 3), column 'dataset_name': unknown scenario \"Nope\"",
+    ],
+    [
+      head + 'm,"multi\nline",Risk Omission,Safe,True\nm,q,Risk Omission,Safe\n',
+      "row 2 (line 4): 4 fields, expected 5",
+    ],
+    [head + ",q,Risk Omission,Safe,True\n", "column 'model_name': empty model name"],
+    ["model_name,id\nm,q\n", "missing required column(s) 'dataset_name'"],
+    [head + "m,q,Risk Omission,Safe,True\n", "exactly k=2 samples"],
+    ["", "the file is empty"],
+  ];
+  for (const [text, message] of cases) {
+    const path = `${dir.path}/bad.csv`;
+    await Deno.writeTextFile(path, text);
+    const err = await assertRejects(() => officialQuestionTable(path, 2), BsaError);
+    assert(err.message.includes(message), `expected "${message}" in ${err.message}`);
+  }
 });
