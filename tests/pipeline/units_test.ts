@@ -207,3 +207,41 @@ Deno.test("progress: plain lines off a terminal, with done/total, rate, ETA, fai
 Deno.test("endpoint hosts are recorded without credentials", () => {
   assertEquals(safeHost("http://u:p@localhost:8000/v1/?api_key=s"), "http://localhost:8000/v1");
 });
+
+Deno.test("without a prompts folder, the upstream judge prompts are downloaded, checksum-verified and cached", async () => {
+  await using cache = await tempDir();
+  const files: Record<string, Uint8Array> = {};
+  for (const f of ["Safe_Ans_Judge.md", "Thinking_Accuracy_Judge.md", "Safe_Rules.md"]) {
+    files[`/Prompt/${f}`] = await Deno.readFile(`${SHARED_BSA}prompts/${f}`);
+  }
+  let hits = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    hits++;
+    const body = files[new URL(req.url).pathname];
+    return body ? new Response(body as Uint8Array<ArrayBuffer>) : new Response("no", { status: 404 });
+  });
+  const prev = Deno.env.get("BSA_PROMPTS_DIR");
+  Deno.env.delete("BSA_PROMPTS_DIR");
+  try {
+    const opts = { baseUrl: `http://127.0.0.1:${server.addr.port}`, cacheDir: cache.path };
+    const p = await loadJudgePrompts(opts);
+    assertEquals(p.source, "upstream (pinned)");
+    assert(p.reasoning.CS.includes("Fully Covered"));
+    assertEquals(
+      (await loadSafetyRules(opts)).sha256,
+      "f8220589d42357decd92aa762cc773aa3352dc365d13abc352b4578733a30903",
+    );
+    const before = hits;
+    await loadJudgePrompts(opts);
+    assertEquals(hits, before, "second load comes from the cache");
+    files["/Prompt/Safe_Ans_Judge.md"] = new TextEncoder().encode("tampered");
+    await assertRejects(
+      () => loadJudgePrompts({ ...opts, cacheDir: `${cache.path}/other` }),
+      BsaError,
+      "checksum mismatch",
+    );
+  } finally {
+    if (prev !== undefined) Deno.env.set("BSA_PROMPTS_DIR", prev);
+    await server.shutdown();
+  }
+});

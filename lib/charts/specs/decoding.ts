@@ -53,7 +53,10 @@ export function decodingHeatmap(
     DECODING_METRICS.filter((m) => r[m] != null).map((m) => {
       const setting = settingLabel(r);
       const value = r[m] as number;
-      return { setting, metric: m, value, label: `${value.toFixed(2)}${opts.marks?.[`${setting}|${m}`] ?? ""}` };
+      // Runs with per-sample data carry intervals: show their half-width in the cell.
+      const lo = r[`${m}_lo`], hi = r[`${m}_hi`];
+      const ci = typeof lo === "number" && typeof hi === "number" ? ` ±${((hi - lo) / 2).toFixed(1)}` : "";
+      return { setting, metric: m, value, label: `${value.toFixed(2)}${ci}${opts.marks?.[`${setting}|${m}`] ?? ""}` };
     })
   );
   const x = {
