@@ -36,6 +36,7 @@ export async function figuresCommand(args: string[]): Promise<number> {
     dataset: await loadDataset({ path: values.dataset as string | undefined }),
     runs: await loadUserRuns(runPaths.length ? runPaths : undefined),
   };
+  for (const w of ctx.runs?.warnings ?? []) console.error(`warning: ${w}`);
   const out = (values.out as string | undefined) ?? "figures";
   const done = await exportFigures(ctx, out, { only: only.length ? only : undefined });
   for (const f of done) console.log(`${f.name}: ${f.files.map((p) => p.slice(p.lastIndexOf("/") + 1)).join(", ")}`);

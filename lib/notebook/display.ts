@@ -18,7 +18,12 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
   } catch {
     jupyter = undefined;
   }
-  if (jupyter) await jupyter.display(bundle, { raw: true });
+  if (jupyter) {
+    await jupyter.display(bundle, { raw: true });
+    // Let the kernel flush the message on IOPub before the cell can finish: a display sent
+    // after the kernel reports "idle" is dropped by nbclient (seen with headless execution).
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return bundle;
 }
 

@@ -10,6 +10,8 @@ export interface UserRuns {
   /** One row per (model, tags...) group: `model`, tag columns, metrics, `M_lo`, `M_hi`. */
   scores: Row[];
   tags: string[];
+  /** Runs skipped, partial coverage, invalid verdicts: for the caller to show. */
+  warnings: string[];
 }
 
 /**
@@ -42,7 +44,8 @@ export async function expandRunPaths(paths: string[]): Promise<string[]> {
  * The user's judged runs, scored with intervals, for notebooks to overlay on the paper:
  * from `paths`, else the `BSA_RUNS` environment variable (paths separated by `,` or `:`).
  * Returns null when neither names any run, so a notebook falls back to the paper alone.
- * Runs not yet judged are skipped with a warning.
+ * Runs not yet judged are skipped, with a warning in the result (notebooks show warnings as
+ * Markdown: text on stderr interleaves badly with a kernel's display messages).
  *
  * @example
  * ```ts ignore
@@ -57,12 +60,13 @@ export async function loadUserRuns(
   const given = paths ?? (Deno.env.get("BSA_RUNS") ?? "").split(/[,:]/).map((s) => s.trim()).filter(Boolean);
   if (!given.length) return null;
   const dirs: string[] = [];
+  const skipped: string[] = [];
   for (const d of await expandRunPaths(given)) {
     try {
       await loadRunJudgments([d]);
       dirs.push(d);
     } catch (err) {
-      console.error(`warning: skipping ${d}: ${(err as Error).message}`);
+      skipped.push(`skipping ${d}: ${(err as Error).message}`);
     }
   }
   if (!dirs.length) return null;
@@ -74,6 +78,6 @@ export async function loadUserRuns(
     seed: options.seed ?? 0,
     replicates: options.replicates ?? 1000,
   });
-  for (const w of report.warnings) console.error(`warning: ${w}`);
-  return { dirs, scores: rows(withCi.table), tags: loaded.tags };
+
+  return { dirs, scores: rows(withCi.table), tags: loaded.tags, warnings: [...skipped, ...report.warnings] };
 }

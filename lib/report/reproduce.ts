@@ -68,6 +68,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
 
   log("figures: rendering");
   const ctx = { paper: await loadPaper(), dataset: await loadDataset(), runs: await loadUserRuns() };
+  for (const w of ctx.runs?.warnings ?? []) log(`warning: ${w}`);
   const figures = await exportFigures(ctx, o.figuresDir ?? "figures");
   log(`figures: ${figures.length} written to ${o.figuresDir ?? "figures"}/ (svg, png, pdf)`);
 

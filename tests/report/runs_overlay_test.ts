@@ -57,7 +57,12 @@ Deno.test("with BSA_RUNS, the notebooks score the user's runs with lib/metrics a
     return JSON.stringify(nb.cells.flatMap((c: { outputs?: unknown[] }) => c.outputs ?? []));
   };
   const lb = await outputs("02_leaderboard");
-  assert(lb.includes("Your runs: ") && lb.includes("your run"), "leaderboard overlays the runs");
+  assert(
+    lb.includes("Your runs: ") && lb.includes("your run"),
+    `leaderboard overlays the runs; its text outputs: ${
+      lb.match(/"text\/(markdown|plain)":\[?"[^"]{0,300}/g)?.join("\n")
+    }`,
+  );
   assert(lb.includes("paper Think@1") && lb.includes("reproduces"), "leaderboard compares runs with the paper");
   const sr = await outputs("03_safety_rules");
   assert(sr.includes("p_holm") && sr.includes("QwQ-32B"), "safety-rules notebook compares base and rules runs");
