@@ -110,3 +110,39 @@ export interface Figure {
   target: string;
   met: boolean | null;
 }
+
+/** Run `bsa run` then `bsa judge` against `url` into `dir`, measuring each; throws on failure. */
+export async function generateAndJudge(
+  url: string,
+  dir: string,
+  o: { k: number; concurrency: number; limit?: number; noCache?: boolean },
+  env: Record<string, string>,
+): Promise<{ gen: Measured; judge: Measured }> {
+  const c = String(o.concurrency);
+  const gen = await measure([
+    ...cliArgs(),
+    ...[
+      "run",
+      "--base-url",
+      url,
+      "--model",
+      "bench-rc",
+      "--k",
+      String(o.k),
+      "--out",
+      dir,
+      "--concurrency",
+      c,
+      "--quiet",
+    ],
+    ...(o.limit ? ["--limit", String(o.limit)] : []),
+  ], env);
+  if (gen.code !== 0) throw new Error(gen.stderr);
+  const judge = await measure([
+    ...cliArgs(),
+    ...["judge", "--run", dir, "--judge-base-url", url, "--judge-model", "judge-bench", "--concurrency", c, "--quiet"],
+    ...(o.noCache ? ["--no-cache"] : []),
+  ], env);
+  if (judge.code !== 0) throw new Error(judge.stderr);
+  return { gen, judge };
+}

@@ -1,4 +1,4 @@
-import { benchEnv, cliArgs, type Figure, measure, startFakeServer } from "./_util.ts";
+import { benchEnv, cliArgs, type Figure, generateAndJudge, measure, startFakeServer } from "./_util.ts";
 
 /**
  * Memory: a full run of 2,000 questions × k = 16 with 8 KB of reasoning per sample (about
@@ -9,36 +9,7 @@ export async function memoryBench(tmp: string): Promise<Figure[]> {
   const env = { ...benchEnv(`${tmp}/cache-memory`), OPENAI_API_KEY: "bench" };
   const dir = `${tmp}/memory-run`;
   try {
-    const gen = await measure([
-      ...cliArgs(),
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "bench-rc",
-      "--k",
-      "16",
-      "--out",
-      dir,
-      "--concurrency",
-      "64",
-      "--quiet",
-    ], env);
-    if (gen.code !== 0) throw new Error(gen.stderr);
-    const judge = await measure([
-      ...cliArgs(),
-      "judge",
-      "--run",
-      dir,
-      "--judge-base-url",
-      server.url,
-      "--judge-model",
-      "judge-bench",
-      "--concurrency",
-      "64",
-      "--quiet",
-    ], env);
-    if (judge.code !== 0) throw new Error(judge.stderr);
+    const { gen, judge } = await generateAndJudge(server.url, dir, { k: 16, concurrency: 64 }, env);
     const score = await measure([...cliArgs(), "score", "--run", dir, "--json"], env);
     if (score.code !== 0) throw new Error(score.stderr);
     const size = (await Deno.stat(`${dir}/generations.jsonl`)).size / 1e6;

@@ -1,4 +1,4 @@
-import { benchEnv, cliArgs, type Figure, measure, startFakeServer } from "./_util.ts";
+import { benchEnv, type Figure, generateAndJudge, startFakeServer } from "./_util.ts";
 
 /**
  * Pipeline overhead: against the loopback server with a fixed 200 ms latency and 4–8 KB of
@@ -17,39 +17,12 @@ export async function pipelineBench(tmp: string): Promise<Figure[]> {
       const questions = Math.min(2000, Math.round((c * 4) / latency / k));
       const samples = questions * k;
       const dir = `${tmp}/pipeline-c${c}`;
-      const gen = await measure([
-        ...cliArgs(),
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "bench-rc",
-        "--k",
-        String(k),
-        "--out",
-        dir,
-        "--limit",
-        String(questions),
-        "--concurrency",
-        String(c),
-        "--quiet",
-      ], env);
-      if (gen.code !== 0) throw new Error(gen.stderr);
-      const judge = await measure([
-        ...cliArgs(),
-        "judge",
-        "--run",
-        dir,
-        "--judge-base-url",
-        server.url,
-        "--judge-model",
-        "judge-bench",
-        "--concurrency",
-        String(c),
-        "--no-cache",
-        "--quiet",
-      ], env);
-      if (judge.code !== 0) throw new Error(judge.stderr);
+      const { gen, judge } = await generateAndJudge(server.url, dir, {
+        k,
+        concurrency: c,
+        limit: questions,
+        noCache: true,
+      }, env);
       const ideal = c / latency;
       const g = samples / gen.seconds / ideal;
       // A judged sample takes two judge calls, sent together: the ideal is the same samples/s.

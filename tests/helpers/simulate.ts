@@ -1,16 +1,8 @@
+import { seededRandom } from "../../lib/stats/random.ts";
 import { SCENARIOS } from "../../lib/dataset/scenarios.ts";
 
-/** A tiny deterministic PRNG (mulberry32) so simulated runs are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The toolkit's seeded generator, so simulated runs are reproducible. */
+export const rng = seededRandom;
 
 /** One row of the upstream CSV. */
 export interface OfficialRow {
