@@ -8,7 +8,10 @@ import { encodeBase64 } from "./_base64.ts";
 /** A Jupyter MIME bundle. */
 export type MimeBundle = Record<string, unknown>;
 
-/** Show a bundle in the Deno Jupyter kernel; outside a kernel, return it (scripts and tests). */
+/**
+ * Show a bundle in the Deno Jupyter kernel and return nothing there (so a cell ending in
+ * `await show(...)` does not print the bundle again); outside a kernel, return it (scripts, tests).
+ */
 async function _display(bundle: MimeBundle): Promise<MimeBundle> {
   type Jupyter = { display(b: MimeBundle, o: { raw: boolean }): Promise<void> };
   let jupyter: Jupyter | undefined;
@@ -23,6 +26,7 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
     // Let the kernel flush the message on IOPub before the cell can finish: a display sent
     // after the kernel reports "idle" is dropped by nbclient (seen with headless execution).
     await new Promise((r) => setTimeout(r, 25));
+    return undefined as unknown as MimeBundle;
   }
   return bundle;
 }
