@@ -57,9 +57,19 @@ export interface GenerateResult {
 
 /** Keys `id\0sample` already present in a JSONL file of records. */
 export async function doneKeys(path: string): Promise<Set<string>> {
-  const done = new Set<string>();
-  for await (const r of readJsonl<{ id: string; sample: number }>(path)) done.add(`${r.id}\u0000${r.sample}`);
-  return done;
+  return (await _scan(path)).keys;
+}
+
+/** The done keys of a generations file and the tokens its records account for. */
+async function _scan(path: string): Promise<{ keys: Set<string>; prompt: number; completion: number }> {
+  const keys = new Set<string>();
+  let prompt = 0, completion = 0;
+  for await (const r of readJsonl<{ id: string; sample: number; prompt_tokens?: number; completion_tokens?: number }>(path)) {
+    keys.add(`${r.id}\u0000${r.sample}`);
+    prompt += r.prompt_tokens ?? 0;
+    completion += r.completion_tokens ?? 0;
+  }
+  return { keys, prompt, completion };
 }
 
 /**
@@ -120,7 +130,11 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   }
 
   const appender = await JsonlAppender.open(files.generations);
-  const done = await doneKeys(files.generations);
+  const scanned = await _scan(files.generations);
+  const done = scanned.keys;
+  // Token totals come from the records themselves, so a run killed before it could update
+  // its manifest still reports every token it spent.
+  manifest.tokens = { prompt: scanned.prompt, completion: scanned.completion };
   const total = chosen.length * o.k;
   // One work item per request: a single sample, or (with useN) all missing samples of a question.
   const todo = function* () {

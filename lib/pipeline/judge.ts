@@ -125,6 +125,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
       });
       tokens.prompt += c.promptTokens;
       tokens.completion += c.completionTokens;
+      progress.tick({ tokens: c.promptTokens + c.completionTokens });
       raw = c.message.content ?? "";
       const verdict = parse(raw);
       if (verdict !== INVALID) {

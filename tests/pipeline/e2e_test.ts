@@ -198,6 +198,11 @@ Deno.test("a run killed with SIGKILL mid-way resumes to exactly n×k generations
     assertEquals(resumed.code, 0, resumed.stderr);
     const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
     assertEquals([gens.length, uniqueKeys(gens)], [200, 200]);
+    // Tokens spent before the kill are still counted: totals come from the records.
+    const m = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+    assertEquals(m.tokens.completion, gens.reduce((n, g) => n + g.completion_tokens, 0));
+    assertEquals(m.tokens.prompt, gens.reduce((n, g) => n + g.prompt_tokens, 0));
+    assert(m.finished !== null);
 
     const judgeArgs = [
       "judge",
