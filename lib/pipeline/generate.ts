@@ -64,7 +64,9 @@ export async function doneKeys(path: string): Promise<Set<string>> {
 async function _scan(path: string): Promise<{ keys: Set<string>; prompt: number; completion: number }> {
   const keys = new Set<string>();
   let prompt = 0, completion = 0;
-  for await (const r of readJsonl<{ id: string; sample: number; prompt_tokens?: number; completion_tokens?: number }>(path)) {
+  for await (
+    const r of readJsonl<{ id: string; sample: number; prompt_tokens?: number; completion_tokens?: number }>(path)
+  ) {
     keys.add(`${r.id}\u0000${r.sample}`);
     prompt += r.prompt_tokens ?? 0;
     completion += r.completion_tokens ?? 0;
