@@ -39,16 +39,8 @@ export function parseOfficialCsv(text: string, source: string): ColumnTable {
   const answer = new Array<string>(n);
   const reasoning = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const where = () => `${source} row ${i + 1} (line ${lines[i]})`;
-    if (!models[i]) throw new BsaError(`${where()}, column 'model_name': empty model name`);
-    if (!ids[i]) throw new BsaError(`${where()}, column 'id': empty id`);
-    if (!known.has(scenarios[i])) {
-      throw new BsaError(
-        `${where()}, column 'dataset_name': unknown scenario ${JSON.stringify(scenarios[i])} (expected one of ${
-          [...known].join(", ")
-        })`,
-      );
-    }
+    const problem = officialRowProblem(models[i], ids[i], scenarios[i], known);
+    if (problem) throw new BsaError(`${source} row ${i + 1} (line ${lines[i]}), ${problem}`);
     answer[i] = normalizeAnswerVerdict(safe[i]);
     reasoning[i] = normalizeReasoningVerdict(think[i], scenarios[i]);
   }
@@ -66,6 +58,34 @@ export function parseOfficialCsv(text: string, source: string): ColumnTable {
     .derive({ sample: () => aq.op.row_number() - 1 })
     .ungroup()
     .relocate("sample", { after: "scenario" });
+}
+
+/**
+ * What is wrong with one row of the upstream CSV (`column '...': ...`), or null. Shared by
+ * the table reader and the streaming reader so both reject the same rows with the same words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { officialRowProblem } from "./official.ts";
+ * assert(officialRowProblem("m", "", "Risk Omission") === "column 'id': empty id");
+ * assert(officialRowProblem("m", "q", "Risk Omission") === null);
+ * ```
+ */
+export function officialRowProblem(
+  model: string,
+  id: string,
+  scenario: string,
+  known: ReadonlySet<string> = new Set(SCENARIOS.map((s) => s.name)),
+): string | null {
+  if (!model) return "column 'model_name': empty model name";
+  if (!id) return "column 'id': empty id";
+  if (!known.has(scenario)) {
+    return `column 'dataset_name': unknown scenario ${JSON.stringify(scenario)} (expected one of ${
+      [...known].join(", ")
+    })`;
+  }
+  return null;
 }
 
 /**

@@ -5,7 +5,7 @@ import { delimitedTextTransformer } from "arquero/src/format/stream/delimited-te
 import { BsaError } from "../errors.ts";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { at1, atK } from "./reducers.ts";
-import { OFFICIAL_COLUMNS } from "./official.ts";
+import { OFFICIAL_COLUMNS, officialRowProblem } from "./official.ts";
 import { INVALID, NO_REASONING, normalizeAnswerVerdict, normalizeReasoningVerdict } from "./verdicts.ts";
 
 interface Acc {
@@ -46,6 +46,7 @@ export async function officialQuestionTable(path: string, k: number): Promise<Co
     throw new BsaError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   const targets = new Map<string, string>(SCENARIOS.map((s) => [s.name, s.target]));
+  const known = new Set(targets.keys());
   const canonical = new Map<string, Set<string>>(SCENARIOS.map((s) => [s.name, new Set(s.verdicts)]));
   const accs: Acc[] = [];
   // model → id → accumulator; rows of one model come together, so the outer lookup is cached.
@@ -86,15 +87,9 @@ export async function officialQuestionTable(path: string, k: number): Promise<Co
         throw new BsaError(`${path} row ${row} (line ${start}): ${r.length} fields, expected ${width}`);
       }
       const model = r[col.model], id = r[col.id], scenario = r[col.scenario];
-      if (!model) throw new BsaError(`${path} row ${row} (line ${start}), column 'model_name': empty model name`);
-      if (!id) throw new BsaError(`${path} row ${row} (line ${start}), column 'id': empty id`);
       const target = targets.get(scenario);
-      if (target === undefined) {
-        throw new BsaError(
-          `${path} row ${row} (line ${start}), column 'dataset_name': unknown scenario ${
-            JSON.stringify(scenario)
-          } (expected one of ${[...targets.keys()].join(", ")})`,
-        );
+      if (!model || !id || target === undefined) {
+        throw new BsaError(`${path} row ${row} (line ${start}), ${officialRowProblem(model, id, scenario, known)}`);
       }
       if (model !== lastModel || !lastMap) {
         lastModel = model;
