@@ -1,0 +1,21 @@
+/**
+ * Run the benchmark: client, generation, judging, run folders, studies, estimates.
+ * @module
+ */
+export * from "./client.ts";
+export * from "./estimate.ts";
+export * from "./generate.ts";
+export * from "./jsonl.ts";
+export * from "./judge.ts";
+export * from "./judge_cache.ts";
+export * from "./manifest.ts";
+export * from "./pool.ts";
+export * from "./progress.ts";
+export * from "./prompts.ts";
+export * from "./reasoning.ts";
+export * from "./retry.ts";
+export * from "./runs.ts";
+export * from "./status.ts";
+export * from "./study.ts";
+export * from "./user_runs.ts";
+export * from "./verdict_parse.ts";
