@@ -86,7 +86,19 @@ export async function scoreCommand(args: string[]): Promise<number> {
     k = numberFlag("score", values, "k", { integer: true, min: 1 }) ?? loaded.k;
     if (k !== loaded.k) throw new UsageError(`bsa score: --k ${k} differs from the runs' k=${loaded.k}`);
     judgments = loaded.table;
-    if (!by.length) by = ["model", ...loaded.tags];
+    if (!by.length) {
+      by = ["model", ...loaded.tags];
+      // Runs with the same model and tags would pool their samples of a question: keep them apart.
+      const keys = loaded.manifests.map((m) =>
+        JSON.stringify([m.model, ...loaded.tags.map((t) => m.tags?.[t] ?? null)])
+      );
+      if (new Set(keys).size < keys.length) {
+        by.push("run");
+        console.error(
+          "note: some runs share model and tags; grouping by run folder as well (tag runs with --tag to name them)",
+        );
+      }
+    }
     perQ = questionTable(judgments, { k, by, dataset });
   }
   if (exportPath) await writeAtomic(exportPath, formatOfficialCsv(judgments!));

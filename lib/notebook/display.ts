@@ -73,7 +73,12 @@ export async function show(
  */
 export async function chart(spec: TopLevelSpec): Promise<MimeBundle> {
   const svg = await renderSvg(spec);
-  const themed = { ...spec, config: { ...paperTheme(), ...(spec.config ?? {}) } };
+  // JupyterLab's renderer is Vega-Lite 5 and warns on a v6 schema; the specs use nothing v6-only.
+  const themed = {
+    ...spec,
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    config: { ...paperTheme(), ...(spec.config ?? {}) },
+  };
   return await _display({
     "application/vnd.vegalite.v5+json": themed,
     "image/svg+xml": svg,

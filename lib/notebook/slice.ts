@@ -42,9 +42,18 @@ export async function slice(ctx: { paper: PaperTables; dataset?: Dataset }, o: S
   if (o.runs?.length) {
     const dirs = await expandRunPaths(o.runs);
     const loaded = await loadRunJudgments(dirs);
-    const by = o.by.includes("model") || loaded.manifests.length === 1 ? o.by : ["model", ...o.by];
+    // Several runs stay apart (their samples of one question must not be pooled), each
+    // labelled by its model and condition tags rather than its folder.
+    const label = new Map(loaded.manifests.map((m, i) => [
+      dirs[i],
+      [m.model, ...Object.entries(m.tags ?? {}).filter(([t]) => t !== "paper_model").map(([t, v]) => `${t}=${v}`)].join(
+        " ",
+      ),
+    ]));
+    const judgments = loaded.table.derive({ run: aq.escape((d: { run: string }) => label.get(d.run) ?? d.run) });
+    const by = dirs.length > 1 && !o.by.includes("run") ? ["run", ...o.by] : o.by;
     const opts = { k: loaded.k, by, dataset: ctx.dataset };
-    const perQ = questionTable(loaded.table, opts);
+    const perQ = questionTable(judgments, opts);
     table = addIntervals(scoreQuestions(perQ, opts), perQ, by, { replicates: o.replicates ?? 1000 }).report.table;
   } else {
     const cols = ctx.paper.main.columnNames();
@@ -62,8 +71,7 @@ export async function slice(ctx: { paper: PaperTables; dataset?: Dataset }, o: S
     ...o.by.filter((c) => table.columnNames().includes(c)),
     ...table.columnNames().filter((c) =>
       !o.by.includes(c) &&
-      (c === "model" || c === "questions" || c === "models" || c === o.metric || c === `${o.metric}_lo` ||
-        c === `${o.metric}_hi`)
+      ["run", "model", "questions", "models", o.metric, `${o.metric}_lo`, `${o.metric}_hi`].includes(c)
     ),
   ];
   const shown = table.select([...new Set(keep)]).orderby(aq.desc(o.metric));
@@ -71,7 +79,7 @@ export async function slice(ctx: { paper: PaperTables; dataset?: Dataset }, o: S
   const groupCol = o.by.at(-1)!;
   const colorCol = o.by.length > 1
     ? o.by[0]
-    : (shown.columnNames().includes("model") && groupCol !== "model" ? "model" : undefined);
+    : ["run", "model"].find((c) => shown.columnNames().includes(c) && c !== groupCol);
   await chart(sliceChart(rows<Row>(shown), { metric: o.metric, by: groupCol, color: colorCol }));
   return shown;
 }

@@ -161,3 +161,47 @@ Deno.test("score --ci adds M_lo and M_hi for every metric; compare, agreement an
     await server.close();
   }
 });
+
+Deno.test("score keeps apart runs that share model and tags instead of pooling their samples", async () => {
+  await using dir = await tempDir();
+  const server = startFakeOpenAI();
+  try {
+    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
+    for (const name of ["x", "y"]) {
+      const out = `${dir.path}/${name}`;
+      assertEquals(
+        (await runCli([
+          "run",
+          "--base-url",
+          server.url,
+          "--model",
+          "m-r",
+          "--k",
+          "2",
+          "--out",
+          out,
+          "--limit",
+          "10",
+          "--quiet",
+        ], env)).code,
+        0,
+      );
+      assertEquals(
+        (await runCli(
+          ["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-1", "--quiet"],
+          env,
+        )).code,
+        0,
+      );
+    }
+    const s = await runCli(["score", "--run", `${dir.path}/x`, "--run", `${dir.path}/y`, "--json"], env);
+    assertEquals(s.code, 0, s.stderr);
+    assert(s.stderr.includes("grouping by run folder as well"), s.stderr);
+    assertEquals((JSON.parse(s.stdout) as { run: string }[]).map((r) => r.run).sort(), [
+      `${dir.path}/x`,
+      `${dir.path}/y`,
+    ]);
+  } finally {
+    await server.close();
+  }
+});

@@ -44,7 +44,7 @@ Deno.test("with BSA_RUNS, the notebooks score the user's runs with lib/metrics a
     await server.close();
   }
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "reproduce", "--only", "02_leaderboard,03_safety_rules,06_scaling"],
+    args: ["task", "reproduce", "--only", "02_leaderboard,03_safety_rules,06_scaling,07_slicing"],
     cwd: ws.path,
     env: { ...env, BSA_RUNS: `${ws.path}/runs`, NO_COLOR: "1" },
     stdout: "piped",
@@ -68,6 +68,11 @@ Deno.test("with BSA_RUNS, the notebooks score the user's runs with lib/metrics a
   assert(sr.includes("p_holm") && sr.includes("QwQ-32B"), "safety-rules notebook compares base and rules runs");
   const sc = await outputs("06_scaling");
   assert(sc.includes("your run: m-mixed"), "scaling figure overlays the runs");
+  const sl = await outputs("07_slicing");
+  assert(
+    sl.includes("Rumors") && sl.includes("Think@1_lo") && sl.includes("Think@1_hi"),
+    "slicing by category with intervals",
+  );
   // The figures written with BSA_RUNS carry the overlay too.
   assert((await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`)).includes("m-mixed"));
 });
