@@ -42,6 +42,11 @@ Run 'deno task bsa <command> --help' for a command's flags.`;
 /** Run the CLI with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === "--version" || command === "-V") {
+    const { VERSION } = await import("./version.ts");
+    console.log(`bsa-lab ${VERSION}`);
+    return 0;
+  }
   if (!command || command === "--help" || command === "-h" || command === "help") {
     console.log(USAGE);
     return command ? 0 : 2;
