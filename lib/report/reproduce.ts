@@ -48,6 +48,57 @@ async function _jupyterReady(): Promise<void> {
   if (!("deno" in specs)) throw new BsaError("the Deno Jupyter kernel is not installed; run: deno jupyter --install");
 }
 
+/** Execute one notebook headlessly into `outDir`; returns the executed notebook's text. */
+async function _execute(nbDir: string, name: string, outDir: string, timeout: number): Promise<string> {
+  const out = await new Deno.Command("jupyter", {
+    args: [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      `--ExecutePreprocessor.timeout=${timeout}`,
+      "--ExecutePreprocessor.kernel_name=deno",
+      "--ExecutePreprocessor.record_timing=False",
+      "--output-dir",
+      outDir,
+      name,
+    ],
+    cwd: nbDir,
+    stdout: "piped",
+    stderr: "piped",
+    env: { PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+  }).output();
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr);
+    const at = err.lastIndexOf("CellExecutionError");
+    const cell = err.slice(at >= 0 ? at : Math.max(0, err.length - 3000));
+    throw new BsaError(`notebook ${nbDir}/${name} failed; it was left unchanged:\n${cell.trim()}`);
+  }
+  return await Deno.readTextFile(`${outDir}/${name}`);
+}
+
+/**
+ * Indices of code cells that call a display helper (`show`, `chart`, `figure`, `md`, `slice`,
+ * `auditFindings`) yet have no output: a display lost on the way from the kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { silentDisplayCells } from "./reproduce.ts";
+ * const nb = { cells: [{ cell_type: "code", source: "await show(t);", outputs: [] }, { cell_type: "code", source: "const x = 1;", outputs: [] }] };
+ * assert.deepEqual(silentDisplayCells(nb), [0]);
+ * ```
+ */
+export function silentDisplayCells(
+  nb: { cells: { cell_type: string; source: string | string[]; outputs?: unknown[] }[] },
+): number[] {
+  const displays = /\b(show|chart|figure|md|slice|auditFindings)\(/;
+  return nb.cells.flatMap((c, i) => {
+    const src = Array.isArray(c.source) ? c.source.join("") : c.source;
+    return c.cell_type === "code" && displays.test(src) && !(c.outputs ?? []).length ? [i] : [];
+  });
+}
+
 /**
  * The main job: render every figure, execute every notebook headlessly on the Deno kernel
  * (in place, so the saved notebooks carry their outputs), fail on the first cell error, and
@@ -80,35 +131,20 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   try {
     for (const name of names) {
       const t = performance.now();
-      const out = await new Deno.Command("jupyter", {
-        args: [
-          "nbconvert",
-          "--to",
-          "notebook",
-          "--execute",
-          `--ExecutePreprocessor.timeout=${o.timeout ?? 600}`,
-          "--ExecutePreprocessor.kernel_name=deno",
-          "--ExecutePreprocessor.record_timing=False",
-          "--output-dir",
-          tmp,
-          name,
-        ],
-        cwd: nbDir,
-        stdout: "piped",
-        stderr: "piped",
-        env: { PYDEVD_DISABLE_FILE_VALIDATION: "1" },
-      }).output();
-      if (!out.success) {
-        const err = new TextDecoder().decode(out.stderr);
-        const cell = err.slice(
-          err.lastIndexOf("CellExecutionError") >= 0
-            ? err.lastIndexOf("CellExecutionError")
-            : Math.max(0, err.length - 3000),
-        );
-        throw new BsaError(`notebook ${nbDir}/${name} failed; it was left unchanged:\n${cell.trim()}`);
+      let executed = await _execute(nbDir, name, tmp, o.timeout ?? 600);
+      let silent = silentDisplayCells(JSON.parse(executed));
+      if (silent.length) {
+        // A display lost between kernel and client (a known race in headless execution): run once more.
+        log(`notebook ${name}: cell(s) ${silent.join(", ")} showed nothing; running it again`);
+        executed = await _execute(nbDir, name, tmp, o.timeout ?? 600);
+        silent = silentDisplayCells(JSON.parse(executed));
+        if (silent.length) {
+          throw new BsaError(
+            `notebook ${nbDir}/${name}: cell(s) ${silent.join(", ")} showed nothing twice; it was left unchanged`,
+          );
+        }
       }
       // Replace the notebook only once it ran through: never a half-executed notebook in place.
-      const executed = await Deno.readTextFile(`${tmp}/${name}`);
       await writeAtomic(`${nbDir}/${name}`, executed);
       log(`notebook ${name}: ok (${((performance.now() - t) / 1000).toFixed(1)} s)`);
     }

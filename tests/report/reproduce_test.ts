@@ -7,9 +7,9 @@ import { notebookWorkspace } from "../helpers/workspace.ts";
 const CHROMIUM = "/usr/bin/chromium";
 
 /** Run `deno task reproduce` in a workspace copy; returns the process result. */
-async function reproduceIn(dir: string, extraEnv: Record<string, string> = {}) {
+async function reproduceIn(dir: string, extraEnv: Record<string, string> = {}, args: string[] = []) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "reproduce"],
+    args: ["task", "reproduce", ...args],
     cwd: dir,
     env: { BSA_DATASET: DATASET_CSV, NO_COLOR: "1", ...extraEnv },
     stdout: "piped",
@@ -147,4 +147,26 @@ Deno.test("the reproduction fails clearly when a notebook cell fails, and leaves
     r.stderr.slice(-2000),
   );
   assertEquals(await Deno.readTextFile(path), broken);
+});
+
+Deno.test("a display cell that shows nothing is run again, then reported, and the notebook left unchanged", async () => {
+  await using ws = await notebookWorkspace();
+  const path = `${ws.path}/notebooks/07_slicing.ipynb`;
+  const nb = JSON.parse(await Deno.readTextFile(path));
+  // Calls something named show() that displays nothing: indistinguishable from a lost display.
+  nb.cells.push({
+    cell_type: "code",
+    id: "silent",
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source: ["const quiet = { show: (_: unknown) => undefined };\n", "quiet.show(1);"],
+  });
+  const text = JSON.stringify(nb, null, 1);
+  await Deno.writeTextFile(path, text);
+  const r = await reproduceIn(ws.path, {}, ["--only", "07_slicing"]);
+  assert(r.code !== 0);
+  assert(r.stdout.includes("showed nothing; running it again"), r.stdout);
+  assert(r.stderr.includes(`cell(s) ${nb.cells.length - 1} showed nothing twice`), r.stderr.slice(-1000));
+  assertEquals(await Deno.readTextFile(path), text);
 });
