@@ -39,7 +39,14 @@ Commands:
 
 Run 'deno task bsa <command> --help' for a command's flags.`;
 
-/** Run the CLI with `args`; returns the exit code. */
+/** Run the CLI with `args`; returns the exit code. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { main } from "./cli.ts";
+ * assert(await main(["--version"]) === 0);
+ * ```
+ */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === "--version" || command === "-V") {

@@ -1,10 +1,24 @@
 import { BsaError } from "./errors.ts";
 import { sha256Hex } from "./hash.ts";
 
-/** The upstream benchmark commit every download is pinned to. */
+/** The upstream benchmark commit every download is pinned to. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UPSTREAM_COMMIT } from "./upstream.ts";
+ * assert(UPSTREAM_COMMIT.length === 40);
+ * ```
+ */
 export const UPSTREAM_COMMIT = "b54c09fb8c8fdc0d568bdaff89ff0a46149ab094";
 
-/** Raw-file base URL of the upstream repository at the pinned commit. */
+/** Raw-file base URL of the upstream repository at the pinned commit. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UPSTREAM_BASE_URL, UPSTREAM_COMMIT } from "./upstream.ts";
+ * assert(UPSTREAM_BASE_URL.endsWith(UPSTREAM_COMMIT));
+ * ```
+ */
 export const UPSTREAM_BASE_URL = `https://raw.githubusercontent.com/OpenStellarTeam/BSA/${UPSTREAM_COMMIT}`;
 
 /** A file of the upstream repository, pinned by its path and checksum. */

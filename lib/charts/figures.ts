@@ -53,6 +53,15 @@ function _yours(ctx: FigureContext): Row[] {
 /**
  * Significance marks for the safety-rules figure: "*" where rules − base exceeds the
  * uncertainty of two published values (see {@linkcode publishedDifference}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPaper } from "../paper/load.ts";
+ * import { safetyRulesSignificance } from "./figures.ts";
+ * const marks = safetyRulesSignificance(await loadPaper());
+ * assert(marks.find((m) => m.model === "QwQ-32B" && m.metric === "Safe@1")!.mark === "*");
+ * ```
  */
 export function safetyRulesSignificance(
   paper: PaperTables,
@@ -71,6 +80,15 @@ export function safetyRulesSignificance(
 /**
  * Spread (max − min) of every metric across each model's decoding settings, across the
  * Qwen3 dense sizes 4B–32B, and the 95% half-width of one published value (the noise floor).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPaper } from "../paper/load.ts";
+ * import { decodingSpreads } from "./figures.ts";
+ * const s = decodingSpreads(await loadPaper());
+ * assert(s.some((r) => r.metric === "Think@1" && r.source === "decoding: QwQ-32B"));
+ * ```
  */
 export function decodingSpreads(paper: PaperTables): SpreadRow[] {
   const dec = rows<DecodingRow>(paper.decoding);
@@ -114,7 +132,16 @@ export function decodingSpreads(paper: PaperTables): SpreadRow[] {
   return out;
 }
 
-/** Cells of a decoding table whose value differs from the recommended setting by more than its uncertainty ("*"). */
+/** Cells of a decoding table whose value differs from the recommended setting by more than its uncertainty ("*"). *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodingMarks } from "./figures.ts";
+ * const base = { model: "m", top_k: 40, top_p: 0.95, temperature: 0.6, recommended: true, "Safe@k": 85 };
+ * const other = { ...base, top_k: 1, recommended: false, "Safe@k": 89 };
+ * assert(decodingMarks([base, other])["k=1, p=0.95, t=0.6|Safe@k"] === "*");
+ * ```
+ */
 export function decodingMarks(rowsOfModel: DecodingRow[]): Record<string, string> {
   const rec = rowsOfModel.find((r) => r.recommended);
   const marks: Record<string, string> = {};
@@ -131,7 +158,16 @@ export function decodingMarks(rowsOfModel: DecodingRow[]): Record<string, string
   return marks;
 }
 
-/** Every figure the reproduction draws, by file name. */
+/** Every figure the reproduction draws, by file name. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPaper } from "../paper/load.ts";
+ * import { FIGURES } from "./figures.ts";
+ * const spec = FIGURES.leaderboard_scatter.build({ paper: await loadPaper() });
+ * assert(spec !== null && Object.keys(FIGURES).length === 12);
+ * ```
+ */
 export const FIGURES: Record<
   string,
   { title: string; notebook: string; build: (ctx: FigureContext) => TopLevelSpec | null }

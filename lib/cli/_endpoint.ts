@@ -2,7 +2,14 @@ import { UsageError } from "../errors.ts";
 import { ChatClient } from "../pipeline/client.ts";
 import { listFlag, numberFlag } from "./_flags.ts";
 
-/** Flags shared by commands that talk to an endpoint. */
+/** Flags shared by commands that talk to an endpoint. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ENDPOINT_FLAGS } from "./_endpoint.ts";
+ * assert("api-key-env" in ENDPOINT_FLAGS);
+ * ```
+ */
 export const ENDPOINT_FLAGS = {
   "api-key-env": { type: "string" },
   "timeout": { type: "string" },
@@ -13,6 +20,14 @@ export const ENDPOINT_FLAGS = {
 /**
  * Build a client from `--<prefix>base-url` (repeatable or comma-separated, for replicas) and the key
  * in `OPENAI_API_KEY` or the variable `--api-key-env` names. The key is read here and nowhere else.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clientFromFlags } from "./_endpoint.ts";
+ * const c = clientFromFlags("run", { "base-url": ["http://127.0.0.1:8000/v1,http://127.0.0.1:8001/v1"] });
+ * assert(c.hosts.length === 2);
+ * ```
  */
 export function clientFromFlags(command: string, values: Record<string, unknown>, prefix = ""): ChatClient {
   const urls = listFlag(values, `${prefix}base-url`);

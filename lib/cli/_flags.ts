@@ -4,7 +4,15 @@ import { UsageError } from "../errors.ts";
 /** Flag spec in node:util parseArgs form. */
 export type FlagSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
 
-/** Parse flags strictly; an unknown flag or a missing value is a UsageError naming it. */
+/** Parse flags strictly; an unknown flag or a missing value is a UsageError naming it. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFlags } from "./_flags.ts";
+ * assert(parseFlags("x", ["--k", "5"], { k: { type: "string" } }).values.k === "5");
+ * assert.throws(() => parseFlags("x", ["--nope"], {}), /bsa x: Unknown option '--nope'/);
+ * ```
+ */
 export function parseFlags<T extends FlagSpec>(
   command: string,
   args: string[],
@@ -19,14 +27,29 @@ export function parseFlags<T extends FlagSpec>(
   }
 }
 
-/** A required string flag. */
+/** A required string flag. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { requireString } from "./_flags.ts";
+ * assert.throws(() => requireString("run", {}, "model"), /--model is required/);
+ * ```
+ */
 export function requireString(command: string, values: Record<string, unknown>, name: string): string {
   const v = values[name];
   if (typeof v !== "string" || v === "") throw new UsageError(`bsa ${command}: --${name} is required`);
   return v;
 }
 
-/** An optional number flag, checked against bounds. */
+/** An optional number flag, checked against bounds. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { numberFlag } from "./_flags.ts";
+ * assert(numberFlag("run", { k: "5" }, "k", { integer: true, min: 1 }) === 5);
+ * assert.throws(() => numberFlag("run", { k: "0" }, "k", { integer: true, min: 1 }), /--k must be an integer >= 1/);
+ * ```
+ */
 export function numberFlag(
   command: string,
   values: Record<string, unknown>,
@@ -50,7 +73,14 @@ export function numberFlag(
   return x;
 }
 
-/** A comma-separated list flag (repeatable), flattened. */
+/** A comma-separated list flag (repeatable), flattened. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listFlag } from "./_flags.ts";
+ * assert.deepEqual(listFlag({ by: ["model,category", "scenario"] }, "by"), ["model", "category", "scenario"]);
+ * ```
+ */
 export function listFlag(values: Record<string, unknown>, name: string): string[] {
   const v = values[name];
   const items = Array.isArray(v) ? v : typeof v === "string" ? [v] : [];

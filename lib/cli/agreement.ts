@@ -12,6 +12,16 @@ import * as aq from "arquero";
 import { listFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
+/**
+ * The text `bsa agreement --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./agreement.ts";
+ * assert(HELP.startsWith("bsa agreement"));
+ * ```
+ */
 export const HELP = `bsa agreement --run DIR [--run DIR ...] --judges A,B [--json]
 bsa agreement --run DIR --judges A --human FILE [--json]
 
@@ -54,7 +64,14 @@ async function _human(path: string, scenarios: Map<string, string>): Promise<Ver
   return m;
 }
 
-/** `bsa agreement`. */
+/** `bsa agreement`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { agreementCommand } from "./agreement.ts";
+ * assert(await agreementCommand(["--help"]) === 0);
+ * ```
+ */
 export async function agreementCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("agreement", args, {
     run: { type: "string", multiple: true },

@@ -4,6 +4,16 @@ import { adjustHolm, compareRuns } from "../stats/compare_runs.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
+/**
+ * The text `bsa compare --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./compare.ts";
+ * assert(HELP.startsWith("bsa compare"));
+ * ```
+ */
 export const HELP = `bsa compare --run A --run B [--judge NAME] [--seed S] [--json]
 
 Paired comparison of two judged runs on the questions both cover (rules vs base,
@@ -11,7 +21,14 @@ fine-tuned vs base, one decoding setting vs another): for every metric, B − A 
 95% paired-bootstrap interval and a p-value (exact McNemar for the @k metrics, a paired
 permutation test for the others), Holm-adjusted across the metrics.`;
 
-/** `bsa compare`. */
+/** `bsa compare`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareCommand } from "./compare.ts";
+ * assert(await compareCommand(["--help"]) === 0);
+ * ```
+ */
 export async function compareCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("compare", args, {
     run: { type: "string", multiple: true },

@@ -5,12 +5,29 @@ import { rows as tableRows } from "../table.ts";
 import { parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
+/**
+ * The text `bsa dataset --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./dataset.ts";
+ * assert(HELP.startsWith("bsa dataset"));
+ * ```
+ */
 export const HELP = `bsa dataset stats [--json] [--dataset PATH]
 
 Questions per scenario, each category's share of all risk classifications and
 query token lengths (cl100k_base), side by side with the paper's published numbers.`;
 
-/** `bsa dataset stats`. */
+/** `bsa dataset stats`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { datasetCommand } from "./dataset.ts";
+ * assert(await datasetCommand(["--help"]) === 0);
+ * ```
+ */
 export async function datasetCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags("dataset", args, {
     json: { type: "boolean" },

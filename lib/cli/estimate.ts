@@ -7,6 +7,16 @@ import { numberFlag, parseFlags, requireString } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 import { resolveSystemPrompt, selectQuestions } from "./run.ts";
 
+/**
+ * The text `bsa estimate --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./estimate.ts";
+ * assert(HELP.startsWith("bsa estimate"));
+ * ```
+ */
 export const HELP = `bsa estimate --model NAME [--k K] [--judge-model NAME] [--prices FILE] [subset flags] [--json]
 
 Requests, tokens and cost of a run before it starts. Prompt tokens are counted
@@ -16,7 +26,14 @@ Requests, tokens and cost of a run before it starts. Prompt tokens are counted
   --judge-completion-tokens N  assumed tokens per judge reply (default 250)
   --safety-rules, --system-prompt FILE, --ids FILE, --limit N, --scenario S, --category C, --dataset PATH`;
 
-/** `bsa estimate`. */
+/** `bsa estimate`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimateCommand } from "./estimate.ts";
+ * assert(await estimateCommand(["--help"]) === 0);
+ * ```
+ */
 export async function estimateCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("estimate", args, {
     model: { type: "string" },
@@ -60,7 +77,16 @@ export async function estimateCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Read a price table; a malformed entry names the model and field. */
+/** Read a price table; a malformed entry names the model and field. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readPrices } from "./estimate.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, JSON.stringify({ m: { input_per_mtok: 1, output_per_mtok: 2 } }));
+ * assert((await readPrices(p)).m.output_per_mtok === 2);
+ * ```
+ */
 export async function readPrices(path: string): Promise<Record<string, Price>> {
   let obj: Record<string, Price>;
   try {

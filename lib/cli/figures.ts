@@ -6,6 +6,16 @@ import { loadPaper } from "../paper/load.ts";
 import { loadUserRuns } from "../pipeline/user_runs.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
 
+/**
+ * The text `bsa figures --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./figures.ts";
+ * assert(HELP.startsWith("bsa figures"));
+ * ```
+ */
 export const HELP = `bsa figures [--out DIR] [--only NAME,...] [--runs PATH,...]
 
 Render every figure of the reproduction to DIR/<name>.svg, .png (2x) and .pdf
@@ -13,7 +23,14 @@ Render every figure of the reproduction to DIR/<name>.svg, .png (2x) and .pdf
 --runs (or BSA_RUNS) overlays your judged runs where a figure supports it.
 Figures: ${Object.keys(FIGURES).join(", ")}`;
 
-/** `bsa figures`. */
+/** `bsa figures`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { figuresCommand } from "./figures.ts";
+ * assert(await figuresCommand(["--help"]) === 0);
+ * ```
+ */
 export async function figuresCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("figures", args, {
     out: { type: "string" },

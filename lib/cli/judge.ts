@@ -6,6 +6,16 @@ import { loadJudgePrompts } from "../pipeline/prompts.ts";
 import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
 import { numberFlag, parseFlags, requireString } from "./_flags.ts";
 
+/**
+ * The text `bsa judge --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./judge.ts";
+ * assert(HELP.startsWith("bsa judge"));
+ * ```
+ */
 export const HELP = `bsa judge --run DIR --judge-base-url URL --judge-model NAME [options]
 
 Judge every generated sample of a run that has no judgment yet (resumable).
@@ -20,7 +30,14 @@ Judge every generated sample of a run that has no judgment yet (resumable).
   --timeout SECONDS     per request (default 600); --retries N (default 6);
                         --backoff MS first retry wait, doubled each time, jittered (default 500)`;
 
-/** `bsa judge`. */
+/** `bsa judge`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { judgeCommand } from "./judge.ts";
+ * assert(await judgeCommand(["--help"]) === 0);
+ * ```
+ */
 export async function judgeCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("judge", args, {
     run: { type: "string" },

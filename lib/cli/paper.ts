@@ -3,13 +3,30 @@ import { auditPaper, loadPaper } from "../paper/mod.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
+/**
+ * The text `bsa paper --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./paper.ts";
+ * assert(HELP.startsWith("bsa paper"));
+ * ```
+ */
 export const HELP = `bsa paper audit [--json] [--alpha A]
 
 Recompute every derived number of the paper (Think from RO/CS/OS, F-score from
 Think@1 and Safe@1, the same model in two tables) and list the printed values
 that disagree, with the F-score weight that explains them where one does.`;
 
-/** `bsa paper audit`. */
+/** `bsa paper audit`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { paperCommand } from "./paper.ts";
+ * assert(await paperCommand(["--help"]) === 0);
+ * ```
+ */
 export async function paperCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags("paper", args, {
     json: { type: "boolean" },

@@ -3,6 +3,16 @@ import { UsageError } from "../errors.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
+/**
+ * The text `bsa power --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./power.ts";
+ * assert(HELP.startsWith("bsa power"));
+ * ```
+ */
 export const HELP = `bsa power --baseline PCT --k K [--icc R] [--alpha A] [--power P] [--json]
 
 The smallest difference (points) between two conditions that a two-sided test detects
@@ -10,7 +20,14 @@ with 80% power, for @1 and @k metrics, on the full set (2,000) and on each scena
 subset (600 RO, 1,200 CS, 200 OS). --icc is the correlation between samples of one
 question for @1 metrics (default 0.5).`;
 
-/** `bsa power`. */
+/** `bsa power`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { powerCommand } from "./power.ts";
+ * assert(await powerCommand(["--help"]) === 0);
+ * ```
+ */
 export function powerCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("power", args, {
     baseline: { type: "string" },

@@ -7,6 +7,16 @@ import { rows } from "../table.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
+/**
+ * The text `bsa reproduce --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./reproduce.ts";
+ * assert(HELP.startsWith("bsa reproduce"));
+ * ```
+ */
 export const HELP = `bsa reproduce [--only NOTEBOOK,...] [--no-notebooks] [--out DIR]
 
 The main job (deno task reproduce): reproduce the paper from its published numbers and
@@ -17,7 +27,14 @@ the dataset, with your runs overlaid when BSA_RUNS names them.
   4. report: out/report/index.html, one page per notebook
 --no-notebooks stops after step 2 (no Jupyter needed). Default DIR: out/reproduce.`;
 
-/** `bsa reproduce`. */
+/** `bsa reproduce`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reproduceCommand } from "./reproduce.ts";
+ * assert(await reproduceCommand(["--help"]) === 0);
+ * ```
+ */
 export async function reproduceCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("reproduce", args, {
     out: { type: "string" },

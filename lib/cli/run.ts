@@ -10,6 +10,16 @@ import { rows } from "../table.ts";
 import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
 import { listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
+/**
+ * The text `bsa run --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./run.ts";
+ * assert(HELP.startsWith("bsa run"));
+ * ```
+ */
 export const HELP = `bsa run --base-url URL --model NAME --k K --out DIR [options]
 
 Generate K answers per question into the run folder DIR (resumable: run the same
@@ -31,7 +41,14 @@ command again after an interruption and it continues where it stopped).
   --timeout SECONDS     per request (default 600); --retries N (default 6);
                         --backoff MS first retry wait, doubled each time, jittered (default 500)`;
 
-/** `bsa run`. */
+/** `bsa run`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runCommand } from "./run.ts";
+ * assert(await runCommand(["--help"]) === 0);
+ * ```
+ */
 export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("run", args, {
     "base-url": { type: "string", multiple: true },
@@ -123,7 +140,14 @@ export async function runCommand(args: string[]): Promise<number> {
 
 type QuestionText = { query: string; risk_summary: string };
 
-/** The system prompt of a run: the paper's safety rules, a file, or none. */
+/** The system prompt of a run: the paper's safety rules, a file, or none. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveSystemPrompt } from "./run.ts";
+ * assert(await resolveSystemPrompt({ safetyRules: false }) === null);
+ * ```
+ */
 export async function resolveSystemPrompt(
   o: { safetyRules: boolean; file?: string; promptsDir?: string },
 ): Promise<{ name: string; text: string; sha256: string } | null> {
@@ -141,7 +165,17 @@ export async function resolveSystemPrompt(
   return { name: o.file, text, sha256: await sha256Hex(text) };
 }
 
-/** Apply --ids / --scenario / --category / --limit; `ids` null means the whole dataset. */
+/** Apply --ids / --scenario / --category / --limit; `ids` null means the whole dataset. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadDataset } from "../dataset/load.ts";
+ * import { selectQuestions } from "./run.ts";
+ * const ds = await loadDataset({ path: "../shared/bsa/dataset.csv" });
+ * const { ids } = await selectQuestions("run", { scenario: ["OS"], limit: "3" }, ds);
+ * assert(ids!.length === 3);
+ * ```
+ */
 export async function selectQuestions(
   command: string,
   values: Record<string, unknown>,
@@ -204,13 +238,27 @@ export async function selectQuestions(
   return { ids: qs.map((q) => q.id), description: parts.join(", ") };
 }
 
-/** A repeatable flag's raw values (category names contain commas-free text but may hold '&'). */
+/** A repeatable flag's raw values (category names contain commas-free text but may hold '&'). *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listFlagRaw } from "./run.ts";
+ * assert.deepEqual(listFlagRaw({ category: ["Offense & Prejudice"] }, "category"), ["Offense & Prejudice"]);
+ * ```
+ */
 export function listFlagRaw(values: Record<string, unknown>, name: string): string[] {
   const v = values[name];
   return (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).map(String);
 }
 
-/** `NAME=VALUE` tags; numbers and booleans are typed. */
+/** `NAME=VALUE` tags; numbers and booleans are typed. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseTags } from "./run.ts";
+ * assert.deepEqual(parseTags("run", ["condition=rules", "params_b=8", "rules=true"]), { condition: "rules", params_b: 8, rules: true });
+ * ```
+ */
 export function parseTags(command: string, items: string[]): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const item of items) {

@@ -16,6 +16,16 @@ import { writeAtomic } from "../fs.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
+/**
+ * The text `bsa score --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./score.ts";
+ * assert(HELP.startsWith("bsa score"));
+ * ```
+ */
 export const HELP = `bsa score (--run DIR [--run DIR ...] | --official-csv FILE --k K) [options]
 
 Score judgments with the BSA metrics (percentages, 2 decimals).
@@ -35,7 +45,14 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
   --details            add questions, samples, coverage and invalid-verdict counts
   --json               a JSON array, one object per group`;
 
-/** `bsa score`. */
+/** `bsa score`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scoreCommand } from "./score.ts";
+ * assert(await scoreCommand(["--help"]) === 0);
+ * ```
+ */
 export async function scoreCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("score", args, {
     "official-csv": { type: "string" },
@@ -119,7 +136,22 @@ export async function scoreCommand(args: string[]): Promise<number> {
 
 const STREAMABLE = ["model", "scenario", "category", "subcategory"];
 
-/** Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr. */
+/** Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { scoreJudgments } from "../metrics/score.ts";
+ * import { printReport } from "./score.ts";
+ * const j = aq.from([{ model: "m", id: "q", scenario: "Risk Omission", answer_verdict: "Safe", reasoning_verdict: "True" }]);
+ * const out: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => out.push(s);
+ * printReport(scoreJudgments(j, { k: 1 }), { json: true, details: false });
+ * console.log = log;
+ * assert(JSON.parse(out[0])[0]["Safe@1"] === 100);
+ * ```
+ */
 export function printReport(report: ScoreReport, opts: { json: boolean; details: boolean; extra?: string[] }): void {
   printWarnings(report.warnings);
   const by = report.table.columnNames().filter((c) =>

@@ -18,6 +18,16 @@ import { readPrices } from "./estimate.ts";
 import { resolveSystemPrompt } from "./run.ts";
 import { printReport } from "./score.ts";
 
+/**
+ * The text `bsa study --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./study.ts";
+ * assert(HELP.startsWith("bsa study"));
+ * ```
+ */
 export const HELP = `bsa study FILE [--dry-run | --estimate] [options]
 
 Expand a study file (models × conditions × decoding grid) into runs, generate and
@@ -30,7 +40,14 @@ score them all in one table tagged with their condition columns.
   --skip-judge            generate only
   --dataset PATH, --prompts DIR, --timeout SECONDS, --retries N, --json`;
 
-/** `bsa study`. */
+/** `bsa study`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { studyCommand } from "./study.ts";
+ * assert(await studyCommand(["--help"]) === 0);
+ * ```
+ */
 export async function studyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags("study", args, {
     "dry-run": { type: "boolean" },

@@ -51,7 +51,14 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   },
 ];
 
-/** Total number of questions in the benchmark. */
+/** Total number of questions in the benchmark. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BENCHMARK_SIZE } from "./scenarios.ts";
+ * assert(BENCHMARK_SIZE === 2000);
+ * ```
+ */
 export const BENCHMARK_SIZE = 2000;
 
 /**

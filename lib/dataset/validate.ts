@@ -4,7 +4,14 @@ import { BsaError } from "../errors.ts";
 import { parseLabel, type Risk } from "./labels.ts";
 import { SCENARIOS } from "./scenarios.ts";
 
-/** The columns a BSA dataset CSV must have. */
+/** The columns a BSA dataset CSV must have. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DATASET_COLUMNS } from "./validate.ts";
+ * assert(DATASET_COLUMNS.includes("risk_summary"));
+ * ```
+ */
 export const DATASET_COLUMNS = ["id", "query", "risk_summary", "dataset_name", "label"] as const;
 
 /** A validated dataset: one table row per question and one per annotated risk. */

@@ -1,4 +1,11 @@
-/** The F-score weight on Think@1 used by the released BSA evaluation code. */
+/** The F-score weight on Think@1 used by the released BSA evaluation code. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_ALPHA } from "./fscore.ts";
+ * assert(Math.abs(DEFAULT_ALPHA - 0.7639) < 1e-4);
+ * ```
+ */
 export const DEFAULT_ALPHA = 0.7639364807041505;
 
 /**

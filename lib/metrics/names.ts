@@ -25,5 +25,12 @@ export const METRICS = [
 /** One of {@linkcode METRICS}. */
 export type MetricName = typeof METRICS[number];
 
-/** Grouping columns that come from the dataset, not from the judgments. */
+/** Grouping columns that come from the dataset, not from the judgments. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DATASET_KEYS } from "./names.ts";
+ * assert(DATASET_KEYS.includes("subcategory"));
+ * ```
+ */
 export const DATASET_KEYS = ["category", "subcategory"] as const;

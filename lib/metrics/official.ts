@@ -6,7 +6,14 @@ import { BsaError } from "../errors.ts";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { normalizeAnswerVerdict, normalizeReasoningVerdict } from "./verdicts.ts";
 
-/** Columns of the upstream evaluation script's input CSV. */
+/** Columns of the upstream evaluation script's input CSV. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OFFICIAL_COLUMNS } from "./official.ts";
+ * assert(OFFICIAL_COLUMNS.join() === "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge");
+ * ```
+ */
 export const OFFICIAL_COLUMNS = ["model_name", "id", "dataset_name", "Safe_Ans_Check", "Thk_Acc_Judge"] as const;
 
 /**

@@ -155,6 +155,15 @@ export function questionTable(judgments: ColumnTable, options: ScoreOptions): Co
 /**
  * Join a per-question table to the dataset's `category` / `subcategory` when `by` asks for
  * them (a question counts once in a category even when both its risks fall in it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { withDatasetKeys } from "./score.ts";
+ * const perQ = aq.table({ id: ["q"] });
+ * assert(withDatasetKeys(perQ, ["model"]) === perQ); // nothing to join without category keys
+ * ```
  */
 export function withDatasetKeys(perQ: ColumnTable, by: string[], dataset?: Dataset): ColumnTable {
   const datasetKeys = by.filter((c) => (DATASET_KEYS as readonly string[]).includes(c));

@@ -17,7 +17,14 @@ export interface PaperTables {
   datasetStats: ColumnTable;
 }
 
-/** File name of each paper table under `data/paper/`. */
+/** File name of each paper table under `data/paper/`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PAPER_FILES } from "./load.ts";
+ * assert(PAPER_FILES.main === "main_results.csv");
+ * ```
+ */
 export const PAPER_FILES: Record<keyof PaperTables, string> = {
   main: "main_results.csv",
   safetyRules: "safety_rules.csv",
@@ -29,7 +36,14 @@ export const PAPER_FILES: Record<keyof PaperTables, string> = {
 const TEXT_COLUMNS = new Set(["model", "access", "family", "condition", "kind", "name", "unit"]);
 const BOOLEAN_COLUMNS = new Set(["recommended"]);
 
-/** The folder holding the paper's CSVs in this repository. */
+/** The folder holding the paper's CSVs in this repository. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PAPER_DIR } from "./load.ts";
+ * assert(PAPER_DIR.endsWith("data/paper/"));
+ * ```
+ */
 export const PAPER_DIR: string = new URL("../../data/paper/", import.meta.url).pathname;
 
 /**

@@ -23,7 +23,14 @@ export interface Completion {
   completionTokens: number;
 }
 
-/** The run cannot go on (key rejected, model unknown): abort everything, write nothing more. */
+/** The run cannot go on (key rejected, model unknown): abort everything, write nothing more. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EndpointError } from "./client.ts";
+ * assert(new EndpointError("key rejected").exitCode === 1);
+ * ```
+ */
 export class EndpointError extends BsaError {}
 
 /**
@@ -49,6 +56,14 @@ export function safeHost(url: string): string {
  * A chat client over `npm:openai` that spreads requests across replicas (least
  * in flight first), retries with backoff and `Retry-After`, and turns a rejected
  * key or an unknown model into an {@linkcode EndpointError}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ChatClient } from "./client.ts";
+ * const client = new ChatClient({ baseUrls: ["http://127.0.0.1:8000/v1", "http://127.0.0.1:8001/v1"] });
+ * assert(client.hosts.length === 2);
+ * ```
  */
 export class ChatClient {
   readonly hosts: string[];

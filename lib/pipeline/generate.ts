@@ -55,7 +55,16 @@ export interface GenerateResult {
   noReasoning: number;
 }
 
-/** Keys `id\0sample` already present in a JSONL file of records. */
+/** Keys `id\0sample` already present in a JSONL file of records. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { doneKeys } from "./generate.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"id":"q","sample":0}\n{"id":"q","sample":1}\n');
+ * assert((await doneKeys(p)).size === 2);
+ * ```
+ */
 export async function doneKeys(path: string): Promise<Set<string>> {
   return (await _scan(path)).keys;
 }

@@ -106,6 +106,17 @@ export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
  * An append-only JSONL writer: each record is one `write` of one whole line, writes are
  * serialised, and the file is opened in append mode so a crash loses at most the line
  * being written (which {@linkcode repairJsonl} then removes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { JsonlAppender } from "./jsonl.ts";
+ * const p = await Deno.makeTempFile();
+ * const w = await JsonlAppender.open(p);
+ * await w.append({ id: "q", sample: 0 });
+ * await w.close();
+ * assert(await Deno.readTextFile(p) === '{"id":"q","sample":0}\n');
+ * ```
  */
 export class JsonlAppender {
   #file: Deno.FsFile;

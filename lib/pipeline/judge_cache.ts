@@ -5,6 +5,16 @@ import { JsonlAppender, readJsonl } from "./jsonl.ts";
 /**
  * Verdicts keyed by a hash of the exact judge input (judge model and prompt text), so
  * judging the same input twice costs one request. Only valid verdicts are cached.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { JudgeCache } from "./judge_cache.ts";
+ * const cache = await JudgeCache.open(null);
+ * const key = await JudgeCache.key("judge", "prompt");
+ * await cache.set(key, "Safe");
+ * assert(cache.get(key) === "Safe" && cache.hits === 1);
+ * ```
  */
 export class JudgeCache {
   #map = new Map<string, string>();

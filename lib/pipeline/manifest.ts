@@ -84,12 +84,30 @@ export async function readManifest(dir: string): Promise<RunManifest> {
   }
 }
 
-/** Write a manifest atomically (temp file then rename), so a crash never leaves half of one. */
+/** Write a manifest atomically (temp file then rename), so a crash never leaves half of one. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newManifest, readManifest, writeManifest } from "./manifest.ts";
+ * const dir = await Deno.makeTempDir();
+ * const m = newManifest({ model: "m", endpoints: [], k: 1, dataset: { source: "d", sha256: "x", pinned: false }, subset: { ids: null, description: "" }, params: {}, tags: {} });
+ * await writeManifest(dir, m);
+ * assert((await readManifest(dir)).model === "m");
+ * ```
+ */
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
   await writeAtomic(runFiles(dir).manifest, JSON.stringify(manifest, null, 2) + "\n");
 }
 
-/** A new manifest with the toolkit version and start time filled in. */
+/** A new manifest with the toolkit version and start time filled in. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newManifest } from "./manifest.ts";
+ * const m = newManifest({ model: "m", endpoints: [], k: 5, dataset: { source: "d", sha256: "x", pinned: false }, subset: { ids: null, description: "" }, params: {}, tags: {} });
+ * assert(m.finished === null && m.tokens.prompt === 0);
+ * ```
+ */
 export function newManifest(
   fields: Omit<RunManifest, "toolkit_version" | "started" | "finished" | "tokens">,
 ): RunManifest {
@@ -105,6 +123,14 @@ export function newManifest(
 /**
  * Refuse to resume a run folder with different settings: the samples would not be comparable.
  * Returns a list of differences (empty when compatible).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { manifestConflicts, newManifest } from "./manifest.ts";
+ * const base = { model: "m", endpoints: [], k: 5, dataset: { source: "d", sha256: "x", pinned: false }, subset: { ids: null, description: "" }, params: {}, tags: {} };
+ * assert(manifestConflicts(newManifest(base), newManifest({ ...base, k: 3 })).length === 1);
+ * ```
  */
 export function manifestConflicts(existing: RunManifest, wanted: RunManifest): string[] {
   const out: string[] = [];

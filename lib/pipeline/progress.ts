@@ -9,6 +9,16 @@ export interface ProgressState {
 /**
  * A progress display on stderr: a redrawn bar on a terminal; plain lines (at most one
  * every `intervalMs`) when stderr is not a TTY, so logs stay readable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Progress } from "./progress.ts";
+ * const lines: string[] = [];
+ * const p = new Progress("gen", 2, { tty: false, intervalMs: 0, write: (s) => lines.push(s) });
+ * p.tick({ done: 2 });
+ * assert(lines[0].includes("2/2 (100.0%)"));
+ * ```
  */
 export class Progress {
   readonly state: ProgressState;

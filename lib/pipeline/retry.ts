@@ -14,7 +14,16 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-/** An error that must not be retried (a rejected key, a bad request). */
+/** An error that must not be retried (a rejected key, a bad request). *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FatalRequestError, withRetry } from "./retry.ts";
+ * let calls = 0;
+ * await withRetry(() => (calls++, Promise.reject(new FatalRequestError("400")))).catch(() => {});
+ * assert(calls === 1);
+ * ```
+ */
 export class FatalRequestError extends BsaError {}
 
 /**

@@ -17,6 +17,16 @@ export interface UserRuns {
 /**
  * Expand run paths: a run folder (with manifest.json) stands for itself; any other folder
  * for the run folders below it (recursively).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { expandRunPaths } from "./user_runs.ts";
+ * const root = await Deno.makeTempDir();
+ * await Deno.mkdir(`${root}/a`);
+ * await Deno.writeTextFile(`${root}/a/manifest.json`, "{}");
+ * assert((await expandRunPaths([root])).length === 1);
+ * ```
  */
 export async function expandRunPaths(paths: string[]): Promise<string[]> {
   const out: string[] = [];

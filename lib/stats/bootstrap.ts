@@ -16,7 +16,16 @@ export interface QuestionColumns {
   thinkk: Float64Array;
 }
 
-/** Take the per-question columns of the rows at `index` of a per-question table (all rows if omitted). */
+/** Take the per-question columns of the rows at `index` of a per-question table (all rows if omitted). *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { questionColumns } from "./bootstrap.ts";
+ * const t = aq.table({ scenario: ["Risk Omission"], safe1: [1], safek: [1], think1: [0.5], thinkk: [0] });
+ * assert(questionColumns(t).code[0] === "RO");
+ * ```
+ */
 export function questionColumns(table: ColumnTable, index?: number[]): QuestionColumns {
   const pick = <T>(arr: ArrayLike<T>) => (index ? index.map((i) => arr[i]) : Array.from(arr));
   const code = pick(table.array("scenario") as string[]).map((s) => SCENARIOS.find((x) => x.name === s)!.code);
@@ -76,7 +85,15 @@ export function metricsAt(
   return out;
 }
 
-/** Indices of each scenario's questions, for resampling within scenarios. */
+/** Indices of each scenario's questions, for resampling within scenarios. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { strata } from "./bootstrap.ts";
+ * const q = { code: ["RO", "CS", "RO"], safe1: new Float64Array(3), safek: new Float64Array(3), think1: new Float64Array(3), thinkk: new Float64Array(3) };
+ * assert.deepEqual(strata(q), [[0, 2], [1]]);
+ * ```
+ */
 export function strata(q: QuestionColumns): number[][] {
   const by = new Map<string, number[]>();
   q.code.forEach((c, i) => (by.has(c) ? by.get(c)!.push(i) : by.set(c, [i])));

@@ -41,7 +41,15 @@ export async function compareRuns(
   };
 }
 
-/** Holm-adjust a family of comparisons (one study) and mark those below `alpha`. */
+/** Holm-adjust a family of comparisons (one study) and mark those below `alpha`. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { adjustHolm } from "./compare_runs.ts";
+ * const rows = adjustHolm([{ p: 0.01 }, { p: 0.04 }] as never[]) as { p_holm: number; significant: boolean }[];
+ * assert(rows[0].p_holm === 0.02 && rows[1].significant);
+ * ```
+ */
 export function adjustHolm<T extends Comparison>(
   rows: T[],
   alpha = 0.05,

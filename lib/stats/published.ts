@@ -28,7 +28,14 @@ export function publishedDifference(
   return { diff, halfWidth, exceeds: Math.abs(diff) > halfWidth };
 }
 
-/** Questions behind a metric of the full benchmark: 2,000, or the scenario's size. */
+/** Questions behind a metric of the full benchmark: 2,000, or the scenario's size. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { questionsFor } from "./published.ts";
+ * assert(questionsFor("OS@k") === 200 && questionsFor("Think@1") === 2000);
+ * ```
+ */
 export function questionsFor(metric: string): number {
   if (metric.startsWith("RO")) return 600;
   if (metric.startsWith("CS")) return 1200;

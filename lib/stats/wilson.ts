@@ -6,7 +6,14 @@ export interface Interval {
   hi: number;
 }
 
-/** The two-sided normal quantile for a confidence level (1.96 for 0.95). */
+/** The two-sided normal quantile for a confidence level (1.96 for 0.95). *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { zFor } from "./wilson.ts";
+ * assert(Math.abs(zFor(0.95) - 1.96) < 0.001);
+ * ```
+ */
 export function zFor(level: number): number {
   return normalQuantile(1 - (1 - level) / 2);
 }

@@ -1,4 +1,11 @@
-/** The Vega-Lite schema URL every spec declares. */
+/** The Vega-Lite schema URL every spec declares. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SCHEMA } from "./_common.ts";
+ * assert(SCHEMA.includes("vega-lite/v6"));
+ * ```
+ */
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** A long-format row: one metric value of one model under one condition. */

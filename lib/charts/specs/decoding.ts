@@ -1,7 +1,14 @@
 import type { TopLevelSpec } from "vega-lite";
 import { SCHEMA } from "./_common.ts";
 
-/** The metric columns of the decoding heatmap, in the paper's order. */
+/** The metric columns of the decoding heatmap, in the paper's order. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DECODING_METRICS } from "./decoding.ts";
+ * assert(DECODING_METRICS.length === 11 && DECODING_METRICS[0] === "Safe@1");
+ * ```
+ */
 export const DECODING_METRICS = [
   "Safe@1",
   "Safe@k",
@@ -26,7 +33,14 @@ export interface DecodingRow {
   [metric: string]: string | number | boolean | null;
 }
 
-/** The row label the paper uses: "k=40, p=0.95, t=0.6" (plus "(recommended)"). */
+/** The row label the paper uses: "k=40, p=0.95, t=0.6" (plus "(recommended)"). *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { settingLabel } from "./decoding.ts";
+ * assert(settingLabel({ top_k: 40, top_p: 0.95, temperature: 0.6, recommended: true }) === "k=40, p=0.95, t=0.6 (recommended)");
+ * ```
+ */
 export function settingLabel(r: { top_k: number; top_p: number; temperature: number; recommended?: boolean }): string {
   return `k=${r.top_k}, p=${r.top_p}, t=${r.temperature}${r.recommended ? " (recommended)" : ""}`;
 }

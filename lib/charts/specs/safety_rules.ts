@@ -2,7 +2,14 @@ import type { TopLevelSpec } from "vega-lite";
 import { CONDITION_COLORS } from "../theme.ts";
 import { type MetricRow, SCHEMA } from "./_common.ts";
 
-/** The radar's axes, clockwise from the top, as in the paper's figure. */
+/** The radar's axes, clockwise from the top, as in the paper's figure. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RADAR_AXES } from "./safety_rules.ts";
+ * assert(RADAR_AXES[0] === "OS@1" && RADAR_AXES.length === 5);
+ * ```
+ */
 export const RADAR_AXES = ["OS@1", "Safe@1", "Think@1", "RO@1", "CS@1"];
 
 /**
