@@ -1,6 +1,7 @@
+import { fileURLToPath } from "node:url";
 /** Helpers shared by the benchmarks: child processes with wall time and peak RSS, a fake server process. */
 
-export const ROOT = new URL("../", import.meta.url).pathname;
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const SHARED = `${ROOT}../shared/bsa`;
 
 /**

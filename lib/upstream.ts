@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { BsaError } from "./errors.ts";
 import { sha256Hex } from "./hash.ts";
 
@@ -79,7 +80,7 @@ export interface FetchPinnedOptions {
 export function defaultCacheDir(): string {
   const fromEnv = Deno.env.get("BSA_CACHE_DIR");
   if (fromEnv) return fromEnv;
-  return new URL("../.cache/bsa-lab", import.meta.url).pathname;
+  return fileURLToPath(new URL("../.cache/bsa-lab", import.meta.url));
 }
 
 /**

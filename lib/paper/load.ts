@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { parseCsv } from "../csv/parse.ts";
@@ -44,7 +45,7 @@ const BOOLEAN_COLUMNS = new Set(["recommended"]);
  * assert(PAPER_DIR.endsWith("data/paper/"));
  * ```
  */
-export const PAPER_DIR: string = new URL("../../data/paper/", import.meta.url).pathname;
+export const PAPER_DIR: string = fileURLToPath(new URL("../../data/paper/", import.meta.url));
 
 /**
  * Parse one paper CSV with typed columns: text columns stay strings, `recommended`

@@ -1,9 +1,10 @@
+import { fileURLToPath } from "node:url";
 /** The shared benchmark files (read-only, never committed): ../shared/bsa from the project root. */
-export const SHARED_BSA = new URL("../../../shared/bsa/", import.meta.url).pathname;
+export const SHARED_BSA = fileURLToPath(new URL("../../../shared/bsa/", import.meta.url));
 /** The real dataset. */
 export const DATASET_CSV = `${SHARED_BSA}dataset.csv`;
 /** The project root. */
-export const ROOT = new URL("../../", import.meta.url).pathname;
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A fresh temporary folder, removed when the returned disposer runs. */
 export async function tempDir(): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
