@@ -19,7 +19,8 @@ import { numberFlag, parseFlags, requireString } from "./_flags.ts";
 export const HELP = `bsa judge --run DIR --judge-base-url URL --judge-model NAME [options]
 
 Judge every generated sample of a run that has no judgment yet (resumable).
-  --concurrency N       judge requests in flight (default 16)
+  --concurrency N       samples judged at once (default 16); each sends its answer and
+                        reasoning calls together, so up to 2N requests are in flight
   --prompts DIR         judge prompt files (default: BSA_PROMPTS_DIR or the upstream files, pinned)
   --dataset PATH        the dataset the run was generated from (default: the run's own source)
   --temperature T       judge temperature (default 0)

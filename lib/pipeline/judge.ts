@@ -14,6 +14,10 @@ import { Progress } from "./progress.ts";
 import { type JudgePrompts, renderTemplate } from "./prompts.ts";
 import { parseAnswerVerdict, parseReasoningVerdict } from "./verdict_parse.ts";
 
+/** The follow-up a judge gets when its reply held no valid verdict. */
+export const RETRY_REMINDER =
+  "Your reply did not contain a valid verdict. Reply again with only the JSON object in the output format the task specifies.";
+
 /** One judged sample, as stored in `judgments.jsonl`. */
 export interface JudgmentRecord {
   id: string;
@@ -120,7 +124,12 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
     for (let attempt = 0; attempt <= (o.invalidRetries ?? 2); attempt++) {
       const c = await o.client.complete({
         model: o.judgeModel,
-        messages: [{ role: "user", content: prompt }],
+        // A retry shows the judge its unusable reply and asks again for the format.
+        messages: attempt === 0 ? [{ role: "user", content: prompt }] : [
+          { role: "user", content: prompt },
+          { role: "assistant", content: raw },
+          { role: "user", content: RETRY_REMINDER },
+        ],
         temperature: o.temperature ?? 0,
       });
       tokens.prompt += c.promptTokens;

@@ -31,7 +31,15 @@ export interface FakeOptions {
 
 export interface FakeServer {
   url: string;
-  stats: { chat: number; judge: number; generate: number; faults: number; models: number; times: number[] };
+  stats: {
+    chat: number;
+    judge: number;
+    generate: number;
+    faults: number;
+    models: number;
+    times: number[];
+    lastMessages?: { role: string; content: string }[];
+  };
   inject(faults: Fault[]): void;
   close(): Promise<void>;
 }
@@ -177,7 +185,10 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
       }
       await sleep(latency, req.signal);
       const model = String(body.model);
-      const prompt = String(body.messages?.at(-1)?.content ?? "");
+      // The judge grades the first user message (a retry appends a reminder after it).
+      const users = (body.messages ?? []).filter((m: { role: string }) => m.role === "user");
+      const prompt = String((model.startsWith("judge") ? users[0] : users.at(-1))?.content ?? "");
+      stats.lastMessages = body.messages;
       let message: Record<string, unknown>, finish: string;
       const extra: { message: Record<string, unknown>; finish: string }[] = [];
       if (model.startsWith("judge")) {

@@ -3,7 +3,7 @@ import { loadDataset } from "../../lib/dataset/mod.ts";
 import { scoreJudgments } from "../../lib/metrics/mod.ts";
 import { readJsonl } from "../../lib/pipeline/jsonl.ts";
 import type { GenerationRecord } from "../../lib/pipeline/generate.ts";
-import type { JudgmentRecord } from "../../lib/pipeline/judge.ts";
+import { type JudgmentRecord, RETRY_REMINDER } from "../../lib/pipeline/judge.ts";
 import { roundHalfEven } from "../../lib/metrics/round.ts";
 import * as aq from "arquero";
 import { DATASET_CSV, ROOT, runCli, SHARED_BSA, tempDir } from "../helpers/paths.ts";
@@ -562,6 +562,54 @@ Deno.test("--use-n asks once per question and stores each choice as its own samp
     const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
     assertEquals([gens.length, uniqueKeys(gens)], [20, 20]);
     assertEquals(new Set(gens.map((g) => g.answer + g.reasoning)).size > 5, true);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a judge reply without a verdict is retried with the reply and a reminder of the format", async () => {
+  await using dir = await tempDir();
+  const server = startFakeOpenAI();
+  try {
+    const out = `${dir.path}/run`;
+    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
+    // m-none: no reasoning, so each sample needs only the answer judge.
+    assertEquals(
+      (await runCli([
+        "run",
+        "--base-url",
+        server.url,
+        "--model",
+        "m-none",
+        "--k",
+        "1",
+        "--out",
+        out,
+        "--limit",
+        "1",
+        "--quiet",
+      ], env)).code,
+      0,
+    );
+    server.inject(["garbage"]);
+    const j = await runCli([
+      "judge",
+      "--run",
+      out,
+      "--judge-base-url",
+      server.url,
+      "--judge-model",
+      "judge-r",
+      "--quiet",
+    ], env);
+    assertEquals(j.code, 0, j.stderr);
+    const msgs = server.stats.lastMessages!;
+    assertEquals(msgs.map((m) => m.role), ["user", "assistant", "user"]);
+    assertEquals(msgs[1].content, "I cannot decide.");
+    assertEquals(msgs[2].content, RETRY_REMINDER);
+    const [rec] = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
+    assert(rec.answer_verdict === "Safe" || rec.answer_verdict === "Unsafe", rec.answer_verdict);
+    assertEquals(rec.reasoning_verdict, "no_reasoning");
   } finally {
     await server.close();
   }
