@@ -160,7 +160,7 @@ export function safetyRulesDumbbell(
       const sig = opts.significant?.find((s) => s.model === model && s.metric === metric)?.mark ?? "";
       return [{
         model,
-        metric: metric === "OS@1" ? "OS@1 (↓ = more over-sensitive)" : metric,
+        metric: metric === "OS@1" ? "OS@1 (↓ over-sensitive)" : metric,
         base: b.value,
         rules: t.value,
         delta,
@@ -174,11 +174,15 @@ export function safetyRulesDumbbell(
     type: "nominal",
     title: null,
     axis: { labelLimit: 260 },
-    sort: metrics.map((m) => (m === "OS@1" ? "OS@1 (↓ = more over-sensitive)" : m)),
+    sort: metrics.map((m) => (m === "OS@1" ? "OS@1 (↓ over-sensitive)" : m)),
   };
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "What safety rules change: base → with rules",
+    title: {
+      text: opts.title ?? "What safety rules change: base → with rules",
+      subtitle:
+        "grey: base, blue: with safety rules; the line is blue where the score rises, vermillion where it falls",
+    },
     data: { values: pairs },
     facet: {
       row: {
