@@ -195,7 +195,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
   } finally {
     await appender.close();
     progress.finish();
-    if (result.failed === 0 && result.judged + progress.state.done - result.judged >= generated.size) {
+    if (result.failed === 0 && progress.state.done >= generated.size) {
       record.finished = new Date().toISOString();
     }
     await writeManifest(o.run, manifest);
