@@ -4,7 +4,8 @@ import { assert, assertEquals } from "../helpers/assert.ts";
 import { DATASET_CSV } from "../helpers/paths.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** The browser for the report test: Debian's Chromium, or any Chromium named by BSA_CHROMIUM. */
+const CHROMIUM = Deno.env.get("BSA_CHROMIUM") ?? "/usr/bin/chromium";
 
 /** Run `deno task reproduce` in a workspace copy; returns the process result. */
 async function reproduceIn(dir: string, extraEnv: Record<string, string> = {}, args: string[] = []) {
