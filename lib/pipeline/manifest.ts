@@ -54,7 +54,7 @@ export interface JudgeRecord {
  * assert(runFiles("r", "gpt4o").judgments === "r/judgments-gpt4o.jsonl");
  * ```
  */
-export function runFiles(dir: string, judge?: string) {
+export function runFiles(dir: string, judge?: string): { manifest: string; generations: string; judgments: string } {
   if (judge !== undefined && !/^[A-Za-z0-9._-]+$/.test(judge)) {
     throw new BsaError(`judge label ${JSON.stringify(judge)} may hold only letters, digits, '.', '_' and '-'`);
   }

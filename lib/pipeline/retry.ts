@@ -39,7 +39,7 @@ export class FatalRequestError extends BsaError {}
  */
 export function retryAfterMs(
   headers: Headers | Record<string, string> | undefined,
-  now = Date.now(),
+  now: number = Date.now(),
 ): number | undefined {
   if (!headers) return undefined;
   const raw = headers instanceof Headers
