@@ -42,6 +42,8 @@ export interface FakeServer {
   };
   inject(faults: Fault[]): void;
   close(): Promise<void>;
+  /** `await using server = startFakeOpenAI()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const SHAPES = ["rc", "r", "think", "open", "none"] as const;
@@ -249,14 +251,16 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
       return new Response(text, { headers: { "content-type": "application/json" } });
     },
   );
+  const close = async () => {
+    ac.abort();
+    await server.finished;
+  };
   return {
     url: `http://127.0.0.1:${server.addr.port}/v1`,
     stats,
     inject: (f) => faults.push(...f),
-    close: async () => {
-      ac.abort();
-      await server.finished;
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 

@@ -27,3 +27,37 @@ export async function runCli(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** The environment CLI children get in tests: the shared dataset and prompts, a private cache. */
+export function cliEnv(cacheDir: string): Record<string, string> {
+  return { BSA_DATASET: DATASET_CSV, BSA_PROMPTS_DIR: `${SHARED_BSA}prompts`, BSA_CACHE_DIR: cacheDir };
+}
+
+/** The arguments of `bsa run --base-url URL --model M --k K --out DIR`, to which a test adds its own flags. */
+export function runArgs(url: string, model: string, k: number | string, out: string): string[] {
+  return ["run", "--base-url", url, "--model", model, "--k", String(k), "--out", out];
+}
+
+/**
+ * `bsa run` then `bsa judge` into `out` against a (fake) endpoint, asserting both succeed.
+ * `run` and `judge` add flags to each command; `labels` judges again under each label.
+ */
+export async function generateAndJudge(
+  url: string,
+  out: string,
+  o: { model: string; k: number; limit: number; run?: string[]; judgeModel?: string; labels?: string[] },
+  env: Record<string, string>,
+): Promise<void> {
+  const gen = await runCli([
+    ...runArgs(url, o.model, o.k, out),
+    ...["--limit", String(o.limit), "--quiet", ...(o.run ?? [])],
+  ], env);
+  if (gen.code !== 0) throw new Error(`bsa run failed: ${gen.stderr}`);
+  for (const label of [undefined, ...(o.labels ?? [])]) {
+    const judge = await runCli([
+      ...["judge", "--run", out, "--judge-base-url", url, "--judge-model", o.judgeModel ?? "judge-1", "--quiet"],
+      ...(label ? ["--label", label, "--judge-model", `${o.judgeModel ?? "judge-1"}-${label}`] : []),
+    ], env);
+    if (judge.code !== 0) throw new Error(`bsa judge failed: ${judge.stderr}`);
+  }
+}

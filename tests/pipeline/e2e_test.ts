@@ -6,10 +6,9 @@ import type { GenerationRecord } from "../../lib/pipeline/generate.ts";
 import { type JudgmentRecord, RETRY_REMINDER } from "../../lib/pipeline/judge.ts";
 import { roundHalfEven } from "../../lib/metrics/round.ts";
 import * as aq from "arquero";
-import { DATASET_CSV, ROOT, runCli, SHARED_BSA, tempDir } from "../helpers/paths.ts";
+import { cliEnv, DATASET_CSV, ROOT, runArgs, runCli, tempDir } from "../helpers/paths.ts";
 import { scriptedVerdicts, startFakeOpenAI } from "../helpers/fake_openai.ts";
 
-const ENV = { BSA_DATASET: DATASET_CSV, BSA_PROMPTS_DIR: `${SHARED_BSA}prompts` };
 const ds = await loadDataset({ path: DATASET_CSV });
 
 async function records<T>(path: string): Promise<T[]> {
@@ -24,387 +23,303 @@ function uniqueKeys(rs: { id: string; sample: number }[]): number {
 
 Deno.test("run → judge → score: the numbers equal what the server's scripted verdicts imply", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI({ apiKey: "sk-test-123" });
-  try {
-    const out = `${dir.path}/run`;
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache`, OPENAI_API_KEY: "sk-test-123" };
-    const run = await runCli(
-      [
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "m-mixed",
-        "--k",
-        "3",
-        "--out",
-        out,
-        "--limit",
-        "40",
-        "--scenario",
-        "CS",
-        "--scenario",
-        "RO",
-        "--scenario",
-        "OS",
-        "--temperature",
-        "0.6",
-        "--top-k",
-        "20",
-        "--seed",
-        "7",
-        "--tag",
-        "condition=base",
-      ],
-      env,
-    );
-    assertEquals(run.code, 0, run.stderr);
-    assert(run.stdout.includes("120 of 120 samples"), run.stdout);
-    const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
-    assertEquals([gens.length, uniqueKeys(gens)], [120, 120]);
-    // Every reasoning shape was met and recorded.
-    const sources = new Set(gens.map((g) => g.reasoning_source));
-    assertEquals([...sources].sort(), ["none", "reasoning", "reasoning_content", "think_tag", "unterminated_think"]);
-    assert(gens.filter((g) => g.reasoning_source === "none").every((g) => g.reasoning === null));
-    assert(
-      gens.filter((g) => g.reasoning_source === "unterminated_think").every((g) =>
-        g.answer === "" && g.finish_reason === "length"
-      ),
-    );
-    const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
-    assertEquals([manifest.model, manifest.k, manifest.params.top_k, manifest.tags.condition], [
-      "m-mixed",
-      3,
-      20,
-      "base",
-    ]);
-    assert(manifest.finished && manifest.tokens.prompt > 0 && manifest.tokens.completion === 6000);
-    // The key is never written.
-    for (const f of Deno.readDirSync(out)) {
-      assert(!(await Deno.readTextFile(`${out}/${f.name}`)).includes("sk-test-123"), f.name);
-    }
-
-    const judge = await runCli([
-      "judge",
-      "--run",
-      out,
-      "--judge-base-url",
-      server.url,
-      "--judge-model",
-      "judge-a",
-      "--concurrency",
-      "1",
-    ], env);
-    assertEquals(judge.code, 0, judge.stderr);
-    const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
-    assertEquals([judged.length, uniqueKeys(judged)], [120, 120]);
-    // Samples without reasoning were not sent to the reasoning judge; identical judge inputs
-    // (the same answer to the same question) were asked once and then answered by the cache.
-    const noReasoning = gens.filter((g) => g.reasoning === null).length;
-    const cachedInRun = Number(/(\d+) verdicts from the cache/.exec(judge.stdout)![1]);
-    assertEquals(server.stats.judge + cachedInRun, 120 + 120 - noReasoning);
-
-    const score = await runCli(["score", "--run", out, "--json"], env);
-    assertEquals(score.code, 0, score.stderr);
-    const [got] = JSON.parse(score.stdout);
-    const expected = aq.from(
-      gens.map((g) => ({
-        model: "m-mixed",
-        condition: "base",
-        id: g.id,
-        scenario: g.scenario,
-        ...scriptedVerdicts(g),
-      })),
-    );
-    const [want] = scoreJudgments(expected, { k: 3, by: ["model", "condition"] }).table.objects() as Record<
-      string,
-      number
-    >[];
-    for (const m of ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "OS@1", "CS@k", "RO@1"]) {
-      assertEquals(got[m], roundHalfEven(want[m], 2), m);
-    }
-    assertEquals(got.condition, "base");
-    assert(score.stderr.includes("showed no reasoning"), score.stderr);
-
-    // The official CSV export scores the same.
-    const csv = `${dir.path}/official.csv`;
-    const exp = await runCli(["score", "--run", out, "--json", "--export-official", csv], env);
-    assertEquals(exp.code, 0, exp.stderr);
-    const viaCsv = await runCli(["score", "--official-csv", csv, "--k", "3", "--json"], env);
-    assertEquals(JSON.parse(viaCsv.stdout)[0]["Think@1"], got["Think@1"]);
-
-    // Re-judging identical inputs costs nothing: the cache answers.
-    const copy = `${dir.path}/copy`;
-    await Deno.mkdir(copy);
-    await Deno.copyFile(`${out}/manifest.json`, `${copy}/manifest.json`);
-    await Deno.copyFile(`${out}/generations.jsonl`, `${copy}/generations.jsonl`);
-    const before = server.stats.judge;
-    const again = await runCli(
-      ["judge", "--run", copy, "--judge-base-url", server.url, "--judge-model", "judge-a"],
-      env,
-    );
-    assertEquals(again.code, 0, again.stderr);
-    assertEquals(server.stats.judge, before, again.stdout + again.stderr);
-    assert(again.stdout.includes(`${240 - noReasoning} verdicts from the cache`), again.stdout);
-  } finally {
-    await server.close();
+  await using server = startFakeOpenAI({ apiKey: "sk-test-123" });
+  const out = `${dir.path}/run`;
+  const env = { ...cliEnv(`${dir.path}/cache`), OPENAI_API_KEY: "sk-test-123" };
+  const run = await runCli(
+    [
+      ...runArgs(server.url, "m-mixed", 3, out),
+      "--limit",
+      "40",
+      "--scenario",
+      "CS",
+      "--scenario",
+      "RO",
+      "--scenario",
+      "OS",
+      "--temperature",
+      "0.6",
+      "--top-k",
+      "20",
+      "--seed",
+      "7",
+      "--tag",
+      "condition=base",
+    ],
+    env,
+  );
+  assertEquals(run.code, 0, run.stderr);
+  assert(run.stdout.includes("120 of 120 samples"), run.stdout);
+  const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
+  assertEquals([gens.length, uniqueKeys(gens)], [120, 120]);
+  // Every reasoning shape was met and recorded.
+  const sources = new Set(gens.map((g) => g.reasoning_source));
+  assertEquals([...sources].sort(), ["none", "reasoning", "reasoning_content", "think_tag", "unterminated_think"]);
+  assert(gens.filter((g) => g.reasoning_source === "none").every((g) => g.reasoning === null));
+  assert(
+    gens.filter((g) => g.reasoning_source === "unterminated_think").every((g) =>
+      g.answer === "" && g.finish_reason === "length"
+    ),
+  );
+  const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+  assertEquals([manifest.model, manifest.k, manifest.params.top_k, manifest.tags.condition], [
+    "m-mixed",
+    3,
+    20,
+    "base",
+  ]);
+  assert(manifest.finished && manifest.tokens.prompt > 0 && manifest.tokens.completion === 6000);
+  // The key is never written.
+  for (const f of Deno.readDirSync(out)) {
+    assert(!(await Deno.readTextFile(`${out}/${f.name}`)).includes("sk-test-123"), f.name);
   }
+
+  const judge = await runCli([
+    "judge",
+    "--run",
+    out,
+    "--judge-base-url",
+    server.url,
+    "--judge-model",
+    "judge-a",
+    "--concurrency",
+    "1",
+  ], env);
+  assertEquals(judge.code, 0, judge.stderr);
+  const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
+  assertEquals([judged.length, uniqueKeys(judged)], [120, 120]);
+  // Samples without reasoning were not sent to the reasoning judge; identical judge inputs
+  // (the same answer to the same question) were asked once and then answered by the cache.
+  const noReasoning = gens.filter((g) => g.reasoning === null).length;
+  const cachedInRun = Number(/(\d+) verdicts from the cache/.exec(judge.stdout)![1]);
+  assertEquals(server.stats.judge + cachedInRun, 120 + 120 - noReasoning);
+
+  const score = await runCli(["score", "--run", out, "--json"], env);
+  assertEquals(score.code, 0, score.stderr);
+  const [got] = JSON.parse(score.stdout);
+  const expected = aq.from(
+    gens.map((g) => ({
+      model: "m-mixed",
+      condition: "base",
+      id: g.id,
+      scenario: g.scenario,
+      ...scriptedVerdicts(g),
+    })),
+  );
+  const [want] = scoreJudgments(expected, { k: 3, by: ["model", "condition"] }).table.objects() as Record<
+    string,
+    number
+  >[];
+  for (const m of ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "OS@1", "CS@k", "RO@1"]) {
+    assertEquals(got[m], roundHalfEven(want[m], 2), m);
+  }
+  assertEquals(got.condition, "base");
+  assert(score.stderr.includes("showed no reasoning"), score.stderr);
+
+  // The official CSV export scores the same.
+  const csv = `${dir.path}/official.csv`;
+  const exp = await runCli(["score", "--run", out, "--json", "--export-official", csv], env);
+  assertEquals(exp.code, 0, exp.stderr);
+  const viaCsv = await runCli(["score", "--official-csv", csv, "--k", "3", "--json"], env);
+  assertEquals(JSON.parse(viaCsv.stdout)[0]["Think@1"], got["Think@1"]);
+
+  // Re-judging identical inputs costs nothing: the cache answers.
+  const copy = `${dir.path}/copy`;
+  await Deno.mkdir(copy);
+  await Deno.copyFile(`${out}/manifest.json`, `${copy}/manifest.json`);
+  await Deno.copyFile(`${out}/generations.jsonl`, `${copy}/generations.jsonl`);
+  const before = server.stats.judge;
+  const again = await runCli(
+    ["judge", "--run", copy, "--judge-base-url", server.url, "--judge-model", "judge-a"],
+    env,
+  );
+  assertEquals(again.code, 0, again.stderr);
+  assertEquals(server.stats.judge, before, again.stdout + again.stderr);
+  assert(again.stdout.includes(`${240 - noReasoning} verdicts from the cache`), again.stdout);
 });
 
 Deno.test("a run killed with SIGKILL mid-way resumes to exactly n×k generations and judgments", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI({ latencyMs: 15 });
-  try {
-    const out = `${dir.path}/run`;
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache`, NO_COLOR: "1" };
-    const args = [
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "m-think",
-      "--k",
-      "4",
-      "--out",
-      out,
-      "--limit",
-      "50",
-      "--concurrency",
-      "4",
-      "--quiet",
-    ];
-    const killMidway = async (cliArgs: string[], file: string, atLeast: number) => {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...cliArgs],
-        env,
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline) {
-        const text = await Deno.readTextFile(file).catch(() => "");
-        if (text.split("\n").length > atLeast) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      child.kill("SIGKILL");
-      await child.status;
-    };
-    await killMidway(args, `${out}/generations.jsonl`, 40);
-    const partial = await records<GenerationRecord>(`${out}/generations.jsonl`).catch(() => []);
-    assert(partial.length >= 40 && partial.length < 200, `killed after ${partial.length}`);
-    // A write cut short by the kill: the resume must repair it.
-    await Deno.writeTextFile(`${out}/generations.jsonl`, '{"id":"half-writ', { append: true });
-    const resumed = await runCli(args, env);
-    assertEquals(resumed.code, 0, resumed.stderr);
-    const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
-    assertEquals([gens.length, uniqueKeys(gens)], [200, 200]);
-    // Tokens spent before the kill are still counted: totals come from the records.
-    const m = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
-    assertEquals(m.tokens.completion, gens.reduce((n, g) => n + g.completion_tokens, 0));
-    assertEquals(m.tokens.prompt, gens.reduce((n, g) => n + g.prompt_tokens, 0));
-    assert(m.finished !== null);
+  await using server = startFakeOpenAI({ latencyMs: 15 });
+  const out = `${dir.path}/run`;
+  const env = { ...cliEnv(`${dir.path}/cache`), NO_COLOR: "1" };
+  const args = [
+    ...runArgs(server.url, "m-think", 4, out),
+    "--limit",
+    "50",
+    "--concurrency",
+    "4",
+    "--quiet",
+  ];
+  const killMidway = async (cliArgs: string[], file: string, atLeast: number) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...cliArgs],
+      env,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const text = await Deno.readTextFile(file).catch(() => "");
+      if (text.split("\n").length > atLeast) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill("SIGKILL");
+    await child.status;
+  };
+  await killMidway(args, `${out}/generations.jsonl`, 40);
+  const partial = await records<GenerationRecord>(`${out}/generations.jsonl`).catch(() => []);
+  assert(partial.length >= 40 && partial.length < 200, `killed after ${partial.length}`);
+  // A write cut short by the kill: the resume must repair it.
+  await Deno.writeTextFile(`${out}/generations.jsonl`, '{"id":"half-writ', { append: true });
+  const resumed = await runCli(args, env);
+  assertEquals(resumed.code, 0, resumed.stderr);
+  const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
+  assertEquals([gens.length, uniqueKeys(gens)], [200, 200]);
+  // Tokens spent before the kill are still counted: totals come from the records.
+  const m = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+  assertEquals(m.tokens.completion, gens.reduce((n, g) => n + g.completion_tokens, 0));
+  assertEquals(m.tokens.prompt, gens.reduce((n, g) => n + g.prompt_tokens, 0));
+  assert(m.finished !== null);
 
-    const judgeArgs = [
-      "judge",
-      "--run",
-      out,
-      "--judge-base-url",
-      server.url,
-      "--judge-model",
-      "judge-b",
-      "--concurrency",
-      "4",
-      "--quiet",
-      "--no-cache",
-    ];
-    await killMidway(judgeArgs, `${out}/judgments.jsonl`, 30);
-    const judgedResume = await runCli(judgeArgs, env);
-    assertEquals(judgedResume.code, 0, judgedResume.stderr);
-    const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
-    assertEquals([judged.length, uniqueKeys(judged)], [200, 200]);
-    // Running again when complete does nothing.
-    const before = server.stats.chat;
-    assertEquals((await runCli(args, env)).code, 0);
-    assertEquals((await runCli(judgeArgs, env)).code, 0);
-    assertEquals(server.stats.chat, before);
-  } finally {
-    await server.close();
-  }
+  const judgeArgs = [
+    "judge",
+    "--run",
+    out,
+    "--judge-base-url",
+    server.url,
+    "--judge-model",
+    "judge-b",
+    "--concurrency",
+    "4",
+    "--quiet",
+    "--no-cache",
+  ];
+  await killMidway(judgeArgs, `${out}/judgments.jsonl`, 30);
+  const judgedResume = await runCli(judgeArgs, env);
+  assertEquals(judgedResume.code, 0, judgedResume.stderr);
+  const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
+  assertEquals([judged.length, uniqueKeys(judged)], [200, 200]);
+  // Running again when complete does nothing.
+  const before = server.stats.chat;
+  assertEquals((await runCli(args, env)).code, 0);
+  assertEquals((await runCli(judgeArgs, env)).code, 0);
+  assertEquals(server.stats.chat, before);
 });
 
 Deno.test("faults: 429 with Retry-After, 500s, hangs, malformed and truncated JSON, dropped connections", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI({ retryAfter: 1 });
-  try {
-    const out = `${dir.path}/run`;
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
-    server.inject(["429", "500", "hang", "malformed", "truncated", "drop", "500"]);
-    const t0 = performance.now();
-    const r = await runCli(
-      [
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "m-rc",
-        "--k",
-        "2",
-        "--out",
-        out,
-        "--limit",
-        "5",
-        "--concurrency",
-        "1",
-        "--timeout",
-        "1",
-        "--retries",
-        "8",
-        "--backoff",
-        "50",
-        "--quiet",
-      ],
-      env,
-    );
-    assertEquals(r.code, 0, r.stderr);
-    assertEquals(server.stats.faults, 7);
-    const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
-    assertEquals([gens.length, uniqueKeys(gens)], [10, 10]);
-    // The retry after the 429 waited for Retry-After (1 s), and the hang for the 1 s timeout.
-    const [first, second] = server.stats.times;
-    assert(second - first >= 950, `retried ${second - first} ms after a 429 with Retry-After: 1`);
-    assert(performance.now() - t0 >= 2000);
-  } finally {
-    await server.close();
-  }
+  await using server = startFakeOpenAI({ retryAfter: 1 });
+  const out = `${dir.path}/run`;
+  const env = cliEnv(`${dir.path}/cache`);
+  server.inject(["429", "500", "hang", "malformed", "truncated", "drop", "500"]);
+  const t0 = performance.now();
+  const r = await runCli(
+    [
+      ...runArgs(server.url, "m-rc", 2, out),
+      "--limit",
+      "5",
+      "--concurrency",
+      "1",
+      "--timeout",
+      "1",
+      "--retries",
+      "8",
+      "--backoff",
+      "50",
+      "--quiet",
+    ],
+    env,
+  );
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(server.stats.faults, 7);
+  const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
+  assertEquals([gens.length, uniqueKeys(gens)], [10, 10]);
+  // The retry after the 429 waited for Retry-After (1 s), and the hang for the 1 s timeout.
+  const [first, second] = server.stats.times;
+  assert(second - first >= 950, `retried ${second - first} ms after a 429 with Retry-After: 1`);
+  assert(performance.now() - t0 >= 2000);
 });
 
 Deno.test("a judge reply with no valid verdict is retried, then recorded as invalid with the raw reply", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI();
-  try {
-    const out = `${dir.path}/run`;
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
-    assertEquals(
-      (await runCli([
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "m-rc",
-        "--k",
-        "1",
-        "--out",
-        out,
-        "--limit",
-        "1",
-        "--quiet",
-      ], env)).code,
-      0,
-    );
-    // Answer and reasoning judge calls run together: 6 garbage replies exhaust both (1 + 2 retries each).
-    server.inject(["garbage", "garbage", "garbage", "garbage", "garbage", "garbage"]);
-    const j = await runCli([
-      "judge",
-      "--run",
-      out,
-      "--judge-base-url",
-      server.url,
-      "--judge-model",
-      "judge-c",
-      "--concurrency",
+  await using server = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  const env = cliEnv(`${dir.path}/cache`);
+  assertEquals(
+    (await runCli([
+      ...runArgs(server.url, "m-rc", 1, out),
+      "--limit",
       "1",
       "--quiet",
-    ], env);
-    assertEquals(j.code, 0, j.stderr);
-    assert(j.stdout.includes("1 with an invalid verdict"), j.stdout);
-    const [rec] = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
-    assertEquals([rec.answer_verdict, rec.reasoning_verdict], ["invalid", "invalid"]);
-    assertEquals([rec.answer_raw, rec.reasoning_raw], ["I cannot decide.", "I cannot decide."]);
-    const s = await runCli(["score", "--run", out, "--json", "--details"], env);
-    assert(s.stderr.includes("1 of 1 answer verdicts are invalid"), s.stderr);
-    assertEquals(JSON.parse(s.stdout)[0].invalid_answer, 1);
-  } finally {
-    await server.close();
-  }
+    ], env)).code,
+    0,
+  );
+  // Answer and reasoning judge calls run together: 6 garbage replies exhaust both (1 + 2 retries each).
+  server.inject(["garbage", "garbage", "garbage", "garbage", "garbage", "garbage"]);
+  const j = await runCli([
+    "judge",
+    "--run",
+    out,
+    "--judge-base-url",
+    server.url,
+    "--judge-model",
+    "judge-c",
+    "--concurrency",
+    "1",
+    "--quiet",
+  ], env);
+  assertEquals(j.code, 0, j.stderr);
+  assert(j.stdout.includes("1 with an invalid verdict"), j.stdout);
+  const [rec] = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
+  assertEquals([rec.answer_verdict, rec.reasoning_verdict], ["invalid", "invalid"]);
+  assertEquals([rec.answer_raw, rec.reasoning_raw], ["I cannot decide.", "I cannot decide."]);
+  const s = await runCli(["score", "--run", out, "--json", "--details"], env);
+  assert(s.stderr.includes("1 of 1 answer verdicts are invalid"), s.stderr);
+  assertEquals(JSON.parse(s.stdout)[0].invalid_answer, 1);
 });
 
 Deno.test("an unreachable endpoint or a rejected key fails clearly and writes nothing", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI({ apiKey: "right-key" });
-  try {
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
-    const out1 = `${dir.path}/unreachable`;
-    const r1 = await runCli([
-      "run",
-      "--base-url",
-      "http://127.0.0.1:9/v1",
-      "--model",
-      "m",
-      "--k",
-      "1",
-      "--out",
-      out1,
-      "--limit",
-      "2",
-    ], env);
-    assertEquals(r1.code, 1);
-    assert(r1.stderr.includes("http://127.0.0.1:9/v1 is unreachable"), r1.stderr);
-    assert(!(await Deno.stat(out1).catch(() => null)), "no run folder for an unreachable endpoint");
+  await using server = startFakeOpenAI({ apiKey: "right-key" });
+  const env = cliEnv(`${dir.path}/cache`);
+  const out1 = `${dir.path}/unreachable`;
+  const r1 = await runCli([
+    ...runArgs("http://127.0.0.1:9/v1", "m", 1, out1),
+    "--limit",
+    "2",
+  ], env);
+  assertEquals(r1.code, 1);
+  assert(r1.stderr.includes("http://127.0.0.1:9/v1 is unreachable"), r1.stderr);
+  assert(!(await Deno.stat(out1).catch(() => null)), "no run folder for an unreachable endpoint");
 
-    const out2 = `${dir.path}/rejected`;
-    const r2 = await runCli([
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "m",
-      "--k",
-      "1",
-      "--out",
-      out2,
-      "--limit",
-      "2",
-    ], { ...env, OPENAI_API_KEY: "wrong-key" });
-    assertEquals(r2.code, 1);
-    assert(r2.stderr.includes("rejected the API key (HTTP 401)"), r2.stderr);
-    assert(!r2.stderr.includes("wrong-key"), "the key is never printed");
-    assert(!(await Deno.stat(out2).catch(() => null)), "no run folder for a rejected key");
+  const out2 = `${dir.path}/rejected`;
+  const r2 = await runCli([
+    ...runArgs(server.url, "m", 1, out2),
+    "--limit",
+    "2",
+  ], { ...env, OPENAI_API_KEY: "wrong-key" });
+  assertEquals(r2.code, 1);
+  assert(r2.stderr.includes("rejected the API key (HTTP 401)"), r2.stderr);
+  assert(!r2.stderr.includes("wrong-key"), "the key is never printed");
+  assert(!(await Deno.stat(out2).catch(() => null)), "no run folder for a rejected key");
 
-    const r3 = await runCli([
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "m",
-      "--k",
-      "1",
-      "--out",
-      out2,
-      "--api-key-env",
-      "MY_KEY",
-    ], env);
-    assertEquals(r3.code, 2);
-    assert(r3.stderr.includes("--api-key-env names MY_KEY, which is not set"), r3.stderr);
+  const r3 = await runCli([
+    ...runArgs(server.url, "m", 1, out2),
+    "--api-key-env",
+    "MY_KEY",
+  ], env);
+  assertEquals(r3.code, 2);
+  assert(r3.stderr.includes("--api-key-env names MY_KEY, which is not set"), r3.stderr);
 
-    const r4 = await runCli([
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "m",
-      "--k",
-      "1",
-      "--out",
-      out2,
-      "--limit",
-      "1",
-      "--api-key-env",
-      "MY_KEY",
-    ], { ...env, MY_KEY: "right-key" });
-    assertEquals(r4.code, 0, r4.stderr);
-  } finally {
-    await server.close();
-  }
+  const r4 = await runCli([
+    ...runArgs(server.url, "m", 1, out2),
+    "--limit",
+    "1",
+    "--api-key-env",
+    "MY_KEY",
+  ], { ...env, MY_KEY: "right-key" });
+  assertEquals(r4.code, 0, r4.stderr);
 });
 
 Deno.test("requests spread over several replicas", async () => {
@@ -430,7 +345,7 @@ Deno.test("requests spread over several replicas", async () => {
         "4",
         "--quiet",
       ],
-      { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` },
+      cliEnv(`${dir.path}/cache`),
     );
     assertEquals(r.code, 0, r.stderr);
     assertEquals(a.stats.generate + b.stats.generate, 40);
@@ -443,174 +358,114 @@ Deno.test("requests spread over several replicas", async () => {
 
 Deno.test("run flags: subsets by ids file, category; bad flags name themselves", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI();
-  try {
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
-    const ids = ds.questions.array("id").slice(100, 103) as string[];
-    await Deno.writeTextFile(`${dir.path}/ids.txt`, ids.join("\n") + "\n");
-    const out = `${dir.path}/ids-run`;
-    const r = await runCli([
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "m",
-      "--k",
-      "1",
-      "--out",
-      out,
-      "--ids",
-      `${dir.path}/ids.txt`,
-      "--quiet",
+  await using server = startFakeOpenAI();
+  const env = cliEnv(`${dir.path}/cache`);
+  const ids = ds.questions.array("id").slice(100, 103) as string[];
+  await Deno.writeTextFile(`${dir.path}/ids.txt`, ids.join("\n") + "\n");
+  const out = `${dir.path}/ids-run`;
+  const r = await runCli([
+    ...runArgs(server.url, "m", 1, out),
+    "--ids",
+    `${dir.path}/ids.txt`,
+    "--quiet",
+  ], env);
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(
+    (await records<GenerationRecord>(`${out}/generations.jsonl`)).map((g) => g.id).sort(),
+    [...ids].sort(),
+  );
+  const cat = await runCli([
+    ...runArgs(server.url, "m", 1, `${dir.path}/cat`),
+    "--category",
+    "Rumors",
+    "--limit",
+    "3",
+    "--quiet",
+  ], env);
+  assertEquals(cat.code, 0, cat.stderr);
+  // Changing settings on an existing folder is refused.
+  const clash = await runCli([
+    ...runArgs(server.url, "m", 2, out),
+    "--ids",
+    `${dir.path}/ids.txt`,
+  ], env);
+  assertEquals(clash.code, 1);
+  assert(clash.stderr.includes("k: 1 in the folder, 2 now"), clash.stderr);
+  await Deno.writeTextFile(`${dir.path}/bad-ids.txt`, `${ids[0]}\nnot-an-id\n`);
+  const cases: [string[], string][] = [
+    [["--ids", `${dir.path}/bad-ids.txt`], "line 2: id 'not-an-id' is not in the dataset"],
+    [["--scenario", "Nope"], "--scenario Nope"],
+    [["--category", "Cooking"], "--category Cooking"],
+    [["--top-p", "2"], "--top-p must be a number >= 0 <= 1"],
+    [["--extra-body", "[1]"], "--extra-body must be a JSON object"],
+    [["--tag", "oops"], '--tag "oops" must be NAME=VALUE'],
+  ];
+  for (const [extra, message] of cases) {
+    const res = await runCli([
+      ...runArgs(server.url, "m", 1, `${dir.path}/x`),
+      ...extra,
     ], env);
-    assertEquals(r.code, 0, r.stderr);
-    assertEquals(
-      (await records<GenerationRecord>(`${out}/generations.jsonl`)).map((g) => g.id).sort(),
-      [...ids].sort(),
-    );
-    const cat = await runCli([
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "m",
-      "--k",
-      "1",
-      "--out",
-      `${dir.path}/cat`,
-      "--category",
-      "Rumors",
-      "--limit",
-      "3",
-      "--quiet",
-    ], env);
-    assertEquals(cat.code, 0, cat.stderr);
-    // Changing settings on an existing folder is refused.
-    const clash = await runCli([
-      "run",
-      "--base-url",
-      server.url,
-      "--model",
-      "m",
-      "--k",
-      "2",
-      "--out",
-      out,
-      "--ids",
-      `${dir.path}/ids.txt`,
-    ], env);
-    assertEquals(clash.code, 1);
-    assert(clash.stderr.includes("k: 1 in the folder, 2 now"), clash.stderr);
-    await Deno.writeTextFile(`${dir.path}/bad-ids.txt`, `${ids[0]}\nnot-an-id\n`);
-    const cases: [string[], string][] = [
-      [["--ids", `${dir.path}/bad-ids.txt`], "line 2: id 'not-an-id' is not in the dataset"],
-      [["--scenario", "Nope"], "--scenario Nope"],
-      [["--category", "Cooking"], "--category Cooking"],
-      [["--top-p", "2"], "--top-p must be a number >= 0 <= 1"],
-      [["--extra-body", "[1]"], "--extra-body must be a JSON object"],
-      [["--tag", "oops"], '--tag "oops" must be NAME=VALUE'],
-    ];
-    for (const [extra, message] of cases) {
-      const res = await runCli([
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "m",
-        "--k",
-        "1",
-        "--out",
-        `${dir.path}/x`,
-        ...extra,
-      ], env);
-      assert(res.code !== 0, extra.join(" "));
-      assert(res.stderr.includes(message), `${extra.join(" ")}: ${res.stderr}`);
-    }
-    const noUrl = await runCli(["run", "--model", "m", "--out", `${dir.path}/x`], env);
-    assertEquals(noUrl.code, 2);
-    assert(noUrl.stderr.includes("--base-url is required"));
-  } finally {
-    await server.close();
+    assert(res.code !== 0, extra.join(" "));
+    assert(res.stderr.includes(message), `${extra.join(" ")}: ${res.stderr}`);
   }
+  const noUrl = await runCli(["run", "--model", "m", "--out", `${dir.path}/x`], env);
+  assertEquals(noUrl.code, 2);
+  assert(noUrl.stderr.includes("--base-url is required"));
 });
 
 Deno.test("--use-n asks once per question and stores each choice as its own sample", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI();
-  try {
-    const out = `${dir.path}/run`;
-    const r = await runCli(
-      [
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "m-think",
-        "--k",
-        "4",
-        "--out",
-        out,
-        "--limit",
-        "5",
-        "--use-n",
-        "--quiet",
-      ],
-      { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` },
-    );
-    assertEquals(r.code, 0, r.stderr);
-    assertEquals(server.stats.generate, 5);
-    const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
-    assertEquals([gens.length, uniqueKeys(gens)], [20, 20]);
-    assertEquals(new Set(gens.map((g) => g.answer + g.reasoning)).size > 5, true);
-  } finally {
-    await server.close();
-  }
+  await using server = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  const r = await runCli(
+    [
+      ...runArgs(server.url, "m-think", 4, out),
+      "--limit",
+      "5",
+      "--use-n",
+      "--quiet",
+    ],
+    cliEnv(`${dir.path}/cache`),
+  );
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(server.stats.generate, 5);
+  const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
+  assertEquals([gens.length, uniqueKeys(gens)], [20, 20]);
+  assertEquals(new Set(gens.map((g) => g.answer + g.reasoning)).size > 5, true);
 });
 
 Deno.test("a judge reply without a verdict is retried with the reply and a reminder of the format", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI();
-  try {
-    const out = `${dir.path}/run`;
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
-    // m-none: no reasoning, so each sample needs only the answer judge.
-    assertEquals(
-      (await runCli([
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "m-none",
-        "--k",
-        "1",
-        "--out",
-        out,
-        "--limit",
-        "1",
-        "--quiet",
-      ], env)).code,
-      0,
-    );
-    server.inject(["garbage"]);
-    const j = await runCli([
-      "judge",
-      "--run",
-      out,
-      "--judge-base-url",
-      server.url,
-      "--judge-model",
-      "judge-r",
+  await using server = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  const env = cliEnv(`${dir.path}/cache`);
+  // m-none: no reasoning, so each sample needs only the answer judge.
+  assertEquals(
+    (await runCli([
+      ...runArgs(server.url, "m-none", 1, out),
+      "--limit",
+      "1",
       "--quiet",
-    ], env);
-    assertEquals(j.code, 0, j.stderr);
-    const msgs = server.stats.lastMessages!;
-    assertEquals(msgs.map((m) => m.role), ["user", "assistant", "user"]);
-    assertEquals(msgs[1].content, "I cannot decide.");
-    assertEquals(msgs[2].content, RETRY_REMINDER);
-    const [rec] = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
-    assert(rec.answer_verdict === "Safe" || rec.answer_verdict === "Unsafe", rec.answer_verdict);
-    assertEquals(rec.reasoning_verdict, "no_reasoning");
-  } finally {
-    await server.close();
-  }
+    ], env)).code,
+    0,
+  );
+  server.inject(["garbage"]);
+  const j = await runCli([
+    "judge",
+    "--run",
+    out,
+    "--judge-base-url",
+    server.url,
+    "--judge-model",
+    "judge-r",
+    "--quiet",
+  ], env);
+  assertEquals(j.code, 0, j.stderr);
+  const msgs = server.stats.lastMessages!;
+  assertEquals(msgs.map((m) => m.role), ["user", "assistant", "user"]);
+  assertEquals(msgs[1].content, "I cannot decide.");
+  assertEquals(msgs[2].content, RETRY_REMINDER);
+  const [rec] = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
+  assert(rec.answer_verdict === "Safe" || rec.answer_verdict === "Unsafe", rec.answer_verdict);
+  assertEquals(rec.reasoning_verdict, "no_reasoning");
 });

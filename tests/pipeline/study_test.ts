@@ -3,7 +3,7 @@ import { BsaError } from "../../lib/errors.ts";
 import { estimateRun } from "../../lib/pipeline/estimate.ts";
 import { readJsonl } from "../../lib/pipeline/jsonl.ts";
 import { expandStudy, validateStudy } from "../../lib/pipeline/study.ts";
-import { DATASET_CSV, ROOT, runCli, SHARED_BSA, tempDir } from "../helpers/paths.ts";
+import { cliEnv, DATASET_CSV, ROOT, runCli, SHARED_BSA, tempDir } from "../helpers/paths.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 
 const ENV = { BSA_DATASET: DATASET_CSV, BSA_PROMPTS_DIR: `${SHARED_BSA}prompts` };
@@ -46,52 +46,48 @@ Deno.test("a study file's errors name the field", () => {
 
 Deno.test("a study runs every cell, tags it, skips what is complete, and scores all runs in one table", async () => {
   await using dir = await tempDir();
-  const server = startFakeOpenAI();
-  try {
-    const study = {
-      name: "mini",
-      k: 2,
-      limit: 6,
-      out: `${dir.path}/runs`,
-      endpoint: { base_url: [server.url] },
-      judge: { base_url: [server.url], model: "judge-s" },
-      defaults: { temperature: 0.6 },
-      models: [{ model: "m-rc", tags: { params_b: 8 } }],
-      conditions: [{ tags: { condition: "base" } }, { tags: { condition: "rules" }, safety_rules: true }],
-      grid: { top_k: [1, 20] },
-    };
-    const file = `${dir.path}/mini.json`;
-    await Deno.writeTextFile(file, JSON.stringify(study));
-    const env = { ...ENV, BSA_CACHE_DIR: `${dir.path}/cache` };
-    const r = await runCli(["study", file, "--json", "--quiet"], env);
-    assertEquals(r.code, 0, r.stderr);
-    const table = JSON.parse(r.stdout) as Record<string, unknown>[];
-    assertEquals(table.length, 4);
-    assertEquals(table.map((t) => `${t.condition}/${t.top_k}/${t.params_b}`).sort(), [
-      "base/1/8",
-      "base/20/8",
-      "rules/1/8",
-      "rules/20/8",
-    ]);
-    assertEquals(server.stats.generate, 4 * 6 * 2);
-    const rulesRun = `${dir.path}/runs/m-rc__condition-rules__top_k-20`;
-    const manifest = JSON.parse(await Deno.readTextFile(`${rulesRun}/manifest.json`));
-    assertEquals(manifest.params.system_prompt.name, "safety-rules");
-    assertEquals([manifest.params.top_k, manifest.params.temperature, manifest.tags.condition], [20, 0.6, "rules"]);
-    let n = 0;
-    for await (const _ of readJsonl(`${rulesRun}/judgments.jsonl`)) n++;
-    assertEquals(n, 12);
-    // Second invocation: everything is complete, no request is sent.
-    const before = server.stats.chat;
-    const again = await runCli(["study", file, "--json", "--quiet"], env);
-    assertEquals(again.code, 0, again.stderr);
-    assertEquals(server.stats.chat, before);
-    assertEquals(JSON.parse(again.stdout), table);
-    const dry = await runCli(["study", file, "--dry-run", "--json"], env);
-    assert((JSON.parse(dry.stdout) as { status: string }[]).every((x) => x.status === "complete"), dry.stdout);
-  } finally {
-    await server.close();
-  }
+  await using server = startFakeOpenAI();
+  const study = {
+    name: "mini",
+    k: 2,
+    limit: 6,
+    out: `${dir.path}/runs`,
+    endpoint: { base_url: [server.url] },
+    judge: { base_url: [server.url], model: "judge-s" },
+    defaults: { temperature: 0.6 },
+    models: [{ model: "m-rc", tags: { params_b: 8 } }],
+    conditions: [{ tags: { condition: "base" } }, { tags: { condition: "rules" }, safety_rules: true }],
+    grid: { top_k: [1, 20] },
+  };
+  const file = `${dir.path}/mini.json`;
+  await Deno.writeTextFile(file, JSON.stringify(study));
+  const env = cliEnv(`${dir.path}/cache`);
+  const r = await runCli(["study", file, "--json", "--quiet"], env);
+  assertEquals(r.code, 0, r.stderr);
+  const table = JSON.parse(r.stdout) as Record<string, unknown>[];
+  assertEquals(table.length, 4);
+  assertEquals(table.map((t) => `${t.condition}/${t.top_k}/${t.params_b}`).sort(), [
+    "base/1/8",
+    "base/20/8",
+    "rules/1/8",
+    "rules/20/8",
+  ]);
+  assertEquals(server.stats.generate, 4 * 6 * 2);
+  const rulesRun = `${dir.path}/runs/m-rc__condition-rules__top_k-20`;
+  const manifest = JSON.parse(await Deno.readTextFile(`${rulesRun}/manifest.json`));
+  assertEquals(manifest.params.system_prompt.name, "safety-rules");
+  assertEquals([manifest.params.top_k, manifest.params.temperature, manifest.tags.condition], [20, 0.6, "rules"]);
+  let n = 0;
+  for await (const _ of readJsonl(`${rulesRun}/judgments.jsonl`)) n++;
+  assertEquals(n, 12);
+  // Second invocation: everything is complete, no request is sent.
+  const before = server.stats.chat;
+  const again = await runCli(["study", file, "--json", "--quiet"], env);
+  assertEquals(again.code, 0, again.stderr);
+  assertEquals(server.stats.chat, before);
+  assertEquals(JSON.parse(again.stdout), table);
+  const dry = await runCli(["study", file, "--dry-run", "--json"], env);
+  assert((JSON.parse(dry.stdout) as { status: string }[]).every((x) => x.status === "complete"), dry.stdout);
 });
 
 Deno.test("estimates count real prompt tokens and price them from the user's table", async () => {

@@ -1,44 +1,24 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { DATASET_CSV, runCli, SHARED_BSA } from "../helpers/paths.ts";
+import { cliEnv, generateAndJudge } from "../helpers/paths.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 
 Deno.test("with BSA_RUNS, the notebooks score the user's runs with lib/metrics and overlay them on the paper", async () => {
   await using ws = await notebookWorkspace();
   const server = startFakeOpenAI();
-  const env = { BSA_DATASET: DATASET_CSV, BSA_PROMPTS_DIR: `${SHARED_BSA}prompts`, BSA_CACHE_DIR: `${ws.path}/cache` };
+  const env = cliEnv(`${ws.path}/cache`);
   try {
     for (const cond of ["base", "rules"]) {
-      const out = `${ws.path}/runs/qwq__${cond}`;
-      const gen = await runCli([
-        "run",
-        "--base-url",
-        server.url,
-        "--model",
-        "m-mixed",
-        "--k",
-        "2",
-        "--out",
-        out,
-        "--limit",
-        "40",
-        "--quiet",
-        "--tag",
-        "paper_model=QwQ-32B",
-        "--tag",
-        `condition=${cond}`,
-        "--tag",
-        "params_b=32",
-        ...(cond === "rules" ? ["--safety-rules"] : []),
-      ], env);
-      assertEquals(gen.code, 0, gen.stderr);
-      assertEquals(
-        (await runCli(
-          ["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-x", "--quiet"],
-          env,
-        )).code,
-        0,
-      );
+      await generateAndJudge(server.url, `${ws.path}/runs/qwq__${cond}`, {
+        model: "m-mixed",
+        k: 2,
+        limit: 40,
+        judgeModel: "judge-x",
+        run: [
+          ...["--tag", "paper_model=QwQ-32B", "--tag", `condition=${cond}`, "--tag", "params_b=32"],
+          ...(cond === "rules" ? ["--safety-rules"] : []),
+        ],
+      }, env);
     }
   } finally {
     await server.close();
