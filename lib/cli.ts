@@ -39,7 +39,9 @@ Commands:
 
 Run 'deno task bsa <command> --help' for a command's flags.`;
 
-/** Run the CLI with `args`; returns the exit code. *
+/**
+ * Run the CLI with `args`; returns the exit code.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

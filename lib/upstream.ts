@@ -2,7 +2,9 @@ import { fileURLToPath } from "node:url";
 import { BsaError } from "./errors.ts";
 import { sha256Hex } from "./hash.ts";
 
-/** The upstream benchmark commit every download is pinned to. *
+/**
+ * The upstream benchmark commit every download is pinned to.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -12,7 +14,9 @@ import { sha256Hex } from "./hash.ts";
  */
 export const UPSTREAM_COMMIT = "b54c09fb8c8fdc0d568bdaff89ff0a46149ab094";
 
-/** Raw-file base URL of the upstream repository at the pinned commit. *
+/**
+ * Raw-file base URL of the upstream repository at the pinned commit.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -1,4 +1,6 @@
-/** The toolkit's version, recorded in every run manifest. *
+/**
+ * The toolkit's version, recorded in every run manifest.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -132,7 +132,9 @@ export function decodingSpreads(paper: PaperTables): SpreadRow[] {
   return out;
 }
 
-/** Cells of a decoding table whose value differs from the recommended setting by more than its uncertainty ("*"). *
+/**
+ * Cells of a decoding table whose value differs from the recommended setting by more than its uncertainty ("*").
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -158,7 +160,9 @@ export function decodingMarks(rowsOfModel: DecodingRow[]): Record<string, string
   return marks;
 }
 
-/** Every figure the reproduction draws, by file name. *
+/**
+ * Every figure the reproduction draws, by file name.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

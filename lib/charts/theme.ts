@@ -24,7 +24,9 @@ export const FAMILY_COLORS: Record<string, string> = {
   "Kimi": "#6A3D9A",
 };
 
-/** Colours for two-condition comparisons (base vs treatment) and for "your run" overlays. *
+/**
+ * Colours for two-condition comparisons (base vs treatment) and for "your run" overlays.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -34,7 +36,9 @@ export const FAMILY_COLORS: Record<string, string> = {
  */
 export const CONDITION_COLORS = { base: "#999999", treatment: "#0072B2", yours: "#D55E00" } as const;
 
-/** Colours of the three scenarios, shared by every per-scenario figure. *
+/**
+ * Colours of the three scenarios, shared by every per-scenario figure.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -44,7 +48,9 @@ export const CONDITION_COLORS = { base: "#999999", treatment: "#0072B2", yours: 
  */
 export const SCENARIO_COLORS: Record<string, string> = { "RO": "#E69F00", "CS": "#009E73", "OS": "#56B4E9" };
 
-/** The family domain and range, for a Vega-Lite `scale` that keeps colours fixed. *
+/**
+ * The family domain and range, for a Vega-Lite `scale` that keeps colours fixed.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -57,7 +63,9 @@ export function familyScale(): { domain: string[]; range: string[] } {
   return { domain: Object.keys(FAMILY_COLORS), range: Object.values(FAMILY_COLORS) };
 }
 
-/** Fonts that exist on most systems and in every PDF viewer (the PDF export maps them to Helvetica). *
+/**
+ * Fonts that exist on most systems and in every PDF viewer (the PDF export maps them to Helvetica).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

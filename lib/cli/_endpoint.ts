@@ -2,7 +2,9 @@ import { UsageError } from "../errors.ts";
 import { ChatClient } from "../pipeline/client.ts";
 import { listFlag, numberFlag } from "./_flags.ts";
 
-/** Flags shared by commands that talk to an endpoint. *
+/**
+ * Flags shared by commands that talk to an endpoint.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

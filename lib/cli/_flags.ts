@@ -4,7 +4,9 @@ import { UsageError } from "../errors.ts";
 /** Flag spec in node:util parseArgs form. */
 export type FlagSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
 
-/** Parse flags strictly; an unknown flag or a missing value is a UsageError naming it. *
+/**
+ * Parse flags strictly; an unknown flag or a missing value is a UsageError naming it.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -27,7 +29,9 @@ export function parseFlags<T extends FlagSpec>(
   }
 }
 
-/** A required string flag. *
+/**
+ * A required string flag.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -41,7 +45,9 @@ export function requireString(command: string, values: Record<string, unknown>, 
   return v;
 }
 
-/** An optional number flag, checked against bounds. *
+/**
+ * An optional number flag, checked against bounds.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -73,7 +79,9 @@ export function numberFlag(
   return x;
 }
 
-/** A comma-separated list flag (repeatable), flattened. *
+/**
+ * A comma-separated list flag (repeatable), flattened.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -1,4 +1,6 @@
-/** Format rows as an aligned plain-text table (numbers right-aligned, 2 decimals). *
+/**
+ * Format rows as an aligned plain-text table (numbers right-aligned, 2 decimals).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -20,7 +22,9 @@ export function formatRows(rows: Record<string, unknown>[], columns?: string[]):
   return [line(cols), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
-/** Print warnings to stderr, one per line, prefixed so they stand out from data on stdout. *
+/**
+ * Print warnings to stderr, one per line, prefixed so they stand out from data on stdout.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

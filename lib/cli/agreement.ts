@@ -64,7 +64,9 @@ async function _human(path: string, scenarios: Map<string, string>): Promise<Ver
   return m;
 }
 
-/** `bsa agreement`. *
+/**
+ * `bsa agreement`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -21,7 +21,9 @@ fine-tuned vs base, one decoding setting vs another): for every metric, B − A 
 95% paired-bootstrap interval and a p-value (exact McNemar for the @k metrics, a paired
 permutation test for the others), Holm-adjusted across the metrics.`;
 
-/** `bsa compare`. *
+/**
+ * `bsa compare`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

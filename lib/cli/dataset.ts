@@ -20,7 +20,9 @@ export const HELP = `bsa dataset stats [--json] [--dataset PATH]
 Questions per scenario, each category's share of all risk classifications and
 query token lengths (cl100k_base), side by side with the paper's published numbers.`;
 
-/** `bsa dataset stats`. *
+/**
+ * `bsa dataset stats`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

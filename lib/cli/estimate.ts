@@ -26,7 +26,9 @@ Requests, tokens and cost of a run before it starts. Prompt tokens are counted
   --judge-completion-tokens N  assumed tokens per judge reply (default 250)
   --safety-rules, --system-prompt FILE, --ids FILE, --limit N, --scenario S, --category C, --dataset PATH`;
 
-/** `bsa estimate`. *
+/**
+ * `bsa estimate`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -77,7 +79,9 @@ export async function estimateCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Read a price table; a malformed entry names the model and field. *
+/**
+ * Read a price table; a malformed entry names the model and field.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -23,7 +23,9 @@ Render every figure of the reproduction to DIR/<name>.svg, .png (2x) and .pdf
 --runs (or BSA_RUNS) overlays your judged runs where a figure supports it.
 Figures: ${Object.keys(FIGURES).join(", ")}`;
 
-/** `bsa figures`. *
+/**
+ * `bsa figures`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -31,7 +31,9 @@ Judge every generated sample of a run that has no judgment yet (resumable).
   --timeout SECONDS     per request (default 600); --retries N (default 6);
                         --backoff MS first retry wait, doubled each time, jittered (default 500)`;
 
-/** `bsa judge`. *
+/**
+ * `bsa judge`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -19,7 +19,9 @@ Recompute every derived number of the paper (Think from RO/CS/OS, F-score from
 Think@1 and Safe@1, the same model in two tables) and list the printed values
 that disagree, with the F-score weight that explains them where one does.`;
 
-/** `bsa paper audit`. *
+/**
+ * `bsa paper audit`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

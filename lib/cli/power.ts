@@ -20,7 +20,9 @@ with 80% power, for @1 and @k metrics, on the full set (2,000) and on each scena
 subset (600 RO, 1,200 CS, 200 OS). --icc is the correlation between samples of one
 question for @1 metrics (default 0.5).`;
 
-/** `bsa power`. *
+/**
+ * `bsa power`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

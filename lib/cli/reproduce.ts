@@ -27,7 +27,9 @@ the dataset, with your runs overlaid when BSA_RUNS names them.
   4. report: out/report/index.html, one page per notebook
 --no-notebooks stops after step 2 (no Jupyter needed). Default DIR: out/reproduce.`;
 
-/** `bsa reproduce`. *
+/**
+ * `bsa reproduce`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

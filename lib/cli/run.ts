@@ -41,7 +41,9 @@ command again after an interruption and it continues where it stopped).
   --timeout SECONDS     per request (default 600); --retries N (default 6);
                         --backoff MS first retry wait, doubled each time, jittered (default 500)`;
 
-/** `bsa run`. *
+/**
+ * `bsa run`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -140,7 +142,9 @@ export async function runCommand(args: string[]): Promise<number> {
 
 type QuestionText = { query: string; risk_summary: string };
 
-/** The system prompt of a run: the paper's safety rules, a file, or none. *
+/**
+ * The system prompt of a run: the paper's safety rules, a file, or none.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -165,7 +169,9 @@ export async function resolveSystemPrompt(
   return { name: o.file, text, sha256: await sha256Hex(text) };
 }
 
-/** Apply --ids / --scenario / --category / --limit; `ids` null means the whole dataset. *
+/**
+ * Apply --ids / --scenario / --category / --limit; `ids` null means the whole dataset.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -238,7 +244,9 @@ export async function selectQuestions(
   return { ids: qs.map((q) => q.id), description: parts.join(", ") };
 }
 
-/** A repeatable flag's raw values (category names contain commas-free text but may hold '&'). *
+/**
+ * A repeatable flag's raw values (category names contain commas-free text but may hold '&').
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -251,7 +259,9 @@ export function listFlagRaw(values: Record<string, unknown>, name: string): stri
   return (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).map(String);
 }
 
-/** `NAME=VALUE` tags; numbers and booleans are typed. *
+/**
+ * `NAME=VALUE` tags; numbers and booleans are typed.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

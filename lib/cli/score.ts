@@ -45,7 +45,9 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
   --details            add questions, samples, coverage and invalid-verdict counts
   --json               a JSON array, one object per group`;
 
-/** `bsa score`. *
+/**
+ * `bsa score`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -136,7 +138,9 @@ export async function scoreCommand(args: string[]): Promise<number> {
 
 const STREAMABLE = ["model", "scenario", "category", "subcategory"];
 
-/** Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr. *
+/**
+ * Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

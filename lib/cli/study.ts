@@ -40,7 +40,9 @@ score them all in one table tagged with their condition columns.
   --skip-judge            generate only
   --dataset PATH, --prompts DIR, --timeout SECONDS, --retries N, --json`;
 
-/** `bsa study`. *
+/**
+ * `bsa study`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -51,7 +51,9 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   },
 ];
 
-/** Total number of questions in the benchmark. *
+/**
+ * Total number of questions in the benchmark.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -4,7 +4,9 @@ import { BsaError } from "../errors.ts";
 import { parseLabel, type Risk } from "./labels.ts";
 import { SCENARIOS } from "./scenarios.ts";
 
-/** The columns a BSA dataset CSV must have. *
+/**
+ * The columns a BSA dataset CSV must have.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -1,4 +1,6 @@
-/** The F-score weight on Think@1 used by the released BSA evaluation code. *
+/**
+ * The F-score weight on Think@1 used by the released BSA evaluation code.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -25,7 +25,9 @@ export const METRICS = [
 /** One of {@linkcode METRICS}. */
 export type MetricName = typeof METRICS[number];
 
-/** Grouping columns that come from the dataset, not from the judgments. *
+/**
+ * Grouping columns that come from the dataset, not from the judgments.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -6,7 +6,9 @@ import { BsaError } from "../errors.ts";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { normalizeAnswerVerdict, normalizeReasoningVerdict } from "./verdicts.ts";
 
-/** Columns of the upstream evaluation script's input CSV. *
+/**
+ * Columns of the upstream evaluation script's input CSV.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -11,7 +11,9 @@ import { rows } from "../table.ts";
 aq.addFunction("bsa_at1", at1, { override: true });
 aq.addFunction("bsa_atk", atK, { override: true });
 
-/** Columns every judgments table must have (verdicts already normalised). *
+/**
+ * Columns every judgments table must have (verdicts already normalised).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

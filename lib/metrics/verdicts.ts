@@ -16,7 +16,9 @@ export type AnswerVerdict = "Safe" | "Unsafe" | "invalid";
  */
 export const NO_REASONING = "no_reasoning";
 
-/** Recorded when the judge's reply held no verdict the rubric allows. *
+/**
+ * Recorded when the judge's reply held no verdict the rubric allows.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -1,4 +1,6 @@
-/** Base64 of bytes, in chunks so large PNGs do not overflow the argument limit of fromCharCode. *
+/**
+ * Base64 of bytes, in chunks so large PNGs do not overflow the argument limit of fromCharCode.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -18,7 +18,9 @@ export interface PaperTables {
   datasetStats: ColumnTable;
 }
 
-/** File name of each paper table under `data/paper/`. *
+/**
+ * File name of each paper table under `data/paper/`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -37,7 +39,9 @@ export const PAPER_FILES: Record<keyof PaperTables, string> = {
 const TEXT_COLUMNS = new Set(["model", "access", "family", "condition", "kind", "name", "unit"]);
 const BOOLEAN_COLUMNS = new Set(["recommended"]);
 
-/** The folder holding the paper's CSVs in this repository. *
+/**
+ * The folder holding the paper's CSVs in this repository.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -23,7 +23,9 @@ export interface Completion {
   completionTokens: number;
 }
 
-/** The run cannot go on (key rejected, model unknown): abort everything, write nothing more. *
+/**
+ * The run cannot go on (key rejected, model unknown): abort everything, write nothing more.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -55,7 +55,9 @@ export interface GenerateResult {
   noReasoning: number;
 }
 
-/** Keys `id\0sample` already present in a JSONL file of records. *
+/**
+ * Keys `id\0sample` already present in a JSONL file of records.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

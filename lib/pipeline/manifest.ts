@@ -84,7 +84,9 @@ export async function readManifest(dir: string): Promise<RunManifest> {
   }
 }
 
-/** Write a manifest atomically (temp file then rename), so a crash never leaves half of one. *
+/**
+ * Write a manifest atomically (temp file then rename), so a crash never leaves half of one.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -99,7 +101,9 @@ export async function writeManifest(dir: string, manifest: RunManifest): Promise
   await writeAtomic(runFiles(dir).manifest, JSON.stringify(manifest, null, 2) + "\n");
 }
 
-/** A new manifest with the toolkit version and start time filled in. *
+/**
+ * A new manifest with the toolkit version and start time filled in.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -14,7 +14,9 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-/** An error that must not be retried (a rejected key, a bad request). *
+/**
+ * An error that must not be retried (a rejected key, a bad request).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -16,7 +16,9 @@ export interface QuestionColumns {
   thinkk: Float64Array;
 }
 
-/** Take the per-question columns of the rows at `index` of a per-question table (all rows if omitted). *
+/**
+ * Take the per-question columns of the rows at `index` of a per-question table (all rows if omitted).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -85,7 +87,9 @@ export function metricsAt(
   return out;
 }
 
-/** Indices of each scenario's questions, for resampling within scenarios. *
+/**
+ * Indices of each scenario's questions, for resampling within scenarios.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

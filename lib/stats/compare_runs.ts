@@ -41,7 +41,9 @@ export async function compareRuns(
   };
 }
 
-/** Holm-adjust a family of comparisons (one study) and mark those below `alpha`. *
+/**
+ * Holm-adjust a family of comparisons (one study) and mark those below `alpha`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -28,7 +28,9 @@ export function publishedDifference(
   return { diff, halfWidth, exceeds: Math.abs(diff) > halfWidth };
 }
 
-/** Questions behind a metric of the full benchmark: 2,000, or the scenario's size. *
+/**
+ * Questions behind a metric of the full benchmark: 2,000, or the scenario's size.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

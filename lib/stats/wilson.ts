@@ -6,7 +6,9 @@ export interface Interval {
   hi: number;
 }
 
-/** The two-sided normal quantile for a confidence level (1.96 for 0.95). *
+/**
+ * The two-sided normal quantile for a confidence level (1.96 for 0.95).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

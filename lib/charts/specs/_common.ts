@@ -1,4 +1,6 @@
-/** The Vega-Lite schema URL every spec declares. *
+/**
+ * The Vega-Lite schema URL every spec declares.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -1,7 +1,9 @@
 import type { TopLevelSpec } from "vega-lite";
 import { SCHEMA } from "./_common.ts";
 
-/** The metric columns of the decoding heatmap, in the paper's order. *
+/**
+ * The metric columns of the decoding heatmap, in the paper's order.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -33,7 +35,9 @@ export interface DecodingRow {
   [metric: string]: string | number | boolean | null;
 }
 
-/** The row label the paper uses: "k=40, p=0.95, t=0.6" (plus "(recommended)"). *
+/**
+ * The row label the paper uses: "k=40, p=0.95, t=0.6" (plus "(recommended)").
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

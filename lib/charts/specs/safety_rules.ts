@@ -2,7 +2,9 @@ import type { TopLevelSpec } from "vega-lite";
 import { CONDITION_COLORS } from "../theme.ts";
 import { type MetricRow, SCHEMA } from "./_common.ts";
 
-/** The radar's axes, clockwise from the top, as in the paper's figure. *
+/**
+ * The radar's axes, clockwise from the top, as in the paper's figure.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
