@@ -14,3 +14,4 @@ export * from "./wilson.ts";
 export * from "./normal.ts";
 export * from "./published.ts";
 export * from "./compare_runs.ts";
+export * from "./judge_agreement.ts";
