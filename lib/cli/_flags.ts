@@ -1,4 +1,7 @@
 import { parseArgs } from "node:util";
+import { CATEGORIES } from "../dataset/categories.ts";
+import { scenarioInfo } from "../dataset/scenarios.ts";
+import type { QuestionSelection } from "../dataset/select.ts";
 import { UsageError } from "../errors.ts";
 
 /** Flag spec in node:util parseArgs form. */
@@ -93,4 +96,77 @@ export function listFlag(values: Record<string, unknown>, name: string): string[
   const v = values[name];
   const items = Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
   return items.flatMap((s) => String(s).split(",")).map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * A repeatable flag's raw values (category names contain commas-free text but may hold '&').
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listFlagRaw } from "./_flags.ts";
+ * assert.deepEqual(listFlagRaw({ category: ["Offense & Prejudice"] }, "category"), ["Offense & Prejudice"]);
+ * ```
+ */
+export function listFlagRaw(values: Record<string, unknown>, name: string): string[] {
+  const v = values[name];
+  return (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).map(String);
+}
+
+/**
+ * `NAME=VALUE` tags; numbers and booleans are typed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseTags } from "./_flags.ts";
+ * assert.deepEqual(parseTags("run", ["condition=rules", "params_b=8", "rules=true"]), { condition: "rules", params_b: 8, rules: true });
+ * ```
+ */
+export function parseTags(command: string, items: string[]): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const item of items) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(item);
+    if (!m) throw new UsageError(`bsa ${command}: --tag ${JSON.stringify(item)} must be NAME=VALUE`);
+    const v = m[2];
+    out[m[1]] = v === "true" ? true : v === "false" ? false : v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}
+
+/**
+ * The question selection flags (`--ids FILE`, `--scenario S` (name or RO/CS/OS), `--category C`,
+ * `--limit N`), checked here so a bad value is a usage error naming its flag.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { selectionFlags } from "./_flags.ts";
+ * assert.deepEqual(selectionFlags("run", { scenario: ["OS"], limit: "3" }), { idsFile: undefined, scenarios: ["Over Sensitivity"], categories: [], limit: 3 });
+ * ```
+ */
+export function selectionFlags(command: string, values: Record<string, unknown>): QuestionSelection {
+  const scenarios = listFlag(values, "scenario").map((s) => {
+    const info = scenarioInfo(s);
+    if (!info) {
+      throw new UsageError(
+        `bsa ${command}: --scenario ${s}: expected Risk Omission, Cognitive Shortcut, Over Sensitivity (or RO, CS, OS)`,
+      );
+    }
+    return info.name;
+  });
+  const categories = listFlagRaw(values, "category");
+  for (const c of categories) {
+    if (!CATEGORIES.some((x) => x.name === c)) {
+      throw new UsageError(
+        `bsa ${command}: --category ${c}: expected one of ${CATEGORIES.map((x) => x.name).join("; ")}`,
+      );
+    }
+  }
+  return {
+    idsFile: values.ids as string | undefined,
+    scenarios,
+    categories,
+    limit: numberFlag(command, values, "limit", { integer: true, min: 1 }),
+  };
 }

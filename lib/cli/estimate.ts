@@ -1,11 +1,12 @@
 import * as aq from "arquero";
 import { loadDataset } from "../dataset/load.ts";
+import { selectQuestions } from "../dataset/select.ts";
+import { systemPromptFor } from "../pipeline/prompts.ts";
 import { BsaError } from "../errors.ts";
 import { estimateRun, type Price } from "../pipeline/estimate.ts";
 import { rows } from "../table.ts";
-import { numberFlag, parseFlags, requireString } from "./_flags.ts";
+import { numberFlag, parseFlags, requireString, selectionFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
-import { resolveSystemPrompt, selectQuestions } from "./run.ts";
 
 /**
  * The text `bsa estimate --help` prints.
@@ -58,9 +59,9 @@ export async function estimateCommand(args: string[]): Promise<number> {
   if (values.help) return (console.log(HELP), 0);
   const model = requireString("estimate", values, "model");
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
-  const { ids } = await selectQuestions("estimate", values, dataset);
+  const { ids } = await selectQuestions(dataset, selectionFlags("estimate", values));
   const qs = ids ? dataset.questions.semijoin(aq.table({ id: ids }), "id") : dataset.questions;
-  const systemPrompt = await resolveSystemPrompt({
+  const systemPrompt = await systemPromptFor({
     safetyRules: !!values["safety-rules"],
     file: values["system-prompt"] as string | undefined,
     promptsDir: values.prompts as string | undefined,

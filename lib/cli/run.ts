@@ -1,14 +1,13 @@
 import * as aq from "arquero";
 import { loadDataset } from "../dataset/load.ts";
-import { scenarioInfo } from "../dataset/scenarios.ts";
-import { BsaError, UsageError } from "../errors.ts";
+import { selectQuestions } from "../dataset/select.ts";
+import { UsageError } from "../errors.ts";
 import { estimateRun } from "../pipeline/estimate.ts";
 import { generate } from "../pipeline/generate.ts";
-import { sha256Hex } from "../hash.ts";
-import { loadSafetyRules } from "../pipeline/prompts.ts";
+import { systemPromptFor } from "../pipeline/prompts.ts";
 import { rows } from "../table.ts";
 import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
-import { listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
+import { listFlagRaw, numberFlag, parseFlags, parseTags, requireString, selectionFlags } from "./_flags.ts";
 
 /**
  * The text `bsa run --help` prints.
@@ -89,8 +88,8 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const client = clientFromFlags("run", values);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
-  const { ids, description } = await selectQuestions("run", values, dataset);
-  const systemPrompt = await resolveSystemPrompt({
+  const { ids, description } = await selectQuestions(dataset, selectionFlags("run", values));
+  const systemPrompt = await systemPromptFor({
     safetyRules: !!values["safety-rules"],
     file: values["system-prompt"] as string | undefined,
     promptsDir: values.prompts as string | undefined,
@@ -141,144 +140,6 @@ export async function runCommand(args: string[]): Promise<number> {
 }
 
 type QuestionText = { query: string; risk_summary: string };
-
-/**
- * The system prompt of a run: the paper's safety rules, a file, or none.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveSystemPrompt } from "./run.ts";
- * assert(await resolveSystemPrompt({ safetyRules: false }) === null);
- * ```
- */
-export async function resolveSystemPrompt(
-  o: { safetyRules: boolean; file?: string; promptsDir?: string },
-): Promise<{ name: string; text: string; sha256: string } | null> {
-  if (o.safetyRules) {
-    const rules = await loadSafetyRules({ dir: o.promptsDir });
-    return { name: "safety-rules", text: rules.text, sha256: rules.sha256 };
-  }
-  if (!o.file) return null;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(o.file);
-  } catch (err) {
-    throw new BsaError(`--system-prompt ${o.file}: ${(err as Error).message}`);
-  }
-  return { name: o.file, text, sha256: await sha256Hex(text) };
-}
-
-/**
- * Apply --ids / --scenario / --category / --limit; `ids` null means the whole dataset.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadDataset } from "../dataset/load.ts";
- * import { selectQuestions } from "./run.ts";
- * const ds = await loadDataset({ path: "../shared/bsa/dataset.csv" });
- * const { ids } = await selectQuestions("run", { scenario: ["OS"], limit: "3" }, ds);
- * assert(ids!.length === 3);
- * ```
- */
-export async function selectQuestions(
-  command: string,
-  values: Record<string, unknown>,
-  dataset: Awaited<ReturnType<typeof loadDataset>>,
-): Promise<{ ids: string[] | null; description: string }> {
-  let qs = rows<{ id: string; scenario: string }>(dataset.questions.select("id", "scenario"));
-  const parts: string[] = [];
-  if (values.ids) {
-    const path = values.ids as string;
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (err) {
-      throw new BsaError(`--ids ${path}: ${(err as Error).message}`);
-    }
-    const wanted = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-    const known = new Set(qs.map((q) => q.id));
-    const bad = wanted.findIndex((id) => !known.has(id));
-    if (bad !== -1) throw new BsaError(`--ids ${path} line ${bad + 1}: id '${wanted[bad]}' is not in the dataset`);
-    const set = new Set(wanted);
-    qs = qs.filter((q) => set.has(q.id));
-    parts.push(`ids from ${path}`);
-  }
-  const scenarios = listFlag(values, "scenario").map((s) => {
-    const info = scenarioInfo(s);
-    if (!info) {
-      throw new UsageError(
-        `bsa ${command}: --scenario ${s}: expected Risk Omission, Cognitive Shortcut, Over Sensitivity (or RO, CS, OS)`,
-      );
-    }
-    return info.name;
-  });
-  if (scenarios.length) {
-    qs = qs.filter((q) => scenarios.includes(q.scenario as never));
-    parts.push(`scenario ${scenarios.join(", ")}`);
-  }
-  const categories = listFlagRaw(values, "category");
-  if (categories.length) {
-    const known = new Set(rows<{ category: string }>(dataset.risks.select("category")).map((r) => r.category));
-    for (const c of categories) {
-      if (!known.has(c)) {
-        throw new UsageError(`bsa ${command}: --category ${c}: expected one of ${[...known].join("; ")}`);
-      }
-    }
-    const inCat = new Set(
-      rows<{ id: string; category: string }>(dataset.risks.select("id", "category")).filter((r) =>
-        categories.includes(r.category)
-      ).map((r) => r.id),
-    );
-    qs = qs.filter((q) => inCat.has(q.id));
-    parts.push(`category ${categories.join(", ")}`);
-  }
-  const limit = numberFlag(command, values, "limit", { integer: true, min: 1 });
-  if (limit !== undefined) {
-    qs = qs.slice(0, limit);
-    parts.push(`first ${limit}`);
-  }
-  if (!parts.length) return { ids: null, description: "all 2,000 questions" };
-  if (!qs.length) throw new BsaError(`no question matches ${parts.join(", ")}`);
-  return { ids: qs.map((q) => q.id), description: parts.join(", ") };
-}
-
-/**
- * A repeatable flag's raw values (category names contain commas-free text but may hold '&').
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { listFlagRaw } from "./run.ts";
- * assert.deepEqual(listFlagRaw({ category: ["Offense & Prejudice"] }, "category"), ["Offense & Prejudice"]);
- * ```
- */
-export function listFlagRaw(values: Record<string, unknown>, name: string): string[] {
-  const v = values[name];
-  return (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).map(String);
-}
-
-/**
- * `NAME=VALUE` tags; numbers and booleans are typed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseTags } from "./run.ts";
- * assert.deepEqual(parseTags("run", ["condition=rules", "params_b=8", "rules=true"]), { condition: "rules", params_b: 8, rules: true });
- * ```
- */
-export function parseTags(command: string, items: string[]): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const item of items) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(item);
-    if (!m) throw new UsageError(`bsa ${command}: --tag ${JSON.stringify(item)} must be NAME=VALUE`);
-    const v = m[2];
-    out[m[1]] = v === "true" ? true : v === "false" ? false : v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
-  }
-  return out;
-}
 
 function _json(command: string, values: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
   const v = values[name];

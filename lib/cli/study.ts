@@ -7,7 +7,7 @@ import { estimateRun } from "../pipeline/estimate.ts";
 import { generate } from "../pipeline/generate.ts";
 import { judge } from "../pipeline/judge.ts";
 import { JudgeCache } from "../pipeline/judge_cache.ts";
-import { loadJudgePrompts } from "../pipeline/prompts.ts";
+import { loadJudgePrompts, systemPromptFor } from "../pipeline/prompts.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import { runStatus } from "../pipeline/status.ts";
 import { expandStudy, type StudyRun, validateStudy } from "../pipeline/study.ts";
@@ -15,7 +15,6 @@ import { rows } from "../table.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 import { readPrices } from "./estimate.ts";
-import { resolveSystemPrompt } from "./run.ts";
 import { printReport } from "./score.ts";
 
 /**
@@ -106,7 +105,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     for (const r of runs) {
       const s = await runStatus(r.dir);
       if (s.generationComplete) continue;
-      const sys = await resolveSystemPrompt({
+      const sys = await systemPromptFor({
         safetyRules: !!r.params.safety_rules,
         promptsDir: values.prompts as string | undefined,
       });
@@ -155,7 +154,7 @@ export async function studyCommand(args: string[]): Promise<number> {
         ids,
         subsetDescription: ids ? `first ${study.limit}` : "all 2,000 questions",
         params: _runParams(r),
-        systemPrompt: await resolveSystemPrompt({
+        systemPrompt: await systemPromptFor({
           safetyRules: !!r.params.safety_rules,
           promptsDir: values.prompts as string | undefined,
         }),

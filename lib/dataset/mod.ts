@@ -9,3 +9,4 @@ export * from "./scenarios.ts";
 export * from "./stats.ts";
 export * from "./tokens.ts";
 export * from "./validate.ts";
+export * from "./select.ts";

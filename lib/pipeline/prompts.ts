@@ -124,3 +124,32 @@ export async function loadSafetyRules(source: PromptSource = {}): Promise<{ text
   const { text } = await _read("rules", source);
   return { text: text.trim(), sha256: await sha256Hex(text) };
 }
+
+/**
+ * The system prompt of a run: the paper's safety rules, a file, or none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { systemPromptFor } from "./prompts.ts";
+ * assert(await systemPromptFor({ safetyRules: false }) === null);
+ * const rules = await systemPromptFor({ safetyRules: true, promptsDir: "../shared/bsa/prompts" });
+ * assert(rules?.name === "safety-rules");
+ * ```
+ */
+export async function systemPromptFor(
+  o: { safetyRules: boolean; file?: string; promptsDir?: string },
+): Promise<{ name: string; text: string; sha256: string } | null> {
+  if (o.safetyRules) {
+    const rules = await loadSafetyRules({ dir: o.promptsDir });
+    return { name: "safety-rules", text: rules.text, sha256: rules.sha256 };
+  }
+  if (!o.file) return null;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(o.file);
+  } catch (err) {
+    throw new BsaError(`--system-prompt ${o.file}: ${(err as Error).message}`);
+  }
+  return { name: o.file, text, sha256: await sha256Hex(text) };
+}
