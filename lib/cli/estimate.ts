@@ -2,8 +2,7 @@ import * as aq from "arquero";
 import { loadDataset } from "../dataset/load.ts";
 import { selectQuestions } from "../dataset/select.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
-import { BsaError } from "../errors.ts";
-import { estimateRun, type Price } from "../pipeline/estimate.ts";
+import { estimateRun, readPrices } from "../pipeline/estimate.ts";
 import { rows } from "../table.ts";
 import { numberFlag, parseFlags, requireString, selectionFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
@@ -78,33 +77,4 @@ export async function estimateCommand(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(e, null, 2));
   else console.log(formatRows([e as unknown as Record<string, unknown>]));
   return 0;
-}
-
-/**
- * Read a price table; a malformed entry names the model and field.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readPrices } from "./estimate.ts";
- * const p = await Deno.makeTempFile();
- * await Deno.writeTextFile(p, JSON.stringify({ m: { input_per_mtok: 1, output_per_mtok: 2 } }));
- * assert((await readPrices(p)).m.output_per_mtok === 2);
- * ```
- */
-export async function readPrices(path: string): Promise<Record<string, Price>> {
-  let obj: Record<string, Price>;
-  try {
-    obj = JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    throw new BsaError(`--prices ${path}: ${(err as Error).message}`);
-  }
-  for (const [m, p] of Object.entries(obj)) {
-    for (const f of ["input_per_mtok", "output_per_mtok"] as const) {
-      if (typeof p?.[f] !== "number" || p[f] < 0) {
-        throw new BsaError(`--prices ${path}: ${m}.${f} must be a non-negative number`);
-      }
-    }
-  }
-  return obj;
 }

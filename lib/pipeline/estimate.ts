@@ -1,3 +1,4 @@
+import { BsaError } from "../errors.ts";
 import { countTokens } from "../dataset/tokens.ts";
 
 /** Prices in a currency of the user's choice per million tokens. */
@@ -81,4 +82,33 @@ export function estimateRun(questions: { query: string; risk_summary: string }[]
   e.cost = cost(o.model, e.prompt_tokens, e.completion_tokens);
   e.judge_cost = cost(o.judgeModel, e.judge_prompt_tokens, e.judge_completion_tokens);
   return e;
+}
+
+/**
+ * Read a price table; a malformed entry names the model and field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readPrices } from "./estimate.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, JSON.stringify({ m: { input_per_mtok: 1, output_per_mtok: 2 } }));
+ * assert((await readPrices(p)).m.output_per_mtok === 2);
+ * ```
+ */
+export async function readPrices(path: string): Promise<Record<string, Price>> {
+  let obj: Record<string, Price>;
+  try {
+    obj = JSON.parse(await Deno.readTextFile(path));
+  } catch (err) {
+    throw new BsaError(`--prices ${path}: ${(err as Error).message}`);
+  }
+  for (const [m, p] of Object.entries(obj)) {
+    for (const f of ["input_per_mtok", "output_per_mtok"] as const) {
+      if (typeof p?.[f] !== "number" || p[f] < 0) {
+        throw new BsaError(`--prices ${path}: ${m}.${f} must be a non-negative number`);
+      }
+    }
+  }
+  return obj;
 }

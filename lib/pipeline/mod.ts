@@ -19,3 +19,4 @@ export * from "./status.ts";
 export * from "./study.ts";
 export * from "./user_runs.ts";
 export * from "./verdict_parse.ts";
+export * from "./run_study.ts";

@@ -1,0 +1,203 @@
+import * as aq from "arquero";
+import type { Dataset } from "../dataset/load.ts";
+import { BsaError, UsageError } from "../errors.ts";
+import { rows } from "../table.ts";
+import { ChatClient } from "./client.ts";
+import { estimateRun, type Price } from "./estimate.ts";
+import { generate } from "./generate.ts";
+import { judge } from "./judge.ts";
+import { JudgeCache } from "./judge_cache.ts";
+import { loadJudgePrompts, systemPromptFor } from "./prompts.ts";
+import { runStatus } from "./status.ts";
+import { expandStudy, type StudyFile, type StudyRun, validateStudy } from "./study.ts";
+
+/**
+ * Read and check a study file; a syntax error or a bad field names the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadStudy } from "./run_study.ts";
+ * assert((await loadStudy("studies/safety-rules.json")).k === 5);
+ * ```
+ */
+export async function loadStudy(file: string): Promise<StudyFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await Deno.readTextFile(file));
+  } catch (err) {
+    throw new BsaError(`${file}: ${(err as Error).message}`);
+  }
+  return validateStudy(raw, file);
+}
+
+/** The question ids a study runs (null: all), from its `limit`. */
+function _ids(study: StudyFile, dataset: Dataset): string[] | null {
+  return study.limit ? (dataset.questions.array("id") as string[]).slice(0, study.limit) : null;
+}
+
+/**
+ * Each run of a study and how far it has got: `new`, `partial`, `generated` or `complete`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadStudy, studyProgress } from "./run_study.ts";
+ * const rows = await studyProgress(await loadStudy("studies/safety-rules.json"));
+ * assert(rows.length === 10 && rows[0].status === "new");
+ * ```
+ */
+export async function studyProgress(study: StudyFile): Promise<Record<string, unknown>[]> {
+  const out = [];
+  for (const r of expandStudy(study)) {
+    const s = await runStatus(r.dir);
+    const status = !s.exists ? "new" : s.judgingComplete ? "complete" : s.generationComplete ? "generated" : "partial";
+    out.push({ run: r.dir, model: r.model, ...r.tags, generated: s.generated, judged: s.judged, status });
+  }
+  return out;
+}
+
+/**
+ * Requests, tokens and cost of the runs of a study that are not generated yet.
+ *
+ * @example
+ * ```ts ignore
+ * const table = await estimateStudy(study, dataset, { prices });
+ * ```
+ */
+export async function estimateStudy(
+  study: StudyFile,
+  dataset: Dataset,
+  o: { prices?: Record<string, Price>; promptsDir?: string } = {},
+): Promise<Record<string, unknown>[]> {
+  const ids = _ids(study, dataset);
+  const qs = rows<{ query: string; risk_summary: string }>(
+    ids ? dataset.questions.semijoin(aq.table({ id: ids }), "id") : dataset.questions,
+  );
+  const out = [];
+  for (const r of expandStudy(study)) {
+    if ((await runStatus(r.dir)).generationComplete) continue;
+    const sys = await systemPromptFor({ safetyRules: !!r.params.safety_rules, promptsDir: o.promptsDir });
+    out.push({
+      run: r.dir,
+      ...estimateRun(qs, {
+        model: r.model,
+        judgeModel: study.judge?.model,
+        k: study.k,
+        systemPrompt: sys?.text,
+        prices: o.prices,
+      }),
+    });
+  }
+  return out;
+}
+
+/** How {@linkcode runStudy} reaches its endpoints; anything unset comes from the study file. */
+export interface RunStudyOptions {
+  dataset: Dataset;
+  /** Where the study file came from, for messages. */
+  source: string;
+  baseUrls?: string[];
+  judgeBaseUrls?: string[];
+  judgeModel?: string;
+  promptsDir?: string;
+  timeoutMs?: number;
+  retries?: number;
+  skipJudge?: boolean;
+  progress?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Run a study: generate every run not yet complete (partial ones resume), then judge every
+ * run not yet judged. Returns the failed requests (to retry by running again) and the run
+ * folders that hold judgments, for scoring.
+ *
+ * @example
+ * ```ts ignore
+ * const { failed, judged } = await runStudy(await loadStudy("studies/safety-rules.json"), { dataset, source: "..." });
+ * ```
+ */
+export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ failed: number; judged: string[] }> {
+  const log = o.log ?? ((s: string) => console.error(s));
+  const runs = expandStudy(study);
+  const ids = _ids(study, o.dataset);
+  const clientFor = (urls: string[] | undefined, keyVar: string | undefined, what: "endpoint" | "judge") => {
+    if (!urls?.length) {
+      throw new UsageError(
+        `bsa study: no ${what} base URL (set it in ${o.source} or pass --${what === "judge" ? "judge-" : ""}base-url)`,
+      );
+    }
+    return new ChatClient({
+      baseUrls: urls,
+      apiKey: Deno.env.get(keyVar ?? "OPENAI_API_KEY"),
+      timeoutMs: o.timeoutMs ?? 600_000,
+      retry: { retries: o.retries ?? 6 },
+    });
+  };
+  let failed = 0;
+  for (const r of runs) {
+    if ((await runStatus(r.dir)).generationComplete) continue;
+    log(`== ${r.dir}: generating`);
+    const res = await generate({
+      out: r.dir,
+      client: clientFor(
+        o.baseUrls?.length ? o.baseUrls : r.baseUrls ?? study.endpoint?.base_url,
+        study.endpoint?.api_key_env,
+        "endpoint",
+      ),
+      model: r.model,
+      k: study.k,
+      dataset: o.dataset,
+      ids,
+      subsetDescription: ids ? `first ${study.limit}` : "all 2,000 questions",
+      params: _runParams(r),
+      systemPrompt: await systemPromptFor({ safetyRules: !!r.params.safety_rules, promptsDir: o.promptsDir }),
+      concurrency: r.params.concurrency ?? 16,
+      tags: r.tags,
+      progress: o.progress,
+    });
+    failed += res.failed;
+  }
+  if (!o.skipJudge) {
+    const judgeModel = o.judgeModel ?? study.judge?.model;
+    if (!judgeModel) {
+      throw new UsageError(`bsa study: no judge model (set judge.model in ${o.source} or pass --judge-model)`);
+    }
+    const client = clientFor(
+      o.judgeBaseUrls?.length ? o.judgeBaseUrls : study.judge?.base_url,
+      study.judge?.api_key_env,
+      "judge",
+    );
+    const prompts = await loadJudgePrompts({ dir: o.promptsDir });
+    const cache = await JudgeCache.open();
+    try {
+      for (const r of runs) {
+        const s = await runStatus(r.dir);
+        if (s.judgingComplete || !s.exists) continue;
+        log(`== ${r.dir}: judging`);
+        const res = await judge({
+          run: r.dir,
+          client,
+          judgeModel,
+          prompts,
+          dataset: o.dataset,
+          cache,
+          concurrency: study.judge?.concurrency ?? 16,
+          progress: o.progress,
+        });
+        failed += res.failed;
+      }
+    } finally {
+      await cache.close();
+    }
+  }
+  const judged = [];
+  for (const r of runs) if ((await runStatus(r.dir)).judged > 0) judged.push(r.dir);
+  return { failed, judged };
+}
+
+function _runParams(r: StudyRun) {
+  const { temperature, top_p, top_k, max_tokens, seed, extra_body } = r.params;
+  return { temperature, top_p, top_k, max_tokens, seed, ...(extra_body && { extra_body }) };
+}
