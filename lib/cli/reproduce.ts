@@ -1,11 +1,9 @@
-import { compareDatasetStats, datasetStats, loadDataset } from "../dataset/mod.ts";
-import { writeAtomic } from "../fs.ts";
-import { auditPaper, loadPaper } from "../paper/mod.ts";
-import { reproduce } from "../report/reproduce.ts";
 import { exportFigures } from "../charts/export.ts";
-import { rows } from "../table.ts";
+import { loadDataset } from "../dataset/load.ts";
+import { loadPaper } from "../paper/load.ts";
+import { reproduce } from "../report/reproduce.ts";
+import { writeTables } from "../report/tables.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
-import { formatRows } from "./_print.ts";
 
 /**
  * The text `bsa reproduce --help` prints.
@@ -48,36 +46,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   const out = (values.out as string | undefined) ?? "out/reproduce";
   const paper = await loadPaper();
   const ds = await loadDataset();
-  const stats = rows(compareDatasetStats(datasetStats(ds), paper.datasetStats));
-  const audit = auditPaper(paper);
-  await Deno.mkdir(out, { recursive: true });
-  const md = [
-    "# BSA reproduction: tables",
-    "",
-    `Dataset: ${ds.source} (sha256 ${ds.sha256}${ds.pinned ? ", the pinned release" : ""})`,
-    "",
-    "## Dataset statistics beside the paper's",
-    "",
-    "```",
-    formatRows(stats),
-    "```",
-    "",
-    "## Leaderboard (published numbers, by F-score)",
-    "",
-    "```",
-    formatRows(rows(paper.main.orderby((d: Record<string, number>) => -d["F-score"]))),
-    "```",
-    "",
-    `## Audit: ${audit.length} printed values that disagree with their recomputation`,
-    "",
-    "```",
-    formatRows(audit as unknown as Record<string, unknown>[]),
-    "```",
-    "",
-  ].join("\n");
-  await writeAtomic(`${out}/reproduction.md`, md);
-  await writeAtomic(`${out}/dataset_stats.json`, JSON.stringify(stats, null, 2) + "\n");
-  await writeAtomic(`${out}/paper_audit.json`, JSON.stringify(audit, null, 2) + "\n");
+  const { stats, audit } = await writeTables(out, paper, ds);
   console.log(
     `tables: ${out}/reproduction.md (dataset statistics: ${
       stats.filter((s) => s.agrees).length
