@@ -1,4 +1,4 @@
-import { minimumDetectableDifference } from "../stats/power.ts";
+import { powerTable } from "../stats/power.ts";
 import { UsageError } from "../errors.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
@@ -44,22 +44,13 @@ export function powerCommand(args: string[]): Promise<number> {
   const baseline = numberFlag("power", values, "baseline", { min: 0, max: 100 });
   if (baseline === undefined) throw new UsageError("bsa power: --baseline PCT is required");
   const k = numberFlag("power", values, "k", { integer: true, min: 1, default: 5 })!;
-  const opts = {
+  const rows = powerTable({
+    baseline: baseline / 100,
+    k,
     icc: numberFlag("power", values, "icc", { min: 0, max: 1, default: 0.5 }),
     alpha: numberFlag("power", values, "alpha", { min: 0.0001, max: 0.5, default: 0.05 }),
     power: numberFlag("power", values, "power", { min: 0.5, max: 0.999, default: 0.8 }),
-  };
-  const rows = [["full set", 2000], ["Risk Omission", 600], ["Cognitive Shortcut", 1200], ["Over Sensitivity", 200]]
-    .flatMap(([set, n]) =>
-      (["@1", "@k"] as const).map((kind) => ({
-        set,
-        questions: n,
-        kind,
-        mdd_points: Math.round(
-          100 * minimumDetectableDifference({ baseline: baseline / 100, n: n as number, k, kind, ...opts }),
-        ) / 100,
-      }))
-    );
+  });
   if (values.json) console.log(JSON.stringify(rows, null, 2));
   else console.log(formatRows(rows));
   return Promise.resolve(0);

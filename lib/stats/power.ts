@@ -1,3 +1,4 @@
+import { BENCHMARK_SIZE, SCENARIOS } from "../dataset/scenarios.ts";
 import { normalQuantile } from "./normal.ts";
 
 /** Inputs of a sample-size question. */
@@ -47,4 +48,33 @@ export function minimumDetectableDifference(o: PowerOptions): number {
     d = z * Math.sqrt((v(o.baseline) + v(p2)) / o.n);
   }
   return 100 * d;
+}
+
+/**
+ * The smallest detectable difference (points, 2 decimals) for @1 and @k metrics on the
+ * full set and on each scenario's questions.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { powerTable } from "./power.ts";
+ * const t = powerTable({ baseline: 0.15, k: 5 });
+ * assert(t.length === 8 && t[0].set === "full set" && t[0].questions === 2000);
+ * ```
+ */
+export function powerTable(
+  o: { baseline: number; k: number; icc?: number; alpha?: number; power?: number },
+): { set: string; questions: number; kind: "@1" | "@k"; mdd_points: number }[] {
+  const sets: [string, number][] = [
+    ["full set", BENCHMARK_SIZE],
+    ...SCENARIOS.map((s) => [s.name, s.size] as [string, number]),
+  ];
+  return sets.flatMap(([set, n]) =>
+    (["@1", "@k"] as const).map((kind) => ({
+      set,
+      questions: n,
+      kind,
+      mdd_points: Math.round(100 * minimumDetectableDifference({ ...o, n, kind })) / 100,
+    }))
+  );
 }
