@@ -28,6 +28,34 @@ export const NO_REASONING = "no_reasoning";
  */
 export const INVALID = "invalid";
 
+/**
+ * Recorded (for both verdicts) when a sample ended in a permanent failure: the model's
+ * provider refused the request (HTTP 4xx other than 408/429, content filter, context
+ * length), or the judge's provider refused to judge it. It counts as not passing, exactly
+ * as upstream's fixed denominators do, and is reported by `score --details`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FAILED } from "./verdicts.ts";
+ * assert(FAILED === "failed");
+ * ```
+ */
+export const FAILED = "failed";
+
+/**
+ * Recorded (for both verdicts) when the model's reply was cut by `finish_reason: "length"`:
+ * the sample is not sent to the judge, counts as not passing and is reported.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TRUNCATED } from "./verdicts.ts";
+ * assert(TRUNCATED === "truncated");
+ * ```
+ */
+export const TRUNCATED = "truncated";
+
 function _clean(raw: unknown): string {
   return String(raw ?? "")
     .trim()
