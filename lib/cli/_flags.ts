@@ -170,3 +170,30 @@ export function selectionFlags(command: string, values: Record<string, unknown>)
     limit: numberFlag(command, values, "limit", { integer: true, min: 1 }),
   };
 }
+
+/**
+ * An optional flag holding a JSON object, e.g. `--extra-body '{"repetition_penalty":1.05}'`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonObjectFlag } from "./_flags.ts";
+ * assert.deepEqual(jsonObjectFlag("run", { "extra-body": '{"a":1}' }, "extra-body"), { a: 1 });
+ * assert.throws(() => jsonObjectFlag("run", { "extra-body": '"str"' }, "extra-body"), /must be a JSON object/);
+ * ```
+ */
+export function jsonObjectFlag(
+  command: string,
+  values: Record<string, unknown>,
+  name: string,
+): Record<string, unknown> | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  try {
+    const obj = JSON.parse(v as string);
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new Error("not a JSON object");
+    return obj;
+  } catch (err) {
+    throw new UsageError(`bsa ${command}: --${name} must be a JSON object: ${(err as Error).message}`);
+  }
+}

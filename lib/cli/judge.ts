@@ -4,7 +4,7 @@ import { JudgeCache } from "../pipeline/judge_cache.ts";
 import { readManifest } from "../pipeline/manifest.ts";
 import { loadJudgePrompts } from "../pipeline/prompts.ts";
 import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
-import { numberFlag, parseFlags, requireString } from "./_flags.ts";
+import { jsonObjectFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
 /**
  * The text `bsa judge --help` prints.
@@ -23,8 +23,13 @@ Judge every generated sample of a run that has no judgment yet (resumable).
                         reasoning calls together, so up to 2N requests are in flight
   --prompts DIR         judge prompt files (default: BSA_PROMPTS_DIR or the upstream files, pinned)
   --dataset PATH        the dataset the run was generated from (default: the run's own source)
-  --temperature T       judge temperature (default 0)
-  --no-cache            do not read or write the judge cache
+  --temperature T       judge temperature (default 0); --top-p P, --max-tokens N, --seed S,
+  --extra-body JSON     more request fields; all of these, the model, the endpoint and the
+                        prompt files make the judge's identity: a judgments file is resumed
+                        only by the same judge, and the cache answers only for it
+  --no-cache            no reuse at all: every verdict is asked (the cache is neither read nor written)
+  --retry-failed        ask again the samples the judge's provider refused (recorded as failed)
+  --retry-invalid       ask again the samples recorded with an invalid verdict
   --label NAME          keep this judge's verdicts apart (judgments-NAME.jsonl), e.g. a second
                         judge for 'bsa agreement'; score and compare read them with --judge NAME
   --api-key-env NAME    the variable holding the judge's API key (default OPENAI_API_KEY)
@@ -50,7 +55,13 @@ export async function judgeCommand(args: string[]): Promise<number> {
     prompts: { type: "string" },
     dataset: { type: "string" },
     temperature: { type: "string" },
+    "top-p": { type: "string" },
+    "max-tokens": { type: "string" },
+    seed: { type: "string" },
+    "extra-body": { type: "string" },
     "no-cache": { type: "boolean" },
+    "retry-failed": { type: "boolean" },
+    "retry-invalid": { type: "boolean" },
     label: { type: "string" },
     quiet: { type: "boolean" },
     ...ENDPOINT_FLAGS,
@@ -65,7 +76,15 @@ export async function judgeCommand(args: string[]): Promise<number> {
     path: (values.dataset as string | undefined) ?? Deno.env.get("BSA_DATASET") ?? manifest.dataset.source,
   });
   const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
-  const cache = await JudgeCache.open(values["no-cache"] ? null : undefined);
+  const extraBody = jsonObjectFlag("judge", values, "extra-body");
+  const params = {
+    temperature: numberFlag("judge", values, "temperature", { min: 0, default: 0 }),
+    top_p: numberFlag("judge", values, "top-p", { min: 0, max: 1 }),
+    max_tokens: numberFlag("judge", values, "max-tokens", { integer: true, min: 1 }),
+    seed: numberFlag("judge", values, "seed", { integer: true }),
+    ...(extraBody && { extra_body: extraBody }),
+  };
+  const cache = values["no-cache"] ? null : await JudgeCache.open();
   try {
     const r = await judge({
       run,
@@ -75,21 +94,25 @@ export async function judgeCommand(args: string[]): Promise<number> {
       dataset,
       cache,
       concurrency: numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!,
-      temperature: numberFlag("judge", values, "temperature", { min: 0 }),
+      params,
       progress: !values.quiet,
       label: values.label as string | undefined,
+      retryFailed: !!values["retry-failed"],
+      retryInvalid: !!values["retry-invalid"],
     });
     console.log(
       `${run}: ${
         r.alreadyDone + r.judged
-      } of ${r.total} samples judged (${r.judged} new, ${r.cached} verdicts from the cache, ${r.invalid} with an invalid verdict, ${r.failed} failed)`,
+      } of ${r.total} samples judged (${r.judged} new, ${r.cached} verdicts from the cache, ${r.invalid} with an invalid verdict, ${r.failed} refused by the judge's provider, ${r.sentinels} failed or truncated generations recorded without a judge call)`,
     );
-    if (r.failed > 0) {
-      console.error(`error: ${r.failed} sample(s) could not be judged; run the same command again to retry them`);
+    if (r.invalid > 0) console.error(`note: --retry-invalid asks the samples with an invalid verdict again`);
+    if (r.failed > 0) console.error(`note: --retry-failed asks the samples the judge's provider refused again`);
+    if (r.errors > 0) {
+      console.error(`error: ${r.errors} sample(s) could not be judged; run the same command again to retry them`);
       return 1;
     }
     return 0;
   } finally {
-    await cache.close();
+    await cache?.close();
   }
 }

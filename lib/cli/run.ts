@@ -7,7 +7,15 @@ import { generate } from "../pipeline/generate.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
 import { rows } from "../table.ts";
 import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
-import { listFlagRaw, numberFlag, parseFlags, parseTags, requireString, selectionFlags } from "./_flags.ts";
+import {
+  jsonObjectFlag,
+  listFlagRaw,
+  numberFlag,
+  parseFlags,
+  parseTags,
+  requireString,
+  selectionFlags,
+} from "./_flags.ts";
 
 /**
  * The text `bsa run --help` prints.
@@ -33,6 +41,8 @@ command again after an interruption and it continues where it stopped).
   --system-prompt FILE  a system prompt; --safety-rules uses the paper's safety rules
   --tag NAME=VALUE      a condition column for score tables (repeatable)
   --use-n               one request per question with n = missing samples (servers that support n)
+  --retry-failed        ask again the samples recorded as failed (a refusal the provider gave
+                        for good); the new record supersedes the old one
   --dataset PATH        the dataset (default: BSA_DATASET or the pinned download)
   --prompts DIR         where Safe_Rules.md is (default: BSA_PROMPTS_DIR or the pinned download)
   --ids FILE            question ids, one per line; --limit N, --scenario S, --category C narrow further
@@ -74,6 +84,7 @@ export async function runCommand(args: string[]): Promise<number> {
     category: { type: "string", multiple: true },
     quiet: { type: "boolean" },
     "use-n": { type: "boolean" },
+    "retry-failed": { type: "boolean" },
     ...ENDPOINT_FLAGS,
     help: { type: "boolean", short: "h" },
   });
@@ -82,7 +93,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const out = requireString("run", values, "out");
   const k = numberFlag("run", values, "k", { integer: true, min: 1, default: 5 })!;
   const concurrency = numberFlag("run", values, "concurrency", { integer: true, min: 1, default: 16 })!;
-  const extraBody = _json("run", values, "extra-body");
+  const extraBody = jsonObjectFlag("run", values, "extra-body");
   if (values["system-prompt"] && values["safety-rules"]) {
     throw new UsageError("bsa run: --system-prompt and --safety-rules exclude each other");
   }
@@ -126,29 +137,30 @@ export async function runCommand(args: string[]): Promise<number> {
     tags: parseTags("run", listFlagRaw(values, "tag")),
     progress: !values.quiet,
     useN: !!values["use-n"],
+    retryFailed: !!values["retry-failed"],
   });
+  for (const w of result.warnings) console.error(`warning: ${w}`);
+  const o = result.outcomes;
   console.log(
     `${out}: ${
-      result.alreadyDone + result.generated
-    } of ${result.total} samples (${result.generated} new, ${result.failed} failed, ${result.noReasoning} new without visible reasoning)`,
+      o.ok + o.no_reasoning + o.truncated + o.failed
+    } of ${result.total} samples recorded (${result.generated} new): ${o.ok} ok, ${o.no_reasoning} without visible reasoning, ${o.truncated} truncated, ${o.failed} failed`,
   );
-  if (result.failed > 0) {
-    console.error(`error: ${result.failed} sample(s) failed after retries; run the same command again to retry them`);
+  if (o.truncated > 0) {
+    console.error(
+      `note: ${o.truncated} sample(s) were cut by the length limit (finish_reason "length"); they count as not passing and are not judged`,
+    );
+  }
+  if (o.failed > 0) {
+    console.error(
+      `note: ${o.failed} sample(s) were refused for good by the provider; they count as not passing; --retry-failed asks them again`,
+    );
+  }
+  if (result.errors > 0) {
+    console.error(`error: ${result.errors} sample(s) failed after retries; run the same command again to retry them`);
     return 1;
   }
   return 0;
 }
 
 type QuestionText = { query: string; risk_summary: string };
-
-function _json(command: string, values: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  try {
-    const obj = JSON.parse(v as string);
-    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new Error("not a JSON object");
-    return obj;
-  } catch (err) {
-    throw new UsageError(`bsa ${command}: --${name} must be a JSON object: ${(err as Error).message}`);
-  }
-}

@@ -165,8 +165,12 @@ function _classify(err: unknown, host: string): unknown {
   if (err instanceof OpenAI.NotFoundError) {
     return new EndpointError(`${host}: HTTP 404 ${err.message} (is the model name right?)`);
   }
-  if (err instanceof OpenAI.BadRequestError || err instanceof OpenAI.UnprocessableEntityError) {
-    return new FatalRequestError(`${host}: HTTP ${err.status} ${err.message}`);
+  // Any other 4xx but 408 (timeout) and 429 (rate limit) is a refusal that asking again
+  // will not change: a bad request, a content filter, a context length exceeded.
+  if (err instanceof OpenAI.APIError && typeof err.status === "number" && err.status >= 400 && err.status < 500) {
+    if (err.status !== 408 && err.status !== 429) {
+      return new FatalRequestError(`${host}: HTTP ${err.status} ${err.message}`);
+    }
   }
   return err;
 }

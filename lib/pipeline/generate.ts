@@ -2,12 +2,17 @@ import { BsaError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
-import { readJsonl } from "./jsonl.ts";
-import { JsonlAppender } from "./jsonl.ts";
-import { manifestConflicts, newManifest, readManifest, runFiles, type RunManifest, writeManifest } from "./manifest.ts";
+import { JsonlAppender, sampleKey, WriteError } from "./jsonl.ts";
+import { acquireLock } from "./lock.ts";
+import { manifestConflicts, newManifest, runFiles, type RunManifest, updateManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
-import { Progress } from "./progress.ts";
+import { Progress, stallWatch } from "./progress.ts";
 import { splitReasoning } from "./reasoning.ts";
+import { FatalRequestError } from "./retry.ts";
+import { scanSamples } from "./runs.ts";
+
+/** How a sample ended; see the shared contract in lib/metrics/verdicts.ts. */
+export type GenerationOutcome = "ok" | "no_reasoning" | "truncated" | "failed";
 
 /** One generated sample, as stored in `generations.jsonl`. */
 export interface GenerationRecord {
@@ -21,6 +26,15 @@ export interface GenerationRecord {
   finish_reason: string | null;
   prompt_tokens: number;
   completion_tokens: number;
+  /**
+   * `ok`; `no_reasoning` (no visible reasoning); `truncated` (cut by `finish_reason:
+   * "length"`, never sent to the judge); `failed` (the provider refused for good: HTTP 4xx
+   * other than 408/429, content filter, context length; `error` says why). Absent in
+   * folders written before outcomes were recorded: read as `ok` or `no_reasoning`.
+   */
+  outcome?: GenerationOutcome;
+  /** Why the sample failed (outcome `failed`). */
+  error?: string;
 }
 
 /** What {@linkcode generate} needs. */
@@ -44,54 +58,48 @@ export interface GenerateOptions {
    * that support it, such as vLLM); each choice is still stored as its own sample.
    */
   useN?: boolean;
+  /** Ask again the samples whose newest record is `failed` (a newer record supersedes it). */
+  retryFailed?: boolean;
+  /** Where notices go (per-sample errors, stalls); default stderr. */
+  log?: (line: string) => void;
+  /** Report a stall when nothing completed for this long (default 60 000 ms). */
+  stallMs?: number;
 }
 
 /** What a generation pass did. */
 export interface GenerateResult {
   total: number;
+  /** Samples that already had a record (any outcome) and were not asked again. */
   alreadyDone: number;
+  /** Records written in this pass (every outcome). */
   generated: number;
+  /** Samples recorded as `failed` in this pass (permanent refusals). */
   failed: number;
+  /** Samples recorded as `truncated` in this pass. */
+  truncated: number;
+  /** Samples recorded as `no_reasoning` in this pass. */
   noReasoning: number;
-}
-
-/**
- * Keys `id\0sample` already present in a JSONL file of records.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { doneKeys } from "./generate.ts";
- * const p = await Deno.makeTempFile();
- * await Deno.writeTextFile(p, '{"id":"q","sample":0}\n{"id":"q","sample":1}\n');
- * assert((await doneKeys(p)).size === 2);
- * ```
- */
-export async function doneKeys(path: string): Promise<Set<string>> {
-  return (await _scan(path)).keys;
-}
-
-/** The done keys of a generations file and the tokens its records account for. */
-async function _scan(path: string): Promise<{ keys: Set<string>; prompt: number; completion: number }> {
-  const keys = new Set<string>();
-  let prompt = 0, completion = 0;
-  for await (
-    const r of readJsonl<{ id: string; sample: number; prompt_tokens?: number; completion_tokens?: number }>(path)
-  ) {
-    keys.add(`${r.id}\u0000${r.sample}`);
-    prompt += r.prompt_tokens ?? 0;
-    completion += r.completion_tokens ?? 0;
-  }
-  return { keys, prompt, completion };
+  /** Samples whose request still failed after retries (transient): not recorded, asked again on the next run. */
+  errors: number;
+  /** Samples with a `failed` record asked again (`retryFailed`). */
+  retried: number;
+  /** Every sample's newest outcome after this pass (all records of the file). */
+  outcomes: Record<GenerationOutcome, number>;
+  /** Notes for the user (tags updated). */
+  warnings: string[];
 }
 
 /**
  * Generate k answers per question into a run folder, resuming whatever is already there.
  *
- * Nothing is written until the endpoint has answered a preflight check. A folder made
- * with other settings is refused. Each sample is appended as one JSONL line when it
- * arrives; a sample that still fails after retries is counted, not written, and is
- * generated on the next run of the same command.
+ * Nothing is written until the endpoint has answered a preflight check; then the folder's
+ * generations lock is taken (a second writer fails at once and sends nothing). A folder
+ * made with other settings is refused. Each sample is appended as one JSONL line when it
+ * arrives, with its outcome: a permanent refusal is recorded once as `failed` (asked again
+ * only with `retryFailed`), a reply cut by the length limit as `truncated`. A sample whose
+ * request still fails after retries is counted in `errors`, not written, and asked again on
+ * the next run. The first write error stops everything (no new request; a
+ * {@linkcode WriteError} is thrown).
  *
  * @example
  * ```ts ignore
@@ -124,10 +132,37 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   await o.client.preflight();
 
   const files = runFiles(o.out);
-  let manifest: RunManifest;
+  const created = !(await Deno.stat(o.out).then(() => true, () => false));
+  await Deno.mkdir(o.out, { recursive: true });
+  let lock;
   try {
-    manifest = await readManifest(o.out);
-    const conflicts = manifestConflicts(manifest, wanted);
+    lock = await acquireLock(files.generationsLock, "bsa run");
+  } catch (err) {
+    if (created) await Deno.remove(o.out, { recursive: true }).catch(() => {});
+    throw err;
+  }
+  try {
+    return await _generate(o, chosen, wanted, files);
+  } finally {
+    await lock.release();
+    // A folder this call made and left without a manifest (refused before any write) goes.
+    if (created && !(await Deno.stat(files.manifest).then(() => true, () => false))) {
+      await Deno.remove(o.out, { recursive: true }).catch(() => {});
+    }
+  }
+}
+
+async function _generate(
+  o: GenerateOptions,
+  chosen: { id: string; scenario: string; query: string }[],
+  wanted: RunManifest,
+  files: ReturnType<typeof runFiles>,
+): Promise<GenerateResult> {
+  const log = o.log ?? ((line: string) => console.error(line));
+  const warnings: string[] = [];
+  await updateManifest(o.out, (current) => {
+    if (!current) return wanted;
+    const conflicts = manifestConflicts(current, wanted);
     if (conflicts.length) {
       throw new BsaError(
         `${o.out} holds a run with other settings; use another --out or the same settings:\n  ${
@@ -135,40 +170,86 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
         }`,
       );
     }
-  } catch (err) {
-    if (!(err instanceof BsaError) || !/not a run folder/.test(err.message)) throw err;
-    await Deno.mkdir(o.out, { recursive: true });
-    manifest = wanted;
-    await writeManifest(o.out, manifest);
-  }
+    // Tags describe the run for score tables; they do not change what is generated, so a
+    // resume may update them (said aloud).
+    if (JSON.stringify(current.tags ?? {}) !== JSON.stringify(wanted.tags)) {
+      warnings.push(
+        `${o.out}: tags updated from ${JSON.stringify(current.tags ?? {})} to ${JSON.stringify(wanted.tags)}`,
+      );
+      return { ...current, tags: wanted.tags };
+    }
+    return current;
+  });
 
   const appender = await JsonlAppender.open(files.generations);
-  const scanned = await _scan(files.generations);
-  const done = scanned.keys;
+  const scanned = await scanSamples(files.generations);
   // Token totals come from the records themselves, so a run killed before it could update
   // its manifest still reports every token it spent.
-  manifest.tokens = { prompt: scanned.prompt, completion: scanned.completion };
+  const tokens = { ...scanned.tokens };
+  const latest = scanned.latest;
+  const needs = (key: string) => {
+    const s = latest.get(key);
+    return s === undefined || (o.retryFailed === true && s.outcome === "failed");
+  };
   const total = chosen.length * o.k;
+  let alreadyDone = 0, retried = 0;
+  for (const q of chosen) {
+    for (let s = 0; s < o.k; s++) {
+      const key = sampleKey({ id: q.id, sample: s });
+      if (!needs(key)) alreadyDone++;
+      else if (latest.has(key)) retried++;
+    }
+  }
   // One work item per request: a single sample, or (with useN) all missing samples of a question.
   const todo = function* () {
     for (const q of chosen) {
-      const missing = Array.from({ length: o.k }, (_, s) => s).filter((s) => !done.has(`${q.id}\u0000${s}`));
+      const missing = Array.from({ length: o.k }, (_, s) => s).filter((s) => needs(sampleKey({ id: q.id, sample: s })));
       if (o.useN && missing.length) yield { q, samples: missing };
       else for (const s of missing) yield { q, samples: [s] };
     }
   };
-  const result: GenerateResult = { total, alreadyDone: done.size, generated: 0, failed: 0, noReasoning: 0 };
+  const result: GenerateResult = {
+    total,
+    alreadyDone,
+    generated: 0,
+    failed: 0,
+    truncated: 0,
+    noReasoning: 0,
+    errors: 0,
+    retried,
+    outcomes: { ok: 0, no_reasoning: 0, truncated: 0, failed: 0 },
+    warnings,
+  };
   const progress = new Progress(`generate ${o.model}`, total, o.progress === false ? { write: () => {} } : {});
-  progress.state.done = done.size;
+  progress.state.done = alreadyDone;
+  const stall = stallWatch(`generate ${o.model}`, (l) => log(`\n${l}`), o.stallMs);
   const messages = (query: string) => [
     ...(o.systemPrompt ? [{ role: "system", content: o.systemPrompt.text }] : []),
     { role: "user", content: query },
   ];
   const { temperature, top_p, top_k, max_tokens, seed, extra_body } = o.params;
+  let stopped: unknown = undefined;
+  let manifestError: unknown = undefined;
+  const write = async (record: GenerationRecord) => {
+    try {
+      await appender.append(record);
+    } catch (err) {
+      stopped ??= err;
+      throw err;
+    }
+    latest.set(sampleKey(record), { outcome: record.outcome });
+    result.generated++;
+    if (record.outcome === "failed") result.failed++;
+    if (record.outcome === "truncated") result.truncated++;
+    if (record.outcome === "no_reasoning") result.noReasoning++;
+  };
   try {
     await runPool(todo(), o.concurrency, async ({ q, samples }) => {
+      // After a write error, nothing new is sent: its reply could not be kept.
+      if (stopped !== undefined) return;
+      let c;
       try {
-        const c = await o.client.complete({
+        c = await o.client.complete({
           model: o.model,
           messages: messages(q.query),
           ...(samples.length > 1 && { n: samples.length }),
@@ -180,49 +261,93 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
           ...(seed !== undefined && { seed: seed + samples[0] }),
           ...extra_body,
         }, () => progress.tick({ failures: 1 }));
-        manifest.tokens.prompt += c.promptTokens;
-        manifest.tokens.completion += c.completionTokens;
-        const got = c.choices.slice(0, samples.length);
-        for (const [i, choice] of got.entries()) {
-          const split = splitReasoning(choice.message);
-          const record: GenerationRecord = {
-            id: q.id,
-            sample: samples[i],
-            scenario: q.scenario,
-            answer: split.answer,
-            reasoning: split.reasoning,
-            reasoning_source: split.source,
-            finish_reason: choice.finishReason,
-            // Usage comes per request; it is split evenly over its choices.
-            prompt_tokens: Math.round(c.promptTokens / got.length),
-            completion_tokens: Math.round(c.completionTokens / got.length),
-          };
-          await appender.append(record);
-          result.generated++;
-          if (split.reasoning === null) result.noReasoning++;
-        }
-        progress.tick({ done: got.length, tokens: c.promptTokens + c.completionTokens });
-        if (got.length < samples.length) {
-          result.failed += samples.length - got.length;
-          progress.tick({ failures: samples.length - got.length });
-          console.error(
-            `\n${q.id}: asked for n=${samples.length} choices, got ${got.length}; the rest are retried on the next run`,
-          );
-        }
       } catch (err) {
+        stall.completed();
         if (err instanceof EndpointError) throw err;
-        result.failed += samples.length;
+        if (err instanceof FatalRequestError) {
+          // A permanent refusal: recorded once, so the sample counts (as not passing).
+          for (const s of samples) {
+            await write({
+              id: q.id,
+              sample: s,
+              scenario: q.scenario,
+              answer: "",
+              reasoning: null,
+              reasoning_source: "none",
+              finish_reason: null,
+              prompt_tokens: 0,
+              completion_tokens: 0,
+              outcome: "failed",
+              error: err.message.slice(0, 500),
+            });
+          }
+          progress.tick({ done: samples.length, failures: samples.length });
+          log(`\nsample ${q.id}#${samples.join(",")} refused for good, recorded as failed: ${err.message}`);
+          return;
+        }
+        result.errors += samples.length;
         progress.tick({ failures: samples.length });
-        console.error(`\nsample ${q.id}#${samples.join(",")} failed: ${(err as Error).message}`);
+        log(`\nsample ${q.id}#${samples.join(",")} failed: ${(err as Error).message}`);
+        return;
       }
-    }, (err) => err instanceof EndpointError);
+      stall.completed();
+      tokens.prompt += c.promptTokens;
+      tokens.completion += c.completionTokens;
+      const got = c.choices.slice(0, samples.length);
+      for (const [i, choice] of got.entries()) {
+        const split = splitReasoning(choice.message);
+        const filtered = choice.finishReason === "content_filter";
+        const outcome: GenerationOutcome = filtered
+          ? "failed"
+          : choice.finishReason === "length"
+          ? "truncated"
+          : split.reasoning === null
+          ? "no_reasoning"
+          : "ok";
+        await write({
+          id: q.id,
+          sample: samples[i],
+          scenario: q.scenario,
+          answer: split.answer,
+          reasoning: split.reasoning,
+          reasoning_source: split.source,
+          finish_reason: choice.finishReason,
+          // Usage comes per request; it is split evenly over its choices.
+          prompt_tokens: Math.round(c.promptTokens / got.length),
+          completion_tokens: Math.round(c.completionTokens / got.length),
+          outcome,
+          ...(filtered && { error: "the provider's content filter stopped the reply (finish_reason content_filter)" }),
+        });
+      }
+      progress.tick({ done: got.length, tokens: c.promptTokens + c.completionTokens });
+      if (got.length < samples.length) {
+        result.errors += samples.length - got.length;
+        progress.tick({ failures: samples.length - got.length });
+        log(`\n${q.id}: asked for n=${samples.length} choices, got ${got.length}; the rest are asked on the next run`);
+      }
+    }, _stopsRun);
   } finally {
+    stall.stop();
     await appender.close();
     progress.finish();
-    if (result.failed === 0 && result.generated + result.alreadyDone >= total) {
-      manifest.finished = new Date().toISOString();
+    for (const s of latest.values()) result.outcomes[(s.outcome ?? "ok") as GenerationOutcome]++;
+    const complete = stopped === undefined && result.errors === 0 && latest.size >= total;
+    try {
+      await updateManifest(o.out, (cur) => ({
+        ...(cur ?? wanted),
+        tokens,
+        finished: complete ? (cur?.finished ?? new Date().toISOString()) : null,
+      }));
+    } catch (err) {
+      manifestError = err;
     }
-    await writeManifest(o.out, manifest);
   }
+  // After a write error, the one being thrown says more than a manifest that failed too.
+  if (manifestError !== undefined && stopped === undefined) throw manifestError;
   return result;
+}
+
+/** A rejected key, an unknown model, a write error or bad data stops the run; one failed request does not. */
+function _stopsRun(err: unknown): boolean {
+  return err instanceof EndpointError || err instanceof WriteError || err instanceof BsaError;
 }

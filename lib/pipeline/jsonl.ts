@@ -53,23 +53,34 @@ export async function repairJsonl(path: string): Promise<number> {
   }
 }
 
+/** Options of {@linkcode readJsonl}. */
+export interface ReadJsonlOptions {
+  /**
+   * Where to put a warning when the last line is cut short (no newline, not valid JSON: a
+   * write interrupted by a crash or a full disk). That line is skipped, so a reader never
+   * blocks on what the next `run` or `judge` repairs anyway.
+   */
+  warnings?: string[];
+}
+
 /**
  * Stream a JSONL file record by record without holding it in memory. A line that is
- * not valid JSON is an error naming the file and line (after {@linkcode repairJsonl},
- * only real corruption remains).
+ * not valid JSON is an error naming the file and line, except a last line cut short
+ * (no final newline), which is skipped with a warning (see {@linkcode ReadJsonlOptions}).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { readJsonl } from "./jsonl.ts";
  * const p = await Deno.makeTempFile();
- * await Deno.writeTextFile(p, '{"a":1}\n{"a":2}\n');
+ * await Deno.writeTextFile(p, '{"a":1}\n{"a":2}\n{"a":');
  * let sum = 0;
- * for await (const r of readJsonl<{ a: number }>(p)) sum += r.a;
- * assert(sum === 3);
+ * const warnings: string[] = [];
+ * for await (const r of readJsonl<{ a: number }>(p, { warnings })) sum += r.a;
+ * assert(sum === 3 && warnings.length === 1);
  * ```
  */
-export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
+export async function* readJsonl<T>(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<T> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
@@ -99,7 +110,91 @@ export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
   }
   rest += decoder.decode();
   line++;
-  if (rest.trim()) yield parse(rest);
+  if (rest.trim()) {
+    let last: T;
+    try {
+      last = JSON.parse(rest) as T;
+    } catch {
+      options.warnings?.push(
+        `${path} line ${line}: the last line is cut short (an interrupted write) and was skipped; the next run or judge repairs it`,
+      );
+      return;
+    }
+    yield last;
+  }
+}
+
+/**
+ * The key of one sample, `id` and `sample` joined by a NUL (which neither holds).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sampleKey } from "./jsonl.ts";
+ * assert(sampleKey({ id: "q1", sample: 2 }) === "q1\u00002");
+ * ```
+ */
+export function sampleKey(r: { id: string; sample: number }): string {
+  return `${r.id}\u0000${r.sample}`;
+}
+
+/**
+ * Stream the records of an append-only JSONL file of samples, keeping only the LAST record
+ * of each sample (`id`, `sample`): a newer record supersedes an older one. This is the one
+ * reading rule of run folders: `--retry-failed` and `--retry-invalid` append a new record
+ * rather than edit the file, and every reader sees only the newest. Records come in the
+ * order of their last appearance. Two passes over the file: memory holds one line number
+ * per sample, never the texts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readLatest } from "./jsonl.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"id":"q","sample":0,"v":"failed"}\n{"id":"q","sample":1,"v":"ok"}\n{"id":"q","sample":0,"v":"ok"}\n');
+ * const seen: string[] = [];
+ * for await (const r of readLatest<{ id: string; sample: number; v: string }>(p)) seen.push(`${r.sample}:${r.v}`);
+ * assert.deepEqual(seen, ["1:ok", "0:ok"]);
+ * ```
+ */
+export async function* readLatest<T extends { id: string; sample: number }>(
+  path: string,
+  options: ReadJsonlOptions = {},
+): AsyncGenerator<T> {
+  const last = new Map<string, number>();
+  let n = 0;
+  for await (const r of readJsonl<T>(path)) last.set(sampleKey(r), n++);
+  const keep = new Set(last.values());
+  if (keep.size === n) {
+    yield* readJsonl<T>(path, options);
+    return;
+  }
+  n = 0;
+  for await (const r of readJsonl<T>(path, options)) if (keep.has(n++)) yield r;
+}
+
+/**
+ * A record could not be written (a full disk, a removed folder, an I/O error). Whoever
+ * writes a run stops at the first one: no new request is sent, since its paid reply could
+ * not be kept. A line cut short by it is removed on the next open.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WriteError } from "./jsonl.ts";
+ * const e = new WriteError("r/generations.jsonl", new Error("No space left on device (os error 28)"));
+ * assert(e.message.startsWith("cannot write r/generations.jsonl: No space left"));
+ * ```
+ */
+export class WriteError extends BsaError {
+  constructor(path: string, cause: unknown) {
+    super(
+      `cannot write ${path}: ${(cause as Error)?.message ?? cause}; stopped sending requests ` +
+        `(replies already received were written where possible). Free space or fix the folder, then run the same command again to resume`,
+      { cause },
+    );
+    this.name = "WriteError";
+  }
 }
 
 /**
@@ -119,32 +214,42 @@ export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
  * ```
  */
 export class JsonlAppender {
+  readonly path: string;
   #file: Deno.FsFile;
   #queue: Promise<void> = Promise.resolve();
   #encoder = new TextEncoder();
 
-  private constructor(file: Deno.FsFile) {
+  private constructor(path: string, file: Deno.FsFile) {
+    this.path = path;
     this.#file = file;
   }
 
   /** Repair the file, then open it for appending. */
   static async open(path: string): Promise<JsonlAppender> {
     await repairJsonl(path);
-    return new JsonlAppender(await Deno.open(path, { append: true, create: true }));
+    return new JsonlAppender(path, await Deno.open(path, { append: true, create: true }));
   }
 
-  /** Append one record. */
+  /** Append one record; a failed write rejects with a {@linkcode WriteError}. */
   append(record: unknown): Promise<void> {
     const bytes = this.#encoder.encode(JSON.stringify(record) + "\n");
-    this.#queue = this.#queue.then(async () => {
+    // Each append waits for the one before, whether it succeeded or not, so an error is
+    // reported to the caller whose line it was and the next line still gets its chance.
+    const next = this.#queue.catch(() => {}).then(async () => {
       let written = 0;
-      while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
+      try {
+        while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
+      } catch (err) {
+        throw new WriteError(this.path, err);
+      }
     });
-    return this.#queue;
+    this.#queue = next;
+    return next;
   }
 
+  /** Wait for pending appends (their errors went to their callers), then close the file. */
   async close(): Promise<void> {
-    await this.#queue;
+    await this.#queue.catch(() => {});
     this.#file.close();
   }
 }

@@ -1,17 +1,19 @@
 import { BsaError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
-import { INVALID, NO_REASONING } from "../metrics/verdicts.ts";
+import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
-import { doneKeys, type GenerationRecord } from "./generate.ts";
-import { JsonlAppender, readJsonl } from "./jsonl.ts";
+import type { GenerationRecord } from "./generate.ts";
+import { JsonlAppender, readLatest, sampleKey, WriteError } from "./jsonl.ts";
 import { JudgeCache } from "./judge_cache.ts";
-import { type JudgeRecord, readManifest, runFiles, writeManifest } from "./manifest.ts";
+import { acquireLock } from "./lock.ts";
+import { type JudgeParams, type JudgeRecord, readManifest, runFiles, updateManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
-import { Progress } from "./progress.ts";
+import { Progress, stallWatch } from "./progress.ts";
 import { type JudgePrompts, renderTemplate } from "./prompts.ts";
+import { type SampleState, scanSamples } from "./runs.ts";
 import { parseAnswerVerdict, parseReasoningVerdict } from "./verdict_parse.ts";
 
 /** The follow-up a judge gets when its reply held no valid verdict. */
@@ -23,11 +25,20 @@ export interface JudgmentRecord {
   id: string;
   sample: number;
   scenario: string;
+  /** A rubric value, or a sentinel: `invalid`, `failed`, `truncated` (see lib/metrics/verdicts.ts). */
   answer_verdict: string;
+  /** A rubric value, or a sentinel: `invalid`, `no_reasoning`, `failed`, `truncated`. */
   reasoning_verdict: string;
   /** The judge's raw reply, kept only when no valid verdict could be read from it. */
   answer_raw?: string;
   reasoning_raw?: string;
+  /** Why the sample failed (verdicts `failed`). */
+  error?: string;
+  /** Whose provider refused (verdicts `failed`): the model's (generation) or the judge's. */
+  failed_by?: "model" | "judge";
+  /** Tokens the judge spent on this sample (absent in older folders). */
+  prompt_tokens?: number;
+  completion_tokens?: number;
 }
 
 /** What {@linkcode judge} needs. */
@@ -38,23 +49,101 @@ export interface JudgeOptions {
   prompts: JudgePrompts;
   dataset: Dataset;
   concurrency: number;
-  cache: JudgeCache;
+  /** The verdict cache; `null` for none at all (`--no-cache`: no reuse, not even within the run). */
+  cache: JudgeCache | null;
   /** Extra attempts when a reply has no valid verdict (default 2). */
   invalidRetries?: number;
-  temperature?: number;
+  /** Request parameters; `temperature` defaults to 0. Part of the judge's identity. */
+  params?: JudgeParams;
   progress?: boolean;
   /** Store this judge's verdicts apart (`judgments-<label>.jsonl`), e.g. a second judge for agreement. */
   label?: string;
+  /** Ask again the samples whose judge's provider refused (newest record `failed` by the judge). */
+  retryFailed?: boolean;
+  /** Ask again the samples whose newest record holds an `invalid` verdict. */
+  retryInvalid?: boolean;
+  /** Where notices go (per-sample errors, stalls); default stderr. */
+  log?: (line: string) => void;
+  /** Report a stall when nothing completed for this long (default 60 000 ms). */
+  stallMs?: number;
 }
 
 /** What a judging pass did. */
 export interface JudgeResult {
+  /** Generated samples (newest record of each). */
   total: number;
   alreadyDone: number;
+  /** Judgment records written in this pass (sentinels included). */
   judged: number;
   cached: number;
+  /** Records written with an `invalid` verdict. */
   invalid: number;
+  /** Records written as `failed` because the judge's provider refused. */
   failed: number;
+  /** Sentinels written without a judge call: the generation was `failed` or `truncated`. */
+  sentinels: number;
+  /** Samples whose judge request still failed after retries (transient): not recorded, asked again next time. */
+  errors: number;
+  /** Samples asked again (`retryFailed`, `retryInvalid`, or a regenerated sample). */
+  retried: number;
+}
+
+/**
+ * The identity of a judge: everything that can change a verdict. Two judges with the same
+ * identity give the same verdict to the same prompt (up to sampling); the cache key and the
+ * resume check use it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { judgeIdentity } from "./judge.ts";
+ * const a = judgeIdentity({ model: "j", endpoints: ["http://b/v1", "http://a/v1"], params: { temperature: 0 }, prompts: { answer: "x", reasoning: "y" } });
+ * const b = judgeIdentity({ model: "j", endpoints: ["http://a/v1", "http://b/v1"], params: { temperature: 0 }, prompts: { answer: "x", reasoning: "y" } });
+ * assert(a === b);
+ * assert(a !== judgeIdentity({ model: "j", endpoints: ["http://a/v1"], params: { temperature: 0.7 }, prompts: { answer: "x", reasoning: "y" } }));
+ * ```
+ */
+export function judgeIdentity(
+  j: { model: string; endpoints: string[]; params: JudgeParams; prompts: { answer: string; reasoning: string } },
+): string {
+  return JSON.stringify({
+    model: j.model,
+    endpoints: [...j.endpoints].sort(),
+    params: _sorted(j.params),
+    prompts: { answer: j.prompts.answer, reasoning: j.prompts.reasoning },
+  });
+}
+
+function _sorted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(_sorted);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a < b ? -1 : 1).map((
+        [k, x],
+      ) => [k, _sorted(x)]),
+    );
+  }
+  return v;
+}
+
+function _describe(r: JudgeRecord): string {
+  return `${r.model} at ${r.endpoints.join(", ")}${r.params ? ` with ${JSON.stringify(_sorted(r.params))}` : ""}`;
+}
+
+/**
+ * What a judgment should be given the newest generation and judgment of a sample: `null`
+ * when it stands, else why it is (re)done.
+ */
+function _needs(gen: SampleState, j: SampleState | undefined, o: JudgeOptions): boolean {
+  if (!j) return true;
+  const failedByModel = j.answer_verdict === FAILED && j.failed_by !== "judge";
+  if (gen.outcome === "failed") return !failedByModel;
+  if (gen.outcome === "truncated") return j.answer_verdict !== TRUNCATED;
+  // The generation was asked again and superseded a failed or truncated one.
+  if (failedByModel || j.answer_verdict === TRUNCATED) return true;
+  if (j.answer_verdict === FAILED) return o.retryFailed === true;
+  if (j.answer_verdict === INVALID || j.reasoning_verdict === INVALID) return o.retryInvalid === true;
+  return false;
 }
 
 /**
@@ -62,6 +151,12 @@ export interface JudgeResult {
  * reasoning against the scenario's rubric (a sample with no reasoning is recorded as
  * `no_reasoning` without a judge call). Replies without a valid verdict are retried,
  * then recorded as `invalid` with the raw reply.
+ *
+ * Every generation record gets a judgment record: a `failed` or `truncated` generation gets
+ * the same sentinel in both verdicts without a judge call, and a sample the judge's
+ * provider refuses for good is recorded as `failed`. The judgments file (per `label`) is
+ * bound to its judge (model, endpoints, request parameters, prompt hashes): resuming it
+ * with another judge is refused. Its lock gives it one writer at a time.
  *
  * @example
  * ```ts ignore
@@ -77,45 +172,110 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
       }`,
     );
   }
+  const files = runFiles(o.run, o.label);
+  await o.client.preflight();
+  const lock = await acquireLock(files.judgmentsLock, `bsa judge${o.label ? ` --label ${o.label}` : ""}`);
+  try {
+    return await _judge(o, files);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Promise<JudgeResult> {
+  const log = o.log ?? ((line: string) => console.error(line));
+  const params: JudgeParams = { temperature: 0, ...o.params };
+  const judged = await scanSamples(files.judgments);
+  const mine: JudgeRecord = {
+    model: o.judgeModel,
+    endpoints: o.client.hosts,
+    prompts: { source: o.prompts.source, sha256: o.prompts.sha256 },
+    params,
+    started: new Date().toISOString(),
+    finished: null,
+    tokens: { ...judged.tokens },
+  };
+  const identity = judgeIdentity({ ...mine, params, prompts: mine.prompts.sha256 });
+  const section = (m: { judge?: JudgeRecord; judges?: Record<string, JudgeRecord> }) =>
+    o.label ? m.judges?.[o.label] : m.judge;
+  let manifest = await updateManifest(o.run, (cur) => {
+    const m = cur!;
+    const previous = section(m);
+    if (previous && judged.latest.size) {
+      // Folders judged before parameters were recorded: compare what was recorded.
+      const theirs = judgeIdentity({
+        model: previous.model,
+        endpoints: previous.endpoints,
+        params: previous.params ?? params,
+        prompts: previous.prompts.sha256,
+      });
+      if (theirs !== identity) {
+        throw new BsaError(
+          `${files.judgments} was judged by ${_describe(previous)}; this judge is ${_describe(mine)}. ` +
+            `A judgments file holds one judge's verdicts: pass --label NAME to keep this judge's apart ` +
+            `(then score --judge NAME, agreement between them)`,
+        );
+      }
+      mine.started = previous.started;
+    }
+    return o.label ? { ...m, judges: { ...m.judges, [o.label]: mine } } : { ...m, judge: mine };
+  });
   const questions = new Map(
     rows<{ id: string; query: string; risk_summary: string }>(o.dataset.questions.select("id", "query", "risk_summary"))
       .map((q) => [q.id, q]),
   );
-  await o.client.preflight();
-  const files = runFiles(o.run, o.label);
+  const generated = await scanSamples(files.generations);
+  const todo = new Set<string>();
+  let retried = 0;
+  for (const [key, gen] of generated.latest) {
+    const j = judged.latest.get(key);
+    if (_needs(gen, j, o)) {
+      todo.add(key);
+      if (j) retried++;
+    }
+  }
   const appender = await JsonlAppender.open(files.judgments);
-  const done = await doneKeys(files.judgments);
-  const generated = await doneKeys(files.generations);
   const result: JudgeResult = {
-    total: generated.size,
-    alreadyDone: done.size,
+    total: generated.latest.size,
+    alreadyDone: generated.latest.size - todo.size,
     judged: 0,
     cached: 0,
     invalid: 0,
     failed: 0,
+    sentinels: 0,
+    errors: 0,
+    retried,
   };
   const progress = new Progress(
     `judge ${manifest.model}`,
-    generated.size,
+    generated.latest.size,
     o.progress === false ? { write: () => {} } : {},
   );
-  progress.state.done = [...done].filter((k) => generated.has(k)).length;
-  const previous = o.label ? manifest.judges?.[o.label] : manifest.judge;
-  const tokens = { prompt: previous?.tokens.prompt ?? 0, completion: previous?.tokens.completion ?? 0 };
-  const record: JudgeRecord = {
-    model: o.judgeModel,
-    endpoints: o.client.hosts,
-    prompts: { source: o.prompts.source, sha256: o.prompts.sha256 },
-    started: previous?.started ?? new Date().toISOString(),
-    finished: null,
-    tokens,
+  progress.state.done = result.alreadyDone;
+  const stall = stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs);
+  const tokens = mine.tokens;
+  let stopped: unknown = undefined;
+  let manifestError: unknown = undefined;
+  const write = async (record: JudgmentRecord) => {
+    try {
+      await appender.append(record);
+    } catch (err) {
+      stopped ??= err;
+      throw err;
+    }
+    judged.latest.set(sampleKey(record), record);
+    result.judged++;
+    if (record.answer_verdict === INVALID || record.reasoning_verdict === INVALID) result.invalid++;
+    progress.tick({ done: 1 });
   };
-  if (o.label) manifest.judges = { ...manifest.judges, [o.label]: record };
-  else manifest.judge = record;
 
-  const ask = async (prompt: string, parse: (reply: string) => string): Promise<{ verdict: string; raw?: string }> => {
-    const key = await JudgeCache.key(o.judgeModel, prompt);
-    const hit = o.cache.get(key);
+  const ask = async (
+    prompt: string,
+    parse: (reply: string) => string,
+    spent: { prompt: number; completion: number },
+  ): Promise<{ verdict: string; raw?: string }> => {
+    const key = await JudgeCache.key(identity, prompt);
+    const hit = o.cache?.get(key);
     if (hit !== undefined) {
       result.cached++;
       return { verdict: hit };
@@ -130,15 +290,24 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
           { role: "assistant", content: raw },
           { role: "user", content: RETRY_REMINDER },
         ],
-        temperature: o.temperature ?? 0,
+        ...(params.temperature !== undefined && { temperature: params.temperature }),
+        ...(params.top_p !== undefined && { top_p: params.top_p }),
+        ...(params.max_tokens !== undefined && { max_tokens: params.max_tokens }),
+        ...(params.seed !== undefined && { seed: params.seed }),
+        ...params.extra_body,
       });
+      spent.prompt += c.promptTokens;
+      spent.completion += c.completionTokens;
       tokens.prompt += c.promptTokens;
       tokens.completion += c.completionTokens;
       progress.tick({ tokens: c.promptTokens + c.completionTokens });
+      if (c.finishReason === "content_filter") {
+        throw new FatalRequestError("the judge's content filter stopped its reply (finish_reason content_filter)");
+      }
       raw = c.message.content ?? "";
       const verdict = parse(raw);
       if (verdict !== INVALID) {
-        await o.cache.set(key, verdict);
+        await o.cache?.set(key, verdict);
         return { verdict };
       }
     }
@@ -146,20 +315,36 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
   };
 
   const pending = async function* () {
-    for await (const g of readJsonl<GenerationRecord>(files.generations)) {
-      if (!done.has(`${g.id}\u0000${g.sample}`)) yield g;
+    for await (const g of readLatest<GenerationRecord>(files.generations)) {
+      if (todo.has(sampleKey(g))) yield g;
     }
   };
   try {
     await runPool(pending(), o.concurrency, async (g) => {
+      if (stopped !== undefined) return;
+      const base = { id: g.id, sample: g.sample, scenario: g.scenario };
+      if (g.outcome === "failed" || g.outcome === "truncated") {
+        const sentinel = g.outcome === "failed" ? FAILED : TRUNCATED;
+        await write({
+          ...base,
+          answer_verdict: sentinel,
+          reasoning_verdict: sentinel,
+          ...(g.outcome === "failed" && { failed_by: "model" as const, error: g.error ?? "generation failed" }),
+        });
+        result.sentinels++;
+        return;
+      }
       const q = questions.get(g.id);
       if (!q) throw new BsaError(`${files.generations}: question ${g.id} is not in the dataset`);
       const code = scenarioInfo(g.scenario)!.code;
+      const spent = { prompt: 0, completion: 0 };
+      let a: { verdict: string; raw?: string }, r: { verdict: string; raw?: string };
       try {
-        const [a, r]: { verdict: string; raw?: string }[] = await Promise.all([
+        [a, r] = await Promise.all([
           ask(
             renderTemplate(o.prompts.answer, { query: q.query, risk_summary: q.risk_summary, answer: g.answer }),
             parseAnswerVerdict,
+            spent,
           ),
           g.reasoning === null ? Promise.resolve({ verdict: NO_REASONING }) : ask(
             renderTemplate(o.prompts.reasoning[code], {
@@ -168,42 +353,65 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
               reasoning_thinking: g.reasoning,
             }),
             (reply) => parseReasoningVerdict(reply, code),
+            spent,
           ),
         ]);
-        const record: JudgmentRecord = {
-          id: g.id,
-          sample: g.sample,
-          scenario: g.scenario,
-          answer_verdict: a.verdict,
-          reasoning_verdict: r.verdict,
-          ...(a.raw !== undefined && { answer_raw: a.raw }),
-          ...(r.raw !== undefined && { reasoning_raw: r.raw }),
-        };
-        await appender.append(record);
-        if (a.verdict === INVALID || r.verdict === INVALID) result.invalid++;
-        result.judged++;
-        progress.tick({ done: 1 });
       } catch (err) {
-        if (
-          err instanceof EndpointError || err instanceof BsaError && !(err.constructor.name === "FatalRequestError")
-        ) throw err;
-        result.failed++;
+        stall.completed();
+        if (err instanceof FatalRequestError) {
+          await write({
+            ...base,
+            answer_verdict: FAILED,
+            reasoning_verdict: FAILED,
+            failed_by: "judge",
+            error: err.message.slice(0, 500),
+            prompt_tokens: spent.prompt,
+            completion_tokens: spent.completion,
+          });
+          result.failed++;
+          log(`\njudging ${g.id}#${g.sample} refused for good, recorded as failed: ${err.message}`);
+          return;
+        }
+        if (_stopsRun(err)) throw err;
+        result.errors++;
         progress.tick({ failures: 1 });
-        console.error(`\njudging ${g.id}#${g.sample} failed: ${(err as Error).message}`);
+        log(`\njudging ${g.id}#${g.sample} failed: ${(err as Error).message}`);
+        return;
       }
+      stall.completed();
+      await write({
+        ...base,
+        answer_verdict: a.verdict,
+        reasoning_verdict: r.verdict,
+        ...(a.raw !== undefined && { answer_raw: a.raw }),
+        ...(r.raw !== undefined && { reasoning_raw: r.raw }),
+        prompt_tokens: spent.prompt,
+        completion_tokens: spent.completion,
+      });
     }, _stopsRun);
   } finally {
+    stall.stop();
     await appender.close();
     progress.finish();
-    if (result.failed === 0 && progress.state.done >= generated.size) {
-      record.finished = new Date().toISOString();
+    const complete = stopped === undefined && result.errors === 0 &&
+      [...generated.latest.keys()].every((k) => judged.latest.has(k));
+    try {
+      manifest = await updateManifest(o.run, (cur) => {
+        const m = cur!;
+        const rec = { ...(section(m) ?? mine), tokens, finished: complete ? new Date().toISOString() : null };
+        return o.label ? { ...m, judges: { ...m.judges, [o.label]: rec } } : { ...m, judge: rec };
+      });
+    } catch (err) {
+      manifestError = err;
     }
-    await writeManifest(o.run, manifest);
   }
+  // After a write error, the one being thrown says more than a manifest that failed too.
+  if (manifestError !== undefined && stopped === undefined) throw manifestError;
   return result;
 }
 
-/** A rejected key, an unknown model or bad run data stops the run; one failed request does not. */
+/** A rejected key, an unknown model, a write error or bad run data stops the run; one failed request does not. */
 function _stopsRun(err: unknown): boolean {
-  return err instanceof EndpointError || (err instanceof BsaError && !(err instanceof FatalRequestError));
+  return err instanceof EndpointError || err instanceof WriteError ||
+    (err instanceof BsaError && !(err instanceof FatalRequestError));
 }

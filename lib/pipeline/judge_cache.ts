@@ -3,15 +3,17 @@ import { defaultCacheDir } from "../upstream.ts";
 import { JsonlAppender, readJsonl } from "./jsonl.ts";
 
 /**
- * Verdicts keyed by a hash of the exact judge input (judge model and prompt text), so
- * judging the same input twice costs one request. Only valid verdicts are cached.
+ * Verdicts keyed by a hash of the exact judge input: the judge's identity (endpoint hosts,
+ * model, every request parameter, prompt files' hashes; see `judgeIdentity`) and the
+ * prompt text, so judging the same input with the same judge twice costs one request,
+ * and another judge never reads this one's verdicts. Only valid verdicts are cached.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { JudgeCache } from "./judge_cache.ts";
  * const cache = await JudgeCache.open(null);
- * const key = await JudgeCache.key("judge", "prompt");
+ * const key = await JudgeCache.key('{"model":"judge"}', "prompt");
  * await cache.set(key, "Safe");
  * assert(cache.get(key) === "Safe" && cache.hits === 1);
  * ```
@@ -34,9 +36,9 @@ export class JudgeCache {
     return cache;
   }
 
-  /** The cache key of a judge input. */
-  static key(model: string, prompt: string): Promise<string> {
-    return sha256Hex(`${model}\u0000${prompt}`);
+  /** The cache key of a judge input: the judge's identity and the prompt. */
+  static key(identity: string, prompt: string): Promise<string> {
+    return sha256Hex(`${identity}\u0000${prompt}`);
   }
 
   get(key: string): string | undefined {

@@ -1,5 +1,6 @@
 import { BsaError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
+import { withLock } from "./lock.ts";
 import { VERSION } from "../version.ts";
 
 /** A run folder's manifest: everything needed to know what the run is and to resume it. */
@@ -33,11 +34,25 @@ export interface RunManifest {
   judges?: Record<string, JudgeRecord>;
 }
 
-/** Who judged a run and how. */
+/** Every request parameter a judge sends besides its prompt: part of the judge's identity. */
+export interface JudgeParams {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+  extra_body?: Record<string, unknown>;
+}
+
+/**
+ * Who judged a run and how. `model`, `endpoints`, `params` and the prompts' hashes are the
+ * judge's identity: a judgments file is only ever resumed by the same judge.
+ */
 export interface JudgeRecord {
   model: string;
   endpoints: string[];
   prompts: { source: string; sha256: { answer: string; reasoning: string } };
+  /** Request parameters (absent in folders judged before they were recorded). */
+  params?: JudgeParams;
   started: string;
   finished: string | null;
   tokens: { prompt: number; completion: number };
@@ -54,15 +69,32 @@ export interface JudgeRecord {
  * assert(runFiles("r", "gpt4o").judgments === "r/judgments-gpt4o.jsonl");
  * ```
  */
-export function runFiles(dir: string, judge?: string): { manifest: string; generations: string; judgments: string } {
+export function runFiles(dir: string, judge?: string): RunFiles {
   if (judge !== undefined && !/^[A-Za-z0-9._-]+$/.test(judge)) {
     throw new BsaError(`judge label ${JSON.stringify(judge)} may hold only letters, digits, '.', '_' and '-'`);
   }
+  const judgments = judge ? `${dir}/judgments-${judge}.jsonl` : `${dir}/judgments.jsonl`;
   return {
     manifest: `${dir}/manifest.json`,
     generations: `${dir}/generations.jsonl`,
-    judgments: judge ? `${dir}/judgments-${judge}.jsonl` : `${dir}/judgments.jsonl`,
+    judgments,
+    generationsLock: `${dir}/generations.jsonl.lock`,
+    judgmentsLock: `${judgments}.lock`,
+    manifestLock: `${dir}/manifest.json.lock`,
   };
+}
+
+/** The paths of a run folder's files, and of the locks that give each file one writer. */
+export interface RunFiles {
+  manifest: string;
+  generations: string;
+  judgments: string;
+  /** Held by `run` for as long as it writes generations. */
+  generationsLock: string;
+  /** Held by `judge` (for its label) for as long as it writes judgments. */
+  judgmentsLock: string;
+  /** Held for the moment of a manifest update (read, merge, atomic write). */
+  manifestLock: string;
 }
 
 /**
@@ -76,12 +108,75 @@ export function runFiles(dir: string, judge?: string): { manifest: string; gener
  */
 export async function readManifest(dir: string): Promise<RunManifest> {
   const path = runFiles(dir).manifest;
+  let raw: unknown;
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as RunManifest;
+    raw = JSON.parse(await Deno.readTextFile(path));
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw new BsaError(`${dir} is not a run folder (no manifest.json)`);
+    if (err instanceof Deno.errors.NotFound) throw new NotARunError(`${dir} is not a run folder (no manifest.json)`);
     throw new BsaError(`${path}: ${(err as Error).message}`);
   }
+  const m = raw as Partial<RunManifest>;
+  const bad = !m || typeof m !== "object"
+    ? "not a JSON object"
+    : typeof m.model !== "string"
+    ? "'model' is not a string"
+    : !Number.isInteger(m.k) || m.k! < 1
+    ? "'k' is not a positive integer"
+    : typeof m.dataset?.sha256 !== "string"
+    ? "'dataset.sha256' is missing"
+    : !m.subset || typeof m.subset !== "object"
+    ? "'subset' is missing"
+    : !m.params || typeof m.params !== "object"
+    ? "'params' is missing"
+    : null;
+  if (bad) throw new BsaError(`${path} is not a bsa run manifest: ${bad}`);
+  return { ...m, tags: m.tags ?? {}, tokens: m.tokens ?? { prompt: 0, completion: 0 } } as RunManifest;
+}
+
+/**
+ * The folder has no manifest: not a run (yet).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotARunError, readManifest } from "./manifest.ts";
+ * await assert.rejects(readManifest(await Deno.makeTempDir()), NotARunError);
+ * ```
+ */
+export class NotARunError extends BsaError {}
+
+/**
+ * Update a manifest under its lock: re-read it, apply `change` (which edits only its own
+ * section), write it atomically. Another writer's section (a judge's record while `run`
+ * updates its tokens, or the reverse) is never erased. `change` gets `null` when there is
+ * no manifest yet.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newManifest, readManifest, updateManifest } from "./manifest.ts";
+ * const dir = await Deno.makeTempDir();
+ * const m = newManifest({ model: "m", endpoints: [], k: 1, dataset: { source: "d", sha256: "x", pinned: false }, subset: { ids: null, description: "" }, params: {}, tags: {} });
+ * await updateManifest(dir, () => m);
+ * await updateManifest(dir, (cur) => ({ ...cur!, finished: "now" }));
+ * assert((await readManifest(dir)).finished === "now");
+ * ```
+ */
+export async function updateManifest(
+  dir: string,
+  change: (current: RunManifest | null) => RunManifest,
+): Promise<RunManifest> {
+  return await withLock(runFiles(dir).manifestLock, "a manifest update", async () => {
+    let current: RunManifest | null = null;
+    try {
+      current = await readManifest(dir);
+    } catch (err) {
+      if (!(err instanceof NotARunError)) throw err;
+    }
+    const next = change(current);
+    await writeManifest(dir, next);
+    return next;
+  });
 }
 
 /**

@@ -84,3 +84,37 @@ function _fmt(s: number): string {
   const m = Math.floor(s / 60);
   return m ? `${m}m${Math.round(s % 60)}s` : `${Math.round(s)}s`;
 }
+
+/**
+ * Report when nothing has completed for `afterMs` (default one minute), then again each
+ * further period: a hung endpoint is visible even when progress is off (`--quiet`).
+ * Call `completed()` whenever a request finishes, `stop()` at the end.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stallWatch } from "./progress.ts";
+ * const lines: string[] = [];
+ * const w = stallWatch("generate m", (s) => lines.push(s), 20);
+ * await new Promise((r) => setTimeout(r, 70));
+ * w.stop();
+ * assert(lines.length >= 1 && lines[0].includes("nothing has completed"));
+ * ```
+ */
+export function stallWatch(
+  label: string,
+  log: (line: string) => void,
+  afterMs = 60_000,
+): { completed(): void; stop(): void } {
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const idle = performance.now() - last;
+    if (idle >= afterMs) {
+      log(
+        `${label}: nothing has completed for ${_fmt(idle / 1000)}; requests are still waiting (--timeout bounds each)`,
+      );
+    }
+  }, afterMs);
+  Deno.unrefTimer(timer);
+  return { completed: () => void (last = performance.now()), stop: () => clearInterval(timer) };
+}

@@ -157,7 +157,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
       tags: r.tags,
       progress: o.progress,
     });
-    failed += res.failed;
+    failed += res.errors;
   }
   if (!o.skipJudge) {
     const judgeModel = o.judgeModel ?? study.judge?.model;
@@ -186,7 +186,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
           concurrency: study.judge?.concurrency ?? 16,
           progress: o.progress,
         });
-        failed += res.failed;
+        failed += res.errors;
       }
     } finally {
       await cache.close();

@@ -2,8 +2,78 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { BsaError } from "../errors.ts";
 import type { JudgmentRecord } from "./judge.ts";
-import { readJsonl } from "./jsonl.ts";
+import { readJsonl, readLatest, sampleKey } from "./jsonl.ts";
 import { readManifest, runFiles, type RunManifest } from "./manifest.ts";
+
+/** What the newest record of one sample says, as the run store tracks it (no texts). */
+export interface SampleState {
+  /** Generation records: `outcome` (absent in older folders: read as `ok`). */
+  outcome?: string;
+  answer_verdict?: string;
+  reasoning_verdict?: string;
+  failed_by?: string;
+}
+
+/** The samples of a generations or judgments file: newest state per sample, and the tokens of every record. */
+export interface SampleScan {
+  /** Newest state by {@linkcode sampleKey}. */
+  latest: Map<string, SampleState>;
+  /** Tokens of every record in the file, superseded ones included (they were paid for). */
+  tokens: { prompt: number; completion: number };
+}
+
+/**
+ * Scan a run file (generations or judgments) without holding its texts: the newest state
+ * of each sample (the last record wins, see {@linkcode readLatest}) and the tokens all its
+ * records account for, so totals survive a kill before the manifest was updated.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scanSamples } from "./runs.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"id":"q","sample":0,"outcome":"failed","prompt_tokens":3}\n{"id":"q","sample":0,"outcome":"ok","prompt_tokens":5}\n');
+ * const s = await scanSamples(p);
+ * assert(s.latest.size === 1 && s.latest.get("q\u00000")!.outcome === "ok" && s.tokens.prompt === 8);
+ * ```
+ */
+export async function scanSamples(path: string): Promise<SampleScan> {
+  const latest = new Map<string, SampleState>();
+  const tokens = { prompt: 0, completion: 0 };
+  for await (
+    const r of readJsonl<
+      SampleState & { id: string; sample: number; prompt_tokens?: number; completion_tokens?: number }
+    >(
+      path,
+    )
+  ) {
+    latest.set(sampleKey(r), {
+      outcome: r.outcome,
+      answer_verdict: r.answer_verdict,
+      reasoning_verdict: r.reasoning_verdict,
+      failed_by: r.failed_by,
+    });
+    tokens.prompt += r.prompt_tokens ?? 0;
+    tokens.completion += r.completion_tokens ?? 0;
+  }
+  return { latest, tokens };
+}
+
+/**
+ * Keys ({@linkcode sampleKey}) of the samples a JSONL file of records holds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { doneKeys } from "./runs.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"id":"q","sample":0}\n{"id":"q","sample":1}\n{"id":"q","sample":0}\n');
+ * assert((await doneKeys(p)).size === 2);
+ * ```
+ */
+export async function doneKeys(path: string): Promise<Set<string>> {
+  return new Set((await scanSamples(path)).latest.keys());
+}
 
 /** Judgments of one or more runs as one table, with each run's tags as columns. */
 export interface RunJudgments {
@@ -12,12 +82,15 @@ export interface RunJudgments {
   manifests: RunManifest[];
   /** The tag columns (condition columns) found across the runs. */
   tags: string[];
+  /** Things a reader should know (a cut-short last line skipped). */
+  warnings: string[];
 }
 
 /**
  * Read the judgments of run folders into one table:
  * `model, <tags...>, run, id, scenario, sample, answer_verdict, reasoning_verdict`.
- * All runs must share k.
+ * All runs must share k. When a sample has several records (a `--retry-failed` or
+ * `--retry-invalid` appended a newer one), the last one wins.
  *
  * @example
  * ```ts ignore
@@ -46,10 +119,11 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
     reasoning_verdict: [],
   };
   for (const t of tags) cols[t] = [];
+  const warnings: string[] = [];
   for (const [i, d] of dirs.entries()) {
     const m = manifests[i];
     let n = 0;
-    for await (const r of readJsonl<JudgmentRecord>(runFiles(d, judge).judgments)) {
+    for await (const r of readLatest<JudgmentRecord>(runFiles(d, judge).judgments, { warnings })) {
       cols.model.push(m.model);
       cols.run.push(d);
       cols.id.push(r.id);
@@ -68,5 +142,5 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
       );
     }
   }
-  return { table: aq.table(cols), k: [...ks][0], manifests, tags: [...tags] };
+  return { table: aq.table(cols), k: [...ks][0], manifests, tags: [...tags], warnings };
 }

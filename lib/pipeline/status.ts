@@ -1,4 +1,4 @@
-import { doneKeys } from "./generate.ts";
+import { doneKeys } from "./runs.ts";
 import { readManifest, runFiles } from "./manifest.ts";
 
 /** How far a run folder has got. */

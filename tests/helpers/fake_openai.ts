@@ -11,12 +11,30 @@
  *   generations alone (see `scriptedVerdicts`). Reply formats vary (fenced JSON, text
  *   around JSON, single quotes, Python True) to exercise tolerant parsing.
  * - Faults on request: `inject(["429", "500", "hang", "malformed", "truncated", "drop", "garbage"])`
- *   queues faults that the next chat requests get, one each.
+ *   queues faults that the next chat requests get, one each. Permanent ones: `"400"` (a bad
+ *   request), `"context"` (HTTP 400 context length exceeded), `"filter"` (HTTP 400 content
+ *   filter), `"filtered"` (a 200 reply with finish_reason content_filter), `"length"` (a
+ *   reply cut by finish_reason length).
+ * - Per question: `refuse(text)` makes every generation request whose prompt contains `text`
+ *   fail with HTTP 400 context length, and every judge request on such a text a content
+ *   filter refusal, until `refuse(null)`.
  *
  * Run standalone for benchmarks: `deno run -A tests/helpers/fake_openai.ts --port 8011 --latency 200 --reasoning-bytes 6000`.
  */
 
-export type Fault = "429" | "500" | "hang" | "malformed" | "truncated" | "drop" | "garbage";
+export type Fault =
+  | "429"
+  | "500"
+  | "hang"
+  | "malformed"
+  | "truncated"
+  | "drop"
+  | "garbage"
+  | "400"
+  | "context"
+  | "filter"
+  | "filtered"
+  | "length";
 
 export interface FakeOptions {
   port?: number;
@@ -41,6 +59,8 @@ export interface FakeServer {
     lastMessages?: { role: string; content: string }[];
   };
   inject(faults: Fault[]): void;
+  /** Refuse for good every request whose prompt contains `text` (see the module doc); `null` stops. */
+  refuse(text: string | null): void;
   close(): Promise<void>;
   /** `await using server = startFakeOpenAI()` closes it at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void>;
@@ -139,6 +159,7 @@ function generation(model: string, query: string, n: number, reasoningBytes: num
 /** Start the server on 127.0.0.1. */
 export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
   const faults: Fault[] = [];
+  let refused: string | null = null;
   const counters = new Map<string, number>();
   const stats: FakeServer["stats"] = { chat: 0, judge: 0, generate: 0, faults: 0, models: 0, times: [] };
   const latency = options.latencyMs ?? 0;
@@ -181,6 +202,26 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
         });
       }
       if (fault === "500") return json({ error: { message: "boom" } }, 500);
+      if (fault === "400") return json({ error: { message: "bad request", type: "invalid_request_error" } }, 400);
+      if (fault === "context") {
+        return json({
+          error: { message: "This model's maximum context length is 8192 tokens", code: "context_length_exceeded" },
+        }, 400);
+      }
+      if (fault === "filter") {
+        return json({
+          error: { message: "The response was filtered (content management policy)", code: "content_filter" },
+        }, 400);
+      }
+      if (refused !== null && JSON.stringify(body.messages ?? []).includes(refused)) {
+        stats.faults++;
+        return String(body.model).startsWith("judge")
+          ? json(
+            { error: { message: "The prompt was filtered (content management policy)", code: "content_filter" } },
+            400,
+          )
+          : json({ error: { message: "maximum context length exceeded", code: "context_length_exceeded" } }, 400);
+      }
       if (fault === "hang") {
         await sleep(60_000, req.signal);
         return json({ error: { message: "late" } }, 504);
@@ -208,6 +249,8 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
         const n = counters.get(key) ?? 0;
         counters.set(key, n + 1);
         ({ message, finish } = generation(model, prompt, n, options.reasoningBytes ?? 200));
+        if (fault === "length") finish = "length";
+        if (fault === "filtered") (message = { role: "assistant", content: "" }), finish = "content_filter";
         const want = Number(body.n ?? 1);
         for (let i = 1; i < want; i++) extra.push(generation(model, prompt, n + i, options.reasoningBytes ?? 200));
         counters.set(key, n + want);
@@ -259,6 +302,7 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
     url: `http://127.0.0.1:${server.addr.port}/v1`,
     stats,
     inject: (f) => faults.push(...f),
+    refuse: (text) => void (refused = text),
     close,
     [Symbol.asyncDispose]: close,
   };

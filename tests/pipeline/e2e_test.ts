@@ -49,17 +49,19 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
     env,
   );
   assertEquals(run.code, 0, run.stderr);
-  assert(run.stdout.includes("120 of 120 samples"), run.stdout);
+  assert(run.stdout.includes("120 of 120 samples recorded"), run.stdout);
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals([gens.length, uniqueKeys(gens)], [120, 120]);
   // Every reasoning shape was met and recorded.
   const sources = new Set(gens.map((g) => g.reasoning_source));
   assertEquals([...sources].sort(), ["none", "reasoning", "reasoning_content", "think_tag", "unterminated_think"]);
   assert(gens.filter((g) => g.reasoning_source === "none").every((g) => g.reasoning === null));
-  assert(
-    gens.filter((g) => g.reasoning_source === "unterminated_think").every((g) =>
-      g.answer === "" && g.finish_reason === "length"
-    ),
+  // A reply cut by the length limit is recorded as truncated (and never judged).
+  const truncated = gens.filter((g) => g.reasoning_source === "unterminated_think");
+  assert(truncated.length > 0 && truncated.every((g) => g.answer === "" && g.outcome === "truncated"));
+  assertEquals(
+    gens.filter((g) => g.outcome === "no_reasoning").length,
+    gens.filter((g) => g.reasoning === null).length,
   );
   const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
   assertEquals([manifest.model, manifest.k, manifest.params.top_k, manifest.tags.condition], [
@@ -88,11 +90,17 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
   assertEquals(judge.code, 0, judge.stderr);
   const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
   assertEquals([judged.length, uniqueKeys(judged)], [120, 120]);
-  // Samples without reasoning were not sent to the reasoning judge; identical judge inputs
-  // (the same answer to the same question) were asked once and then answered by the cache.
-  const noReasoning = gens.filter((g) => g.reasoning === null).length;
+  // Truncated samples were not sent to the judge, samples without reasoning not to the
+  // reasoning judge; identical judge inputs (the same answer to the same question) were
+  // asked once and then answered by the cache.
+  const sent = gens.filter((g) => g.outcome !== "truncated");
+  const calls = 2 * sent.length - sent.filter((g) => g.reasoning === null).length;
   const cachedInRun = Number(/(\d+) verdicts from the cache/.exec(judge.stdout)![1]);
-  assertEquals(server.stats.judge + cachedInRun, 120 + 120 - noReasoning);
+  assertEquals(server.stats.judge + cachedInRun, calls);
+  assert(
+    judged.filter((j) => j.answer_verdict === "truncated" && j.reasoning_verdict === "truncated").length ===
+      truncated.length,
+  );
 
   const score = await runCli(["score", "--run", out, "--json"], env);
   assertEquals(score.code, 0, score.stderr);
@@ -103,7 +111,9 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
       condition: "base",
       id: g.id,
       scenario: g.scenario,
-      ...scriptedVerdicts(g),
+      ...(g.outcome === "truncated"
+        ? { answer_verdict: "truncated", reasoning_verdict: "truncated" }
+        : scriptedVerdicts(g)),
     })),
   );
   const [want] = scoreJudgments(expected, { k: 3, by: ["model", "condition"] }).table.objects() as Record<
@@ -135,7 +145,7 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
   );
   assertEquals(again.code, 0, again.stderr);
   assertEquals(server.stats.judge, before, again.stdout + again.stderr);
-  assert(again.stdout.includes(`${240 - noReasoning} verdicts from the cache`), again.stdout);
+  assert(again.stdout.includes(`${calls} verdicts from the cache`), again.stdout);
 });
 
 Deno.test("a run killed with SIGKILL mid-way resumes to exactly n×k generations and judgments", async () => {

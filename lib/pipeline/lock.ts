@@ -1,0 +1,169 @@
+import { BsaError } from "../errors.ts";
+
+/** What a lock file holds: who holds it, so a second writer can say so and a stale one can be told apart. */
+export interface LockInfo {
+  pid: number;
+  host: string;
+  /** What holds it, e.g. `bsa run` or `bsa judge --label gpt4o`. */
+  purpose: string;
+  started: string;
+  /** Unique per acquisition: a holder only ever removes its own lock. */
+  token: string;
+}
+
+/**
+ * Another live process holds the lock (or one on another host, which cannot be checked).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LockedError } from "./lock.ts";
+ * assert(new LockedError("busy").exitCode === 1);
+ * ```
+ */
+export class LockedError extends BsaError {}
+
+/** A held lock; {@linkcode RunLock.release} (or `await using`) gives it back. */
+export interface RunLock {
+  readonly path: string;
+  readonly info: LockInfo;
+  release(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+function _alive(pid: number): boolean {
+  try {
+    // Signal 0 checks that the process exists without touching it.
+    Deno.kill(pid, 0 as unknown as Deno.Signal);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return !(err instanceof Deno.errors.NotFound);
+  }
+}
+
+async function _read(path: string): Promise<LockInfo | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as LockInfo;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    // Unreadable or half-written: a holder writes it at once, so treat it as held for now.
+    return { pid: -1, host: "?", purpose: "?", started: "?", token: "?" };
+  }
+}
+
+/**
+ * Take the exclusive lock file `path` (created with O_EXCL, holding pid and host), or fail
+ * at once with a {@linkcode LockedError} naming the holder. A lock left by a process that
+ * no longer runs on this host is stale and reclaimed: it is renamed aside (only one
+ * claimant can win the rename), checked to be the stale one, and removed; a live lock
+ * grabbed by mistake in a race is linked back.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { acquireLock, LockedError } from "./lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * const lock = await acquireLock(`${dir}/.lock`, "bsa run");
+ * await assert.rejects(acquireLock(`${dir}/.lock`, "bsa run"), LockedError);
+ * await lock.release();
+ * await (await acquireLock(`${dir}/.lock`, "bsa run")).release();
+ * ```
+ */
+export async function acquireLock(path: string, purpose: string): Promise<RunLock> {
+  const info: LockInfo = {
+    pid: Deno.pid,
+    host: Deno.hostname(),
+    purpose,
+    started: new Date().toISOString(),
+    token: crypto.randomUUID(),
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const f = await Deno.open(path, { write: true, createNew: true });
+      try {
+        await f.write(new TextEncoder().encode(JSON.stringify(info) + "\n"));
+      } finally {
+        f.close();
+      }
+      return _held(path, info);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+    }
+    const holder = await _read(path);
+    if (holder === null) continue; // released meanwhile: try again
+    const stale = holder.host === info.host && holder.pid > 0 && !_alive(holder.pid);
+    if (!stale) {
+      throw new LockedError(
+        `${path}: held by ${holder.purpose} (pid ${holder.pid} on ${holder.host}, since ${holder.started}); ` +
+          `one writer at a time: wait for it to finish${
+            holder.host !== info.host ? ", or delete the lock file if that process is gone" : ""
+          }`,
+      );
+    }
+    await _reclaim(path, holder);
+  }
+  throw new LockedError(`${path}: could not take the lock (it changed hands repeatedly); try again`);
+}
+
+async function _reclaim(path: string, stale: LockInfo): Promise<void> {
+  const aside = `${path}.stale-${crypto.randomUUID()}`;
+  try {
+    await Deno.rename(path, aside);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return; // another claimant moved it first
+    throw err;
+  }
+  const moved = await _read(aside);
+  if (moved?.token !== stale.token) {
+    // A live lock taken between our read and our rename: put it back unless another exists now.
+    await Deno.link(aside, path).catch(() => {});
+  }
+  await Deno.remove(aside).catch(() => {});
+}
+
+function _held(path: string, info: LockInfo): RunLock {
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    if ((await _read(path))?.token === info.token) await Deno.remove(path).catch(() => {});
+  };
+  return { path, info, release, [Symbol.asyncDispose]: release };
+}
+
+/**
+ * Run `fn` holding the lock `path`, waiting (polling, up to `timeoutMs`) while another
+ * process holds it: for short critical sections such as a manifest update.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withLock } from "./lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * assert(await withLock(`${dir}/.m.lock`, "test", () => Promise.resolve(42)) === 42);
+ * ```
+ */
+export async function withLock<T>(
+  path: string,
+  purpose: string,
+  fn: () => Promise<T>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let lock: RunLock;
+    try {
+      lock = await acquireLock(path, purpose);
+    } catch (err) {
+      if (!(err instanceof LockedError) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+      continue;
+    }
+    try {
+      return await fn();
+    } finally {
+      await lock.release();
+    }
+  }
+}
