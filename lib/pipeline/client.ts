@@ -169,7 +169,8 @@ function _classify(err: unknown, host: string): unknown {
   // will not change: a bad request, a content filter, a context length exceeded.
   if (err instanceof OpenAI.APIError && typeof err.status === "number" && err.status >= 400 && err.status < 500) {
     if (err.status !== 408 && err.status !== 429) {
-      return new FatalRequestError(`${host}: HTTP ${err.status} ${err.message}`);
+      const code = typeof err.code === "string" ? ` (${err.code})` : "";
+      return new FatalRequestError(`${host}: HTTP ${err.message}${code}`);
     }
   }
   return err;

@@ -213,7 +213,10 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
           error: { message: "The response was filtered (content management policy)", code: "content_filter" },
         }, 400);
       }
-      if (refused !== null && JSON.stringify(body.messages ?? []).includes(refused)) {
+      if (
+        refused !== null &&
+        (body.messages ?? []).map((m: { content: unknown }) => String(m.content)).join("\n").includes(refused)
+      ) {
         stats.faults++;
         return String(body.model).startsWith("judge")
           ? json(

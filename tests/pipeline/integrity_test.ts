@@ -1,0 +1,289 @@
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { loadDataset } from "../../lib/dataset/mod.ts";
+import { BsaError } from "../../lib/errors.ts";
+import { ChatClient } from "../../lib/pipeline/client.ts";
+import { generate, type GenerationRecord } from "../../lib/pipeline/generate.ts";
+import { readJsonl, readLatest } from "../../lib/pipeline/jsonl.ts";
+import { judge, type JudgmentRecord } from "../../lib/pipeline/judge.ts";
+import { JudgeCache } from "../../lib/pipeline/judge_cache.ts";
+import { acquireLock, LockedError } from "../../lib/pipeline/lock.ts";
+import { readManifest } from "../../lib/pipeline/manifest.ts";
+import { loadJudgePrompts } from "../../lib/pipeline/prompts.ts";
+import { loadRunJudgments } from "../../lib/pipeline/runs.ts";
+import { cliEnv, DATASET_CSV, ROOT, runArgs, runCli, SHARED_BSA, tempDir } from "../helpers/paths.ts";
+import { startFakeOpenAI } from "../helpers/fake_openai.ts";
+
+const ds = await loadDataset({ path: DATASET_CSV });
+const prompts = await loadJudgePrompts({ dir: `${SHARED_BSA}prompts` });
+const ids = (ds.questions.array("id") as string[]).slice(0, 4);
+
+async function records<T>(path: string): Promise<T[]> {
+  const out: T[] = [];
+  for await (const r of readJsonl<T>(path)) out.push(r);
+  return out;
+}
+
+async function latest<T extends { id: string; sample: number }>(path: string): Promise<T[]> {
+  const out: T[] = [];
+  for await (const r of readLatest<T>(path)) out.push(r);
+  return out;
+}
+
+const quiet = { progress: false, log: () => {} };
+
+function gen(url: string, out: string, extra: Partial<Parameters<typeof generate>[0]> = {}) {
+  return generate({
+    out,
+    client: new ChatClient({ baseUrls: [url], retry: { retries: 1, baseDelayMs: 1 } }),
+    model: "m-rc",
+    k: 2,
+    dataset: ds,
+    ids,
+    subsetDescription: "first 4",
+    params: {},
+    concurrency: 1,
+    ...quiet,
+    ...extra,
+  });
+}
+
+function judgeRun(url: string, run: string, extra: Partial<Parameters<typeof judge>[0]> = {}) {
+  return judge({
+    run,
+    client: new ChatClient({ baseUrls: [url], retry: { retries: 1, baseDelayMs: 1 } }),
+    judgeModel: "judge-x",
+    prompts,
+    dataset: ds,
+    concurrency: 1,
+    cache: null,
+    ...quiet,
+    ...extra,
+  });
+}
+
+Deno.test("permanent refusals and cut replies end in recorded outcomes, asked once; the judge records every sample", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  // Sample order: q0#0, q0#1, q1#0, ... One fault each: a bad request, a context length,
+  // a content-filter 400, a 200 stopped by the content filter, a reply cut by length.
+  server.inject(["400", "context", "filter", "filtered", "length"]);
+  const r = await gen(server.url, out);
+  assertEquals([r.generated, r.failed, r.truncated, r.errors], [8, 4, 1, 0]);
+  assertEquals(server.stats.chat, 8, "a permanent refusal is not retried");
+  const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
+  assertEquals(gens.map((g) => g.outcome), ["failed", "failed", "failed", "failed", "truncated", "ok", "ok", "ok"]);
+  assert(gens[1].error!.includes("maximum context length"), gens[1].error);
+  assert(gens[3].error!.includes("content_filter"), gens[3].error);
+
+  // Running again asks nothing: every sample has an outcome.
+  const again = await gen(server.url, out);
+  assertEquals([again.generated, again.alreadyDone, server.stats.chat], [0, 8, 8]);
+  assertEquals(again.outcomes, { ok: 3, no_reasoning: 0, truncated: 1, failed: 4 });
+
+  // The judge writes a record for every generation; failed and truncated ones cost no call.
+  const j = await judgeRun(server.url, out);
+  assertEquals([j.judged, j.sentinels, j.errors], [8, 5, 0]);
+  assertEquals(server.stats.judge, 3 * 2);
+  const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
+  assertEquals(judged.map((x) => x.answer_verdict).slice(0, 5), ["failed", "failed", "failed", "failed", "truncated"]);
+  assert(judged.slice(0, 4).every((x) => x.reasoning_verdict === "failed" && x.failed_by === "model" && x.error));
+
+  // --retry-failed asks the failed samples again; the newer records supersede the old ones,
+  // and the judge re-judges exactly those.
+  const retry = await gen(server.url, out, { retryFailed: true });
+  assertEquals([retry.retried, retry.generated, retry.outcomes.failed], [4, 4, 0]);
+  assertEquals((await records(`${out}/generations.jsonl`)).length, 12);
+  const now = await latest<GenerationRecord>(`${out}/generations.jsonl`);
+  assertEquals(now.length, 8);
+  assert(now.filter((g) => g.outcome === "failed").length === 0);
+  const j2 = await judgeRun(server.url, out);
+  assertEquals([j2.judged, j2.retried], [4, 4]);
+  const scored = await loadRunJudgments([out]);
+  assertEquals(scored.table.numRows(), 8);
+  assertEquals(scored.table.array("answer_verdict").filter((v) => v === "failed").length, 0);
+});
+
+Deno.test("a judge's provider refusing is recorded as failed; --retry-failed and --retry-invalid ask again", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  await gen(server.url, out, { k: 1, ids: ids.slice(0, 3) });
+  // The judge's content filter refuses the first question.
+  server.refuse((ds.questions.array("query")[0] as string).slice(0, 60));
+  const j = await judgeRun(server.url, out, { invalidRetries: 0 });
+  assertEquals([j.failed, j.errors], [1, 0]);
+  let judged = await latest<JudgmentRecord>(`${out}/judgments.jsonl`);
+  const refused = judged.find((x) => x.id === ids[0])!;
+  assertEquals([refused.answer_verdict, refused.reasoning_verdict, refused.failed_by], ["failed", "failed", "judge"]);
+  assert(refused.error!.includes("filtered"), refused.error);
+  // Again without the flag: nothing is asked.
+  server.refuse(null);
+  const calls = server.stats.judge;
+  assertEquals((await judgeRun(server.url, out)).judged, 0);
+  assertEquals(server.stats.judge, calls);
+  // --retry-failed re-asks it; the newer record wins.
+  const rf = await judgeRun(server.url, out, { retryFailed: true });
+  assertEquals([rf.judged, rf.retried], [1, 1]);
+  judged = await latest<JudgmentRecord>(`${out}/judgments.jsonl`);
+  assert(["Safe", "Unsafe"].includes(judged.find((x) => x.id === ids[0])!.answer_verdict));
+
+  // An invalid verdict, then --retry-invalid.
+  server.inject(["garbage", "garbage"]);
+  const out2 = `${dir.path}/run2`;
+  await gen(server.url, out2, { k: 1, ids: ids.slice(0, 1) });
+  server.inject(["garbage", "garbage"]);
+  const ji = await judgeRun(server.url, out2, { invalidRetries: 0 });
+  assertEquals(ji.invalid, 1);
+  assertEquals((await judgeRun(server.url, out2)).judged, 0, "invalid is not re-asked without the flag");
+  const ri = await judgeRun(server.url, out2, { retryInvalid: true });
+  assertEquals([ri.judged, ri.invalid], [1, 0]);
+  const [rec] = await latest<JudgmentRecord>(`${out2}/judgments.jsonl`);
+  assert(rec.answer_verdict !== "invalid" && rec.reasoning_verdict !== "invalid");
+  assertEquals((await records(`${out2}/judgments.jsonl`)).length, 2, "append-only: the old record stays");
+});
+
+Deno.test("a judgments file is bound to its judge: another model, endpoint or parameter is refused", async () => {
+  await using dir = await tempDir();
+  await using a = startFakeOpenAI();
+  await using b = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  await gen(a.url, out, { k: 1 });
+  await judgeRun(a.url, out);
+  for (
+    const [what, extra] of [
+      ["model", { judgeModel: "judge-y" }],
+      ["endpoint", { client: new ChatClient({ baseUrls: [b.url] }) }],
+      ["temperature", { params: { temperature: 0.7 } }],
+      ["extra body", { params: { temperature: 0, extra_body: { reasoning_effort: "high" } } }],
+    ] as const
+  ) {
+    const err = await assertRejects(() => judgeRun(a.url, out, extra), BsaError);
+    assert(/was judged by judge-x .*--label NAME/.test(err.message), `${what}: ${err.message}`);
+  }
+  // Under a label, a second judge is welcome; the default judge's record is untouched.
+  await judgeRun(b.url, out, { judgeModel: "judge-y", label: "second" });
+  const m = await readManifest(out);
+  assertEquals([m.judge!.model, m.judges!.second.model], ["judge-x", "judge-y"]);
+  assertEquals(m.judge!.params, { temperature: 0 });
+  // Judge tokens are the sum of the records' tokens.
+  const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
+  assertEquals(m.judge!.tokens.completion, judged.reduce((n, r) => n + (r.completion_tokens ?? 0), 0));
+  assert(m.judge!.tokens.completion > 0);
+});
+
+Deno.test("the judge cache answers only the same judge: endpoint, model and every parameter are in its key", async () => {
+  await using dir = await tempDir();
+  await using a = startFakeOpenAI();
+  await using b = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  await gen(a.url, out, { k: 1, ids: ids.slice(0, 2) });
+  const cache = await JudgeCache.open(`${dir.path}/cache.jsonl`);
+  try {
+    await judgeRun(a.url, out, { cache });
+    assertEquals(a.stats.judge, 4);
+    // The same judge again (another label): all from the cache.
+    const same = await judgeRun(a.url, out, { cache, label: "same" });
+    assertEquals([same.cached, a.stats.judge], [4, 4]);
+    // Same model name at another endpoint, or another temperature, seed, top_p, max_tokens: asked anew.
+    const variants = [
+      { label: "host", client: new ChatClient({ baseUrls: [b.url] }) },
+      { label: "temp", params: { temperature: 0.5 } },
+      { label: "seed", params: { temperature: 0, seed: 3 } },
+      { label: "topp", params: { temperature: 0, top_p: 0.9 } },
+      { label: "maxt", params: { temperature: 0, max_tokens: 900 } },
+    ];
+    for (const v of variants) {
+      const r = await judgeRun(a.url, out, { cache, ...v });
+      assertEquals(r.cached, 0, v.label);
+    }
+    assertEquals(a.stats.judge + b.stats.judge, 4 + 5 * 4);
+  } finally {
+    await cache.close();
+  }
+  // No cache: identical inputs in one run are all asked.
+  const out2 = `${dir.path}/dup`;
+  await gen(a.url, out2, { k: 1, ids: ids.slice(0, 1) });
+  await Deno.copyFile(`${out2}/generations.jsonl`, `${dir.path}/g`);
+  const line = (await Deno.readTextFile(`${dir.path}/g`)).trim();
+  await Deno.writeTextFile(`${out2}/generations.jsonl`, `${line}\n${line.replace('"sample":0', '"sample":1')}\n`);
+  const before = a.stats.judge;
+  const r = await judgeRun(a.url, out2, { cache: null });
+  assertEquals([r.cached, a.stats.judge - before], [0, 4]);
+});
+
+Deno.test("one writer per run folder: a second `bsa run` or `bsa judge` fails at once and sends nothing", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI({ latencyMs: 40 });
+  const out = `${dir.path}/run`;
+  const env = cliEnv(`${dir.path}/cache`);
+  const args = [...runArgs(server.url, "m-rc", 2, out), "--limit", "30", "--concurrency", "2", "--quiet"];
+  const first = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && !(await Deno.stat(`${out}/generations.jsonl`).catch(() => null))) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const second = await runCli(args, env);
+  const firstOut = await first.output();
+  assertEquals(second.code, 1, second.stderr);
+  assert(/generations\.jsonl\.lock: held by bsa run \(pid \d+ on /.test(second.stderr), second.stderr);
+  assert(!second.stderr.includes("    at "), "no stack trace");
+  assertEquals(firstOut.code, 0, new TextDecoder().decode(firstOut.stderr));
+  const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
+  assertEquals([gens.length, new Set(gens.map((g) => `${g.id}#${g.sample}`)).size], [60, 60]);
+  // Exactly the first run's 60 requests: the second sent none.
+  assertEquals(server.stats.generate, 60);
+  assert(!(await Deno.stat(`${out}/generations.jsonl.lock`).catch(() => null)), "the lock is released");
+
+  // Two judges on one label: the second is refused; run and judge together keep both manifest sections.
+  const judgeArgs = ["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-a", "--quiet"];
+  const j1 = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...judgeArgs, "--concurrency", "1"],
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  while (Date.now() < deadline && !(await Deno.stat(`${out}/judgments.jsonl`).catch(() => null))) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const [j2, rerun] = await Promise.all([runCli(judgeArgs, env), runCli(args, env)]);
+  const j1Out = await j1.output();
+  assertEquals(j2.code, 1, j2.stderr);
+  assert(j2.stderr.includes("judgments.jsonl.lock: held by bsa judge"), j2.stderr);
+  assertEquals([j1Out.code, rerun.code], [0, 0], new TextDecoder().decode(j1Out.stderr) + rerun.stderr);
+  const m = await readManifest(out);
+  assert(m.judge?.model === "judge-a" && m.judge.finished !== null && m.finished !== null, JSON.stringify(m));
+});
+
+Deno.test("a stale lock (its process is gone) is reclaimed; a live one on this host is not", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/x.lock`;
+  const dead = new Deno.Command("true").spawn();
+  await dead.status;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ pid: dead.pid, host: Deno.hostname(), purpose: "bsa run", started: "", token: "old" }),
+  );
+  const lock = await acquireLock(path, "bsa run");
+  assertEquals(JSON.parse(await Deno.readTextFile(path)).pid, Deno.pid);
+  await assertRejects(() => acquireLock(path, "bsa run"), LockedError, `pid ${Deno.pid}`);
+  await lock.release();
+  // A lock from another host cannot be checked: refused, with how to clear it.
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ pid: 1, host: "elsewhere", purpose: "bsa run", started: "", token: "t" }),
+  );
+  await assertRejects(() => acquireLock(path, "bsa run"), LockedError, "delete the lock file");
+  // Many claimants of one stale lock: exactly one wins.
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ pid: dead.pid, host: Deno.hostname(), purpose: "bsa run", started: "", token: "old" }),
+  );
+  const results = await Promise.allSettled(Array.from({ length: 8 }, () => acquireLock(path, "bsa run")));
+  assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
+});
