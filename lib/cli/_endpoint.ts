@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.ts";
-import { ChatClient } from "../pipeline/client.ts";
+import { type ChatClient, createClient, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from "../pipeline/client.ts";
 import { listFlag, numberFlag } from "./_flags.ts";
 
 /**
@@ -20,8 +20,25 @@ export const ENDPOINT_FLAGS = {
 } as const;
 
 /**
+ * The help lines of {@linkcode ENDPOINT_FLAGS}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ENDPOINT_HELP } from "./_endpoint.ts";
+ * assert(ENDPOINT_HELP.includes("--timeout SECONDS"));
+ * ```
+ */
+export const ENDPOINT_HELP = `  --timeout SECONDS     per request (default ${
+  DEFAULT_TIMEOUT_MS / 1000
+}, for long reasoning replies; a notice comes when
+                        nothing has completed for a minute); --retries N (default 6): HTTP
+                        failures (429 with Retry-After, 5xx, timeouts) are retried by the SDK;
+  --backoff MS          first wait before retrying a reply that was not a completion (default 500)`;
+
+/**
  * Build a client from `--<prefix>base-url` (repeatable or comma-separated, for replicas) and the key
- * in `OPENAI_API_KEY` or the variable `--api-key-env` names. The key is read here and nowhere else.
+ * in `OPENAI_API_KEY` or the variable `--api-key-env` names, through the one client factory.
  *
  * @example
  * ```ts
@@ -34,21 +51,40 @@ export const ENDPOINT_FLAGS = {
 export function clientFromFlags(command: string, values: Record<string, unknown>, prefix = ""): ChatClient {
   const urls = listFlag(values, `${prefix}base-url`);
   if (!urls.length) throw new UsageError(`bsa ${command}: --${prefix}base-url is required`);
-  const keyVar = (values["api-key-env"] as string | undefined) ?? "OPENAI_API_KEY";
-  if (values["api-key-env"] !== undefined && Deno.env.get(keyVar) === undefined) {
+  const keyVar = values["api-key-env"] as string | undefined;
+  if (keyVar !== undefined && Deno.env.get(keyVar) === undefined) {
     throw new UsageError(`bsa ${command}: --api-key-env names ${keyVar}, which is not set`);
   }
-  const timeout = numberFlag(command, values, "timeout", { min: 1, default: 600 })!;
-  const retries = numberFlag(command, values, "retries", { integer: true, min: 0, default: 6 })!;
-  const baseDelayMs = numberFlag(command, values, "backoff", { min: 0, default: 500 })!;
+  const config = endpointConfig(command, values);
   try {
-    return new ChatClient({
-      baseUrls: urls,
-      apiKey: Deno.env.get(keyVar),
-      timeoutMs: timeout * 1000,
-      retry: { retries, baseDelayMs },
-    });
+    return createClient({ baseUrls: urls, apiKeyEnv: keyVar, ...config });
   } catch (err) {
     throw new UsageError(`bsa ${command}: --${prefix}base-url: ${(err as Error).message}`);
   }
+}
+
+/**
+ * `--timeout`, `--retries` and `--backoff`, checked (a timeout beyond what timers accept is refused).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { endpointConfig } from "./_endpoint.ts";
+ * assert(endpointConfig("run", { timeout: "60" }).timeoutSeconds === 60);
+ * assert.throws(() => endpointConfig("run", { timeout: "3000000" }), /--timeout must be a number >= 1 <= 2147483/);
+ * ```
+ */
+export function endpointConfig(
+  command: string,
+  values: Record<string, unknown>,
+): { timeoutSeconds: number; retries: number; backoffMs: number } {
+  return {
+    timeoutSeconds: numberFlag(command, values, "timeout", {
+      min: 1,
+      max: Math.floor(MAX_TIMEOUT_MS / 1000),
+      default: DEFAULT_TIMEOUT_MS / 1000,
+    })!,
+    retries: numberFlag(command, values, "retries", { integer: true, min: 0, default: 6 })!,
+    backoffMs: numberFlag(command, values, "backoff", { min: 0, default: 500 })!,
+  };
 }

@@ -3,7 +3,7 @@ import { judge } from "../pipeline/judge.ts";
 import { JudgeCache } from "../pipeline/judge_cache.ts";
 import { readManifest } from "../pipeline/manifest.ts";
 import { loadJudgePrompts } from "../pipeline/prompts.ts";
-import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
+import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import { jsonObjectFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
 /**
@@ -33,8 +33,7 @@ Judge every generated sample of a run that has no judgment yet (resumable).
   --label NAME          keep this judge's verdicts apart (judgments-NAME.jsonl), e.g. a second
                         judge for 'bsa agreement'; score and compare read them with --judge NAME
   --api-key-env NAME    the variable holding the judge's API key (default OPENAI_API_KEY)
-  --timeout SECONDS     per request (default 600); --retries N (default 6);
-                        --backoff MS first retry wait, doubled each time, jittered (default 500)`;
+${ENDPOINT_HELP}`;
 
 /**
  * `bsa judge`.
@@ -96,6 +95,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       concurrency: numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!,
       params,
       progress: !values.quiet,
+      log: (line) => console.error(line),
       label: values.label as string | undefined,
       retryFailed: !!values["retry-failed"],
       retryInvalid: !!values["retry-invalid"],

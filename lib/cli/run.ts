@@ -6,7 +6,7 @@ import { estimateRun } from "../pipeline/estimate.ts";
 import { generate } from "../pipeline/generate.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
 import { rows } from "../table.ts";
-import { clientFromFlags, ENDPOINT_FLAGS } from "./_endpoint.ts";
+import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import {
   jsonObjectFlag,
   listFlagRaw,
@@ -47,8 +47,7 @@ command again after an interruption and it continues where it stopped).
   --prompts DIR         where Safe_Rules.md is (default: BSA_PROMPTS_DIR or the pinned download)
   --ids FILE            question ids, one per line; --limit N, --scenario S, --category C narrow further
   --api-key-env NAME    the variable holding the API key (default OPENAI_API_KEY)
-  --timeout SECONDS     per request (default 600); --retries N (default 6);
-                        --backoff MS first retry wait, doubled each time, jittered (default 500)`;
+${ENDPOINT_HELP}`;
 
 /**
  * `bsa run`.
@@ -136,6 +135,7 @@ export async function runCommand(args: string[]): Promise<number> {
     concurrency,
     tags: parseTags("run", listFlagRaw(values, "tag")),
     progress: !values.quiet,
+    log: (line) => console.error(line),
     useN: !!values["use-n"],
     retryFailed: !!values["retry-failed"],
   });

@@ -4,7 +4,8 @@ import { scoreJudgments } from "../metrics/score.ts";
 import { readPrices } from "../pipeline/estimate.ts";
 import { estimateStudy, loadStudy, runStudy, studyProgress } from "../pipeline/run_study.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
-import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
+import { ENDPOINT_HELP, endpointConfig } from "./_endpoint.ts";
+import { listFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 import { printReport } from "./score.ts";
 
@@ -28,7 +29,9 @@ score them all in one table tagged with their condition columns.
   --base-url URL          override the study's endpoint (repeatable for replicas)
   --judge-base-url URL, --judge-model NAME   override the study's judge
   --skip-judge            generate only
-  --dataset PATH, --prompts DIR, --timeout SECONDS, --retries N, --json`;
+  --dataset PATH, --prompts DIR, --json
+  (API keys come from the variables the study's endpoint.api_key_env and judge.api_key_env name, else OPENAI_API_KEY)
+${ENDPOINT_HELP}`;
 
 /**
  * `bsa study`.
@@ -53,6 +56,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     prompts: { type: "string" },
     timeout: { type: "string" },
     retries: { type: "string" },
+    backoff: { type: "string" },
     quiet: { type: "boolean" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -82,8 +86,8 @@ export async function studyCommand(args: string[]): Promise<number> {
     judgeBaseUrls: listFlag(values, "judge-base-url"),
     judgeModel: values["judge-model"] as string | undefined,
     promptsDir: values.prompts as string | undefined,
-    timeoutMs: 1000 * numberFlag("study", values, "timeout", { min: 1, default: 600 })!,
-    retries: numberFlag("study", values, "retries", { integer: true, min: 0, default: 6 }),
+    endpoint: endpointConfig("study", values),
+    log: (line) => console.error(line),
     skipJudge: !!values["skip-judge"],
     progress: !values.quiet,
   });

@@ -2,14 +2,26 @@ import OpenAI from "openai";
 import { BsaError } from "../errors.ts";
 import { FatalRequestError, type RetryOptions, withRetry } from "./retry.ts";
 
+/** The per-request timeout when none is given: long enough for a reasoning model's long reply. */
+export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
+
+/** The longest timeout the runtime's timers accept (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Where and how to reach one OpenAI-compatible service (possibly several replicas). */
 export interface EndpointOptions {
   /** One or more base URLs (e.g. `http://localhost:8000/v1`); requests are spread over them. */
   baseUrls: string[];
   /** The API key (from the environment; never written anywhere). Local servers accept any. */
   apiKey?: string;
-  /** Per-request timeout in ms (default 600 000). */
+  /** Per-request timeout in ms (default {@linkcode DEFAULT_TIMEOUT_MS}, at most {@linkcode MAX_TIMEOUT_MS}). */
   timeoutMs?: number;
+  /**
+   * `retries`: attempts after the first, for HTTP failures (408, 409, 429, 5xx, connection
+   * errors, timeouts: the openai SDK's own retry, which honours `Retry-After`) and, separately,
+   * for replies the SDK cannot parse (malformed or cut-short JSON), which are retried here
+   * with `baseDelayMs` backoff.
+   */
   retry?: RetryOptions;
 }
 
@@ -56,8 +68,10 @@ export function safeHost(url: string): string {
 
 /**
  * A chat client over `npm:openai` that spreads requests across replicas (least
- * in flight first), retries with backoff and `Retry-After`, and turns a rejected
- * key or an unknown model into an {@linkcode EndpointError}.
+ * in flight first), lets the SDK retry HTTP failures (with its backoff and `Retry-After`),
+ * retries what the SDK does not (a reply whose body is not a completion), and turns a
+ * rejected key or an unknown model into an {@linkcode EndpointError} and a permanent
+ * refusal (4xx other than 408/429) into a {@linkcode FatalRequestError}.
  *
  * @example
  * ```ts
@@ -72,24 +86,40 @@ export class ChatClient {
   #clients: OpenAI[];
   #inFlight: number[];
   #retry: RetryOptions;
-  /** Failed attempts so far (each retried or finally given up). */
+  #checked = false;
+  /** Failed attempts so far (each retried or finally given up), for progress displays. */
   failures = 0;
 
   constructor(options: EndpointOptions) {
     if (!options.baseUrls.length) throw new BsaError("no base URL given");
     for (const u of options.baseUrls) {
-      if (!/^https?:\/\//.test(u)) {
-        throw new BsaError(`base URL must start with http:// or https://, got ${JSON.stringify(u)}`);
+      if (!/^https?:\/\/[^/]/.test(u) || safeHost(u) === "(invalid URL)") {
+        throw new BsaError(`base URL must be an http:// or https:// URL, got ${JSON.stringify(u)}`);
       }
     }
+    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(timeout >= 1 && timeout <= MAX_TIMEOUT_MS)) {
+      throw new BsaError(`timeout must be between 1 ms and ${MAX_TIMEOUT_MS} ms (about 24.8 days), got ${timeout}`);
+    }
     this.hosts = options.baseUrls.map(safeHost);
+    // Every attempt the SDK makes passes here: count the failed ones for progress displays.
+    const counted = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      try {
+        const res = await fetch(input, init);
+        if (res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500) this.failures++;
+        return res;
+      } catch (err) {
+        this.failures++;
+        throw err;
+      }
+    };
     this.#clients = options.baseUrls.map((baseURL) =>
       new OpenAI({
         baseURL,
         apiKey: options.apiKey || "EMPTY",
-        timeout: options.timeoutMs ?? 600_000,
-        // Retries are ours: backoff with jitter, Retry-After, and accounting.
-        maxRetries: 0,
+        timeout,
+        maxRetries: options.retry?.retries ?? 6,
+        fetch: counted,
       })
     );
     this.#inFlight = this.#clients.map(() => 0);
@@ -98,12 +128,18 @@ export class ChatClient {
 
   /**
    * Check every replica before anything is written: unreachable or a rejected key is an
-   * error. A server without a `/models` route is accepted.
+   * error. A server without a `/models` route is accepted. When `/models` answers, which
+   * many servers allow without a key, `model` (if given) is sent one real one-token
+   * completion, so a wrong key or model name is known before anything is written.
+   * Checked once per client.
    */
-  async preflight(): Promise<void> {
+  async preflight(model?: string): Promise<void> {
+    if (this.#checked) return;
     await Promise.all(this.#clients.map(async (c, i) => {
+      let open = false;
       try {
-        await c.models.list();
+        await c.models.list({ maxRetries: 1 });
+        open = true;
       } catch (err) {
         if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
           throw new EndpointError(`${this.hosts[i]} rejected the API key (HTTP ${err.status})`);
@@ -113,11 +149,21 @@ export class ChatClient {
         }
         // 404 or other: the route may simply not exist on this server.
       }
+      if (!open || model === undefined) return;
+      try {
+        await c.chat.completions.create({ model, messages: [{ role: "user", content: "ping" }], max_tokens: 1 });
+      } catch (err) {
+        const e = _classify(err, this.hosts[i]);
+        // A key or model the server refuses stops here; anything else (a server that wants
+        // other parameters for this model) is left to the real requests.
+        if (e instanceof EndpointError) throw e;
+      }
     }));
+    this.#checked = true;
   }
 
   /** Send one chat completion request with retries; see the class description. */
-  async complete(body: Record<string, unknown>, onRetry?: RetryOptions["onRetry"]): Promise<Completion> {
+  async complete(body: Record<string, unknown>): Promise<Completion> {
     return await withRetry(async () => {
       const i = this.#pick();
       this.#inFlight[i]++;
@@ -138,12 +184,13 @@ export class ChatClient {
           completionTokens: res.usage?.completion_tokens ?? 0,
         };
       } catch (err) {
-        this.failures++;
+        // HTTP failures were counted (and retried) by the SDK already.
+        if (!(err instanceof OpenAI.APIError)) this.failures++;
         throw _classify(err, this.hosts[i]);
       } finally {
         this.#inFlight[i]--;
       }
-    }, { ...this.#retry, onRetry: onRetry ?? this.#retry.onRetry });
+    }, { ...this.#retry, retryable: (err) => !(err instanceof OpenAI.APIError) && !(err instanceof BsaError) });
   }
 
   #pick(): number {
@@ -174,4 +221,45 @@ function _classify(err: unknown, host: string): unknown {
     }
   }
   return err;
+}
+
+/** How to build a client: what a command line or a study file says. */
+export interface ClientConfig {
+  baseUrls: string[];
+  /** The environment variable holding the API key (default `OPENAI_API_KEY`); named ones must be set. */
+  apiKeyEnv?: string;
+  /** Per-request timeout in seconds (default 1800). */
+  timeoutSeconds?: number;
+  /** Attempts after the first (default 6). */
+  retries?: number;
+  /** First wait (ms) before retrying a reply that was not a completion (default 500). */
+  backoffMs?: number;
+}
+
+/**
+ * The one way to build a {@linkcode ChatClient} (commands and studies alike): reads the
+ * API key from the environment variable named (never from anywhere else), refuses a
+ * named variable that is not set, and bounds the timeout to what the runtime accepts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClient } from "./client.ts";
+ * assert(createClient({ baseUrls: ["http://127.0.0.1:8000/v1"] }).hosts[0] === "http://127.0.0.1:8000/v1");
+ * assert.throws(() => createClient({ baseUrls: ["http://h/v1"], apiKeyEnv: "NOT_SET_ANYWHERE" }), /NOT_SET_ANYWHERE is not set/);
+ * assert.throws(() => createClient({ baseUrls: ["http://h/v1"], timeoutSeconds: 3e6 }), /timeout must be/);
+ * ```
+ */
+export function createClient(config: ClientConfig): ChatClient {
+  const keyVar = config.apiKeyEnv ?? "OPENAI_API_KEY";
+  const apiKey = Deno.env.get(keyVar);
+  if (config.apiKeyEnv !== undefined && apiKey === undefined) {
+    throw new BsaError(`the API key variable ${keyVar} is not set`);
+  }
+  return new ChatClient({
+    baseUrls: config.baseUrls,
+    apiKey,
+    timeoutMs: config.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000,
+    retry: { retries: config.retries ?? 6, baseDelayMs: config.backoffMs ?? 500 },
+  });
 }

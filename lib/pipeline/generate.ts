@@ -60,7 +60,7 @@ export interface GenerateOptions {
   useN?: boolean;
   /** Ask again the samples whose newest record is `failed` (a newer record supersedes it). */
   retryFailed?: boolean;
-  /** Where notices go (per-sample errors, stalls); default stderr. */
+  /** Where notices go (per-sample errors, stalls); default: nowhere (the result counts them). */
   log?: (line: string) => void;
   /** Report a stall when nothing completed for this long (default 60 000 ms). */
   stallMs?: number;
@@ -129,7 +129,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     tags: o.tags ?? {},
   });
 
-  await o.client.preflight();
+  await o.client.preflight(o.model);
 
   const files = runFiles(o.out);
   const created = !(await Deno.stat(o.out).then(() => true, () => false));
@@ -158,7 +158,7 @@ async function _generate(
   wanted: RunManifest,
   files: ReturnType<typeof runFiles>,
 ): Promise<GenerateResult> {
-  const log = o.log ?? ((line: string) => console.error(line));
+  const log = o.log ?? (() => {});
   const warnings: string[] = [];
   await updateManifest(o.out, (current) => {
     if (!current) return wanted;
@@ -228,6 +228,12 @@ async function _generate(
     { role: "user", content: query },
   ];
   const { temperature, top_p, top_k, max_tokens, seed, extra_body } = o.params;
+  // Failed attempts (each retried or given up) as the client counts them, for the display.
+  let seenFailures = o.client.failures;
+  const syncFailures = () => {
+    progress.tick({ failures: o.client.failures - seenFailures });
+    seenFailures = o.client.failures;
+  };
   let stopped: unknown = undefined;
   let manifestError: unknown = undefined;
   const write = async (record: GenerationRecord) => {
@@ -260,9 +266,11 @@ async function _generate(
           ...(max_tokens !== undefined && { max_tokens }),
           ...(seed !== undefined && { seed: seed + samples[0] }),
           ...extra_body,
-        }, () => progress.tick({ failures: 1 }));
+        });
       } catch (err) {
         stall.completed();
+        syncFailures();
+        syncFailures();
         if (err instanceof EndpointError) throw err;
         if (err instanceof FatalRequestError) {
           // A permanent refusal: recorded once, so the sample counts (as not passing).
@@ -286,11 +294,11 @@ async function _generate(
           return;
         }
         result.errors += samples.length;
-        progress.tick({ failures: samples.length });
         log(`\nsample ${q.id}#${samples.join(",")} failed: ${(err as Error).message}`);
         return;
       }
       stall.completed();
+      syncFailures();
       tokens.prompt += c.promptTokens;
       tokens.completion += c.completionTokens;
       const got = c.choices.slice(0, samples.length);

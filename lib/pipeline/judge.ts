@@ -62,7 +62,7 @@ export interface JudgeOptions {
   retryFailed?: boolean;
   /** Ask again the samples whose newest record holds an `invalid` verdict. */
   retryInvalid?: boolean;
-  /** Where notices go (per-sample errors, stalls); default stderr. */
+  /** Where notices go (per-sample errors, stalls); default: nowhere (the result counts them). */
   log?: (line: string) => void;
   /** Report a stall when nothing completed for this long (default 60 000 ms). */
   stallMs?: number;
@@ -173,7 +173,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
     );
   }
   const files = runFiles(o.run, o.label);
-  await o.client.preflight();
+  await o.client.preflight(o.judgeModel);
   const lock = await acquireLock(files.judgmentsLock, `bsa judge${o.label ? ` --label ${o.label}` : ""}`);
   try {
     return await _judge(o, files);
@@ -183,7 +183,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
 }
 
 async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Promise<JudgeResult> {
-  const log = o.log ?? ((line: string) => console.error(line));
+  const log = o.log ?? (() => {});
   const params: JudgeParams = { temperature: 0, ...o.params };
   const judged = await scanSamples(files.judgments);
   const mine: JudgeRecord = {
@@ -254,6 +254,12 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   progress.state.done = result.alreadyDone;
   const stall = stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs);
   const tokens = mine.tokens;
+  // Failed attempts (each retried or given up) as the client counts them, for the display.
+  let seenFailures = o.client.failures;
+  const syncFailures = () => {
+    progress.tick({ failures: o.client.failures - seenFailures });
+    seenFailures = o.client.failures;
+  };
   let stopped: unknown = undefined;
   let manifestError: unknown = undefined;
   const write = async (record: JudgmentRecord) => {
@@ -358,6 +364,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         ]);
       } catch (err) {
         stall.completed();
+        syncFailures();
+        syncFailures();
         if (err instanceof FatalRequestError) {
           await write({
             ...base,
@@ -374,11 +382,11 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         }
         if (_stopsRun(err)) throw err;
         result.errors++;
-        progress.tick({ failures: 1 });
         log(`\njudging ${g.id}#${g.sample} failed: ${(err as Error).message}`);
         return;
       }
       stall.completed();
+      syncFailures();
       await write({
         ...base,
         answer_verdict: a.verdict,

@@ -6,8 +6,10 @@ export interface RetryOptions {
   retries?: number;
   /** First backoff in ms (default 500), doubled each attempt, with full jitter. */
   baseDelayMs?: number;
-  /** Upper bound of one wait in ms (default 60 000); also caps `Retry-After`. */
+  /** Upper bound of one wait in ms (default 60 000). */
   maxDelayMs?: number;
+  /** Which errors are worth another attempt (default: all but {@linkcode FatalRequestError}). */
+  retryable?: (error: unknown) => boolean;
   /** Called before each wait, for progress and logs. */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
   /** Random source in [0, 1) for jitter (tests pass a fixed one). */
@@ -29,36 +31,10 @@ export interface RetryOptions {
 export class FatalRequestError extends BsaError {}
 
 /**
- * The wait a server asked for through `Retry-After` (seconds or an HTTP date), in ms.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { retryAfterMs } from "./retry.ts";
- * assert(retryAfterMs(new Headers({ "retry-after": "2" })) === 2000);
- * assert(retryAfterMs(new Headers()) === undefined);
- * ```
- */
-export function retryAfterMs(
-  headers: Headers | Record<string, string> | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  if (!headers) return undefined;
-  const raw = headers instanceof Headers
-    ? headers.get("retry-after-ms") ?? headers.get("retry-after")
-    : headers["retry-after-ms"] ?? headers["retry-after"];
-  if (raw == null) return undefined;
-  const isMs = headers instanceof Headers ? headers.has("retry-after-ms") : "retry-after-ms" in headers;
-  const n = Number(raw);
-  if (Number.isFinite(n)) return Math.max(0, isMs ? n : n * 1000);
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
-
-/**
- * Run `fn`, retrying failures with exponential backoff and full jitter; a
- * `Retry-After` on the error's response wins over the backoff. A
- * {@linkcode FatalRequestError} is rethrown at once.
+ * Run `fn`, retrying failures with exponential backoff and full jitter. A
+ * {@linkcode FatalRequestError}, or an error `retryable` rejects, is rethrown at once.
+ * HTTP failures are retried by the openai SDK itself (with `Retry-After`); this is for
+ * what it leaves: a reply whose body is not a completion.
  *
  * @example
  * ```ts
@@ -79,9 +55,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       return await fn(attempt);
     } catch (error) {
       if (error instanceof FatalRequestError || attempt >= retries) throw error;
-      const asked = retryAfterMs((error as { headers?: Headers }).headers);
-      const backoff = random() * Math.min(max, base * 2 ** attempt);
-      const delayMs = asked !== undefined ? Math.min(max, asked) : backoff;
+      if (options.retryable && !options.retryable(error)) throw error;
+      const delayMs = random() * Math.min(max, base * 2 ** attempt);
       options.onRetry?.({ attempt: attempt + 1, delayMs, error });
       await new Promise((r) => setTimeout(r, delayMs));
     }

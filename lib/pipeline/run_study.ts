@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { BsaError, UsageError } from "../errors.ts";
 import { rows } from "../table.ts";
-import { ChatClient } from "./client.ts";
+import { type ClientConfig, createClient } from "./client.ts";
 import { estimateRun, type Price } from "./estimate.ts";
 import { generate } from "./generate.ts";
 import { judge } from "./judge.ts";
@@ -101,10 +101,11 @@ export interface RunStudyOptions {
   judgeBaseUrls?: string[];
   judgeModel?: string;
   promptsDir?: string;
-  timeoutMs?: number;
-  retries?: number;
+  /** Timeout, retries and backoff for every client (the study gives URLs and key variables). */
+  endpoint?: Omit<ClientConfig, "baseUrls" | "apiKeyEnv">;
   skipJudge?: boolean;
   progress?: boolean;
+  /** Where progress notes go (default: nowhere). */
   log?: (line: string) => void;
 }
 
@@ -119,7 +120,7 @@ export interface RunStudyOptions {
  * ```
  */
 export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ failed: number; judged: string[] }> {
-  const log = o.log ?? ((s: string) => console.error(s));
+  const log = o.log ?? (() => {});
   const runs = expandStudy(study);
   const ids = _ids(study, o.dataset);
   const clientFor = (urls: string[] | undefined, keyVar: string | undefined, what: "endpoint" | "judge") => {
@@ -128,12 +129,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
         `bsa study: no ${what} base URL (set it in ${o.source} or pass --${what === "judge" ? "judge-" : ""}base-url)`,
       );
     }
-    return new ChatClient({
-      baseUrls: urls,
-      apiKey: Deno.env.get(keyVar ?? "OPENAI_API_KEY"),
-      timeoutMs: o.timeoutMs ?? 600_000,
-      retry: { retries: o.retries ?? 6 },
-    });
+    return createClient({ ...o.endpoint, baseUrls: urls, apiKeyEnv: keyVar });
   };
   let failed = 0;
   for (const r of runs) {
@@ -156,6 +152,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
       concurrency: r.params.concurrency ?? 16,
       tags: r.tags,
       progress: o.progress,
+      log,
     });
     failed += res.errors;
   }
@@ -185,6 +182,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
           cache,
           concurrency: study.judge?.concurrency ?? 16,
           progress: o.progress,
+          log,
         });
         failed += res.errors;
       }

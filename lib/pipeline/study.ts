@@ -41,6 +41,7 @@ export interface StudyRun {
 }
 
 const PARAM_KEYS = ["temperature", "top_p", "top_k", "max_tokens", "seed", "safety_rules", "extra_body", "concurrency"];
+const GRID_KEYS = ["temperature", "top_p", "top_k", "max_tokens", "seed"];
 
 function _params(o: object): StudyParams {
   const out: Record<string, unknown> = {};
@@ -51,48 +52,144 @@ function _params(o: object): StudyParams {
   return out as StudyParams;
 }
 
+/** A folder-name part: anything but letters, digits, `.`, `_`, `-` becomes `-`, and leading dots `_`, so never `.` or `..`. */
 function _slug(v: unknown): string {
-  return String(v).replace(/[^A-Za-z0-9._-]+/g, "-");
+  return String(v).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^\.+/, (dots) => "_".repeat(dots.length)) || "_";
+}
+
+type _Check = (v: unknown, path: string) => void;
+
+/** A study file's field checks: each names the field's path (`models[2].temperature`) in its error. */
+class _Schema {
+  constructor(readonly source: string) {}
+
+  fail(path: string, what: string, value?: unknown): never {
+    const got = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    throw new BsaError(`${this.source}: '${path}' ${what}${got}`);
+  }
+
+  object(v: unknown, path: string, fields: Record<string, _Check>, required: string[] = []): void {
+    if (!v || typeof v !== "object" || Array.isArray(v)) this.fail(path, "must be an object", v);
+    for (const k of required) {
+      if ((v as Record<string, unknown>)[k] === undefined) {
+        this.fail(`${path}.${k}`.replace(/^\./, ""), "is required");
+      }
+    }
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const at = path ? `${path}.${k}` : k;
+      const check = fields[k];
+      if (!check) this.fail(at, `is not a field here (expected one of: ${Object.keys(fields).join(", ")})`);
+      if (x !== undefined) check(x, at);
+    }
+  }
+
+  string: _Check = (v, path) => {
+    if (typeof v !== "string" || !v.trim()) this.fail(path, "must be a non-empty string", v);
+  };
+  number = (min?: number, max?: number, integer = false): _Check => (v, path) => {
+    const ok = typeof v === "number" && Number.isFinite(v) && (!integer || Number.isInteger(v)) &&
+      (min === undefined || v >= min) && (max === undefined || v <= max);
+    if (!ok) {
+      const range = [min !== undefined ? `>= ${min}` : "", max !== undefined ? `<= ${max}` : ""].filter(Boolean).join(
+        " ",
+      );
+      this.fail(path, `must be ${integer ? "an integer" : "a number"}${range ? ` ${range}` : ""}`, v);
+    }
+  };
+  boolean: _Check = (v, path) => {
+    if (typeof v !== "boolean") this.fail(path, "must be true or false", v);
+  };
+  jsonObject: _Check = (v, path) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) this.fail(path, "must be a JSON object", v);
+  };
+  urls: _Check = (v, path) => {
+    if (!Array.isArray(v) || !v.length) this.fail(path, 'must be a list of URLs, e.g. ["http://localhost:8000/v1"]', v);
+    (v as unknown[]).forEach((u, i) => {
+      if (typeof u !== "string" || !/^https?:\/\/[^/]/.test(u)) {
+        this.fail(`${path}[${i}]`, "must be an http:// or https:// URL", u);
+      }
+    });
+  };
+  tags: _Check = (v, path) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) this.fail(path, "must be an object of tag values", v);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (!["string", "number", "boolean"].includes(typeof x)) {
+        this.fail(`${path}.${k}`, "must be a string, number or boolean", x);
+      }
+    }
+  };
+  list = (item: _Check, nonEmpty = false): _Check => (v, path) => {
+    if (!Array.isArray(v) || (nonEmpty && !v.length)) {
+      this.fail(path, `must be a${nonEmpty ? " non-empty" : ""} list`, v);
+    }
+    (v as unknown[]).forEach((x, i) => item(x, `${path}[${i}]`));
+  };
+
+  params(): Record<string, _Check> {
+    return {
+      temperature: this.number(0),
+      top_p: this.number(0, 1),
+      top_k: this.number(-1, undefined, true),
+      max_tokens: this.number(1, undefined, true),
+      seed: this.number(undefined, undefined, true),
+      safety_rules: this.boolean,
+      extra_body: this.jsonObject,
+      concurrency: this.number(1, undefined, true),
+    };
+  }
 }
 
 /**
- * Check a parsed study file, naming the field at fault.
+ * Check a parsed study file against its schema: every field's type and range, no unknown
+ * field (a typo would silently do nothing), the error naming the field's path.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { validateStudy } from "./study.ts";
  * assert.throws(() => validateStudy({ name: "s", k: 0, out: "runs", models: [] }, "s.json"), /s.json: 'k'/);
+ * const ok = { name: "s", k: 1, out: "runs", models: [{ model: "m" }] };
+ * assert.throws(() => validateStudy({ ...ok, defaults: { temperature: "hot" } }, "s.json"), /'defaults.temperature' must be a number >= 0, got "hot"/);
  * ```
  */
 export function validateStudy(raw: unknown, source: string): StudyFile {
-  const s = raw as StudyFile;
-  const fail = (field: string, what: string) => {
-    throw new BsaError(`${source}: '${field}' ${what}`);
-  };
-  if (!s || typeof s !== "object") throw new BsaError(`${source}: not a JSON object`);
-  if (typeof s.name !== "string" || !s.name) fail("name", "must be a non-empty string");
-  if (!Number.isInteger(s.k) || s.k < 1) fail("k", "must be a positive integer");
-  if (typeof s.out !== "string" || !s.out) fail("out", "must be a folder path");
-  if (!Array.isArray(s.models) || !s.models.length) fail("models", "must be a non-empty list");
-  s.models.forEach((m, i) => {
-    if (!m || typeof m.model !== "string" || !m.model) fail(`models[${i}].model`, "must be a model name");
-  });
-  (s.conditions ?? []).forEach((c, i) => {
-    if (!c || typeof c.tags !== "object" || !Object.keys(c.tags).length) {
-      fail(`conditions[${i}].tags`, 'must name the condition, e.g. {"condition": "rules"}');
-    }
-  });
-  for (const [k, v] of Object.entries(s.grid ?? {})) {
-    if (!["temperature", "top_p", "top_k", "max_tokens", "seed"].includes(k)) {
-      fail(`grid.${k}`, "is not a grid parameter (temperature, top_p, top_k, max_tokens, seed)");
-    }
-    if (!Array.isArray(v) || !v.length || v.some((x) => typeof x !== "number")) {
-      fail(`grid.${k}`, "must be a non-empty list of numbers");
-    }
-  }
-  if (s.limit !== undefined && (!Number.isInteger(s.limit) || s.limit < 1)) fail("limit", "must be a positive integer");
-  return s;
+  const c = new _Schema(source);
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new BsaError(`${source}: not a JSON object`);
+  const params = c.params();
+  const endpoint = (v: unknown, path: string) => c.object(v, path, { base_url: c.urls, api_key_env: c.string });
+  c.object(raw, "", {
+    name: c.string,
+    description: (v, p) => void (typeof v !== "string" && c.fail(p, "must be a string", v)),
+    k: c.number(1, undefined, true),
+    out: c.string,
+    limit: c.number(1, undefined, true),
+    endpoint,
+    judge: (v, p) =>
+      c.object(v, p, {
+        base_url: c.urls,
+        api_key_env: c.string,
+        model: c.string,
+        concurrency: c.number(1, undefined, true),
+      }),
+    defaults: (v, p) => c.object(v, p, params),
+    models: c.list(
+      (v, p) => c.object(v, p, { model: c.string, tags: c.tags, base_url: c.urls, ...params }, ["model"]),
+      true,
+    ),
+    conditions: c.list((v, p) => {
+      c.object(v, p, { tags: c.tags, ...params }, ["tags"]);
+      if (!Object.keys((v as { tags: object }).tags).length) {
+        c.fail(`${p}.tags`, 'must name the condition, e.g. {"condition": "rules"}');
+      }
+    }),
+    grid: (v, p) =>
+      c.object(
+        v,
+        p,
+        Object.fromEntries(GRID_KEYS.map((k) => [k, c.list(params[k], true)])),
+      ),
+  }, ["name", "k", "out", "models"]);
+  return raw as StudyFile;
 }
 
 /**
@@ -128,6 +225,7 @@ export function expandStudy(study: StudyFile): StudyRun[] {
         const suffix = [...Object.entries(c.tags), ...Object.entries(cell)].map(([k, v]) => `__${_slug(k)}-${_slug(v)}`)
           .join("");
         runs.push({
+          // Slugs never hold "/" nor start with ".", so every run folder sits inside `out`.
           dir: `${study.out.replace(/\/$/, "")}/${_slug(m.model)}${suffix}`,
           model: m.model,
           baseUrls: m.base_url,

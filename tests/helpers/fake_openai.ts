@@ -45,6 +45,8 @@ export interface FakeOptions {
   apiKey?: string;
   /** Seconds sent in Retry-After with a 429 (default 1). */
   retryAfter?: number;
+  /** `/models` answers without a key (as many servers do); chat requests still need it. */
+  openModels?: boolean;
 }
 
 export interface FakeServer {
@@ -55,6 +57,8 @@ export interface FakeServer {
     generate: number;
     faults: number;
     models: number;
+    /** Preflight one-token completions (not counted in `chat`). */
+    pings: number;
     times: number[];
     lastMessages?: { role: string; content: string }[];
   };
@@ -161,7 +165,7 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
   const faults: Fault[] = [];
   let refused: string | null = null;
   const counters = new Map<string, number>();
-  const stats: FakeServer["stats"] = { chat: 0, judge: 0, generate: 0, faults: 0, models: 0, times: [] };
+  const stats: FakeServer["stats"] = { chat: 0, judge: 0, generate: 0, faults: 0, models: 0, pings: 0, times: [] };
   const latency = options.latencyMs ?? 0;
   const ac = new AbortController();
   const sleep = (ms: number, signal?: AbortSignal) =>
@@ -178,7 +182,8 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: options.port ?? 0, signal: ac.signal, onListen() {} },
     async (req) => {
-      if (options.apiKey && req.headers.get("authorization") !== `Bearer ${options.apiKey}`) {
+      const open = options.openModels && new URL(req.url).pathname.endsWith("/models");
+      if (options.apiKey && !open && req.headers.get("authorization") !== `Bearer ${options.apiKey}`) {
         return json({ error: { message: "Incorrect API key provided", type: "invalid_request_error" } }, 401);
       }
       const path = new URL(req.url).pathname;
@@ -191,9 +196,21 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
           error: { message: "not found" },
         }, 404);
       }
+      const body = await req.json();
+      // The clients' preflight check: one-token completion, counted apart from real requests.
+      if (body.max_tokens === 1 && body.messages?.[0]?.content === "ping") {
+        stats.pings++;
+        return json({
+          id: "ping",
+          object: "chat.completion",
+          created: 0,
+          model: body.model,
+          choices: [{ index: 0, message: { role: "assistant", content: "p" }, finish_reason: "length" }],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        });
+      }
       stats.chat++;
       stats.times.push(performance.now());
-      const body = await req.json();
       const fault = faults.shift();
       if (fault) stats.faults++;
       if (fault === "429") {

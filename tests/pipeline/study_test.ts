@@ -33,7 +33,7 @@ Deno.test("a study file's errors name the field", () => {
   assertThrows(
     () => validateStudy({ ...ok, grid: { temp: [1] } }, "s.json"),
     BsaError,
-    "'grid.temp' is not a grid parameter",
+    "'grid.temp' is not a field here",
   );
   assertThrows(
     () => validateStudy({ ...ok, grid: { temperature: [] } }, "s.json"),

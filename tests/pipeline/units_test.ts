@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
 import { splitReasoning } from "../../lib/pipeline/reasoning.ts";
 import { parseAnswerVerdict, parseReasoningVerdict } from "../../lib/pipeline/verdict_parse.ts";
-import { FatalRequestError, retryAfterMs, withRetry } from "../../lib/pipeline/retry.ts";
+import { FatalRequestError, withRetry } from "../../lib/pipeline/retry.ts";
 import { JsonlAppender, readJsonl, repairJsonl } from "../../lib/pipeline/jsonl.ts";
 import { runPool } from "../../lib/pipeline/pool.ts";
 import { loadJudgePrompts, loadSafetyRules, parseJudgePrompts, renderTemplate } from "../../lib/pipeline/prompts.ts";
@@ -70,25 +70,24 @@ Deno.test("verdict parsing tolerates fences, surrounding text, single quotes, Py
   assertEquals(parseReasoningVerdict("{}", "RO"), "invalid");
 });
 
-Deno.test("Retry-After in seconds, as a date, and retry-after-ms", () => {
-  assertEquals(retryAfterMs(new Headers({ "retry-after": "3" })), 3000);
-  assertEquals(retryAfterMs(new Headers({ "retry-after-ms": "250" })), 250);
-  assertEquals(retryAfterMs(new Headers({ "retry-after": new Date(10_000).toUTCString() }), 4_000), 6000);
-  assertEquals(retryAfterMs(new Headers({ "retry-after": "soon" })), undefined);
-});
-
-Deno.test("withRetry backs off with jitter, honours Retry-After, stops on fatal errors and after the limit", async () => {
+Deno.test("withRetry backs off with jitter, stops on fatal or unretryable errors and after the limit", async () => {
   const waits: number[] = [];
   let n = 0;
   const v = await withRetry(async () => {
     await Promise.resolve();
     n++;
-    if (n === 1) throw Object.assign(new Error("429"), { headers: new Headers({ "retry-after-ms": "30" }) });
-    if (n < 4) throw new Error("500");
+    if (n < 4) throw new SyntaxError("not JSON");
     return "ok";
   }, { baseDelayMs: 8, random: () => 0.5, onRetry: ({ delayMs }) => waits.push(delayMs) });
   assertEquals(v, "ok");
-  assertEquals(waits, [30, 8, 16]); // Retry-After, then 0.5 × 8 × 2^1, 0.5 × 8 × 2^2
+  assertEquals(waits, [4, 8, 16]); // 0.5 × 8 × 2^0, 2^1, 2^2
+  n = 0;
+  await assertRejects(
+    () =>
+      withRetry(() => (n++, Promise.reject(new RangeError("http"))), { retryable: (e) => !(e instanceof RangeError) }),
+    RangeError,
+  );
+  assertEquals(n, 1);
   let calls = 0;
   await assertRejects(
     () => withRetry(() => (calls++, Promise.reject(new FatalRequestError("bad request"))), { baseDelayMs: 1 }),
