@@ -42,13 +42,18 @@ function _alive(pid: number): boolean {
   }
 }
 
-async function _read(path: string): Promise<LockInfo | null> {
+/** How long an unreadable lock file counts as being written rather than abandoned. */
+const _BROKEN_GRACE_MS = 5_000;
+
+async function _read(path: string): Promise<(LockInfo & { broken?: boolean }) | null> {
   try {
     return JSON.parse(await Deno.readTextFile(path)) as LockInfo;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;
-    // Unreadable or half-written: a holder writes it at once, so treat it as held for now.
-    return { pid: -1, host: "?", purpose: "?", started: "?", token: "?" };
+    // Unreadable or half-written: a holder writes it at once, so it is held for a moment,
+    // and abandoned after that (a crash or a full disk between create and write).
+    const age = await Deno.stat(path).then((s) => Date.now() - (s.mtime?.getTime() ?? 0), () => 0);
+    return { pid: -1, host: "?", purpose: "?", started: "?", token: "?", broken: age > _BROKEN_GRACE_MS };
   }
 }
 
@@ -83,16 +88,20 @@ export async function acquireLock(path: string, purpose: string): Promise<RunLoc
       const f = await Deno.open(path, { write: true, createNew: true });
       try {
         await f.write(new TextEncoder().encode(JSON.stringify(info) + "\n"));
-      } finally {
+      } catch (err) {
+        // A lock that could not be written (a full disk) must not stay behind, empty.
         f.close();
+        await Deno.remove(path).catch(() => {});
+        throw new BsaError(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
       }
+      f.close();
       return _held(path, info);
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
     }
     const holder = await _read(path);
     if (holder === null) continue; // released meanwhile: try again
-    const stale = holder.host === info.host && holder.pid > 0 && !_alive(holder.pid);
+    const stale = holder.broken === true || (holder.host === info.host && holder.pid > 0 && !_alive(holder.pid));
     if (!stale) {
       throw new LockedError(
         `${path}: held by ${holder.purpose} (pid ${holder.pid} on ${holder.host}, since ${holder.started}); ` +

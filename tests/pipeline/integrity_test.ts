@@ -6,7 +6,7 @@ import { generate, type GenerationRecord } from "../../lib/pipeline/generate.ts"
 import { readJsonl, readLatest } from "../../lib/pipeline/jsonl.ts";
 import { judge, type JudgmentRecord } from "../../lib/pipeline/judge.ts";
 import { JudgeCache } from "../../lib/pipeline/judge_cache.ts";
-import { acquireLock, LockedError } from "../../lib/pipeline/lock.ts";
+import { acquireLock, LockedError, type RunLock } from "../../lib/pipeline/lock.ts";
 import { readManifest } from "../../lib/pipeline/manifest.ts";
 import { loadJudgePrompts } from "../../lib/pipeline/prompts.ts";
 import { loadRunJudgments } from "../../lib/pipeline/runs.ts";
@@ -286,4 +286,62 @@ Deno.test("a stale lock (its process is gone) is reclaimed; a live one on this h
   );
   const results = await Promise.allSettled(Array.from({ length: 8 }, () => acquireLock(path, "bsa run")));
   assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
+  await (results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<RunLock>).value.release();
+  // An empty lock file (created, never written: a crash or a full disk) is held only briefly.
+  await Deno.writeTextFile(path, "");
+  await assertRejects(() => acquireLock(path, "bsa run"), LockedError);
+  await Deno.utime(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  await (await acquireLock(path, "bsa run")).release();
+});
+
+const canMount = await new Deno.Command("unshare", { args: ["-rm", "sh", "-c", "mount -t tmpfs -o size=16k tmpfs /mnt"] })
+  .output().then((o) => o.success, () => false);
+
+Deno.test({
+  name: "a full disk stops the run at the first write error: no new request, a clear message, resume after space is freed",
+  ignore: !canMount, // needs a private tmpfs (unshare -rm); the reason is a mount, not the code
+  async fn() {
+    await using dir = await tempDir();
+    await using server = startFakeOpenAI({ reasoningBytes: 3000 });
+    const mnt = `${dir.path}/mnt`;
+    await Deno.mkdir(mnt);
+    const out = `${mnt}/run`;
+    const cli = `"${Deno.execPath()}" run --allow-all "${ROOT}lib/cli.ts" ${
+      runArgs(server.url, "m-rc", 1, out).join(" ")
+    } --limit 20 --concurrency 2 --quiet`;
+    // A 128 KiB disk, 100 KiB of it taken: room for a few 3 KiB samples only. Copies are
+    // taken out of the private mount after each step.
+    const script = [
+      `mount -t tmpfs -o size=128k tmpfs "${mnt}"`,
+      `head -c 102400 /dev/zero > "${mnt}/ballast"`,
+      `${cli} 2> "${dir.path}/err1"; echo $? > "${dir.path}/rc1"`,
+      `cp -r "${out}" "${dir.path}/after1"`,
+      `rm "${mnt}/ballast"`,
+      `${cli} 2> "${dir.path}/err2"; echo $? > "${dir.path}/rc2"`,
+      `cp -r "${out}" "${dir.path}/after2"`,
+    ].join(" && ");
+    const r = await new Deno.Command("unshare", {
+      args: ["-rm", "sh", "-c", script],
+      env: { ...cliEnv(`${dir.path}/cache`), NO_COLOR: "1" },
+    }).output();
+    assert(r.success, new TextDecoder().decode(r.stderr));
+    const err1 = await Deno.readTextFile(`${dir.path}/err1`);
+    assertEquals((await Deno.readTextFile(`${dir.path}/rc1`)).trim(), "1", err1);
+    assert(/cannot write .*generations\.jsonl: No space left on device/.test(err1), err1);
+    assert(err1.includes("run the same command again to resume"), err1);
+    assert(!err1.includes("    at "), `no stack trace: ${err1}`);
+    const warnings: string[] = [];
+    const written: GenerationRecord[] = [];
+    for await (const g of readJsonl<GenerationRecord>(`${dir.path}/after1/generations.jsonl`, { warnings })) {
+      written.push(g);
+    }
+    assert(written.length >= 1 && written.length < 20, `${written.length} written before the disk filled`);
+    // Sent: the samples written plus at most the requests already in flight (2).
+    const sentFirst = server.stats.generate - (20 - written.length);
+    assert(sentFirst - written.length <= 2, `${sentFirst} requests sent for ${written.length} samples written`);
+    assertEquals((await Deno.readTextFile(`${dir.path}/rc2`)).trim(), "0", await Deno.readTextFile(`${dir.path}/err2`));
+    const gens = await records<GenerationRecord>(`${dir.path}/after2/generations.jsonl`);
+    assertEquals([gens.length, new Set(gens.map((g) => g.id)).size], [20, 20]);
+    assert(!(await Deno.stat(`${dir.path}/after2/generations.jsonl.lock`).catch(() => null)));
+  },
 });
