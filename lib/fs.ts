@@ -1,6 +1,9 @@
+import { BsaError } from "./errors.ts";
+
 /**
  * Write a text file atomically: a temporary file beside it, then a rename, so a
- * reader never sees half a file and a crash leaves the old one in place.
+ * reader never sees half a file and a crash leaves the old one in place. A failure
+ * (no such folder, no permission, a full disk) is a {@linkcode BsaError} naming the path.
  *
  * @example
  * ```ts
@@ -19,6 +22,6 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
     await Deno.rename(tmp, path);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
-    throw err;
+    throw new BsaError(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

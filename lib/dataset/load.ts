@@ -64,6 +64,7 @@ export async function loadDataset(options: LoadDatasetOptions = {}): Promise<Dat
   }
   const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   const csv = parseCsv(text, { source, required: DATASET_COLUMNS });
+  if (csv.table.numRows() === 0) throw new BsaError(`${source}: no questions (the file holds no data rows)`);
   const { questions, risks } = validateDataset(csv.table, csv.lines, source);
   const sha256 = await sha256Hex(bytes);
   return { source, sha256, pinned: sha256 === UPSTREAM_FILES.dataset.sha256, questions, risks };

@@ -294,11 +294,14 @@ Deno.test("a stale lock (its process is gone) is reclaimed; a live one on this h
   await (await acquireLock(path, "bsa run")).release();
 });
 
-const canMount = await new Deno.Command("unshare", { args: ["-rm", "sh", "-c", "mount -t tmpfs -o size=16k tmpfs /mnt"] })
+const canMount = await new Deno.Command("unshare", {
+  args: ["-rm", "sh", "-c", "mount -t tmpfs -o size=16k tmpfs /mnt"],
+})
   .output().then((o) => o.success, () => false);
 
 Deno.test({
-  name: "a full disk stops the run at the first write error: no new request, a clear message, resume after space is freed",
+  name:
+    "a full disk stops the run at the first write error: no new request, a clear message, resume after space is freed",
   ignore: !canMount, // needs a private tmpfs (unshare -rm); the reason is a mount, not the code
   async fn() {
     await using dir = await tempDir();
@@ -344,4 +347,129 @@ Deno.test({
     assertEquals([gens.length, new Set(gens.map((g) => g.id)).size], [20, 20]);
     assert(!(await Deno.stat(`${dir.path}/after2/generations.jsonl.lock`).catch(() => null)));
   },
+});
+
+Deno.test("a wrong key is caught before anything is written, even when /models needs none", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI({ apiKey: "right", openModels: true });
+  const out = `${dir.path}/run`;
+  const r = await runCli([...runArgs(server.url, "m-rc", 1, out), "--limit", "2"], {
+    ...cliEnv(`${dir.path}/cache`),
+    OPENAI_API_KEY: "wrong",
+  });
+  assertEquals(r.code, 1, r.stderr);
+  assert(r.stderr.includes("rejected the API key (HTTP 401)"), r.stderr);
+  assert(!(await Deno.stat(out).catch(() => null)), "no run folder");
+  assertEquals(server.stats.chat, 0);
+});
+
+Deno.test("timeouts: bounded to what timers accept; a stall is reported even without progress output", async () => {
+  await using dir = await tempDir();
+  const r = await runCli(
+    [...runArgs("http://127.0.0.1:9/v1", "m", 1, `${dir.path}/r`), "--timeout", "3000000"],
+    cliEnv(`${dir.path}/cache`),
+  );
+  assertEquals(r.code, 2, r.stderr);
+  assert(r.stderr.includes("--timeout must be a number >= 1 <= 2147483"), r.stderr);
+  await using server = startFakeOpenAI();
+  server.inject(["hang"]);
+  const lines: string[] = [];
+  const res = await generate({
+    out: `${dir.path}/stall`,
+    client: new ChatClient({ baseUrls: [server.url], timeoutMs: 1500, retry: { retries: 0 } }),
+    model: "m-rc",
+    k: 1,
+    dataset: ds,
+    ids: ids.slice(0, 1),
+    subsetDescription: "one",
+    params: {},
+    concurrency: 1,
+    progress: false,
+    log: (l) => lines.push(l),
+    stallMs: 300,
+  });
+  assertEquals(res.errors, 1);
+  assert(lines.some((l) => l.includes("nothing has completed for")), lines.join("\n"));
+});
+
+Deno.test("a resumed run with other tags updates them and says so; other settings are refused", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  await gen(server.url, out, { k: 1, ids: ids.slice(0, 1), tags: { condition: "a" } });
+  const r = await gen(server.url, out, { k: 1, ids: ids.slice(0, 1), tags: { condition: "b" } });
+  assert(r.warnings.some((w) => w.includes('tags updated from {"condition":"a"} to {"condition":"b"}')), r.warnings[0]);
+  assertEquals((await readManifest(out)).tags, { condition: "b" });
+  await assertRejects(() => gen(server.url, out, { k: 2, ids: ids.slice(0, 1) }), BsaError, "other settings");
+});
+
+Deno.test("readers skip a cut-short last line with a warning instead of failing", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const out = `${dir.path}/run`;
+  await gen(server.url, out, { k: 1, ids: ids.slice(0, 2) });
+  await judgeRun(server.url, out);
+  await Deno.writeTextFile(`${out}/judgments.jsonl`, '{"id":"x","sam', { append: true });
+  const loaded = await loadRunJudgments([out]);
+  assertEquals(loaded.table.numRows(), 2);
+  assert(loaded.warnings[0].includes("cut short"), loaded.warnings[0]);
+  // A line cut in the middle of the file is corruption, not an interrupted write: an error.
+  await Deno.writeTextFile(`${out}/judgments.jsonl`, '{"id":"x","sam\n{"id":"y","sample":0}\n');
+  await assertRejects(() => loadRunJudgments([out]), BsaError, "line 1: not valid JSON");
+});
+
+Deno.test("study files: types and ranges checked by a schema naming the field path; run folders stay inside out", async () => {
+  await using dir = await tempDir();
+  const base = { name: "s", k: 1, out: `${dir.path}/runs`, models: [{ model: "m" }] };
+  const cases: [unknown, string][] = [
+    [{ ...base, defaults: { temperature: "hot" } }, `'defaults.temperature' must be a number >= 0, got "hot"`],
+    [
+      { ...base, models: [{ model: "m", extra_body: "str" }] },
+      `'models[0].extra_body' must be a JSON object, got "str"`,
+    ],
+    [{ ...base, endpoint: { base_url: "http://h/v1" } }, "'endpoint.base_url' must be a list of URLs"],
+    [{ ...base, judge: { model: "j", temprature: 0 } }, "'judge.temprature' is not a field here"],
+    [{ ...base, models: [{ model: "m", top_p: 2 }] }, "'models[0].top_p' must be a number >= 0 <= 1, got 2"],
+    [{ ...base, conditions: [{ tags: { c: [1] } }] }, "'conditions[0].tags.c' must be a string, number or boolean"],
+  ];
+  for (const [study, message] of cases) {
+    const file = `${dir.path}/s.json`;
+    await Deno.writeTextFile(file, JSON.stringify(study));
+    const r = await runCli(["study", file, "--dry-run"], cliEnv(`${dir.path}/cache`));
+    assertEquals(r.code, 1, r.stderr);
+    assert(r.stderr.includes(`${file}: ${message}`), `${message}\n${r.stderr}`);
+    assert(!r.stderr.includes("    at "), r.stderr);
+  }
+  const { expandStudy } = await import("../../lib/pipeline/study.ts");
+  for (const model of ["..", ".", "../x", "a/../../b", ".hidden"]) {
+    const [run] = expandStudy({ ...base, models: [{ model }] });
+    const name = run.dir.slice(base.out.length + 1);
+    assert(!name.includes("/") && !name.startsWith("."), `${model} → ${run.dir}`);
+  }
+});
+
+Deno.test("bad input ends in a clear error, never a stack trace", async () => {
+  await using dir = await tempDir();
+  const env = cliEnv(`${dir.path}/cache`);
+  const header = `${dir.path}/header.csv`;
+  await Deno.writeTextFile(header, (await Deno.readTextFile(DATASET_CSV)).split("\n")[0] + "\n");
+  const foreign = `${dir.path}/foreign`;
+  await Deno.mkdir(foreign);
+  await Deno.writeTextFile(`${foreign}/manifest.json`, '{"name": "some other tool", "version": 3}');
+  await using server = startFakeOpenAI();
+  const run = `${dir.path}/run`;
+  await gen(server.url, run, { k: 1, ids: ids.slice(0, 1) });
+  await judgeRun(server.url, run);
+  const cases: [string[], string][] = [
+    [[...runArgs(server.url, "m", 1, `${dir.path}/r`), "--dataset", header], "no questions"],
+    [["score", "--run", foreign], "is not a bsa run manifest"],
+    [["judge", "--run", foreign, "--judge-base-url", server.url, "--judge-model", "judge-a"], "not a bsa run manifest"],
+    [["score", "--run", run, "--export-official", `${dir.path}/no/such/dir/x.csv`], "cannot write"],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args, env);
+    assertEquals(r.code, 1, r.stderr);
+    assert(r.stderr.includes(message), `${args.join(" ")}: ${r.stderr}`);
+    assert(!r.stderr.includes("    at "), `${args.join(" ")}: ${r.stderr}`);
+  }
 });
