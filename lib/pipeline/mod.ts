@@ -8,6 +8,7 @@ export * from "./generate.ts";
 export * from "./jsonl.ts";
 export * from "./judge.ts";
 export * from "./judge_cache.ts";
+export * from "./lock.ts";
 export * from "./manifest.ts";
 export * from "./pool.ts";
 export * from "./progress.ts";
