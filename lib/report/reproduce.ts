@@ -4,6 +4,7 @@ import { BsaError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
 import { loadPaper } from "../paper/load.ts";
 import { loadUserRuns } from "../pipeline/user_runs.ts";
+import { JUPYTER_INSTALL, jupyterProblem } from "./jupyter.ts";
 import { notebookToHtml } from "./notebook_html.ts";
 
 /** What {@linkcode reproduce} writes. */
@@ -29,23 +30,9 @@ export interface ReproduceOptions {
   log?: (line: string) => void;
 }
 
-async function _jupyterReady(): Promise<void> {
-  const probe = async (cmd: string, args: string[]) => {
-    try {
-      return await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-    } catch {
-      return null;
-    }
-  };
-  const nb = await probe("jupyter", ["nbconvert", "--version"]);
-  if (!nb?.success) {
-    throw new BsaError(
-      "jupyter nbconvert is not installed. On Debian/Ubuntu: apt-get install -y jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel (or pip install nbconvert nbclient ipykernel), then: deno jupyter --install",
-    );
-  }
-  const ks = await probe("jupyter", ["kernelspec", "list", "--json"]);
-  const specs = ks?.success ? JSON.parse(new TextDecoder().decode(ks.stdout)).kernelspecs ?? {} : {};
-  if (!("deno" in specs)) throw new BsaError("the Deno Jupyter kernel is not installed; run: deno jupyter --install");
+function _jupyterReady(): void {
+  const problem = jupyterProblem();
+  if (problem) throw new BsaError(`${problem}. ${JUPYTER_INSTALL}`);
 }
 
 /** Execute one notebook headlessly into `outDir`; returns the executed notebook's text. */
@@ -115,7 +102,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   const log = o.log ?? ((s: string) => console.log(s));
   const nbDir = o.notebooksDir ?? "notebooks";
   const reportDir = o.reportDir ?? "out/report";
-  await _jupyterReady();
+  _jupyterReady();
 
   log("figures: rendering");
   const ctx = { paper: await loadPaper(), dataset: await loadDataset(), runs: await loadUserRuns() };

@@ -2,10 +2,8 @@
 import { chromium } from "playwright-core";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { DATASET_CSV } from "../helpers/paths.ts";
+import { chromiumPath, requires } from "../helpers/requires.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
-
-/** The browser for the report test: Debian's Chromium, or any Chromium named by BSA_CHROMIUM. */
-const CHROMIUM = Deno.env.get("BSA_CHROMIUM") ?? "/usr/bin/chromium";
 
 /** Run `deno task reproduce` in a workspace copy; returns the process result. */
 async function reproduceIn(dir: string, extraEnv: Record<string, string> = {}, args: string[] = []) {
@@ -20,7 +18,11 @@ async function reproduceIn(dir: string, extraEnv: Record<string, string> = {}, a
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-Deno.test("deno task reproduce executes every notebook cleanly and writes figures and the report, which renders in a real browser", async () => {
+Deno.test({
+  name:
+    "deno task reproduce executes every notebook cleanly and writes figures and the report, which renders in a real browser",
+  ...requires("jupyter", "chromium"),
+}, async () => {
   await using ws = await notebookWorkspace();
   const r = await reproduceIn(ws.path);
   assertEquals(r.code, 0, r.stdout + r.stderr);
@@ -77,7 +79,7 @@ Deno.test("deno task reproduce executes every notebook cleanly and writes figure
     }
   });
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     args: [
       "--headless",
       "--no-sandbox",
@@ -127,7 +129,10 @@ Deno.test("deno task reproduce executes every notebook cleanly and writes figure
   }
 });
 
-Deno.test("the reproduction fails clearly when a notebook cell fails, and leaves that notebook unchanged", async () => {
+Deno.test({
+  name: "the reproduction fails clearly when a notebook cell fails, and leaves that notebook unchanged",
+  ...requires("jupyter"),
+}, async () => {
   await using ws = await notebookWorkspace();
   const path = `${ws.path}/notebooks/02_leaderboard.ipynb`;
   const nb = JSON.parse(await Deno.readTextFile(path));
@@ -150,7 +155,10 @@ Deno.test("the reproduction fails clearly when a notebook cell fails, and leaves
   assertEquals(await Deno.readTextFile(path), broken);
 });
 
-Deno.test("a display cell that shows nothing is run again, then reported, and the notebook left unchanged", async () => {
+Deno.test({
+  name: "a display cell that shows nothing is run again, then reported, and the notebook left unchanged",
+  ...requires("jupyter"),
+}, async () => {
   await using ws = await notebookWorkspace();
   const path = `${ws.path}/notebooks/07_slicing.ipynb`;
   const nb = JSON.parse(await Deno.readTextFile(path));

@@ -2,8 +2,12 @@ import { assert, assertEquals } from "../helpers/assert.ts";
 import { cliEnv, generateAndJudge } from "../helpers/paths.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
+import { requires } from "../helpers/requires.ts";
 
-Deno.test("with BSA_RUNS, the notebooks score the user's runs with lib/metrics and overlay them on the paper", async () => {
+Deno.test({
+  name: "with BSA_RUNS, the notebooks score the user's runs with lib/metrics and overlay them on the paper",
+  ...requires("jupyter"),
+}, async () => {
   await using ws = await notebookWorkspace();
   const server = startFakeOpenAI();
   const env = cliEnv(`${ws.path}/cache`);
