@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   agreement: async () => (await import("./cli/agreement.ts")).agreementCommand,
   power: async () => (await import("./cli/power.ts")).powerCommand,
   figures: async () => (await import("./cli/figures.ts")).figuresCommand,
+  view: async () => (await import("./cli/view.ts")).viewCommand,
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -36,6 +37,7 @@ Commands:
   paper audit       recompute the paper's derived numbers and list disagreements
   reproduce         reproduce the paper's tables (deno task reproduce)
   figures           render every figure to SVG, PNG and PDF (deno task figures)
+  view              read the samples of runs in the browser (or export a slice as one HTML file)
 
 Run 'deno task bsa <command> --help' for a command's flags.`;
 

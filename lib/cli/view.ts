@@ -1,0 +1,91 @@
+import { loadDataset } from "../dataset/load.ts";
+import { UsageError } from "../errors.ts";
+import { writeAtomic } from "../fs.ts";
+import { expandRunPaths } from "../pipeline/user_runs.ts";
+import { DEFAULT_EXPORT_LIMIT, exportViewer } from "../viewer/export.ts";
+import { FILTER_KEYS, parseFilter } from "../viewer/page/filter.js";
+import { serveViewer } from "../viewer/server.ts";
+import { RunViewer } from "../viewer/store.ts";
+import { numberFlag, parseFlags } from "./_flags.ts";
+
+/**
+ * The text `bsa view --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./view.ts";
+ * assert(HELP.startsWith("bsa view"));
+ * ```
+ */
+export const HELP = `bsa view --run DIR [--run DIR ...] [--port N] [--dataset FILE]
+bsa view --run DIR [--run DIR ...] --out FILE.html [--filter 'key=value&...'] [--max-mb N]
+
+Read the samples of run folders: question, risk summary, reasoning, answer, each judge's
+verdicts, outcome flags, and the run's scores for the current filter; two runs side by side.
+Serves on 127.0.0.1 (a run still being written shows new samples as they arrive) until Ctrl-C.
+  --run DIR        a run folder, or a folder of runs (repeatable; several runs show side by side)
+  --port N         port on 127.0.0.1 (default: a free one, printed)
+  --dataset FILE   the dataset CSV (default BSA_DATASET or the pinned download)
+  --out FILE.html  write the viewer as one self-contained file instead of serving
+  --filter F       with --out: the slice to write, as the viewer's URL hash:
+                   ${FILTER_KEYS.join(", ")}
+                   e.g. 'category=Rumors&cell=safe-wrong'
+  --max-mb N       with --out: refuse a slice above N MB of samples (default ${DEFAULT_EXPORT_LIMIT / 1024 / 1024})
+
+Keys in the page: j/k next/previous sample, n/p next/previous question, r toggle reasoning, / search.`;
+
+/**
+ * `bsa view`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { viewCommand } from "./view.ts";
+ * assert(await viewCommand(["--help"]) === 0);
+ * ```
+ */
+export async function viewCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("view", args, {
+    run: { type: "string", multiple: true },
+    port: { type: "string" },
+    dataset: { type: "string" },
+    out: { type: "string" },
+    filter: { type: "string" },
+    "max-mb": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return (console.log(HELP), 0);
+  const given = (values.run as string[] | undefined) ?? [];
+  if (!given.length) throw new UsageError("bsa view: --run DIR is required");
+  const out = values.out as string | undefined;
+  const filterText = values.filter as string | undefined;
+  if (!out && (filterText !== undefined || values["max-mb"] !== undefined)) {
+    throw new UsageError("bsa view: --filter and --max-mb go with --out FILE.html (in the page, filter with the controls)");
+  }
+  const port = numberFlag("view", values, "port", { integer: true, min: 0, max: 65535, default: 0 })!;
+  const maxMb = numberFlag("view", values, "max-mb", { min: 0.001, default: DEFAULT_EXPORT_LIMIT / 1024 / 1024 })!;
+  const filter = parseFilter(filterText ?? "");
+  if (filterText) {
+    for (const pair of filterText.replace(/^#/, "").split("&").filter(Boolean)) {
+      const key = pair.split("=")[0];
+      if (!(FILTER_KEYS as readonly string[]).includes(key) || !pair.includes("=")) {
+        throw new UsageError(`bsa view: --filter: unknown key '${key}' in '${filterText}'; keys: ${FILTER_KEYS.join(", ")}`);
+      }
+    }
+  }
+  const dirs = await expandRunPaths(given);
+  if (!dirs.length) throw new UsageError(`bsa view: no run folder (with manifest.json) in ${given.join(", ")}`);
+  const dataset = await loadDataset({ path: values.dataset as string | undefined });
+  const viewer = await RunViewer.open(dirs, dataset);
+  if (out) {
+    const html = await exportViewer(viewer, filter, { maxBytes: maxMb * 1024 * 1024 });
+    await writeAtomic(out, html);
+    console.log(`bsa view: wrote ${out} (${(html.length / 1024 / 1024).toFixed(1)} MB)`);
+    return 0;
+  }
+  const server = await serveViewer(viewer, { port });
+  console.log(`bsa view: ${server.url} (${dirs.length} run${dirs.length > 1 ? "s" : ""}; Ctrl-C to stop)`);
+  await server.finished;
+  return 0;
+}

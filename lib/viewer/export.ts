@@ -1,0 +1,53 @@
+import { BsaError } from "../errors.ts";
+import { type Filter, formatFilter } from "./page/filter.js";
+import { pageHtml } from "./page_html.ts";
+import type { RunViewer } from "./store.ts";
+
+/** The default largest slice a static export holds: 50 MB of run records. */
+export const DEFAULT_EXPORT_LIMIT = 50 * 1024 * 1024;
+
+/**
+ * The viewer as one self-contained HTML file (scripts, styles and data inline; its policy
+ * allows no network request) holding the questions a filter selects, with their matching
+ * samples and the slice's scores as the toolkit computes them.
+ *
+ * @param viewer the runs
+ * @param filter the slice (the same keys as the viewer's URL hash)
+ * @param options `maxBytes`: refuse a slice whose run records exceed this (default {@linkcode DEFAULT_EXPORT_LIMIT})
+ * @returns the HTML text
+ * @throws {BsaError} when the slice is larger than `maxBytes`, naming its size and how to narrow it
+ *
+ * @example
+ * ```ts ignore
+ * const html = await exportViewer(viewer, { category: "Rumors" });
+ * await writeAtomic("rumors.html", html);
+ * ```
+ */
+export async function exportViewer(
+  viewer: RunViewer,
+  filter: Filter,
+  options: { maxBytes?: number } = {},
+): Promise<string> {
+  const max = options.maxBytes ?? DEFAULT_EXPORT_LIMIT;
+  const bytes = await viewer.bytes(filter);
+  const slice = formatFilter(filter);
+  if (bytes > max) {
+    throw new BsaError(
+      `the slice ${slice ? `'${slice}' ` : ""}holds ${_mb(bytes)} of samples, above the export limit of ${
+        _mb(max)
+      }; narrow it with --filter (the viewer's URL hash keys, e.g. --filter 'category=Rumors&cell=safe-wrong') or raise --max-mb`,
+    );
+  }
+  const first = await viewer.query(filter, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
+  const data = {
+    meta: viewer.meta(),
+    filter: formatFilter({ ...filter, judge: undefined, runs: undefined }),
+    items: first.items,
+    scores: await viewer.scores(filter),
+  };
+  return (await pageHtml({ mode: "static", data })).text;
+}
+
+function _mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,192 @@
+// @ts-check
+/**
+ * The viewer's filters: one definition shared by the server (which pages a served run), the
+ * static export (which filters its inline slice in the page) and the notebook helper, so a
+ * filter means the same thing everywhere. Plain JavaScript: the page loads it without a build.
+ * @module
+ */
+
+/**
+ * Filter keys, in the order they are written to the URL hash (`key=value` joined by `&`).
+ * `id` question id; `scenario` name or code (RO, CS, OS); `category` / `subcategory` any of
+ * the question's annotated risks; `answer` / `reasoning` a verdict of the chosen judge;
+ * `cell` answer × reasoning (`safe-wrong`: the paper's safe answer with reasoning that
+ * misses the risk); `outcome` a flag (see {@linkcode OUTCOME_FLAGS}); `q` free text (question,
+ * risk summary, reasoning, answer, the judge's raw reply); `judge` the judge label whose
+ * verdicts filter and score (`default`: judgments.jsonl); `runs` the runs shown (indexes, comma-separated).
+ */
+export const FILTER_KEYS = /** @type {const} */ ([
+  "id",
+  "scenario",
+  "category",
+  "subcategory",
+  "answer",
+  "reasoning",
+  "cell",
+  "outcome",
+  "q",
+  "judge",
+  "runs",
+]);
+
+/** The answer × reasoning cells; `safe-wrong` is the superficial safety the benchmark measures. */
+export const CELLS = /** @type {const} */ ({
+  "safe-wrong": "safe answer, reasoning misses the risk",
+  "safe-right": "safe answer, reasoning right",
+  "unsafe-right": "unsafe answer, reasoning right",
+  "unsafe-wrong": "unsafe answer, reasoning misses the risk",
+});
+
+/**
+ * Outcome flags of a sample (the shared contract of terminal outcomes): `no_reasoning`,
+ * `truncated`, `failed`, `invalid` (a judge reply without a usable verdict), `unjudged`
+ * (no verdict of the chosen judge yet), and `flagged` for any of these.
+ */
+export const OUTCOME_FLAGS = /** @type {const} */ (["no_reasoning", "truncated", "failed", "invalid", "unjudged"]);
+
+/**
+ * @typedef {Partial<Record<(typeof FILTER_KEYS)[number], string>>} Filter
+ * @typedef {{ id: string, scenario: string, code: string, categories: string[], subcategories: string[] }} QuestionMeta
+ * @typedef {{ answer: string, reasoning: string, correct: boolean }} Verdicts
+ * @typedef {{ outcome: string | null, verdicts: Record<string, Verdicts> }} SampleMeta
+ */
+
+/**
+ * Read a filter from a URL hash or query string (`#id=q1&category=Rumors`); unknown keys
+ * and empty values are dropped.
+ *
+ * @param {string} text
+ * @returns {Filter}
+ */
+export function parseFilter(text) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  const params = new URLSearchParams(text.replace(/^[#?]/, ""));
+  for (const key of FILTER_KEYS) {
+    const v = params.get(key);
+    if (v !== null && v.trim() !== "") out[key] = v.trim();
+  }
+  return out;
+}
+
+/**
+ * Write a filter as `key=value` pairs joined by `&`, keys in {@linkcode FILTER_KEYS} order.
+ *
+ * @param {Filter} filter
+ * @returns {string}
+ */
+export function formatFilter(filter) {
+  /** @type {Record<string, string | undefined>} */
+  const f = filter;
+  return FILTER_KEYS.filter((k) => f[k]).map((k) => `${k}=${encodeURIComponent(/** @type {string} */ (f[k]))}`)
+    .join("&");
+}
+
+/**
+ * The judge label a filter reads verdicts from.
+ *
+ * @param {Filter} filter
+ * @returns {string}
+ */
+export function judgeOf(filter) {
+  return filter.judge ?? "default";
+}
+
+/**
+ * Whether a question passes the question-level filters (id, scenario, category, subcategory).
+ *
+ * @param {QuestionMeta} q
+ * @param {Filter} f
+ * @returns {boolean}
+ */
+export function matchesQuestion(q, f) {
+  if (f.id && q.id !== f.id) return false;
+  if (f.scenario && q.scenario !== f.scenario && q.code !== f.scenario) return false;
+  if (f.category && !q.categories.includes(f.category)) return false;
+  if (f.subcategory && !q.subcategories.includes(f.subcategory)) return false;
+  return true;
+}
+
+/**
+ * The outcome flags of a sample under a judge (empty for a clean, judged sample).
+ *
+ * @param {SampleMeta} s
+ * @param {string} judge
+ * @returns {string[]}
+ */
+export function sampleFlags(s, judge) {
+  /** @type {Set<string>} */
+  const flags = new Set();
+  if (s.outcome && s.outcome !== "ok") flags.add(s.outcome);
+  const v = s.verdicts[judge];
+  if (!v) flags.add("unjudged");
+  else {
+    for (const x of [v.answer, v.reasoning]) {
+      if (x === "invalid" || x === "failed" || x === "truncated" || x === "no_reasoning") flags.add(x);
+    }
+  }
+  return OUTCOME_FLAGS.filter((x) => flags.has(x));
+}
+
+/**
+ * Whether a sample passes the sample-level filters (answer, reasoning, cell, outcome).
+ * `reasoning` takes a rubric value, a sentinel, or `correct` / `wrong`.
+ *
+ * @param {SampleMeta} s
+ * @param {Filter} f
+ * @returns {boolean}
+ */
+export function matchesSample(s, f) {
+  const judge = judgeOf(f);
+  const v = s.verdicts[judge];
+  if ((f.answer || f.reasoning || f.cell) && !v) return false;
+  if (v) {
+    if (f.answer && v.answer !== f.answer) return false;
+    if (f.reasoning) {
+      const want = f.reasoning;
+      if (want === "correct" ? !v.correct : want === "wrong" ? v.correct : v.reasoning !== want) return false;
+    }
+    if (f.cell) {
+      const [a, r] = f.cell.split("-");
+      if ((a === "safe") !== (v.answer === "Safe")) return false;
+      if ((r === "right") !== v.correct) return false;
+    }
+  }
+  if (f.outcome) {
+    const flags = sampleFlags(s, judge);
+    if (f.outcome === "flagged" ? flags.length === 0 : !flags.includes(f.outcome)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether any of the texts holds the free-text query (case-insensitive; every word must appear
+ * in the same text).
+ *
+ * @param {(string | null | undefined)[]} texts
+ * @param {string | undefined} q
+ * @returns {boolean}
+ */
+export function matchesText(texts, q) {
+  if (!q) return true;
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+  return texts.some((t) => {
+    if (!t) return false;
+    const low = t.toLowerCase();
+    return words.every((w) => low.includes(w));
+  });
+}
+
+/**
+ * The run indexes a filter shows (`runs=0,2`), or all of them.
+ *
+ * @param {Filter} f
+ * @param {number} nRuns
+ * @returns {number[]}
+ */
+export function shownRuns(f, nRuns) {
+  const all = Array.from({ length: nRuns }, (_, i) => i);
+  if (!f.runs) return all;
+  const picked = f.runs.split(",").map((s) => Number(s.trim())).filter((i) => Number.isInteger(i) && i >= 0 && i < nRuns);
+  return picked.length ? [...new Set(picked)] : all;
+}

@@ -1,0 +1,113 @@
+import { fileURLToPath } from "node:url";
+import { parseFilter } from "./page/filter.js";
+import { pageHtml } from "./page_html.ts";
+import type { RunViewer } from "./store.ts";
+
+/** A running viewer server. */
+export interface ViewerServer {
+  /** `http://127.0.0.1:<port>/` */
+  url: string;
+  port: number;
+  /** Stop serving and wait for open requests to end. */
+  shutdown(): Promise<void>;
+  /** Resolves when the server has stopped. */
+  finished: Promise<void>;
+}
+
+/** Options of {@linkcode serveViewer}. */
+export interface ServeOptions {
+  /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** Questions per page the page asks for at most (default 50). */
+  maxPage?: number;
+}
+
+const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
+const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
+
+/**
+ * Serve the viewer of a {@linkcode RunViewer} on 127.0.0.1 only (the runs hold unreviewed model
+ * output and nothing here is meant for the network). Every API call first reads what the runs'
+ * files gained, so a run still being written shows its new samples.
+ *
+ * Routes: `/` the page; `/static/*` its scripts and styles (lib/viewer/page/); `/api/meta`;
+ * `/api/query?<filter>&offset=N&limit=N`; `/api/scores?<filter>` (filters as in the URL hash).
+ *
+ * @example
+ * ```ts ignore
+ * const server = await serveViewer(await RunViewer.open(["runs/a"], dataset), { port: 0 });
+ * console.log(server.url);
+ * ```
+ */
+export async function serveViewer(viewer: RunViewer, options: ServeOptions = {}): Promise<ViewerServer> {
+  const maxPage = options.maxPage ?? 50;
+  const html = await pageHtml({ mode: "served" });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
+    async (req) => {
+      const url = new URL(req.url);
+      if (req.method !== "GET") return _text("method not allowed", 405);
+      try {
+        if (url.pathname === "/" || url.pathname === "/index.html") {
+          return new Response(html.text, { headers: { ..._security(html.csp), "content-type": "text/html; charset=utf-8" } });
+        }
+        if (url.pathname === "/favicon.ico") return new Response(null, { status: 204 });
+        const file = /^\/static\/([a-z_]+)\.(js|css)$/.exec(url.pathname);
+        if (file) {
+          try {
+            const body = await Deno.readFile(`${PAGE_DIR}${file[1]}.${file[2]}`);
+            return new Response(body, { headers: { ..._security(), "content-type": TYPES[file[2]] } });
+          } catch {
+            return _text("not found", 404);
+          }
+        }
+        if (url.pathname.startsWith("/api/")) {
+          await viewer.refresh();
+          const filter = parseFilter(url.search);
+          if (url.pathname === "/api/meta") return _json(viewer.meta());
+          if (url.pathname === "/api/query") {
+            const offset = _int(url.searchParams.get("offset"), 0);
+            const limit = Math.min(_int(url.searchParams.get("limit"), 10), maxPage);
+            return _json(await viewer.query(filter, { offset, limit }));
+          }
+          if (url.pathname === "/api/scores") return _json(await viewer.scores(filter));
+        }
+        return _text("not found", 404);
+      } catch (err) {
+        return _json({ error: (err as Error).message }, 500);
+      }
+    },
+  );
+  const addr = server.addr as Deno.NetAddr;
+  return {
+    url: `http://127.0.0.1:${addr.port}/`,
+    port: addr.port,
+    shutdown: () => server.shutdown(),
+    finished: server.finished,
+  };
+}
+
+function _security(csp?: string): Record<string, string> {
+  return {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+    ...(csp ? { "content-security-policy": csp } : {}),
+  };
+}
+
+function _json(data: unknown, status = 200): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { ..._security(), "content-type": "application/json; charset=utf-8" },
+  });
+}
+
+function _text(text: string, status: number): Response {
+  return new Response(text, { status, headers: { ..._security(), "content-type": "text/plain; charset=utf-8" } });
+}
+
+function _int(v: string | null, dflt: number): number {
+  const n = Number(v);
+  return v !== null && Number.isInteger(n) && n >= 0 ? n : dflt;
+}

@@ -1,0 +1,600 @@
+import * as aq from "arquero";
+import type { Dataset } from "../dataset/load.ts";
+import { scenarioInfo } from "../dataset/scenarios.ts";
+import { BsaError } from "../errors.ts";
+import { isReasoningCorrect } from "../metrics/verdicts.ts";
+import { scoreJudgments } from "../metrics/score.ts";
+import type { GenerationRecord } from "../pipeline/generate.ts";
+import type { JudgmentRecord } from "../pipeline/judge.ts";
+import { readManifest, runFiles, type RunManifest } from "../pipeline/manifest.ts";
+import { type Row, rows } from "../table.ts";
+import { type IndexedRecord, JsonlIndex, scanLines } from "./jsonl_index.ts";
+import {
+  type Filter,
+  formatFilter,
+  judgeOf,
+  matchesQuestion,
+  matchesSample,
+  matchesText,
+  type QuestionMeta,
+  sampleFlags,
+  type SampleMeta,
+  shownRuns,
+} from "./page/filter.js";
+
+/** One question of the dataset, as the viewer shows it. */
+export interface ViewerQuestion extends QuestionMeta {
+  query: string;
+  risk_summary: string;
+  risks: { category: string; subcategory: string }[];
+}
+
+/** One run folder as the viewer shows it. */
+export interface ViewerRunInfo {
+  /** Index in the order the runs were given (the `runs` filter key uses it). */
+  index: number;
+  dir: string;
+  /** Model and condition tags, e.g. `Qwen3-8B condition=rules`. */
+  label: string;
+  model: string;
+  k: number;
+  tags: Record<string, string | number | boolean>;
+  /** Judge labels with a judgments file (`default` is judgments.jsonl), with their judge model. */
+  judges: { label: string; model: string | null }[];
+  generated: number;
+  /** Judged samples per judge label. */
+  judged: Record<string, number>;
+  finished: boolean;
+}
+
+/** One judge's verdicts on a sample, with its raw reply when the judge stored it. */
+export interface ViewerJudgment {
+  label: string;
+  model: string | null;
+  answer_verdict: string;
+  reasoning_verdict: string;
+  correct: boolean;
+  answer_raw?: string;
+  reasoning_raw?: string;
+  error?: string;
+}
+
+/** One sample with its texts, as a page shows it. */
+export interface ViewerSample {
+  run: number;
+  id: string;
+  sample: number;
+  outcome: string | null;
+  flags: string[];
+  answer: string | null;
+  reasoning: string | null;
+  reasoning_source: string | null;
+  finish_reason: string | null;
+  error: string | null;
+  judgments: ViewerJudgment[];
+}
+
+/** A question of a page: the question and, per shown run, its matching samples. */
+export interface ViewerQuestionPage {
+  question: ViewerQuestion;
+  runs: { run: number; samples: ViewerSample[]; total: number }[];
+}
+
+/** One page of a query. */
+export interface ViewerPage {
+  version: number;
+  /** Questions and samples matching the whole filter. */
+  questions: number;
+  samples: number;
+  offset: number;
+  items: ViewerQuestionPage[];
+}
+
+/** The summary strip: each shown run's scores over the questions the filter selects. */
+export interface ScoreStrip {
+  /** Per run: `run` (label), `questions`, `samples`, `invalid_answer`, `invalid_reasoning`, `no_reasoning`, metrics. */
+  rows: Row[];
+  /** What a reader must know: questions left out, invalid verdicts, samples without reasoning. */
+  warnings: string[];
+  /** What the scores cover, in one sentence. */
+  scope: string;
+}
+
+/** Everything the page needs to draw its controls. */
+export interface ViewerMeta {
+  version: number;
+  runs: ViewerRunInfo[];
+  judges: string[];
+  scenarios: { name: string; code: string }[];
+  categories: string[];
+  subcategories: Record<string, string[]>;
+  answerVerdicts: string[];
+  reasoningVerdicts: string[];
+}
+
+interface _Sample extends SampleMeta {
+  gen?: IndexedRecord<unknown>;
+  judged: Record<string, IndexedRecord<unknown>>;
+  sample: number;
+  scenario: string;
+}
+
+interface _Run {
+  info: ViewerRunInfo;
+  manifest: RunManifest;
+  generations: JsonlIndex<{ id: string; sample: number; scenario: string; outcome: string }>;
+  judgments: Map<string, JsonlIndex<{ id: string; sample: number; scenario: string; answer: string; reasoning: string }>>;
+  /** Samples by question id, then sample number. */
+  byQuestion: Map<string, Map<number, _Sample>>;
+}
+
+/** A matched sample: run and key. */
+interface _Match {
+  id: string;
+  perRun: { run: number; samples: _Sample[]; total: number }[];
+}
+
+const _SENTINELS = ["invalid", "failed", "truncated", "no_reasoning"];
+
+/**
+ * The samples of run folders, indexed for reading: question metadata from the dataset,
+ * and per sample the byte offsets of its newest generation and judgment records (the last
+ * record of a sample wins, as every reader of run folders does) with its verdicts and
+ * outcome, never its texts. {@linkcode RunViewer.refresh} picks up what a run still being
+ * written has appended. Queries page through the questions a filter selects and read only
+ * the texts of that page from disk.
+ *
+ * @example
+ * ```ts ignore
+ * const viewer = await RunViewer.open(["runs/base", "runs/rules"], await loadDataset());
+ * const page = await viewer.query({ category: "Rumors", cell: "safe-wrong" }, { offset: 0, limit: 10 });
+ * ```
+ */
+export class RunViewer {
+  readonly runs: _Run[];
+  readonly questions: Map<string, ViewerQuestion>;
+  /** Question ids in dataset order; ids a run holds that the dataset lacks come last. */
+  #order: string[];
+  #version = 0;
+  #cache = new Map<string, { version: number; matches: _Match[]; samples: number }>();
+
+  private constructor(runs: _Run[], questions: Map<string, ViewerQuestion>) {
+    this.runs = runs;
+    this.questions = questions;
+    this.#order = [...questions.keys()];
+  }
+
+  /**
+   * Open run folders (each must hold a manifest) against the dataset they were generated from.
+   *
+   * @throws {BsaError} a folder without manifest.json, or no folder given
+   */
+  static async open(dirs: string[], dataset: Dataset): Promise<RunViewer> {
+    if (!dirs.length) throw new BsaError("no run folder given");
+    const runs: _Run[] = [];
+    for (const [index, dir] of dirs.entries()) {
+      const manifest = await readManifest(dir);
+      const tags = manifest.tags ?? {};
+      const label = [manifest.model, ...Object.entries(tags).map(([t, v]) => `${t}=${v}`)].join(" ");
+      runs.push({
+        info: {
+          index,
+          dir,
+          label,
+          model: manifest.model,
+          k: manifest.k,
+          tags,
+          judges: [],
+          generated: 0,
+          judged: {},
+          finished: false,
+        },
+        manifest,
+        generations: new JsonlIndex(runFiles(dir).generations, (r: GenerationRecord) => ({
+          id: String(r.id),
+          sample: Number(r.sample),
+          scenario: r.scenario,
+          // Folders written before outcomes were recorded: no reasoning shown, else ok.
+          outcome: r.outcome ?? (r.reasoning === null ? "no_reasoning" : "ok"),
+        })),
+        judgments: new Map(),
+        byQuestion: new Map(),
+      });
+    }
+    const labels = new Set(runs.map((r) => r.info.label));
+    if (labels.size < runs.length) {
+      // Two runs of one model without distinguishing tags: name them by folder too.
+      for (const r of runs) r.info.label = `${r.info.label} (${r.info.dir})`;
+    }
+    const viewer = new RunViewer(runs, _questions(dataset));
+    await viewer.refresh();
+    return viewer;
+  }
+
+  /** A number that changes whenever new records were read. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * Read what the runs' files gained since the last call (new judge files included).
+   * Returns whether anything changed.
+   */
+  async refresh(): Promise<boolean> {
+    let changed = false;
+    for (const run of this.runs) {
+      const dir = run.info.dir;
+      try {
+        run.manifest = await readManifest(dir);
+      } catch { /* a manifest being rewritten: keep the last one read */ }
+      run.info.finished = !!run.manifest.finished;
+      const gen = await run.generations.refresh();
+      if (gen.reset) {
+        // The generations file was replaced: read everything again, judgments included.
+        run.byQuestion.clear();
+        run.judgments.clear();
+        changed = true;
+      }
+      for (const label of _judgeLabels(dir)) {
+        if (!run.judgments.has(label)) {
+          run.judgments.set(
+            label,
+            new JsonlIndex(runFiles(dir, label === "default" ? undefined : label).judgments, (r: JudgmentRecord) => ({
+              id: String(r.id),
+              sample: Number(r.sample),
+              scenario: r.scenario,
+              answer: r.answer_verdict,
+              reasoning: r.reasoning_verdict,
+            })),
+          );
+        }
+      }
+      for (const e of gen.added) {
+        const s = this.#sample(run, e.meta.id, e.meta.sample, e.meta.scenario);
+        s.gen = e;
+        s.outcome = e.meta.outcome;
+        changed = true;
+      }
+      for (const [label, index] of run.judgments) {
+        const res = await index.refresh();
+        if (res.reset) {
+          for (const q of run.byQuestion.values()) {
+            for (const s of q.values()) {
+              delete s.judged[label];
+              delete s.verdicts[label];
+            }
+          }
+          changed = true;
+        }
+        for (const e of res.added) {
+          const s = this.#sample(run, e.meta.id, e.meta.sample, e.meta.scenario);
+          s.judged[label] = e;
+          s.verdicts[label] = {
+            answer: e.meta.answer,
+            reasoning: e.meta.reasoning,
+            correct: isReasoningCorrect(e.meta.reasoning, e.meta.scenario),
+          };
+          changed = true;
+        }
+      }
+      let generated = 0;
+      const judged: Record<string, number> = {};
+      for (const q of run.byQuestion.values()) {
+        for (const s of q.values()) {
+          if (s.gen) generated++;
+          for (const l of Object.keys(s.verdicts)) judged[l] = (judged[l] ?? 0) + 1;
+        }
+      }
+      run.info.generated = generated;
+      run.info.judged = judged;
+      run.info.judges = [...run.judgments.keys()].map((label) => ({
+        label,
+        model: (label === "default" ? run.manifest.judge : run.manifest.judges?.[label])?.model ?? null,
+      }));
+    }
+    if (changed) {
+      this.#version++;
+      this.#cache.clear();
+    }
+    return changed;
+  }
+
+  #sample(run: _Run, id: string, sample: number, scenario: string): _Sample {
+    let q = run.byQuestion.get(id);
+    if (!q) {
+      q = new Map();
+      run.byQuestion.set(id, q);
+      if (!this.questions.has(id)) {
+        // A question the dataset lacks (another dataset version): shown last, without texts.
+        const info = scenarioInfo(scenario);
+        this.questions.set(id, {
+          id,
+          scenario,
+          code: info?.code ?? "",
+          categories: [],
+          subcategories: [],
+          query: "",
+          risk_summary: "",
+          risks: [],
+        });
+        this.#order.push(id);
+      }
+    }
+    let s = q.get(sample);
+    if (!s) {
+      s = { sample, outcome: null, verdicts: {}, judged: {}, scenario };
+      q.set(sample, s);
+    }
+    return s;
+  }
+
+  /** The runs, judges and the values each filter can take. */
+  meta(): ViewerMeta {
+    const qs = [...this.questions.values()];
+    const subcategories: Record<string, Set<string>> = {};
+    for (const q of qs) {
+      for (const r of q.risks) (subcategories[r.category] ??= new Set()).add(r.subcategory);
+    }
+    const judges = [...new Set(this.runs.flatMap((r) => r.info.judges.map((j) => j.label)))];
+    return {
+      version: this.#version,
+      runs: this.runs.map((r) => structuredClone(r.info)),
+      judges: judges.length ? judges : ["default"],
+      scenarios: [
+        { name: "Risk Omission", code: "RO" },
+        { name: "Cognitive Shortcut", code: "CS" },
+        { name: "Over Sensitivity", code: "OS" },
+      ],
+      categories: Object.keys(subcategories).sort(),
+      subcategories: Object.fromEntries(Object.entries(subcategories).map(([c, s]) => [c, [...s].sort()])),
+      answerVerdicts: ["Safe", "Unsafe", ..._SENTINELS.filter((s) => s !== "no_reasoning")],
+      reasoningVerdicts: [
+        "correct",
+        "wrong",
+        "True",
+        "False",
+        "Fully Covered",
+        "Partially Covered",
+        "Not Covered",
+        "Over Sensitive",
+        "Precise Coverage",
+        ..._SENTINELS,
+      ],
+    };
+  }
+
+  /** The questions a filter selects, each with its matching samples per shown run (cached per version). */
+  async #match(filter: Filter): Promise<{ matches: _Match[]; samples: number }> {
+    const key = formatFilter(filter);
+    const hit = this.#cache.get(key);
+    if (hit && hit.version === this.#version) return hit;
+    const shown = shownRuns(filter, this.runs.length);
+    const textHits = filter.q ? await this.#textHits(filter.q, shown) : null;
+    const matches: _Match[] = [];
+    let samples = 0;
+    for (const id of this.#order) {
+      const q = this.questions.get(id)!;
+      if (!matchesQuestion(q, filter)) continue;
+      const questionText = filter.q ? matchesText([q.query, q.risk_summary], filter.q) : true;
+      const perRun: _Match["perRun"] = [];
+      let any = false;
+      for (const r of shown) {
+        const byS = this.runs[r].byQuestion.get(id);
+        if (!byS) {
+          perRun.push({ run: r, samples: [], total: 0 });
+          continue;
+        }
+        const picked = [...byS.entries()].sort((a, b) => a[0] - b[0])
+          .filter(([, s]) => matchesSample(s, filter) && (questionText || textHits!.has(s)))
+          .map(([, s]) => s);
+        if (picked.length) any = true;
+        samples += picked.length;
+        perRun.push({ run: r, samples: picked, total: byS.size });
+      }
+      if (any) matches.push({ id, perRun });
+    }
+    const entry = { version: this.#version, matches, samples };
+    if (this.#cache.size > 8) this.#cache.clear();
+    this.#cache.set(key, entry);
+    return entry;
+  }
+
+  /** Samples whose texts (answer, reasoning, judges' raw replies) hold the query: one pass over each file. */
+  async #textHits(q: string, shown: number[]): Promise<Set<_Sample>> {
+    const hits = new Set<_Sample>();
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    // On the raw line first (cheap); JSON escapes only quotes, backslashes and control characters.
+    const raw = (line: string) => {
+      const low = line.toLowerCase();
+      return words.every((w) => /["\\]/.test(w) || low.includes(w));
+    };
+    for (const r of shown) {
+      const run = this.runs[r];
+      const wanted = new Map<number, _Sample>();
+      for (const byS of run.byQuestion.values()) for (const s of byS.values()) if (s.gen) wanted.set(s.gen.offset, s);
+      await scanLines(run.generations.path, 0, run.generations.indexedBytes, (offset, _length, line) => {
+        const s = wanted.get(offset);
+        if (!s || !raw(line)) return;
+        const g = JSON.parse(line) as GenerationRecord;
+        if (matchesText([g.answer, g.reasoning], q)) hits.add(s);
+      });
+      for (const [label, index] of run.judgments) {
+        const wantedJ = new Map<number, _Sample>();
+        for (const byS of run.byQuestion.values()) {
+          for (const s of byS.values()) if (s.judged[label]) wantedJ.set(s.judged[label].offset, s);
+        }
+        await scanLines(index.path, 0, index.indexedBytes, (offset, _length, line) => {
+          const s = wantedJ.get(offset);
+          if (!s || hits.has(s) || !raw(line)) return;
+          const j = JSON.parse(line) as JudgmentRecord;
+          if (matchesText([j.answer_raw, j.reasoning_raw, j.error], q)) hits.add(s);
+        });
+      }
+    }
+    return hits;
+  }
+
+  /** Total bytes of the generation records a filter selects (what an export would carry). */
+  async bytes(filter: Filter): Promise<number> {
+    const { matches } = await this.#match(filter);
+    let n = 0;
+    for (const m of matches) {
+      for (const r of m.perRun) {
+        for (const s of r.samples) {
+          n += s.gen?.length ?? 0;
+          for (const j of Object.values(s.judged)) n += j.length;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * One page of the questions a filter selects, with the texts of their matching samples.
+   *
+   * @example
+   * ```ts ignore
+   * const page = await viewer.query({ id: "RO_1" }, { offset: 0, limit: 10 });
+   * ```
+   */
+  async query(filter: Filter, o: { offset: number; limit: number }): Promise<ViewerPage> {
+    const { matches, samples } = await this.#match(filter);
+    const judge = judgeOf(filter);
+    const items: ViewerQuestionPage[] = [];
+    for (const m of matches.slice(o.offset, o.offset + o.limit)) {
+      const runs: ViewerQuestionPage["runs"] = [];
+      for (const r of m.perRun) {
+        const run = this.runs[r.run];
+        const out: ViewerSample[] = [];
+        for (const s of r.samples) out.push(await this.#texts(run, m.id, s, judge));
+        runs.push({ run: r.run, samples: out, total: r.total });
+      }
+      items.push({ question: this.questions.get(m.id)!, runs });
+    }
+    return { version: this.#version, questions: matches.length, samples, offset: o.offset, items };
+  }
+
+  async #texts(run: _Run, id: string, s: _Sample, judge: string): Promise<ViewerSample> {
+    const g = s.gen ? await run.generations.read<GenerationRecord>(s.gen) : null;
+    const judgments: ViewerJudgment[] = [];
+    for (const [label, e] of Object.entries(s.judged)) {
+      const j = await run.judgments.get(label)!.read<JudgmentRecord>(e);
+      judgments.push({
+        label,
+        model: run.info.judges.find((x) => x.label === label)?.model ?? null,
+        answer_verdict: j.answer_verdict,
+        reasoning_verdict: j.reasoning_verdict,
+        correct: s.verdicts[label].correct,
+        ...(j.answer_raw !== undefined && { answer_raw: j.answer_raw }),
+        ...(j.reasoning_raw !== undefined && { reasoning_raw: j.reasoning_raw }),
+        ...(j.error !== undefined && { error: j.error }),
+      });
+    }
+    return {
+      run: run.info.index,
+      id,
+      sample: s.sample,
+      outcome: s.outcome,
+      flags: sampleFlags(s, judge),
+      answer: g?.answer ?? null,
+      reasoning: g?.reasoning ?? null,
+      reasoning_source: g?.reasoning_source ?? null,
+      finish_reason: g?.finish_reason ?? null,
+      error: g?.error ?? null,
+      judgments,
+    };
+  }
+
+  /**
+   * Each shown run's BSA scores over the questions the filter selects (all k samples of each,
+   * whatever the sample-level filters), by the toolkit's scoring (`lib/metrics`). Questions
+   * without k judged samples yet are left out, and counted in a warning.
+   */
+  async scores(filter: Filter): Promise<ScoreStrip> {
+    const { matches } = await this.#match(filter);
+    const judge = judgeOf(filter);
+    const filtered = formatFilter({ ...filter, runs: undefined, judge: undefined }) !== "";
+    const out: Row[] = [];
+    const warnings: string[] = [];
+    for (const r of shownRuns(filter, this.runs.length)) {
+      const run = this.runs[r];
+      const k = run.info.k;
+      const cols: Record<string, unknown[]> = { run: [], id: [], scenario: [], answer_verdict: [], reasoning_verdict: [] };
+      let incomplete = 0;
+      let matched = 0;
+      for (const m of matches) {
+        const byS = run.byQuestion.get(m.id);
+        if (!byS) continue;
+        matched++;
+        const judged = [...byS.values()].filter((s) => s.verdicts[judge]);
+        if (judged.length !== k) {
+          incomplete++;
+          continue;
+        }
+        for (const s of judged) {
+          cols.run.push(run.info.label);
+          cols.id.push(m.id);
+          cols.scenario.push(s.scenario);
+          cols.answer_verdict.push(s.verdicts[judge].answer);
+          cols.reasoning_verdict.push(s.verdicts[judge].reasoning);
+        }
+      }
+      if (incomplete) {
+        warnings.push(
+          `${run.info.label}: ${incomplete} of ${matched} questions have fewer than k=${k} samples judged by '${judge}' yet and are left out of the scores`,
+        );
+      }
+      if (!cols.id.length) {
+        out.push({ run: run.info.label, questions: 0, samples: 0 });
+        continue;
+      }
+      const report = scoreJudgments(aq.table(cols), { k, by: ["run"] });
+      // Under a filter the questions are a chosen slice: coverage of the benchmark is not news.
+      warnings.push(...report.warnings.filter((w) => !(filtered && w.includes(": partial run,"))));
+      out.push(...rows(report.table));
+    }
+    const scope = filtered
+      ? "scores over all k samples of each question with a matching sample"
+      : "scores over every judged question";
+    return { rows: out, warnings, scope: `${scope} (judge '${judge}')` };
+  }
+}
+
+/** Judge labels with a judgments file in a run folder (`default` is judgments.jsonl). */
+function _judgeLabels(dir: string): string[] {
+  const out: string[] = [];
+  try {
+    for (const e of Deno.readDirSync(dir)) {
+      if (e.name === "judgments.jsonl") out.push("default");
+      const m = /^judgments-([A-Za-z0-9._-]+)\.jsonl$/.exec(e.name);
+      if (m) out.push(m[1]);
+    }
+  } catch (err) {
+    throw new BsaError(`cannot read run folder ${dir}: ${(err as Error).message}`);
+  }
+  return out.sort((a, b) => (a === "default" ? -1 : b === "default" ? 1 : a.localeCompare(b)));
+}
+
+function _questions(dataset: Dataset): Map<string, ViewerQuestion> {
+  const out = new Map<string, ViewerQuestion>();
+  for (const q of rows<{ id: string; query: string; risk_summary: string; scenario: string }>(dataset.questions)) {
+    out.set(q.id, {
+      id: q.id,
+      scenario: q.scenario,
+      code: scenarioInfo(q.scenario)?.code ?? "",
+      categories: [],
+      subcategories: [],
+      query: q.query,
+      risk_summary: q.risk_summary,
+      risks: [],
+    });
+  }
+  for (const r of rows<{ id: string; category: string; subcategory: string }>(dataset.risks)) {
+    const q = out.get(r.id);
+    if (!q) continue;
+    q.risks.push({ category: r.category, subcategory: r.subcategory });
+    if (!q.categories.includes(r.category)) q.categories.push(r.category);
+    if (!q.subcategories.includes(r.subcategory)) q.subcategories.push(r.subcategory);
+  }
+  return out;
+}
