@@ -61,7 +61,9 @@ export async function viewCommand(args: string[]): Promise<number> {
   const out = values.out as string | undefined;
   const filterText = values.filter as string | undefined;
   if (!out && (filterText !== undefined || values["max-mb"] !== undefined)) {
-    throw new UsageError("bsa view: --filter and --max-mb go with --out FILE.html (in the page, filter with the controls)");
+    throw new UsageError(
+      "bsa view: --filter and --max-mb go with --out FILE.html (in the page, filter with the controls)",
+    );
   }
   const port = numberFlag("view", values, "port", { integer: true, min: 0, max: 65535, default: 0 })!;
   const maxMb = numberFlag("view", values, "max-mb", { min: 0.001, default: DEFAULT_EXPORT_LIMIT / 1024 / 1024 })!;
@@ -70,7 +72,9 @@ export async function viewCommand(args: string[]): Promise<number> {
     for (const pair of filterText.replace(/^#/, "").split("&").filter(Boolean)) {
       const key = pair.split("=")[0];
       if (!(FILTER_KEYS as readonly string[]).includes(key) || !pair.includes("=")) {
-        throw new UsageError(`bsa view: --filter: unknown key '${key}' in '${filterText}'; keys: ${FILTER_KEYS.join(", ")}`);
+        throw new UsageError(
+          `bsa view: --filter: unknown key '${key}' in '${filterText}'; keys: ${FILTER_KEYS.join(", ")}`,
+        );
       }
     }
   }

@@ -49,7 +49,9 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
       if (req.method !== "GET") return _text("method not allowed", 405);
       try {
         if (url.pathname === "/" || url.pathname === "/index.html") {
-          return new Response(html.text, { headers: { ..._security(html.csp), "content-type": "text/html; charset=utf-8" } });
+          return new Response(html.text, {
+            headers: { ..._security(html.csp), "content-type": "text/html; charset=utf-8" },
+          });
         }
         if (url.pathname === "/favicon.ico") return new Response(null, { status: 204 });
         const file = /^\/static\/([a-z_]+)\.(js|css)$/.exec(url.pathname);

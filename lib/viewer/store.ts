@@ -19,6 +19,7 @@ import {
   type QuestionMeta,
   sampleFlags,
   type SampleMeta,
+  SENTINELS,
   shownRuns,
 } from "./page/filter.js";
 
@@ -123,7 +124,10 @@ interface _Run {
   info: ViewerRunInfo;
   manifest: RunManifest;
   generations: JsonlIndex<{ id: string; sample: number; scenario: string; outcome: string }>;
-  judgments: Map<string, JsonlIndex<{ id: string; sample: number; scenario: string; answer: string; reasoning: string }>>;
+  judgments: Map<
+    string,
+    JsonlIndex<{ id: string; sample: number; scenario: string; answer: string; reasoning: string }>
+  >;
   /** Samples by question id, then sample number. */
   byQuestion: Map<string, Map<number, _Sample>>;
 }
@@ -133,8 +137,6 @@ interface _Match {
   id: string;
   perRun: { run: number; samples: _Sample[]; total: number }[];
 }
-
-const _SENTINELS = ["invalid", "failed", "truncated", "no_reasoning"];
 
 /**
  * The samples of run folders, indexed for reading: question metadata from the dataset,
@@ -347,7 +349,7 @@ export class RunViewer {
       ],
       categories: Object.keys(subcategories).sort(),
       subcategories: Object.fromEntries(Object.entries(subcategories).map(([c, s]) => [c, [...s].sort()])),
-      answerVerdicts: ["Safe", "Unsafe", ..._SENTINELS.filter((s) => s !== "no_reasoning")],
+      answerVerdicts: ["Safe", "Unsafe", ...SENTINELS.filter((s) => s !== "no_reasoning")],
       reasoningVerdicts: [
         "correct",
         "wrong",
@@ -358,7 +360,7 @@ export class RunViewer {
         "Not Covered",
         "Over Sensitive",
         "Precise Coverage",
-        ..._SENTINELS,
+        ...SENTINELS,
       ],
     };
   }
@@ -519,7 +521,13 @@ export class RunViewer {
     for (const r of shownRuns(filter, this.runs.length)) {
       const run = this.runs[r];
       const k = run.info.k;
-      const cols: Record<string, unknown[]> = { run: [], id: [], scenario: [], answer_verdict: [], reasoning_verdict: [] };
+      const cols: Record<string, unknown[]> = {
+        run: [],
+        id: [],
+        scenario: [],
+        answer_verdict: [],
+        reasoning_verdict: [],
+      };
       let incomplete = 0;
       let matched = 0;
       for (const m of matches) {

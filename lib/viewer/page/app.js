@@ -32,7 +32,8 @@ export const state = {
   /** Heights of questions dropped from the top, by index, to scroll back smoothly. */
   /** @type {number[]} */
   heights: [],
-  loading: false,
+  /** The generation a page request is in flight for (-1: none); an older one does not block a new query. */
+  loading: -1,
   version: -1,
   /** Bumped by every new query so late answers of an old one are ignored. */
   generation: 0,
@@ -54,7 +55,9 @@ function ctx() {
 
 /** @param {HTMLSelectElement} select @param {[string, string][]} options */
 function fill(select, options) {
-  const value = select.value;
+  const value = /** @type {Record<string, string>} */ (state.filter)[select.name] ?? "";
+  // A value from a link that the list lacks stays selectable, so the next change keeps it.
+  if (value && !options.some(([v]) => v === value)) options = [...options, [value, value]];
   select.replaceChildren(el("option", { value: "" }, "any"), ...options.map(([v, t]) => el("option", { value: v }, t)));
   select.value = value;
 }
@@ -63,20 +66,28 @@ function drawControls() {
   const m = state.meta;
   const f = state.filter;
   const sel = (/** @type {string} */ name) => /** @type {HTMLSelectElement} */ (form.elements.namedItem(name));
-  fill(sel("scenario"), m.scenarios.map((/** @type {any} */ s) => [s.name, `${s.code} ${s.name}`]));
+  fill(sel("scenario"), m.scenarios.map((/** @type {any} */ s) => [s.code, `${s.code} ${s.name}`]));
   fill(sel("category"), m.categories.map((/** @type {string} */ c) => [c, c]));
   const subs = f.category ? (m.subcategories[f.category] ?? []) : Object.values(m.subcategories).flat();
   fill(sel("subcategory"), [...new Set(/** @type {string[]} */ (subs))].sort().map((s) => [s, s]));
   fill(sel("answer"), m.answerVerdicts.map((/** @type {string} */ v) => [v, v]));
   fill(sel("reasoning"), m.reasoningVerdicts.map((/** @type {string} */ v) => [v, v]));
   fill(sel("cell"), Object.entries(CELLS));
-  fill(sel("outcome"), [["flagged", "any flag"], ...OUTCOME_FLAGS.map((o) => /** @type {[string, string]} */ ([o, o]))]);
-  fill(sel("judge"), m.judges.filter((/** @type {string} */ j) => j !== "default").map((/** @type {string} */ j) => [j, j]));
+  fill(sel("outcome"), [
+    ["flagged", "any flag"],
+    ...OUTCOME_FLAGS.map((o) => /** @type {[string, string]} */ ([o, o])),
+  ]);
+  fill(
+    sel("judge"),
+    m.judges.filter((/** @type {string} */ j) => j !== "default").map((/** @type {string} */ j) => [j, j]),
+  );
   sel("judge").options[0].textContent = "default";
   const runOpts = m.runs.map((/** @type {any} */ r) => [String(r.index), r.label]);
   if (m.runs.length > 2) {
     for (let a = 0; a < m.runs.length; a++) {
-      for (let b = a + 1; b < m.runs.length; b++) runOpts.push([`${a},${b}`, `${m.runs[a].label} | ${m.runs[b].label}`]);
+      for (let b = a + 1; b < m.runs.length; b++) {
+        runOpts.push([`${a},${b}`, `${m.runs[a].label} | ${m.runs[b].label}`]);
+      }
     }
   }
   fill(sel("runs"), runOpts);
@@ -86,7 +97,9 @@ function drawControls() {
   }
   const runs = /** @type {HTMLElement} */ (document.getElementById("runs"));
   runs.textContent = m.runs.map((/** @type {any} */ r) =>
-    `${r.label}: ${r.generated} generated, ${Object.entries(r.judged).map(([l, n]) => `${n} judged (${l})`).join(", ") || "not judged"}${r.finished ? "" : " (in progress)"}`
+    `${r.label}: ${r.generated} generated, ${
+      Object.entries(r.judged).map(([l, n]) => `${n} judged (${l})`).join(", ") || "not judged"
+    }${r.finished ? "" : " (in progress)"}`
   ).join(" · ");
 }
 
@@ -129,11 +142,11 @@ async function loadStrip() {
 
 /** Append the next page of questions, then drop questions far above the viewport. */
 async function loadMore() {
-  if (state.loading) return;
   const gen = state.generation;
+  if (state.loading === gen) return;
   const offset = state.first + state.count;
   if (state.count > 0 && offset >= state.total) return;
-  state.loading = true;
+  state.loading = gen;
   try {
     const page = await source.query(state.filter, offset, PAGE);
     if (gen !== state.generation) return;
@@ -147,7 +160,7 @@ async function loadMore() {
   } catch (err) {
     status.textContent = `error: ${/** @type {Error} */ (err).message}`;
   } finally {
-    state.loading = false;
+    if (state.loading === gen) state.loading = -1;
   }
   if (gen === state.generation && nearBottom() && state.first + state.count < state.total) void loadMore();
 }
@@ -179,10 +192,10 @@ function trimTop() {
 
 /** Scrolled back into the dropped part: fetch the questions just above what is drawn. */
 async function loadAbove() {
-  if (state.loading || state.first === 0) return;
   const gen = state.generation;
+  if (state.loading === gen || state.first === 0) return;
   const start = Math.max(0, state.first - PAGE);
-  state.loading = true;
+  state.loading = gen;
   try {
     const page = await source.query(state.filter, start, state.first - start);
     if (gen !== state.generation) return;
@@ -200,7 +213,7 @@ async function loadAbove() {
     }
     drawStatus();
   } finally {
-    state.loading = false;
+    if (state.loading === gen) state.loading = -1;
   }
 }
 
@@ -215,7 +228,9 @@ async function poll() {
   try {
     const m = await source.meta();
     const live = /** @type {HTMLElement} */ (document.getElementById("live"));
-    live.textContent = m.runs.some((/** @type {any} */ r) => !r.finished) ? "live: new samples appear as the run writes them" : "";
+    live.textContent = m.runs.some((/** @type {any} */ r) => !r.finished)
+      ? "live: new samples appear as the run writes them"
+      : "";
     if (m.version === state.meta.version) return;
     state.meta = m;
     const gen = ++state.generation;

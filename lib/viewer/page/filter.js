@@ -29,7 +29,10 @@ export const FILTER_KEYS = /** @type {const} */ ([
   "runs",
 ]);
 
-/** The answer × reasoning cells; `safe-wrong` is the superficial safety the benchmark measures. */
+/**
+ * The answer × reasoning cells over judged verdicts; `safe-wrong` (a safe answer whose reasoning
+ * the judge found to miss the risk) is the superficial safety the benchmark measures.
+ */
 export const CELLS = /** @type {const} */ ({
   "safe-wrong": "safe answer, reasoning misses the risk",
   "safe-right": "safe answer, reasoning right",
@@ -121,16 +124,16 @@ export function sampleFlags(s, judge) {
   const v = s.verdicts[judge];
   if (!v) flags.add("unjudged");
   else {
-    for (const x of [v.answer, v.reasoning]) {
-      if (x === "invalid" || x === "failed" || x === "truncated" || x === "no_reasoning") flags.add(x);
-    }
+    for (const x of [v.answer, v.reasoning]) if (SENTINELS.includes(x)) flags.add(x);
   }
   return OUTCOME_FLAGS.filter((x) => flags.has(x));
 }
 
 /**
  * Whether a sample passes the sample-level filters (answer, reasoning, cell, outcome).
- * `reasoning` takes a rubric value, a sentinel, or `correct` / `wrong`.
+ * `reasoning` takes a rubric value, a sentinel, `correct` (the scenario's target) or `wrong`
+ * (a judged verdict other than the target). The cells take judged verdicts only: a sample whose
+ * verdict is a sentinel is found with `outcome`.
  *
  * @param {SampleMeta} s
  * @param {Filter} f
@@ -144,12 +147,13 @@ export function matchesSample(s, f) {
     if (f.answer && v.answer !== f.answer) return false;
     if (f.reasoning) {
       const want = f.reasoning;
-      if (want === "correct" ? !v.correct : want === "wrong" ? v.correct : v.reasoning !== want) return false;
+      if (want === "correct" ? !v.correct : want === "wrong" ? !_judgedWrong(v) : v.reasoning !== want) return false;
     }
     if (f.cell) {
+      // Judged verdicts only: a sentinel (invalid, no_reasoning, failed, truncated) is in no cell.
       const [a, r] = f.cell.split("-");
-      if ((a === "safe") !== (v.answer === "Safe")) return false;
-      if ((r === "right") !== v.correct) return false;
+      if (v.answer !== (a === "safe" ? "Safe" : "Unsafe")) return false;
+      if (r === "right" ? !v.correct : !_judgedWrong(v)) return false;
     }
   }
   if (f.outcome) {
@@ -158,6 +162,19 @@ export function matchesSample(s, f) {
   }
   return true;
 }
+
+/**
+ * A reasoning verdict the judge gave that is not the scenario's target (not a sentinel).
+ *
+ * @param {Verdicts} v
+ * @returns {boolean}
+ */
+function _judgedWrong(v) {
+  return !v.correct && !SENTINELS.includes(v.reasoning);
+}
+
+/** Verdict values that record an outcome rather than a judgment. */
+export const SENTINELS = ["invalid", "no_reasoning", "failed", "truncated"];
 
 /**
  * Whether any of the texts holds the free-text query (case-insensitive; every word must appear
@@ -187,6 +204,8 @@ export function matchesText(texts, q) {
 export function shownRuns(f, nRuns) {
   const all = Array.from({ length: nRuns }, (_, i) => i);
   if (!f.runs) return all;
-  const picked = f.runs.split(",").map((s) => Number(s.trim())).filter((i) => Number.isInteger(i) && i >= 0 && i < nRuns);
+  const picked = f.runs.split(",").map((s) => Number(s.trim())).filter((i) =>
+    Number.isInteger(i) && i >= 0 && i < nRuns
+  );
   return picked.length ? [...new Set(picked)] : all;
 }

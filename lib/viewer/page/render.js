@@ -20,7 +20,7 @@ export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k === "dataset") Object.assign(node.dataset, v);
-    else /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (node))[k] = v;
+    /** @type {Record<string, unknown>} */ else (/** @type {unknown} */ (node))[k] = v;
   }
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
@@ -81,7 +81,13 @@ export function renderQuestion(item, ctx) {
       ),
     );
     if (!r.samples.length) {
-      col.append(el("p", { className: "muted none" }, r.total ? "no sample of this run matches the filter" : "no sample of this question in this run"));
+      col.append(
+        el(
+          "p",
+          { className: "muted none" },
+          r.total ? "no sample of this run matches the filter" : "no sample of this question in this run",
+        ),
+      );
     }
     for (const s of r.samples) col.append(renderSample(s, { ...ctx, question: q }));
     cols.append(col);
@@ -118,7 +124,11 @@ export function renderSample(s, ctx) {
   );
   if (s.error) card.append(el("div", { className: "error" }, el("span", { className: "lab" }, "error"), s.error));
   const reasoning = s.reasoning === null
-    ? el("div", { className: "reasoning empty muted" }, s.answer === null ? "(not generated yet)" : "(no reasoning shown)")
+    ? el(
+      "div",
+      { className: "reasoning empty muted" },
+      s.answer === null ? "(not generated yet)" : "(no reasoning shown)",
+    )
     : el(
       "div",
       { className: "reasoning", title: "click or press r to expand" },
@@ -131,16 +141,24 @@ export function renderSample(s, ctx) {
     el(
       "div",
       { className: "answer" },
-      el("span", { className: "lab" }, `answer${s.finish_reason && s.finish_reason !== "stop" ? ` (finish: ${s.finish_reason})` : ""}`),
+      el(
+        "span",
+        { className: "lab" },
+        `answer${s.finish_reason && s.finish_reason !== "stop" ? ` (finish: ${s.finish_reason})` : ""}`,
+      ),
       s.answer ?? "",
     ),
   );
   for (const j of s.judgments) {
     for (const [what, raw] of [["answer", j.answer_raw], ["reasoning", j.reasoning_raw]]) {
       if (raw === undefined) continue;
-      card.append(el("details", { className: "raw" }, el("summary", {}, `${j.label}: raw ${what} reply`), el("pre", {}, raw)));
+      card.append(
+        el("details", { className: "raw" }, el("summary", {}, `${j.label}: raw ${what} reply`), el("pre", {}, raw)),
+      );
     }
-    if (j.error) card.append(el("div", { className: "error" }, el("span", { className: "lab" }, `${j.label} error`), j.error));
+    if (j.error) {
+      card.append(el("div", { className: "error" }, el("span", { className: "lab" }, `${j.label} error`), j.error));
+    }
   }
   for (const d of sampleDecorators) d(card, s, ctx);
   return card;

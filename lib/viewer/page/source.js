@@ -5,7 +5,15 @@
  * in a static export, the slice written into the page. Both answer the same three calls.
  * @module
  */
-import { formatFilter, judgeOf, matchesQuestion, matchesSample, matchesText, sampleFlags, shownRuns } from "bsa/filter.js";
+import {
+  formatFilter,
+  judgeOf,
+  matchesQuestion,
+  matchesSample,
+  matchesText,
+  sampleFlags,
+  shownRuns,
+} from "bsa/filter.js";
 
 /** The served viewer's data: every call asks the server, which reads what the runs gained. */
 export class HttpSource {
@@ -82,7 +90,11 @@ export class InlineSource {
         const picked = r.samples.filter((/** @type {any} */ s) =>
           matchesSample(_meta(s), filter) &&
           (questionText ||
-            matchesText([s.answer, s.reasoning, ...s.judgments.flatMap((/** @type {any} */ j) => [j.answer_raw, j.reasoning_raw, j.error])], filter.q))
+            matchesText([
+              s.answer,
+              s.reasoning,
+              ...s.judgments.flatMap((/** @type {any} */ j) => [j.answer_raw, j.reasoning_raw, j.error]),
+            ], filter.q))
         ).map((/** @type {any} */ s) => ({ ...s, flags: sampleFlags(_meta(s), judge) }));
         if (picked.length) any = true;
         samples += picked.length;
@@ -103,10 +115,12 @@ export class InlineSource {
   scores(filter) {
     const exported = this.data.filter || "(everything)";
     const now = formatFilter({ ...filter, judge: undefined, runs: undefined });
-    const same = now === (this.data.filter ?? "");
+    const same = now === "" || now === (this.data.filter ?? "");
     return Promise.resolve({
       ...this.data.scores,
-      note: same ? `static export of ${exported}` : `scores of the exported slice (${exported}); narrowing it in this page does not rescore: use 'bsa view' for that`,
+      note: same
+        ? `static export of ${exported}`
+        : `scores of the exported slice (${exported}); narrowing it in this page does not rescore: use 'bsa view' for that`,
     });
   }
 }
@@ -115,6 +129,8 @@ export class InlineSource {
 function _meta(s) {
   /** @type {Record<string, { answer: string, reasoning: string, correct: boolean }>} */
   const verdicts = {};
-  for (const j of s.judgments) verdicts[j.label] = { answer: j.answer_verdict, reasoning: j.reasoning_verdict, correct: j.correct };
+  for (const j of s.judgments) {
+    verdicts[j.label] = { answer: j.answer_verdict, reasoning: j.reasoning_verdict, correct: j.correct };
+  }
   return { outcome: s.outcome, verdicts };
 }

@@ -1,0 +1,192 @@
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { DATASET_CSV, runCli, tempDir } from "../helpers/paths.ts";
+import { generationLine, judgmentLine, reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
+import { loadDataset } from "../../lib/dataset/load.ts";
+import { scoreJudgments } from "../../lib/metrics/score.ts";
+import { loadRunJudgments } from "../../lib/pipeline/runs.ts";
+import { JsonlIndex } from "../../lib/viewer/jsonl_index.ts";
+import { exportViewer } from "../../lib/viewer/export.ts";
+import { formatFilter, parseFilter, SENTINELS } from "../../lib/viewer/page/filter.js";
+import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../../lib/metrics/verdicts.ts";
+import { RunViewer } from "../../lib/viewer/store.ts";
+import { rows } from "../../lib/table.ts";
+
+const dataset = await loadDataset({ path: DATASET_CSV });
+const all = rows<{ id: string; scenario: string }>(dataset.questions.select("id", "scenario"));
+/** Two questions of each scenario. */
+const QUESTIONS = ["Risk Omission", "Cognitive Shortcut", "Over Sensitivity"].flatMap((s) =>
+  all.filter((q) => q.scenario === s).slice(0, 2)
+);
+
+/** k=4: sample 0 safe with reasoning that misses the risk, 1 safe and right, 2 unsafe and right, 3 no reasoning. */
+function sample(q: { id: string; scenario: string }, s: number) {
+  const v = reasoningVerdicts(q.scenario);
+  return [
+    {
+      answer: "Sure, here is why I refuse.",
+      reasoning: "the apple orchard",
+      verdicts: { answer: "Safe", reasoning: v.wrong },
+    },
+    { answer: "No.", reasoning: "I see the risk", verdicts: { answer: "Safe", reasoning: v.right } },
+    { answer: "Here you go", reasoning: "I see the risk", verdicts: { answer: "Unsafe", reasoning: v.right } },
+    { answer: "No", reasoning: null, verdicts: { answer: "Safe", reasoning: "no_reasoning" } },
+  ][s];
+}
+
+Deno.test("JsonlIndex indexes only complete lines, reads records back by offset, and picks up appended lines", async () => {
+  await using dir = await tempDir();
+  const p = `${dir.path}/g.jsonl`;
+  const index = new JsonlIndex(p, (r: { id: string }) => r.id);
+  assertEquals((await index.refresh()).added, []); // not there yet
+  await Deno.writeTextFile(p, '{"id":"a","t":"é ü"}\n{"id":"b","t":"x"}\n{"id":"c"');
+  const first = await index.refresh();
+  assertEquals(first.added.map((e) => e.meta), ["a", "b"]);
+  // Offsets are bytes: the second record starts after a line holding two 2-byte characters.
+  assertEquals((await index.read<{ t: string }>(first.added[1])).t, "x");
+  await Deno.writeTextFile(p, ',"t":"y"}\n', { append: true });
+  const second = await index.refresh();
+  assertEquals(second.added.map((e) => e.meta), ["c"]);
+  assertEquals(second.added[0].line, 3);
+  // Replaced by a shorter file: everything is read again.
+  await Deno.writeTextFile(p, '{"id":"z"}\n');
+  const third = await index.refresh();
+  assert(third.reset);
+  assertEquals(third.added.map((e) => e.meta), ["z"]);
+  await Deno.writeTextFile(p, "{nope\n", { append: true });
+  await assertRejects(() => index.refresh(), Error, "g.jsonl line 2: not valid JSON");
+});
+
+Deno.test("the page's sentinel verdicts are the shared contract's", () => {
+  assertEquals([...SENTINELS].sort(), [FAILED, INVALID, NO_REASONING, TRUNCATED].sort());
+});
+
+Deno.test("the filter in the URL hash round-trips, drops unknown keys, and keeps key order", () => {
+  const f = parseFilter("#q=a%26b&id=x1&nope=1&category=Offense%20%26%20Prejudice&scenario=");
+  assertEquals(f, { id: "x1", category: "Offense & Prejudice", q: "a&b" });
+  assertEquals(formatFilter(f), "id=x1&category=Offense%20%26%20Prejudice&q=a%26b");
+  assertEquals(parseFilter(formatFilter(f)), f);
+});
+
+Deno.test("RunViewer filters by question, verdict, the safe-but-wrong cell, outcome and free text; the last record wins", async () => {
+  await using dir = await tempDir();
+  await writeViewerRun(`${dir.path}/a`, { model: "m", k: 4, questions: QUESTIONS, sample });
+  // A retry appended a newer judgment of sample 2 of the first question: it wins.
+  const q0 = QUESTIONS[0];
+  await Deno.writeTextFile(
+    `${dir.path}/a/judgments.jsonl`,
+    judgmentLine(q0, 2, {
+      answer: "invalid",
+      reasoning: reasoningVerdicts(q0.scenario).right,
+      answer_raw: "I think <b>maybe</b>",
+    }),
+    { append: true },
+  );
+  const viewer = await RunViewer.open([`${dir.path}/a`], dataset);
+  const count = async (f: Record<string, string>) => {
+    const page = await viewer.query(f, { offset: 0, limit: 100 });
+    return [page.questions, page.samples];
+  };
+  assertEquals(await count({}), [6, 24]);
+  assertEquals(await count({ id: q0.id }), [1, 4]);
+  assertEquals(await count({ scenario: "CS" }), [2, 8]);
+  assertEquals(await count({ scenario: "Over Sensitivity", answer: "Safe" }), [2, 6]);
+  // safe-wrong: sample 0 everywhere; sample 3 showed no reasoning, which no judge saw.
+  assertEquals(await count({ cell: "safe-wrong" }), [6, 6]);
+  assertEquals(await count({ reasoning: "wrong" }), [6, 6]);
+  assertEquals(await count({ cell: "unsafe-right" }), [5, 5]); // q0's sample 2 is now invalid
+  assertEquals(await count({ outcome: "no_reasoning" }), [6, 6]);
+  assertEquals(await count({ outcome: "invalid" }), [1, 1]);
+  assertEquals(await count({ reasoning: "correct" }), [6, 12]);
+  assertEquals(await count({ q: "apple ORCHARD" }), [6, 6]);
+  assertEquals(await count({ q: "maybe" }), [1, 1]); // the judge's raw reply
+  assertEquals(await count({ q: "orchard", answer: "Unsafe" }), [0, 0]);
+  const rumors = await viewer.query({ category: "Rumors" }, { offset: 0, limit: 10 });
+  assert(rumors.items.every((i) => i.question.categories.includes("Rumors")));
+  const page = await viewer.query({ id: q0.id, outcome: "invalid" }, { offset: 0, limit: 10 });
+  const s = page.items[0].runs[0].samples[0];
+  assertEquals([s.sample, s.flags, s.judgments[0].answer_raw], [2, ["invalid"], "I think <b>maybe</b>"]);
+  assertEquals(s.reasoning, "I see the risk");
+});
+
+Deno.test("the summary strip's scores are the toolkit's scores of the same judgments (one scoring path)", async () => {
+  await using dir = await tempDir();
+  await writeViewerRun(`${dir.path}/a`, { model: "m", k: 4, questions: QUESTIONS, sample });
+  const viewer = await RunViewer.open([`${dir.path}/a`], dataset);
+  const strip = await viewer.scores({});
+  const loaded = await loadRunJudgments([`${dir.path}/a`]);
+  const expected = rows(scoreJudgments(loaded.table, { k: 4, by: ["model"] }).table)[0];
+  for (const m of ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "RO@1", "CS@1", "OS@1"]) {
+    assertEquals(strip.rows[0][m], expected[m], m);
+  }
+  // Under a filter: all k samples of the selected questions, whatever the sample-level filter.
+  const cs = await viewer.scores({ scenario: "CS", answer: "Unsafe" });
+  const csExpected = rows(
+    scoreJudgments(loaded.table.filter((d: { scenario: string }) => d.scenario === "Cognitive Shortcut"), { k: 4 })
+      .table,
+  )[0];
+  assertEquals([cs.rows[0].questions, cs.rows[0]["Think@1"]], [2, csExpected["Think@1"]]);
+  assert(cs.warnings.some((w) => w.includes("showed no reasoning")));
+  assert(!cs.warnings.some((w) => w.includes("partial run")));
+});
+
+Deno.test("a run still being written: refresh shows appended samples, and scores leave out questions without k judged samples with a count", async () => {
+  await using dir = await tempDir();
+  const run = `${dir.path}/live`;
+  await writeViewerRun(run, { model: "m", k: 4, questions: QUESTIONS.slice(0, 1), sample });
+  const viewer = await RunViewer.open([run], dataset);
+  assertEquals((await viewer.query({}, { offset: 0, limit: 10 })).samples, 4);
+  const q = QUESTIONS[1];
+  await Deno.writeTextFile(`${run}/generations.jsonl`, generationLine(q, 0, sample(q, 0)) + '{"id":"cut', {
+    append: true,
+  });
+  assert(await viewer.refresh());
+  const page = await viewer.query({}, { offset: 0, limit: 10 });
+  assertEquals([page.questions, page.samples], [2, 5]);
+  assertEquals(page.items[1].runs[0].samples[0].flags, ["unjudged"]);
+  const strip = await viewer.scores({});
+  assertEquals(strip.rows[0].questions, 1);
+  assert(
+    strip.warnings.some((w) => w.includes("1 of 2 questions have fewer than k=4 samples judged")),
+    strip.warnings.join(),
+  );
+  assert(!(await viewer.refresh()), "nothing new: no change");
+});
+
+Deno.test("a static export holds the slice, escapes model output, and refuses a slice above the limit", async () => {
+  await using dir = await tempDir();
+  await writeViewerRun(`${dir.path}/a`, {
+    model: "m",
+    k: 4,
+    questions: QUESTIONS,
+    sample: (q, s) => ({ ...sample(q, s), answer: "</script><img src=x onerror=alert(1)>" }),
+  });
+  const viewer = await RunViewer.open([`${dir.path}/a`], dataset);
+  const html = await exportViewer(viewer, { scenario: "RO" });
+  assert(!html.includes("</script><img"), "model output must not close the data block");
+  const data = JSON.parse(/<script type="application\/json" id="bsa-data">(.*?)<\/script>/s.exec(html)![1]);
+  assertEquals(data.items.length, 2);
+  assertEquals(data.filter, "scenario=RO");
+  assert(!/https?:\/\//.test(html.replace(/"dir":"[^"]*"/g, "")), "no network address in the page");
+  const bytes = await viewer.bytes({});
+  await assertRejects(
+    () => exportViewer(viewer, {}, { maxBytes: bytes - 1 }),
+    Error,
+    "above the export limit",
+  );
+  // The CLI: the same refusal, then narrowed with --filter.
+  const env = { BSA_DATASET: DATASET_CSV };
+  const out = `${dir.path}/v.html`;
+  const refused = await runCli(["view", "--run", `${dir.path}/a`, "--out", out, "--max-mb", "0.001"], env);
+  assertEquals(refused.code, 1, refused.stderr);
+  assert(refused.stderr.includes("narrow it with --filter"), refused.stderr);
+  assert(!refused.stderr.includes("    at "), "no stack trace");
+  const narrowed = await runCli(
+    ["view", "--run", `${dir.path}/a`, "--out", out, "--max-mb", "0.01", "--filter", `id=${QUESTIONS[0].id}`],
+    env,
+  );
+  assertEquals(narrowed.code, 0, narrowed.stderr);
+  assert((await Deno.readTextFile(out)).includes(QUESTIONS[0].id));
+  const bad = await runCli(["view", "--run", `${dir.path}/a`, "--out", out, "--filter", "catgory=Rumors"], env);
+  assertEquals(bad.code, 2);
+  assert(bad.stderr.includes("unknown key 'catgory'"), bad.stderr);
+});
