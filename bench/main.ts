@@ -9,6 +9,7 @@ import { pipelineBench } from "./pipeline.ts";
 import { reproduceBench } from "./reproduce.ts";
 import { resumeBench } from "./resume.ts";
 import { scoringBench } from "./scoring.ts";
+import { viewerBench } from "./viewer.ts";
 
 const BENCHES: Record<string, (tmp: string) => Promise<Figure[]>> = {
   pipeline: pipelineBench,
@@ -16,6 +17,7 @@ const BENCHES: Record<string, (tmp: string) => Promise<Figure[]>> = {
   resume: resumeBench,
   scoring: scoringBench,
   reproduce: reproduceBench,
+  viewer: viewerBench,
 };
 
 const { values } = parseArgs({ args: Deno.args, options: { only: { type: "string" }, write: { type: "boolean" } } });

@@ -100,3 +100,17 @@ export async function chart(spec: TopLevelSpec): Promise<MimeBundle> {
 export async function md(text: string): Promise<MimeBundle> {
   return await _display({ "text/markdown": text, "text/plain": text });
 }
+
+/**
+ * Show HTML built by a helper (every text in it already escaped), with a plain-text form.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { html } from "./display.ts";
+ * assert((await html("<p>x</p>", "x"))["text/html"] === "<p>x</p>");
+ * ```
+ */
+export async function html(markup: string, text: string): Promise<MimeBundle> {
+  return await _display({ "text/html": markup, "text/plain": text });
+}

@@ -5,4 +5,5 @@
  */
 export * from "./context.ts";
 export * from "./display.ts";
+export * from "./samples.ts";
 export * from "./slice.ts";

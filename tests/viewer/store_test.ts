@@ -10,6 +10,8 @@ import { formatFilter, parseFilter, SENTINELS } from "../../lib/viewer/page/filt
 import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../../lib/metrics/verdicts.ts";
 import { RunViewer } from "../../lib/viewer/store.ts";
 import { rows } from "../../lib/table.ts";
+import { samples } from "../../lib/notebook/samples.ts";
+import * as aq from "arquero";
 
 const dataset = await loadDataset({ path: DATASET_CSV });
 const all = rows<{ id: string; scenario: string }>(dataset.questions.select("id", "scenario"));
@@ -189,4 +191,30 @@ Deno.test("a static export holds the slice, escapes model output, and refuses a 
   const bad = await runCli(["view", "--run", `${dir.path}/a`, "--out", out, "--filter", "catgory=Rumors"], env);
   assertEquals(bad.code, 2);
   assert(bad.stderr.includes("unknown key 'catgory'"), bad.stderr);
+});
+
+Deno.test("samples() gives a slice's texts and verdicts as an Arquero table, with the viewer's filters", async () => {
+  await using dir = await tempDir();
+  await writeViewerRun(`${dir.path}/a`, { model: "m", k: 4, questions: QUESTIONS, sample });
+  const { table, matched, warnings } = await samples({
+    runs: [dir.path],
+    filter: "scenario=RO&cell=safe-wrong",
+    dataset,
+  });
+  assertEquals([table.numRows(), matched, warnings], [2, 2, []]);
+  const r = table.objects()[0] as Record<string, unknown>;
+  assertEquals([r.sample, r.answer_verdict, r.reasoning_correct, r.reasoning, r.flags], [
+    0,
+    "Safe",
+    false,
+    "the apple orchard",
+    "",
+  ]);
+  assertEquals(r.query, dataset.questions.filter(aq.escape((d: { id: string }) => d.id === r.id)).get("query", 0));
+  const capped = await samples({ runs: [`${dir.path}/a`], filter: { outcome: "no_reasoning" }, limit: 4, dataset });
+  assertEquals([capped.table.numRows(), capped.matched], [4, 6]);
+  assert(capped.warnings[0].startsWith("6 samples match; the first 4"));
+  const none = await samples({ runs: [`${dir.path}/a`], filter: { id: "nope" }, dataset });
+  assertEquals(none.table.numRows(), 0);
+  assert(none.table.columnNames().includes("reasoning_verdict"));
 });

@@ -11,8 +11,8 @@ import { CELLS, formatFilter, judgeOf, OUTCOME_FLAGS, parseFilter } from "bsa/fi
 import { el, renderQuestion, renderStrip } from "bsa/render.js";
 import { HttpSource, InlineSource } from "bsa/source.js";
 
-const PAGE = 8; // questions per request
-const KEEP = 40; // questions kept in the page at most
+const PAGE = 4; // questions per request (a question holds k samples of each shown run)
+const KEEP = 24; // questions kept in the page at most
 
 const dataNode = document.getElementById("bsa-data");
 const source = dataNode ? new InlineSource(JSON.parse(dataNode.textContent ?? "{}")) : new HttpSource();
@@ -215,11 +215,16 @@ async function loadAbove() {
   } finally {
     if (state.loading === gen) state.loading = -1;
   }
+  if (gen === state.generation && nearTop()) void loadAbove();
+}
+
+function nearTop() {
+  return state.first > 0 && topSpacer.getBoundingClientRect().bottom > -innerHeight / 2;
 }
 
 addEventListener("scroll", () => {
   if (nearBottom()) void loadMore();
-  if (state.first > 0 && topSpacer.getBoundingClientRect().bottom > -innerHeight / 2) void loadAbove();
+  if (nearTop()) void loadAbove();
 }, { passive: true });
 
 /** A run still being written: look for new records and redraw what is shown. */

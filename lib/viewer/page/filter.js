@@ -58,6 +58,13 @@ export const OUTCOME_FLAGS = /** @type {const} */ (["no_reasoning", "truncated",
  * Read a filter from a URL hash or query string (`#id=q1&category=Rumors`); unknown keys
  * and empty values are dropped.
  *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { parseFilter } from "./filter.js";
+ * assert.deepEqual(parseFilter("#id=q1&nope=2&q="), { id: "q1" });
+ * ```
+ *
  * @param {string} text
  * @returns {Filter}
  */
@@ -75,6 +82,13 @@ export function parseFilter(text) {
 /**
  * Write a filter as `key=value` pairs joined by `&`, keys in {@linkcode FILTER_KEYS} order.
  *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { formatFilter } from "./filter.js";
+ * assert.equal(formatFilter({ q: "a b", id: "q1" }), "id=q1&q=a%20b");
+ * ```
+ *
  * @param {Filter} filter
  * @returns {string}
  */
@@ -88,6 +102,13 @@ export function formatFilter(filter) {
 /**
  * The judge label a filter reads verdicts from.
  *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { judgeOf } from "./filter.js";
+ * assert.equal(judgeOf({}), "default");
+ * ```
+ *
  * @param {Filter} filter
  * @returns {string}
  */
@@ -97,6 +118,15 @@ export function judgeOf(filter) {
 
 /**
  * Whether a question passes the question-level filters (id, scenario, category, subcategory).
+ *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { matchesQuestion } from "./filter.js";
+ * const q = { id: "q1", scenario: "Risk Omission", code: "RO", categories: ["Rumors"], subcategories: [] };
+ * assert(matchesQuestion(q, { scenario: "RO", category: "Rumors" }));
+ * assert(!matchesQuestion(q, { id: "q2" }));
+ * ```
  *
  * @param {QuestionMeta} q
  * @param {Filter} f
@@ -112,6 +142,15 @@ export function matchesQuestion(q, f) {
 
 /**
  * The outcome flags of a sample under a judge (empty for a clean, judged sample).
+ *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { sampleFlags } from "./filter.js";
+ * const s = { outcome: "no_reasoning", verdicts: { default: { answer: "invalid", reasoning: "no_reasoning", correct: false } } };
+ * assert.deepEqual(sampleFlags(s, "default"), ["no_reasoning", "invalid"]);
+ * assert.deepEqual(sampleFlags(s, "other"), ["no_reasoning", "unjudged"]);
+ * ```
  *
  * @param {SampleMeta} s
  * @param {string} judge
@@ -134,6 +173,15 @@ export function sampleFlags(s, judge) {
  * `reasoning` takes a rubric value, a sentinel, `correct` (the scenario's target) or `wrong`
  * (a judged verdict other than the target). The cells take judged verdicts only: a sample whose
  * verdict is a sentinel is found with `outcome`.
+ *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { matchesSample } from "./filter.js";
+ * const s = { outcome: "ok", verdicts: { default: { answer: "Safe", reasoning: "False", correct: false } } };
+ * assert(matchesSample(s, { cell: "safe-wrong" }));
+ * assert(!matchesSample(s, { reasoning: "correct" }));
+ * ```
  *
  * @param {SampleMeta} s
  * @param {Filter} f
@@ -180,6 +228,14 @@ export const SENTINELS = ["invalid", "no_reasoning", "failed", "truncated"];
  * Whether any of the texts holds the free-text query (case-insensitive; every word must appear
  * in the same text).
  *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { matchesText } from "./filter.js";
+ * assert(matchesText(["How to pick a LOCK", null], "lock pick"));
+ * assert(!matchesText(["lock", "pick"], "lock pick"));
+ * ```
+ *
  * @param {(string | null | undefined)[]} texts
  * @param {string | undefined} q
  * @returns {boolean}
@@ -196,6 +252,14 @@ export function matchesText(texts, q) {
 
 /**
  * The run indexes a filter shows (`runs=0,2`), or all of them.
+ *
+ * @example
+ * ```js
+ * import assert from "node:assert/strict";
+ * import { shownRuns } from "./filter.js";
+ * assert.deepEqual(shownRuns({ runs: "1,9" }, 2), [1]);
+ * assert.deepEqual(shownRuns({}, 2), [0, 1]);
+ * ```
  *
  * @param {Filter} f
  * @param {number} nRuns

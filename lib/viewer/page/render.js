@@ -20,7 +20,7 @@ export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k === "dataset") Object.assign(node.dataset, v);
-    /** @type {Record<string, unknown>} */ else (/** @type {unknown} */ (node))[k] = v;
+    else Reflect.set(node, k, v);
   }
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;

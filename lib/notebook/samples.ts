@@ -1,0 +1,165 @@
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import type { Dataset } from "../dataset/load.ts";
+import { loadDataset } from "../dataset/load.ts";
+import { expandRunPaths } from "../pipeline/user_runs.ts";
+import { type Filter, judgeOf, parseFilter } from "../viewer/page/filter.js";
+import { RunViewer } from "../viewer/store.ts";
+import { html as showHtml, type MimeBundle } from "./display.ts";
+
+/** What {@linkcode samples} reads. */
+export interface SamplesOptions {
+  /** Run folders (or folders of runs). */
+  runs: string[];
+  /** The slice: the viewer's filter keys, as an object or as a URL hash (`"category=Rumors&cell=safe-wrong"`). */
+  filter?: Filter | string;
+  /** At most this many samples (default 500); `warnings` says when more matched. */
+  limit?: number;
+  /** The dataset (default: BSA_DATASET or the pinned download). */
+  dataset?: Dataset;
+}
+
+/** The samples of a slice, and what a reader must know about them. */
+export interface Samples {
+  /**
+   * One row per sample: `run, id, sample, scenario, category, subcategory, query, risk_summary,
+   * reasoning, answer, judge, answer_verdict, reasoning_verdict, reasoning_correct, flags`
+   * (`category` / `subcategory` join a question's risks with " / "; `flags` its outcome flags).
+   */
+  table: ColumnTable;
+  /** Samples matching the filter, before `limit`. */
+  matched: number;
+  warnings: string[];
+}
+
+/**
+ * The texts and verdicts of any slice of runs as an Arquero table, chosen with the same
+ * filters as `bsa view` (and read the same way: the newest record of each sample wins).
+ *
+ * @example
+ * ```ts ignore
+ * const { table } = await samples({ runs: ["runs/qwen3-8b"], filter: "category=Rumors&cell=safe-wrong" });
+ * table.groupby("subcategory").count().print();
+ * ```
+ */
+export async function samples(o: SamplesOptions): Promise<Samples> {
+  const filter: Filter = typeof o.filter === "string" ? parseFilter(o.filter) : (o.filter ?? {});
+  const limit = o.limit ?? 500;
+  const viewer = await RunViewer.open(await expandRunPaths(o.runs), o.dataset ?? await loadDataset());
+  const judge = judgeOf(filter);
+  const out: Record<string, unknown>[] = [];
+  let matched = 0;
+  const pageSize = 50;
+  for (let offset = 0;; offset += pageSize) {
+    const page = await viewer.query(filter, { offset, limit: pageSize });
+    matched = page.samples;
+    for (const item of page.items) {
+      const q = item.question;
+      for (const r of item.runs) {
+        for (const s of r.samples) {
+          if (out.length >= limit) break;
+          const j = s.judgments.find((x) => x.label === judge);
+          out.push({
+            run: viewer.runs[r.run].info.label,
+            id: q.id,
+            sample: s.sample,
+            scenario: q.scenario,
+            category: q.categories.join(" / "),
+            subcategory: q.subcategories.join(" / "),
+            query: q.query,
+            risk_summary: q.risk_summary,
+            reasoning: s.reasoning,
+            answer: s.answer,
+            judge,
+            answer_verdict: j?.answer_verdict ?? null,
+            reasoning_verdict: j?.reasoning_verdict ?? null,
+            reasoning_correct: j ? j.correct : null,
+            flags: s.flags.join(", "),
+          });
+        }
+      }
+    }
+    if (out.length >= limit || offset + pageSize >= page.questions) break;
+  }
+  const warnings = matched > out.length
+    ? [`${matched} samples match; the first ${out.length} are shown (raise limit for more)`]
+    : [];
+  const columns = [
+    "run",
+    "id",
+    "sample",
+    "scenario",
+    "category",
+    "subcategory",
+    "query",
+    "risk_summary",
+    "reasoning",
+    "answer",
+    "judge",
+    "answer_verdict",
+    "reasoning_correct",
+    "reasoning_verdict",
+    "flags",
+  ];
+  const table = out.length ? aq.from(out).select(columns) : aq.table(Object.fromEntries(columns.map((c) => [c, []])));
+  return { table, matched, warnings };
+}
+
+/**
+ * Show a table of samples readably: one row per sample, long texts cut to `chars` characters
+ * (with the full length noted), line breaks kept, every text escaped (model output is not HTML).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { showSamples } from "./samples.ts";
+ * const b = await showSamples(aq.from([{ id: "q", answer: "<b>x</b>", reasoning: "y".repeat(900) }]), { chars: 100 });
+ * assert(String(b["text/html"]).includes("&lt;b&gt;x&lt;/b&gt;"));
+ * assert(String(b["text/html"]).includes("of 900 characters"));
+ * ```
+ */
+export async function showSamples(
+  table: ColumnTable,
+  options: { chars?: number; limit?: number; columns?: string[] } = {},
+): Promise<MimeBundle> {
+  const chars = options.chars ?? 600;
+  const columns = options.columns ??
+    [
+      "run",
+      "id",
+      "sample",
+      "category",
+      "subcategory",
+      "query",
+      "reasoning",
+      "answer",
+      "answer_verdict",
+      "reasoning_verdict",
+      "flags",
+    ]
+      .filter((c) => table.columnNames().includes(c));
+  const cut = (v: unknown) => {
+    const text = v == null ? "–" : String(v);
+    return text.length > chars ? `${text.slice(0, chars)}… (${chars} of ${text.length} characters)` : text;
+  };
+  const rows = table.objects({ limit: options.limit ?? 50 }) as Record<string, unknown>[];
+  const head = columns.map((c) => `<th style="text-align:left">${_escape(c)}</th>`).join("");
+  const body = rows.map((r) =>
+    `<tr>${
+      columns.map((c) =>
+        `<td style="text-align:left;vertical-align:top;white-space:pre-wrap;max-width:${
+          ["query", "reasoning", "answer", "risk_summary"].includes(c) ? "32em" : "12em"
+        }">${_escape(cut(r[c]))}</td>`
+      ).join("")
+    }</tr>`
+  ).join("\n");
+  const more = table.numRows() > rows.length ? `<p>${rows.length} of ${table.numRows()} samples shown.</p>` : "";
+  const html = `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
+  const text = rows.map((r) => columns.map((c) => `${c}: ${cut(r[c])}`).join("\n")).join("\n\n");
+  return await showHtml(html, text);
+}
+
+function _escape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
