@@ -102,6 +102,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
   } else {
     const { loadRunJudgments } = await import("../pipeline/runs.ts");
     const loaded = await loadRunJudgments(runs, values.judge as string | undefined);
+    for (const w of loaded.warnings) console.error(`warning: ${w}`);
     k = numberFlag("score", values, "k", { integer: true, min: 1 }) ?? loaded.k;
     if (k !== loaded.k) throw new UsageError(`bsa score: --k ${k} differs from the runs' k=${loaded.k}`);
     judgments = loaded.table;

@@ -129,10 +129,11 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     tags: o.tags ?? {},
   });
 
-  await o.client.preflight(o.model);
-
   const files = runFiles(o.out);
   const created = !(await Deno.stat(o.out).then(() => true, () => false));
+  // A new folder is made only once the endpoint has answered; an existing one is locked
+  // first, so a second writer is turned away before it sends anything at all.
+  if (created) await o.client.preflight(o.model);
   await Deno.mkdir(o.out, { recursive: true });
   let lock;
   try {
@@ -142,6 +143,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     throw err;
   }
   try {
+    if (!created) await o.client.preflight(o.model);
     return await _generate(o, chosen, wanted, files);
   } finally {
     await lock.release();

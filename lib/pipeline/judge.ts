@@ -173,9 +173,10 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
     );
   }
   const files = runFiles(o.run, o.label);
-  await o.client.preflight(o.judgeModel);
+  // Locked before the preflight, so a second writer is turned away before it sends anything.
   const lock = await acquireLock(files.judgmentsLock, `bsa judge${o.label ? ` --label ${o.label}` : ""}`);
   try {
+    await o.client.preflight(o.judgeModel);
     return await _judge(o, files);
   } finally {
     await lock.release();

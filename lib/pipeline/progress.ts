@@ -111,7 +111,9 @@ export function stallWatch(
     const idle = performance.now() - last;
     if (idle >= afterMs) {
       log(
-        `${label}: nothing has completed for ${_fmt(idle / 1000)}; requests are still waiting (--timeout bounds each)`,
+        `${label}: nothing has completed for ${
+          _fmt(idle / 1000)
+        }; requests are still waiting (each is bounded by the per-request timeout)`,
       );
     }
   }, afterMs);

@@ -236,8 +236,8 @@ Deno.test("one writer per run folder: a second `bsa run` or `bsa judge` fails at
   assertEquals(firstOut.code, 0, new TextDecoder().decode(firstOut.stderr));
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals([gens.length, new Set(gens.map((g) => `${g.id}#${g.sample}`)).size], [60, 60]);
-  // Exactly the first run's 60 requests: the second sent none.
-  assertEquals(server.stats.generate, 60);
+  // Exactly the first run's 60 requests and its preflight: the second sent nothing at all.
+  assertEquals([server.stats.generate, server.stats.models, server.stats.pings], [60, 1, 1]);
   assert(!(await Deno.stat(`${out}/generations.jsonl.lock`).catch(() => null)), "the lock is released");
 
   // Two judges on one label: the second is refused; run and judge together keep both manifest sections.
@@ -256,6 +256,7 @@ Deno.test("one writer per run folder: a second `bsa run` or `bsa judge` fails at
   assertEquals(j2.code, 1, j2.stderr);
   assert(j2.stderr.includes("judgments.jsonl.lock: held by bsa judge"), j2.stderr);
   assertEquals([j1Out.code, rerun.code], [0, 0], new TextDecoder().decode(j1Out.stderr) + rerun.stderr);
+  assertEquals(server.stats.pings, 1 + 2, "the refused judge sent no preflight either");
   const m = await readManifest(out);
   assert(m.judge?.model === "judge-a" && m.judge.finished !== null && m.finished !== null, JSON.stringify(m));
 });
@@ -413,6 +414,9 @@ Deno.test("readers skip a cut-short last line with a warning instead of failing"
   const loaded = await loadRunJudgments([out]);
   assertEquals(loaded.table.numRows(), 2);
   assert(loaded.warnings[0].includes("cut short"), loaded.warnings[0]);
+  const score = await runCli(["score", "--run", out, "--json"], cliEnv(`${dir.path}/cache`));
+  assertEquals(score.code, 0, score.stderr);
+  assert(score.stderr.includes("warning:") && score.stderr.includes("cut short"), score.stderr);
   // A line cut in the middle of the file is corruption, not an interrupted write: an error.
   await Deno.writeTextFile(`${out}/judgments.jsonl`, '{"id":"x","sam\n{"id":"y","sample":0}\n');
   await assertRejects(() => loadRunJudgments([out]), BsaError, "line 1: not valid JSON");
