@@ -173,8 +173,9 @@ async function _generate(
       );
     }
     // Tags describe the run for score tables; they do not change what is generated, so a
-    // resume may update them (said aloud).
-    if (JSON.stringify(current.tags ?? {}) !== JSON.stringify(wanted.tags)) {
+    // resume may update them (said aloud). A resume that gives none keeps them.
+    const given = Object.keys(wanted.tags).length > 0;
+    if (given && JSON.stringify(current.tags ?? {}) !== JSON.stringify(wanted.tags)) {
       warnings.push(
         `${o.out}: tags updated from ${JSON.stringify(current.tags ?? {})} to ${JSON.stringify(wanted.tags)}`,
       );

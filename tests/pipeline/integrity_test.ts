@@ -401,6 +401,9 @@ Deno.test("a resumed run with other tags updates them and says so; other setting
   const r = await gen(server.url, out, { k: 1, ids: ids.slice(0, 1), tags: { condition: "b" } });
   assert(r.warnings.some((w) => w.includes('tags updated from {"condition":"a"} to {"condition":"b"}')), r.warnings[0]);
   assertEquals((await readManifest(out)).tags, { condition: "b" });
+  // Resuming without tags keeps them.
+  assertEquals((await gen(server.url, out, { k: 1, ids: ids.slice(0, 1) })).warnings, []);
+  assertEquals((await readManifest(out)).tags, { condition: "b" });
   await assertRejects(() => gen(server.url, out, { k: 2, ids: ids.slice(0, 1) }), BsaError, "other settings");
 });
 
