@@ -131,8 +131,9 @@ function _describe(r: JudgeRecord): string {
 }
 
 /**
- * What a judgment should be given the newest generation and judgment of a sample: `null`
- * when it stands, else why it is (re)done.
+ * Whether a sample is (re)judged, given its newest generation and judgment: never judged;
+ * its generation was asked again and superseded a failed or truncated one (or the reverse);
+ * or asked deliberately (`retryFailed` for the judge's refusals, `retryInvalid`).
  */
 function _needs(gen: SampleState, j: SampleState | undefined, o: JudgeOptions): boolean {
   if (!j) return true;
