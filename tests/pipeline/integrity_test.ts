@@ -300,54 +300,56 @@ const canMount = await new Deno.Command("unshare", {
 })
   .output().then((o) => o.success, () => false);
 
-Deno.test({
-  name:
-    "a full disk stops the run at the first write error: no new request, a clear message, resume after space is freed",
-  ignore: !canMount, // needs a private tmpfs (unshare -rm); the reason is a mount, not the code
-  async fn() {
-    await using dir = await tempDir();
-    await using server = startFakeOpenAI({ reasoningBytes: 3000 });
-    const mnt = `${dir.path}/mnt`;
-    await Deno.mkdir(mnt);
-    const out = `${mnt}/run`;
-    const cli = `"${Deno.execPath()}" run --allow-all "${ROOT}lib/cli.ts" ${
-      runArgs(server.url, "m-rc", 1, out).join(" ")
-    } --limit 20 --concurrency 2 --quiet`;
-    // A 128 KiB disk, 100 KiB of it taken: room for a few 3 KiB samples only. Copies are
-    // taken out of the private mount after each step.
-    const script = [
-      `mount -t tmpfs -o size=128k tmpfs "${mnt}"`,
-      `head -c 102400 /dev/zero > "${mnt}/ballast"`,
-      `${cli} 2> "${dir.path}/err1"; echo $? > "${dir.path}/rc1"`,
-      `cp -r "${out}" "${dir.path}/after1"`,
-      `rm "${mnt}/ballast"`,
-      `${cli} 2> "${dir.path}/err2"; echo $? > "${dir.path}/rc2"`,
-      `cp -r "${out}" "${dir.path}/after2"`,
-    ].join(" && ");
-    const r = await new Deno.Command("unshare", {
-      args: ["-rm", "sh", "-c", script],
-      env: { ...cliEnv(`${dir.path}/cache`), NO_COLOR: "1" },
-    }).output();
-    assert(r.success, new TextDecoder().decode(r.stderr));
-    const err1 = await Deno.readTextFile(`${dir.path}/err1`);
-    assertEquals((await Deno.readTextFile(`${dir.path}/rc1`)).trim(), "1", err1);
-    assert(/cannot write .*generations\.jsonl: No space left on device/.test(err1), err1);
-    assert(err1.includes("run the same command again to resume"), err1);
-    assert(!err1.includes("    at "), `no stack trace: ${err1}`);
-    const warnings: string[] = [];
-    const written: GenerationRecord[] = [];
-    for await (const g of readJsonl<GenerationRecord>(`${dir.path}/after1/generations.jsonl`, { warnings })) {
-      written.push(g);
-    }
-    assert(written.length >= 1 && written.length < 20, `${written.length} written before the disk filled`);
-    // Sent: the samples written plus at most the requests already in flight (2).
-    const sentFirst = server.stats.generate - (20 - written.length);
-    assert(sentFirst - written.length <= 2, `${sentFirst} requests sent for ${written.length} samples written`);
-    assertEquals((await Deno.readTextFile(`${dir.path}/rc2`)).trim(), "0", await Deno.readTextFile(`${dir.path}/err2`));
-    const gens = await records<GenerationRecord>(`${dir.path}/after2/generations.jsonl`);
-    assertEquals([gens.length, new Set(gens.map((g) => g.id)).size], [20, 20]);
-    assert(!(await Deno.stat(`${dir.path}/after2/generations.jsonl.lock`).catch(() => null)));
-  },
+Deno.test("a full disk stops the run at the first write error: no new request, a clear message, resume after space is freed", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI({ reasoningBytes: 3000 });
+  const mnt = `${dir.path}/mnt`;
+  await Deno.mkdir(mnt);
+  const out = `${mnt}/run`;
+  const cli = `"${Deno.execPath()}" run --allow-all "${ROOT}lib/cli.ts" ${
+    runArgs(server.url, "m-rc", 1, out).join(" ")
+  } --limit 20 --concurrency 2 --quiet`;
+  const steps = (first: string, free: string) => [
+    `${first} 2> "${dir.path}/err1"; echo $? > "${dir.path}/rc1"`,
+    `cp -r "${out}" "${dir.path}/after1"`,
+    free,
+    `${cli} 2> "${dir.path}/err2"; echo $? > "${dir.path}/rc2"`,
+    `cp -r "${out}" "${dir.path}/after2"`,
+  ];
+  // A real full disk where a private tmpfs can be mounted (128 KiB, 100 KiB of it taken:
+  // room for a few 3 KiB samples); elsewhere the kernel's file-size limit, which fails a
+  // write the same way (EFBIG instead of ENOSPC). Copies are taken after each step.
+  const [command, args] = canMount
+    ? ["unshare", [
+      "-rm",
+      "sh",
+      "-c",
+      [
+        `mount -t tmpfs -o size=128k tmpfs "${mnt}"`,
+        `head -c 102400 /dev/zero > "${mnt}/ballast"`,
+        ...steps(cli, `rm "${mnt}/ballast"`),
+      ].join(" && "),
+    ]]
+    : ["sh", ["-c", [`trap "" XFSZ`, ...steps(`(ulimit -f 40; exec ${cli})`, "true")].join(" && ")]];
+  const r = await new Deno.Command(command, { args, env: { ...cliEnv(`${dir.path}/cache`), NO_COLOR: "1" } }).output();
+  assert(r.success, new TextDecoder().decode(r.stderr));
+  const err1 = await Deno.readTextFile(`${dir.path}/err1`);
+  assertEquals((await Deno.readTextFile(`${dir.path}/rc1`)).trim(), "1", err1);
+  assert(/cannot write .*generations\.jsonl: (No space left on device|File too large)/.test(err1), err1);
+  assert(err1.includes("run the same command again to resume"), err1);
+  assert(!err1.includes("    at "), `no stack trace: ${err1}`);
+  const written: GenerationRecord[] = [];
+  for await (const g of readJsonl<GenerationRecord>(`${dir.path}/after1/generations.jsonl`, { warnings: [] })) {
+    written.push(g);
+  }
+  assert(written.length >= 1 && written.length < 20, `${written.length} written before the disk filled`);
+  // Sent: the samples written plus at most the requests already in flight (2).
+  const sentFirst = server.stats.generate - (20 - written.length);
+  assert(sentFirst - written.length <= 2, `${sentFirst} requests sent for ${written.length} samples written`);
+  assertEquals((await Deno.readTextFile(`${dir.path}/rc2`)).trim(), "0", await Deno.readTextFile(`${dir.path}/err2`));
+  const gens = await records<GenerationRecord>(`${dir.path}/after2/generations.jsonl`);
+  assertEquals([gens.length, new Set(gens.map((g) => g.id)).size], [20, 20]);
+  assert(!(await Deno.stat(`${dir.path}/after2/generations.jsonl.lock`).catch(() => null)));
 });
 
 Deno.test("a wrong key is caught before anything is written, even when /models needs none", async () => {
