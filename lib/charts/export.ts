@@ -1,27 +1,43 @@
 import { writeAtomic } from "../fs.ts";
 import { type FigureContext, FIGURES } from "./figures.ts";
-import { renderPdf, renderPng, renderSvg } from "./render.ts";
+import { renderFigure, renderPdf, renderPng } from "./render.ts";
+import type { PrintSize } from "./size.ts";
 
 /** One exported figure. */
 export interface ExportedFigure {
   name: string;
+  /** The print size it was drawn at. */
+  size: PrintSize;
   files: string[];
 }
 
+/** Options of {@linkcode exportFigures}. */
+export interface ExportOptions {
+  /** Only these figures (by file name). */
+  only?: string[];
+  /** Formats to write (all three by default). */
+  formats?: ("svg" | "png" | "pdf")[];
+  /** Draw every figure at this size instead of its own default (see `FIGURES[name].size`). */
+  size?: PrintSize;
+  /** PNG resolution (300 dpi by default). */
+  dpi?: number;
+}
+
 /**
- * Render figures to `<dir>/<name>.svg`, `.png` (2× scale) and `.pdf`. Figures that need
- * the dataset are skipped when it is absent. Files are written atomically.
+ * Render figures at their print size to `<dir>/<name>.svg`, `.png` (300 dpi) and `.pdf` (font
+ * embedded). Figures that need the dataset are skipped when it is absent. Files are written
+ * atomically.
  *
  * @example
  * ```ts ignore
  * import { exportFigures } from "./export.ts";
- * await exportFigures({ paper: await loadPaper(), dataset: await loadDataset() }, "figures");
+ * await exportFigures({ paper: await loadPaper(), dataset: await loadDataset() }, "figures", { size: "column" });
  * ```
  */
 export async function exportFigures(
   ctx: FigureContext,
   dir: string,
-  options: { only?: string[]; formats?: ("svg" | "png" | "pdf")[] } = {},
+  options: ExportOptions = {},
 ): Promise<ExportedFigure[]> {
   const formats = options.formats ?? ["svg", "png", "pdf"];
   await Deno.mkdir(dir, { recursive: true });
@@ -30,16 +46,17 @@ export async function exportFigures(
     if (options.only && !options.only.includes(name)) continue;
     const spec = fig.build(ctx);
     if (!spec) continue;
-    const svg = await renderSvg(spec);
+    const size = options.size ?? fig.size;
+    const { svg } = await renderFigure(spec, size);
     const files: string[] = [];
-    if (formats.includes("svg")) (await writeAtomic(`${dir}/${name}.svg`, svg), files.push(`${dir}/${name}.svg`));
-    if (formats.includes("png")) {
-      (await writeAtomic(`${dir}/${name}.png`, renderPng(svg, 2)), files.push(`${dir}/${name}.png`));
-    }
-    if (formats.includes("pdf")) {
-      (await writeAtomic(`${dir}/${name}.pdf`, await renderPdf(svg)), files.push(`${dir}/${name}.pdf`));
-    }
-    out.push({ name, files });
+    const write = async (ext: string, data: string | Uint8Array) => {
+      await writeAtomic(`${dir}/${name}.${ext}`, data);
+      files.push(`${dir}/${name}.${ext}`);
+    };
+    if (formats.includes("svg")) await write("svg", svg);
+    if (formats.includes("png")) await write("png", renderPng(svg, options.dpi ?? 300));
+    if (formats.includes("pdf")) await write("pdf", await renderPdf(svg));
+    out.push({ name, size, files });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { publishedDifference, questionsFor } from "../stats/published.ts";
 import { type Row, rows } from "../table.ts";
 import type { UserRuns } from "../pipeline/user_runs.ts";
 import { melt } from "./specs/_common.ts";
+import type { PrintSize } from "./size.ts";
 import { datasetComposition, queryLengths } from "./specs/dataset.ts";
 import {
   DECODING_METRICS,
@@ -111,7 +112,7 @@ export function decodingSpreads(paper: PaperTables): SpreadRow[] {
     );
     out.push({
       metric: m,
-      source: "decoding, recommended rows left out (larger of the two models)",
+      source: "decoding, recommended rows left out (max of 2)",
       spread: Math.max(...others),
     });
   }
@@ -160,6 +161,15 @@ export function decodingMarks(rowsOfModel: DecodingRow[]): Record<string, string
   return marks;
 }
 
+/** One figure of the reproduction: its title, notebook, default print size and spec builder. */
+export interface FigureDef {
+  title: string;
+  notebook: string;
+  /** The print size it is drawn at unless `--size` says otherwise. */
+  size: PrintSize;
+  build: (ctx: FigureContext) => TopLevelSpec | null;
+}
+
 /**
  * Every figure the reproduction draws, by file name.
  *
@@ -172,13 +182,11 @@ export function decodingMarks(rowsOfModel: DecodingRow[]): Record<string, string
  * assert(spec !== null && Object.keys(FIGURES).length === 12);
  * ```
  */
-export const FIGURES: Record<
-  string,
-  { title: string; notebook: string; build: (ctx: FigureContext) => TopLevelSpec | null }
-> = {
+export const FIGURES: Record<string, FigureDef> = {
   dataset_composition: {
     title: "Dataset composition",
     notebook: "01_dataset",
+    size: "full",
     build: ({ paper, dataset }) => {
       if (!dataset) return null;
       const counts = rows<{ category: string; scenario: string; n: number }>(
@@ -194,23 +202,27 @@ export const FIGURES: Record<
   query_lengths: {
     title: "Query lengths",
     notebook: "01_dataset",
+    size: "full",
     build: ({ dataset }) => (dataset ? queryLengths(_queryTokens(dataset)) : null),
   },
   leaderboard_scatter: {
     title: "Safe@1 vs Think@1",
     notebook: "02_leaderboard",
+    size: "full",
     build: (ctx) =>
       leaderboardScatter(rows<LeaderboardRow>(ctx.paper.main), { yours: _yours(ctx) as LeaderboardRow[] }),
   },
   safety_rules_radar: {
     title: "Safety rules (radar, as in the paper)",
     notebook: "03_safety_rules",
+    size: "full",
     build: ({ paper }) =>
       safetyRulesRadar(melt(rows(paper.safetyRules), ["Safe@1", "Think@1", "OS@1", "CS@1", "RO@1"])),
   },
   safety_rules_dumbbell: {
     title: "Safety rules (change per metric)",
     notebook: "03_safety_rules",
+    size: "full",
     build: ({ paper }) =>
       safetyRulesDumbbell(melt(rows(paper.safetyRules), ["Safe@1", "Think@1", "OS@1", "CS@1", "RO@1"]), {
         significant: safetyRulesSignificance(paper),
@@ -220,6 +232,7 @@ export const FIGURES: Record<
   star1_absolute: {
     title: "STAR-1 fine-tuning (values)",
     notebook: "04_star1",
+    size: "full",
     build: (ctx) => {
       // Your runs tagged condition=base/star1 and params_b join the paper's lines.
       const yours = _yours(ctx)
@@ -231,11 +244,13 @@ export const FIGURES: Record<
   star1_change: {
     title: "STAR-1 fine-tuning (change)",
     notebook: "04_star1",
+    size: "full",
     build: ({ paper }) => star1Change(rows<Star1Row>(paper.star1)),
   },
   "decoding_QwQ-32B": {
     title: "Decoding sweep: QwQ-32B",
     notebook: "05_decoding",
+    size: "full",
     build: ({ paper }) => {
       const r = rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "QwQ-32B"));
       return decodingHeatmap(r, {
@@ -247,6 +262,7 @@ export const FIGURES: Record<
   "decoding_Qwen3-32B": {
     title: "Decoding sweep: Qwen3-32B",
     notebook: "05_decoding",
+    size: "full",
     build: ({ paper }) => {
       const r = rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "Qwen3-32B"));
       return decodingHeatmap(r, {
@@ -258,16 +274,19 @@ export const FIGURES: Record<
   decoding_sensitivity: {
     title: "Decoding sensitivity",
     notebook: "05_decoding",
+    size: "full",
     build: ({ paper }) => decodingSensitivity(decodingSpreads(paper)),
   },
   scaling_metrics: {
     title: "Scaling: metrics",
     notebook: "06_scaling",
+    size: "full",
     build: (ctx) => scalingMetrics(rows<ScalingRow>(ctx.paper.main), { yours: _yours(ctx) }),
   },
   scaling_scenarios: {
     title: "Scaling: scenarios",
     notebook: "06_scaling",
+    size: "full",
     build: ({ paper }) => scalingScenarios(rows<ScalingRow>(paper.main)),
   },
 };

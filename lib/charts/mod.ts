@@ -4,6 +4,8 @@
  */
 export * from "./export.ts";
 export * from "./figures.ts";
+export * from "./font.ts";
+export * from "./size.ts";
 export * from "./render.ts";
 export * from "./theme.ts";
 export * from "./specs/_common.ts";

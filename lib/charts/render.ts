@@ -4,30 +4,92 @@ import type { TopLevelSpec } from "vega-lite";
 import { Resvg } from "@resvg/resvg-js";
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
+import { Buffer } from "node:buffer";
+import { FONT_FAMILY, fontBytes, fontFiles, useShippedFontMetrics } from "./font.ts";
+import { fitToWidth, PRINT_WIDTH_PT, type PrintSize } from "./size.ts";
 import { paperTheme } from "./theme.ts";
 
+/** The spec with the paper theme under its own config. */
+function _themed(spec: TopLevelSpec): TopLevelSpec {
+  return { ...spec, config: { ...paperTheme(), ...(spec.config ?? {}) } };
+}
+
 /**
- * Compile a Vega-Lite spec with the paper theme and render it to SVG text.
- * Rendering is headless (no canvas, no randomness), so the same spec gives
- * byte-identical SVG every time.
+ * Lay out a Vega-Lite spec (paper theme, shipped font metrics) and return its Vega view, which the
+ * caller must `finalize()`. Tests read the scenegraph from it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { renderSvg } from "./render.ts";
- * const spec = { data: { values: [{ x: 1, y: 2 }] }, mark: "point", encoding: { x: { field: "x", type: "quantitative" } } };
- * const svg = await renderSvg(spec as never);
- * assert(svg.startsWith("<svg") && svg === await renderSvg(spec as never));
+ * import { layoutView } from "./render.ts";
+ * const view = await layoutView({ data: { values: [{ x: 1 }] }, mark: "point", encoding: { x: { field: "x", type: "quantitative" } } });
+ * assert(view.width() > 0);
+ * view.finalize();
  * ```
  */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const themed = { ...spec, config: { ...paperTheme(), ...(spec.config ?? {}) } } as TopLevelSpec;
-  const view = new vega.View(vega.parse(vl.compile(themed).spec), { renderer: "none" });
+export async function layoutView(spec: TopLevelSpec): Promise<vega.View> {
+  useShippedFontMetrics();
+  const view = new vega.View(vega.parse(vl.compile(_themed(spec)).spec), { renderer: "none" });
+  await view.runAsync();
+  return view;
+}
+
+/** Rendered SVG of a spec, with Vega's units as in Vega's own output. */
+async function _svg(spec: TopLevelSpec): Promise<string> {
+  const view = await layoutView(spec);
   try {
     return _renumberIds(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+function _size(svg: string): [number, number] {
+  const m = /^<svg[^>]*?\swidth="([\d.]+)(?:pt)?"[^>]*?\sheight="([\d.]+)(?:pt)?"/.exec(svg);
+  return m ? [Number(m[1]), Number(m[2])] : [600, 400];
+}
+
+/**
+ * Fit a spec to a print size (see {@linkcode fitToWidth}): the spec that `renderSvg` then draws at
+ * exactly that width. Notebooks and `bsa figures` both draw the fitted spec, so they agree.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitSpec, renderSvg } from "./render.ts";
+ * const spec = { width: 300, height: 200, data: { values: [{ x: 1, y: 2 }] }, mark: "point" as const,
+ *   encoding: { x: { field: "x", type: "quantitative" as const }, y: { field: "y", type: "quantitative" as const } } };
+ * const svg = await renderSvg(await fitSpec(spec, "column"));
+ * assert(svg.includes('width="237.6pt"') || /width="23[0-7](\.\d+)?pt"/.test(svg));
+ * ```
+ */
+export async function fitSpec(spec: TopLevelSpec, size: PrintSize | number): Promise<TopLevelSpec> {
+  const width = typeof size === "number" ? size : PRINT_WIDTH_PT[size];
+  const theme = paperTheme();
+  const title = theme.title ?? {};
+  return await fitToWidth(spec, width, async (s) => _size(await _svg(s))[0], {
+    titleSize: typeof title.fontSize === "number" ? title.fontSize : 9,
+    subtitleSize: typeof title.subtitleFontSize === "number" ? title.subtitleFontSize : 7.5,
+  });
+}
+
+/**
+ * Compile a Vega-Lite spec with the paper theme and render it to SVG text in the shipped font
+ * ({@linkcode FONT_FAMILY}), sized in points (`width="…pt"`) so it prints at its figure size.
+ * Rendering is headless (no canvas, no randomness), so the same spec gives byte-identical SVG.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
+ * const spec = { data: { values: [{ x: 1, y: 2 }] }, mark: "point" as const, encoding: { x: { field: "x", type: "quantitative" as const } } };
+ * const svg = await renderSvg(spec);
+ * assert(svg.startsWith("<svg") && svg === await renderSvg(spec) && svg.includes("DejaVu Sans"));
+ * ```
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const svg = await _svg(spec);
+  return svg.replace(/^(<svg[^>]*?\swidth="[\d.]+)("[^>]*?\sheight="[\d.]+)"/, '$1pt$2pt"');
 }
 
 /**
@@ -49,47 +111,67 @@ function _renumberIds(svg: string): string {
 }
 
 /**
- * Rasterise SVG to PNG at `scale` × its size (2 by default, for print and retina screens).
+ * Rasterise SVG to PNG at `dpi` dots per inch of its print size (300 by default), with the
+ * shipped font only (system fonts are not loaded, so every machine draws the same pixels).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { renderPng } from "./render.ts";
- * const png = renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+ * const png = renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="72pt" viewBox="0 0 72 72"><rect width="72" height="72"/></svg>', 150);
  * assert(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // "PNG"
+ * assert(new DataView(png.buffer).getUint32(16) === 150); // one inch wide at 150 dpi
  * ```
  */
-export function renderPng(svg: string, scale = 2): Uint8Array {
+export function renderPng(svg: string, dpi = 300): Uint8Array {
+  const f = fontFiles();
   const r = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: scale },
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    // resvg reads pt as 96/72 px: zoom from CSS pixels (96 per inch) to `dpi`.
+    fitTo: { mode: "zoom", value: dpi / 96 },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: [f.normal, f.bold],
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
+    },
     background: "white",
   });
   return r.render().asPng();
 }
 
 /**
- * Convert SVG to a one-page vector PDF of the same size (fonts mapped to Helvetica),
- * with a fixed creation date so the file depends only on the figure.
+ * Convert SVG to a one-page vector PDF of its print size, with the shipped font embedded (as a
+ * subset of the glyphs used) so every character survives, and a fixed creation date so the file
+ * depends only on the figure.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { renderPdf } from "./render.ts";
- * const pdf = await renderPdf('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
- * assert(new TextDecoder().decode(pdf.slice(0, 5)) === "%PDF-");
+ * const pdf = await renderPdf('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text y="8" font-family="DejaVu Sans">−→</text></svg>');
+ * const text = new TextDecoder("latin1").decode(pdf);
+ * assert(text.startsWith("%PDF-") && text.includes("/FontFile2") && text.includes("DejaVuSans"));
  * ```
  */
 export async function renderPdf(svg: string): Promise<Uint8Array> {
-  const m = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
-  const size: [number, number] = m ? [Number(m[1]), Number(m[2])] : [600, 400];
-  const doc = new PDFDocument({ size, margin: 0, info: { CreationDate: new Date(0), Producer: "bsa-lab" } });
+  const [width, height] = _size(svg);
+  const doc = new PDFDocument({
+    size: [width, height],
+    margin: 0,
+    autoFirstPage: true,
+    info: { CreationDate: new Date(0), Producer: "bsa-lab" },
+  });
+  const bytes = fontBytes();
+  doc.registerFont("shipped", Buffer.from(bytes.normal));
+  doc.registerFont("shipped-bold", Buffer.from(bytes.bold));
   const chunks: Uint8Array[] = [];
   doc.on("data", (c: Uint8Array) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on("end", () => resolve()));
   SVGtoPDF(doc, svg, 0, 0, {
+    width,
+    height,
     assumePt: true,
-    fontCallback: (_family: string, bold: boolean) => (bold ? "Helvetica-Bold" : "Helvetica"),
+    fontCallback: (_family: string, bold: boolean) => (bold ? "shipped-bold" : "shipped"),
   });
   doc.end();
   await done;
@@ -97,4 +179,23 @@ export async function renderPdf(svg: string): Promise<Uint8Array> {
   let o = 0;
   for (const c of chunks) (out.set(c, o), o += c.length);
   return out;
+}
+
+/**
+ * Fit a spec to a print size and render it: the fitted spec and its SVG.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderFigure } from "./render.ts";
+ * const { svg } = await renderFigure({ width: 100, height: 60, data: { values: [{ x: 1 }] }, mark: "point", encoding: { x: { field: "x", type: "quantitative" } } }, "full");
+ * assert(svg.includes('pt"'));
+ * ```
+ */
+export async function renderFigure(
+  spec: TopLevelSpec,
+  size: PrintSize | number,
+): Promise<{ spec: TopLevelSpec; svg: string }> {
+  const fitted = await fitSpec(spec, size);
+  return { spec: fitted, svg: await renderSvg(fitted) };
 }

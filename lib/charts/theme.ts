@@ -1,4 +1,5 @@
 import type { Config } from "vega-lite";
+import { FONT_FAMILY } from "./font.ts";
 
 /**
  * Okabe–Ito colours (safe for the common colour-vision deficiencies) plus two greys,
@@ -64,49 +65,77 @@ export function familyScale(): { domain: string[]; range: string[] } {
 }
 
 /**
- * Fonts that exist on most systems and in every PDF viewer (the PDF export maps them to Helvetica).
+ * The font family every figure names: the shipped font (see `font.ts`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { FONT } from "./theme.ts";
- * assert(FONT.startsWith("Helvetica"));
+ * assert(FONT === "DejaVu Sans");
  * ```
  */
-export const FONT = "Helvetica, Arial, DejaVu Sans, sans-serif";
+export const FONT = FONT_FAMILY;
 
 /**
- * A Vega-Lite config for papers: sans-serif at sizes readable when a figure is
- * printed one column wide, light grid, no chart border.
+ * A Vega-Lite config for papers, in points at print size (figures are drawn 3.3 in or 7 in wide,
+ * see `size.ts`): titles 9 pt, axis and legend text 7–7.5 pt, data labels 6.5 pt (never below
+ * 6 pt), light grid, no chart border.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { paperTheme } from "./theme.ts";
- * assert(paperTheme().font === "Helvetica, Arial, DejaVu Sans, sans-serif");
+ * assert(paperTheme().font === "DejaVu Sans" && paperTheme().axis?.labelFontSize === 7);
  * ```
  */
 export function paperTheme(): Config {
   return {
     font: FONT,
     background: "white",
-    padding: 8,
+    padding: 4,
     view: { stroke: null },
-    title: { fontSize: 14, fontWeight: "bold", anchor: "start", offset: 10 },
+    title: {
+      fontSize: 9,
+      fontWeight: "bold",
+      anchor: "start",
+      offset: 6,
+      subtitleFontSize: 7.5,
+      subtitleColor: "#444444",
+      lineHeight: 11,
+      subtitleLineHeight: 9,
+    },
     axis: {
-      labelFontSize: 11,
-      titleFontSize: 12,
+      labelFontSize: 7,
+      titleFontSize: 7.5,
       titleFontWeight: "normal",
+      tickSize: 3,
+      labelPadding: 2,
+      titlePadding: 4,
       gridColor: "#e6e6e6",
+      gridWidth: 0.5,
       domainColor: "#666666",
+      domainWidth: 0.5,
       tickColor: "#666666",
+      tickWidth: 0.5,
       labelColor: "#333333",
       titleColor: "#333333",
     },
-    legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", symbolSize: 80 },
-    header: { labelFontSize: 12, titleFontSize: 12 },
+    legend: {
+      labelFontSize: 7,
+      titleFontSize: 7.5,
+      titleFontWeight: "normal",
+      symbolSize: 30,
+      rowPadding: 2,
+      columnPadding: 8,
+      titlePadding: 3,
+      labelLimit: 0,
+    },
+    header: { labelFontSize: 7.5, titleFontSize: 8, labelPadding: 3 },
     range: { category: Object.values(FAMILY_COLORS) },
-    point: { filled: true, size: 60 },
-    text: { fontSize: 10 },
+    point: { filled: true, size: 18 },
+    line: { strokeWidth: 1 },
+    text: { fontSize: 6.5 },
+    facet: { spacing: 8 },
+    concat: { spacing: 8 },
   };
 }

@@ -1,5 +1,7 @@
 import { exportFigures } from "../charts/export.ts";
 import { FIGURES } from "../charts/figures.ts";
+import { FONT_FAMILY, FONT_SOURCE } from "../charts/font.ts";
+import { isPrintSize } from "../charts/size.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
 import { loadPaper } from "../paper/load.ts";
@@ -16,12 +18,16 @@ import { listFlag, parseFlags } from "./_flags.ts";
  * assert(HELP.startsWith("bsa figures"));
  * ```
  */
-export const HELP = `bsa figures [--out DIR] [--only NAME,...] [--runs PATH,...]
+export const HELP = `bsa figures [--out DIR] [--only NAME,...] [--size column|full] [--runs PATH,...]
 
-Render every figure of the reproduction to DIR/<name>.svg, .png (2x) and .pdf
-(default DIR: figures). The same spec builders draw the notebooks' charts.
+Render every figure of the reproduction at its print size to DIR/<name>.svg,
+.png (300 dpi) and .pdf (font embedded) (default DIR: figures). The same spec
+builders draw the notebooks' charts.
+--size column draws every figure 3.3 in wide (one column), --size full 7 in
+(the text width); without it each figure has its own size (listed below).
+Text is ${FONT_FAMILY} (npm ${FONT_SOURCE}), 6 pt or larger at that size.
 --runs (or BSA_RUNS) overlays your judged runs where a figure supports it.
-Figures: ${Object.keys(FIGURES).join(", ")}`;
+Figures: ${Object.entries(FIGURES).map(([n, f]) => `${n} (${f.size})`).join(", ")}`;
 
 /**
  * `bsa figures`.
@@ -39,6 +45,7 @@ export async function figuresCommand(args: string[]): Promise<number> {
     only: { type: "string", multiple: true },
     runs: { type: "string", multiple: true },
     dataset: { type: "string" },
+    size: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
@@ -49,6 +56,10 @@ export async function figuresCommand(args: string[]): Promise<number> {
       `bsa figures: --only: unknown figure(s) ${unknown.join(", ")}; known: ${Object.keys(FIGURES).join(", ")}`,
     );
   }
+  const size = values.size as string | undefined;
+  if (size !== undefined && !isPrintSize(size)) {
+    throw new UsageError(`bsa figures: --size: expected column or full, got "${size}"`);
+  }
   const runPaths = listFlag(values, "runs");
   const ctx = {
     paper: await loadPaper(),
@@ -57,8 +68,10 @@ export async function figuresCommand(args: string[]): Promise<number> {
   };
   for (const w of ctx.runs?.warnings ?? []) console.error(`warning: ${w}`);
   const out = (values.out as string | undefined) ?? "figures";
-  const done = await exportFigures(ctx, out, { only: only.length ? only : undefined });
-  for (const f of done) console.log(`${f.name}: ${f.files.map((p) => p.slice(p.lastIndexOf("/") + 1)).join(", ")}`);
+  const done = await exportFigures(ctx, out, { only: only.length ? only : undefined, size });
+  for (const f of done) {
+    console.log(`${f.name} (${f.size}): ${f.files.map((p) => p.slice(p.lastIndexOf("/") + 1)).join(", ")}`);
+  }
   console.log(`${done.length} figures in ${out}/`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { loadDataset } from "../dataset/load.ts";
 import { type AuditFinding, auditPaper } from "../paper/audit.ts";
 import { loadPaper } from "../paper/load.ts";
 import { loadUserRuns } from "../pipeline/user_runs.ts";
+import type { PrintSize } from "../charts/size.ts";
 import { chart, md, type MimeBundle, show } from "./display.ts";
 
 /**
@@ -23,19 +24,25 @@ export async function notebookContext(
 }
 
 /**
- * Draw one of the reproduction's figures by its file name (see `deno task figures`).
+ * Draw one of the reproduction's figures by its file name, at its print size (the one
+ * `deno task figures` uses) or at `options.size`, so it matches the exported file.
  *
  * @example
  * ```ts ignore
  * await figure("leaderboard_scatter", ctx);
+ * await figure("star1_change", ctx, { size: "column" });
  * ```
  */
-export async function figure(name: string, ctx: FigureContext): Promise<MimeBundle> {
+export async function figure(
+  name: string,
+  ctx: FigureContext,
+  options: { size?: PrintSize } = {},
+): Promise<MimeBundle> {
   const f = FIGURES[name];
   if (!f) throw new Error(`unknown figure ${name}; known: ${Object.keys(FIGURES).join(", ")}`);
   const spec: TopLevelSpec | null = f.build(ctx);
   if (!spec) return await md(`*${name} needs the dataset, which is not available.*`);
-  return await chart(spec);
+  return await chart(spec, { size: options.size ?? f.size });
 }
 
 /**

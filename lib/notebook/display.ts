@@ -1,7 +1,8 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { TopLevelSpec } from "vega-lite";
-import { renderPng, renderSvg } from "../charts/render.ts";
+import { renderFigure, renderPng } from "../charts/render.ts";
+import type { PrintSize } from "../charts/size.ts";
 import { paperTheme } from "../charts/theme.ts";
 import { encodeBase64 } from "./_base64.ts";
 
@@ -59,9 +60,10 @@ export async function show(
 }
 
 /**
- * Show a Vega-Lite chart: the interactive Vega-Lite bundle for JupyterLab, plus static SVG and
- * PNG renderings, so a reader of the saved notebook (on GitHub, say) sees the figure without
- * running anything. The same renderer writes `deno task figures`' files, so both agree.
+ * Show a Vega-Lite chart at a print size (`full` text width by default, or `column`): the
+ * interactive Vega-Lite bundle for JupyterLab, plus static SVG and PNG renderings, so a reader of
+ * the saved notebook (on GitHub, say) sees the figure without running anything. The same renderer
+ * writes `deno task figures`' files, so a chart and its exported file at one size agree.
  *
  * @example
  * ```ts
@@ -71,18 +73,19 @@ export async function show(
  * assert(String(b["image/svg+xml"]).startsWith("<svg") && typeof b["image/png"] === "string");
  * ```
  */
-export async function chart(spec: TopLevelSpec): Promise<MimeBundle> {
-  const svg = await renderSvg(spec);
+export async function chart(spec: TopLevelSpec, options: { size?: PrintSize } = {}): Promise<MimeBundle> {
+  const { spec: fitted, svg } = await renderFigure(spec, options.size ?? "full");
   // JupyterLab's renderer is Vega-Lite 5 and warns on a v6 schema; the specs use nothing v6-only.
   const themed = {
-    ...spec,
+    ...fitted,
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    config: { ...paperTheme(), ...(spec.config ?? {}) },
+    config: { ...paperTheme(), ...(fitted.config ?? {}) },
   };
   return await _display({
     "application/vnd.vegalite.v5+json": themed,
     "image/svg+xml": svg,
-    "image/png": encodeBase64(renderPng(svg, 2)),
+    // Twice the screen's 96 dpi: sharp on high-density screens, shown at print size.
+    "image/png": encodeBase64(renderPng(svg, 192)),
     "text/plain": `<chart: ${typeof spec.title === "string" ? spec.title : "Vega-Lite"}>`,
   });
 }

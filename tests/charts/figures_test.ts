@@ -4,6 +4,10 @@ import {
   exportFigures,
   FAMILY_COLORS,
   FIGURES,
+  FONT_FAMILY,
+  fontBytes,
+  MIN_TEXT_PT,
+  PRINT_WIDTH_PT,
   renderPdf,
   renderSvg,
   settingLabel,
@@ -12,6 +16,9 @@ import { loadDataset } from "../../lib/dataset/mod.ts";
 import { loadPaper } from "../../lib/paper/mod.ts";
 import { rows } from "../../lib/table.ts";
 import { DATASET_CSV, ROOT, tempDir } from "../helpers/paths.ts";
+import { pdfFonts, svgTexts } from "../helpers/pdf.ts";
+import { Buffer } from "node:buffer";
+import * as fontkit from "fontkit";
 
 const paper = await loadPaper();
 const dataset = await loadDataset({ path: DATASET_CSV });
@@ -143,14 +150,23 @@ Deno.test("family colours are the same in every figure", () => {
   assertEquals(Object.keys(FAMILY_COLORS).length, 10);
 });
 
+/** Every figure exported once (SVG and PDF) for the tests below. */
+let _exported: Promise<string> | undefined;
+function exported(): Promise<string> {
+  _exported ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "bsa-figures-" });
+    await exportFigures(ctx, dir, { formats: ["svg", "pdf"] });
+    return dir;
+  })();
+  return _exported;
+}
+
 Deno.test("SVG output is deterministic, and the committed figures are the current rendering", async () => {
-  await using a = await tempDir();
+  const dir = await exported();
   await using b = await tempDir();
-  await exportFigures(ctx, a.path, { formats: ["svg"] });
   await exportFigures(ctx, b.path, { formats: ["svg"] });
-  const names = Object.keys(FIGURES);
-  for (const n of names) {
-    const x = await Deno.readTextFile(`${a.path}/${n}.svg`);
+  for (const n of Object.keys(FIGURES)) {
+    const x = await Deno.readTextFile(`${dir}/${n}.svg`);
     assertEquals(x, await Deno.readTextFile(`${b.path}/${n}.svg`), n);
     assertEquals(
       x,
@@ -160,4 +176,69 @@ Deno.test("SVG output is deterministic, and the committed figures are the curren
   }
   const svg = await renderSvg(build("leaderboard_scatter"));
   assertEquals(await renderPdf(svg), await renderPdf(svg));
+});
+
+Deno.test("every figure is drawn at its print size, in the shipped font, with no text below 6 pt", async () => {
+  const dir = await exported();
+  for (const [n, f] of Object.entries(FIGURES)) {
+    const svg = await Deno.readTextFile(`${dir}/${n}.svg`);
+    const [, w, h] = /^<svg[^>]*\swidth="([\d.]+)pt" height="([\d.]+)pt" viewBox="0 0 ([\d.]+) /.exec(svg) ?? [];
+    assert(w && h, `${n}: the SVG is sized in points`);
+    const width = Number(w);
+    if (f.size === "column") assertAlmostEquals(width, PRINT_WIDTH_PT.column, 1, `${n}: ${width} pt`);
+    else assert(width <= PRINT_WIDTH_PT.full && width >= PRINT_WIDTH_PT.column, `${n}: ${width} pt wide`);
+    const sizes = [...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
+    assert(sizes.length > 0 && Math.min(...sizes) >= MIN_TEXT_PT, `${n}: text of ${Math.min(...sizes)} pt`);
+    const families = new Set([...svg.matchAll(/font-family="([^"]+)"/g)].map((m) => m[1]));
+    assertEquals([...families], [FONT_FAMILY], n);
+  }
+});
+
+Deno.test("--size column draws a figure one column wide, text still at least 6 pt", async () => {
+  await using d = await tempDir();
+  const [fig] = await exportFigures(ctx, d.path, { only: ["decoding_sensitivity"], size: "column", formats: ["svg"] });
+  assertEquals(fig.size, "column");
+  const svg = await Deno.readTextFile(`${d.path}/decoding_sensitivity.svg`);
+  assertAlmostEquals(Number(/width="([\d.]+)pt"/.exec(svg)![1]), PRINT_WIDTH_PT.column, 1);
+  assert(Math.min(...[...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]))) >= MIN_TEXT_PT);
+});
+
+Deno.test("every PDF embeds its fonts and keeps every glyph of its SVG", async () => {
+  const dir = await exported();
+  const shipped = fontBytes();
+  const faces = [shipped.normal, shipped.bold].map((b) =>
+    fontkit.create(Buffer.from(b)) as unknown as { hasGlyphForCodePoint(c: number): boolean }
+  );
+  for (const n of Object.keys(FIGURES)) {
+    const fonts = await pdfFonts(await Deno.readFile(`${dir}/${n}.pdf`));
+    assert(fonts.length > 0, `${n}: no font in the PDF`);
+    for (const f of fonts) {
+      assert(f.embedded, `${n}: font ${f.name} (${f.subtype}) is not embedded`);
+      assert(/^[A-Z]{6}\+DejaVuSans/.test(f.name), `${n}: ${f.name} is not a subset of the shipped font`);
+    }
+    const have = new Set(fonts.flatMap((f) => [...f.chars]));
+    const text = svgTexts(await Deno.readTextFile(`${dir}/${n}.svg`)).join("");
+    for (const ch of new Set(text.replace(/\s/g, ""))) {
+      assert(have.has(ch), `${n}: "${ch}" (U+${ch.codePointAt(0)!.toString(16)}) is missing from the PDF`);
+      assert(faces.every((f) => f.hasGlyphForCodePoint(ch.codePointAt(0)!)), `${n}: the font has no "${ch}"`);
+    }
+  }
+});
+
+Deno.test("the PDF reader sees a missing glyph and an unembedded font", async () => {
+  // What the old renderer did: a standard Helvetica, not embedded, without "−" or "→".
+  const PDFDocument = (await import("pdfkit")).default;
+  const doc = new PDFDocument({ size: [100, 50] });
+  const chunks: Uint8Array[] = [];
+  doc.on("data", (c: Uint8Array) => chunks.push(c));
+  const done = new Promise((r) => doc.on("end", r));
+  doc.font("Helvetica").text("max min", 5, 5);
+  doc.end();
+  await done;
+  const fonts = await pdfFonts(new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer()));
+  assert(fonts.length === 1 && !fonts[0].embedded && !fonts[0].chars.has("−"));
+  const ours = await pdfFonts(
+    await renderPdf('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text y="10">a − b</text></svg>'),
+  );
+  assert(ours.every((f) => f.embedded) && ours.some((f) => f.chars.has("−")));
 });

@@ -67,7 +67,7 @@ export function datasetComposition(
       },
       {
         data: { values: totals },
-        mark: { type: "text", align: "left", dx: 4, fontSize: 9 },
+        mark: { type: "text", align: "left", dx: 4 },
         encoding: { y, x: { field: "n", type: "quantitative" }, text: { field: "label" } },
       },
     ],

@@ -82,7 +82,7 @@ export function decodingHeatmap(
     type: "nominal",
     title: "Metric (%)",
     sort: DECODING_METRICS,
-    axis: { labelAngle: -40, orient: "bottom" },
+    axis: { labelAngle: 0, orient: "bottom" },
   };
   const y = { field: "setting", type: "nominal", title: "Decoding setting", sort: settings, axis: { labelLimit: 400 } };
   return {
@@ -102,7 +102,7 @@ export function decodingHeatmap(
         },
       },
       {
-        mark: { type: "text", fontSize: 9 },
+        mark: { type: "text" },
         encoding: {
           x,
           y,
@@ -155,7 +155,7 @@ export function decodingSensitivity(rows: SpreadRow[], opts: { title?: string } 
         title: null,
         sort: sources,
         scale: { range: ["#0072B2", "#56B4E9", "#009E73", "#999999", "#D55E00"] },
-        legend: { orient: "bottom", columns: 2, labelLimit: 400 },
+        legend: { orient: "bottom", columns: 1 },
       },
       tooltip: [{ field: "metric" }, { field: "source" }, { field: "spread", format: ".2f" }],
     },

@@ -50,7 +50,7 @@ export function leaderboardScatter(
     },
     {
       data: { values: [{ v: 47, label: "Think@1 = Safe@1" }] },
-      mark: { type: "text", color: "#999999", angle: 310, dy: -8, fontSize: 10 },
+      mark: { type: "text", color: "#999999", angle: 310, dy: -8 },
       encoding: {
         x: { field: "v", type: "quantitative" },
         y: { field: "v", type: "quantitative" },
@@ -86,7 +86,7 @@ export function leaderboardScatter(
     },
     {
       data: { values: paper },
-      mark: { type: "text", align: "left", dx: 7, dy: -5, fontSize: 8, color: "#444444" },
+      mark: { type: "text", align: "left", dx: 7, dy: -5, color: "#444444" },
       encoding: { x, y, text: { field: "model" } },
     },
   ];
@@ -113,7 +113,6 @@ export function leaderboardScatter(
         align: "left",
         dx: 8,
         dy: 8,
-        fontSize: 9,
         fontWeight: "bold",
         color: CONDITION_COLORS.yours,
       },

@@ -108,7 +108,7 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
         },
         {
           transform: [{ filter: "datum.kind === 'axis'" }],
-          mark: { type: "text", fontSize: 10, color: "#333333" },
+          mark: { type: "text", fontSize: 7.5, color: "#333333" },
           encoding: { ...xy, text: { field: "label" } },
         },
         {
@@ -123,7 +123,7 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
         },
         {
           transform: [{ filter: "datum.kind === 'series' && datum.order < 5" }],
-          mark: { type: "text", fontSize: 8, dy: -7 },
+          mark: { type: "text", dy: -6 },
           encoding: { ...xy, color, text: { field: "value", format: ".1f" } },
         },
       ],
@@ -175,7 +175,7 @@ export function safetyRulesDumbbell(
     field: "metric",
     type: "nominal",
     title: null,
-    axis: { labelLimit: 260 },
+    axis: { labelLimit: 0 },
     sort: metrics.map((m) => (m === "OS@1" ? "OS@1 (↓ over-sensitive)" : m)),
   };
   return {
@@ -230,10 +230,10 @@ export function safetyRulesDumbbell(
           },
         },
         {
-          mark: { type: "text", align: "left", dx: 8, fontSize: 10 },
+          mark: { type: "text", align: "left", dx: 6 },
           encoding: {
             y,
-            x: { value: 425 },
+            x: { datum: 100, type: "quantitative" },
             text: { field: "label" },
             color: {
               field: "direction",

@@ -211,7 +211,7 @@ export function scalingScenarios(rows: ScalingRow[], opts: { title?: string } = 
         },
         {
           transform: [{ filter: "datum.gain != null" }],
-          mark: { type: "text", align: "left", dx: 6, fontSize: 9, fontWeight: "bold" },
+          mark: { type: "text", align: "left", dx: 4, fontWeight: "bold" },
           encoding: { x, y, color, text: { field: "gain" } },
         },
       ],

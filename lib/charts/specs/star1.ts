@@ -157,7 +157,7 @@ export function star1Change(rows: Star1Row[], opts: { title?: string } = {}): To
             }],
           },
         },
-        { mark: { type: "text", dy: -6, fontSize: 8 }, encoding: { x, y, text: { field: "label" } } },
+        { mark: { type: "text", dy: -5 }, encoding: { x, y, text: { field: "label" } } },
         { mark: { type: "rule", color: "#666666" }, encoding: { y: { datum: 0 } } },
       ],
     },
