@@ -131,7 +131,8 @@ let _installed = false;
  * import * as vega from "vega";
  * import { useShippedFontMetrics, textWidth } from "./font.ts";
  * useShippedFontMetrics();
- * assert(vega.textMetrics.width({ fontSize: 10 } as never, "Think@1") === textWidth("Think@1", 10));
+ * const metrics = (vega as unknown as { textMetrics: { width(item: object, text: string): number } }).textMetrics;
+ * assert(metrics.width({ fontSize: 10 }, "Think@1") === textWidth("Think@1", 10));
  * ```
  */
 export function useShippedFontMetrics(): void {
