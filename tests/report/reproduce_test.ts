@@ -63,9 +63,10 @@ Deno.test({
   }
   const png = await Deno.readFile(`${ws.path}/figures/leaderboard_scatter.png`);
   const svg = await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`);
-  // PNG width (bytes 16-19 of the IHDR chunk) is twice the SVG's.
+  // PNG width (bytes 16-19 of the IHDR chunk) is the SVG's print width in points at 300 dpi.
   const pngWidth = new DataView(png.buffer).getUint32(16);
-  assertEquals(pngWidth, 2 * Number(/width="(\d+)"/.exec(svg)![1]));
+  const widthPt = Number(/width="([\d.]+)pt"/.exec(svg)![1]);
+  assert(Math.abs(pngWidth - (widthPt * 300) / 72) <= 1, `${pngWidth} px for ${widthPt} pt`);
 
   // The report in headless Chromium: every page loads without console errors, and every chart has drawn marks.
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
