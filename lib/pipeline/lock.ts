@@ -60,9 +60,9 @@ async function _read(path: string): Promise<(LockInfo & { broken?: boolean }) | 
 /**
  * Take the exclusive lock file `path` (created with O_EXCL, holding pid and host), or fail
  * at once with a {@linkcode LockedError} naming the holder. A lock left by a process that
- * no longer runs on this host is stale and reclaimed: it is renamed aside (only one
- * claimant can win the rename), checked to be the stale one, and removed; a live lock
- * grabbed by mistake in a race is linked back.
+ * no longer runs on this host is stale and reclaimed: under a guard file (one reclaimer at
+ * a time) it is re-read and removed only if it is still the stale one, then taken anew
+ * with O_EXCL, so of many claimants exactly one wins.
  *
  * @example
  * ```ts
@@ -83,7 +83,7 @@ export async function acquireLock(path: string, purpose: string): Promise<RunLoc
     started: new Date().toISOString(),
     token: crypto.randomUUID(),
   };
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     try {
       const f = await Deno.open(path, { write: true, createNew: true });
       try {
@@ -115,20 +115,28 @@ export async function acquireLock(path: string, purpose: string): Promise<RunLoc
   throw new LockedError(`${path}: could not take the lock (it changed hands repeatedly); try again`);
 }
 
-async function _reclaim(path: string, stale: LockInfo): Promise<void> {
-  const aside = `${path}.stale-${crypto.randomUUID()}`;
+async function _reclaim(path: string, stale: LockInfo & { broken?: boolean }): Promise<void> {
+  // One reclaimer at a time, under a guard file: the stale lock is re-read under the guard
+  // and removed only if it is still the very one found stale, so a fresh lock another
+  // claimant took meanwhile is never removed.
+  const guard = `${path}.reclaim`;
   try {
-    await Deno.rename(path, aside);
+    (await Deno.open(guard, { write: true, createNew: true })).close();
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return; // another claimant moved it first
-    throw err;
+    if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+    // Another claimant is reclaiming (a guard older than a few seconds was left by a crash).
+    const age = await Deno.stat(guard).then((s) => Date.now() - (s.mtime?.getTime() ?? 0), () => 0);
+    if (age > _BROKEN_GRACE_MS) await Deno.remove(guard).catch(() => {});
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+    return;
   }
-  const moved = await _read(aside);
-  if (moved?.token !== stale.token) {
-    // A live lock taken between our read and our rename: put it back unless another exists now.
-    await Deno.link(aside, path).catch(() => {});
+  try {
+    const now = await _read(path);
+    const same = now !== null && (stale.broken ? now.broken === true : now.token === stale.token);
+    if (same) await Deno.remove(path).catch(() => {});
+  } finally {
+    await Deno.remove(guard).catch(() => {});
   }
-  await Deno.remove(aside).catch(() => {});
 }
 
 function _held(path: string, info: LockInfo): RunLock {

@@ -280,14 +280,18 @@ Deno.test("a stale lock (its process is gone) is reclaimed; a live one on this h
     JSON.stringify({ pid: 1, host: "elsewhere", purpose: "bsa run", started: "", token: "t" }),
   );
   await assertRejects(() => acquireLock(path, "bsa run"), LockedError, "delete the lock file");
-  // Many claimants of one stale lock: exactly one wins.
-  await Deno.writeTextFile(
-    path,
-    JSON.stringify({ pid: dead.pid, host: Deno.hostname(), purpose: "bsa run", started: "", token: "old" }),
-  );
-  const results = await Promise.allSettled(Array.from({ length: 8 }, () => acquireLock(path, "bsa run")));
-  assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
-  await (results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<RunLock>).value.release();
+  // Many claimants of one stale lock: exactly one wins, round after round.
+  for (let round = 0; round < 25; round++) {
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({ pid: dead.pid, host: Deno.hostname(), purpose: "bsa run", started: "", token: `old${round}` }),
+    );
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => acquireLock(path, "bsa run")));
+    const won = results.filter((r) => r.status === "fulfilled") as PromiseFulfilledResult<RunLock>[];
+    assertEquals(won.length, 1, `round ${round}`);
+    assertEquals(JSON.parse(await Deno.readTextFile(path)).token, won[0].value.info.token);
+    await won[0].value.release();
+  }
   // An empty lock file (created, never written: a crash or a full disk) is held only briefly.
   await Deno.writeTextFile(path, "");
   await assertRejects(() => acquireLock(path, "bsa run"), LockedError);
