@@ -112,20 +112,34 @@ export class JsonlIndex<M> {
    * @throws {BsaError} when the bytes at the offset are no longer that record (the file was replaced)
    */
   async read<T>(entry: { offset: number; length: number; line?: number }): Promise<T> {
+    return (await this.readMany<T>([entry]))[0];
+  }
+
+  /**
+   * Read back indexed records (in the order given), opening the file once.
+   *
+   * @throws {BsaError} when the bytes at an offset are no longer that record (the file was replaced)
+   */
+  async readMany<T>(entries: { offset: number; length: number; line?: number }[]): Promise<T[]> {
+    if (!entries.length) return [];
     using file = await Deno.open(this.path, { read: true });
-    await file.seek(entry.offset, Deno.SeekMode.Start);
-    const buf = new Uint8Array(entry.length);
-    let got = 0;
-    while (got < buf.length) {
-      const n = await file.read(buf.subarray(got));
-      if (n === null) break;
-      got += n;
+    const out: T[] = [];
+    for (const entry of entries) {
+      await file.seek(entry.offset, Deno.SeekMode.Start);
+      const buf = new Uint8Array(entry.length);
+      let got = 0;
+      while (got < buf.length) {
+        const n = await file.read(buf.subarray(got));
+        if (n === null) break;
+        got += n;
+      }
+      try {
+        out.push(JSON.parse(this.#decoder.decode(buf.subarray(0, got))) as T);
+      } catch {
+        throw new BsaError(`${this.path}: the record at line ${entry.line ?? "?"} changed on disk; reload the viewer`);
+      }
     }
-    try {
-      return JSON.parse(this.#decoder.decode(buf.subarray(0, got))) as T;
-    } catch {
-      throw new BsaError(`${this.path}: the record at line ${entry.line ?? "?"} changed on disk; reload the viewer`);
-    }
+    return out;
   }
 }
 

@@ -42,6 +42,7 @@ const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", cs
 export async function serveViewer(viewer: RunViewer, options: ServeOptions = {}): Promise<ViewerServer> {
   const maxPage = options.maxPage ?? 50;
   const html = await pageHtml({ mode: "served" });
+  let lastRefresh = -Infinity;
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
     async (req) => {
@@ -64,7 +65,11 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
           }
         }
         if (url.pathname.startsWith("/api/")) {
-          await viewer.refresh();
+          // Many calls come together (a page, its scores, the poll): read the files at most every 250 ms.
+          if (performance.now() - lastRefresh > 250) {
+            await viewer.refresh();
+            lastRefresh = performance.now();
+          }
           const filter = parseFilter(url.search);
           if (url.pathname === "/api/meta") return _json(viewer.meta());
           if (url.pathname === "/api/query") {

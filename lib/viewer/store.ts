@@ -116,6 +116,7 @@ export interface ViewerMeta {
 interface _Sample extends SampleMeta {
   gen?: IndexedRecord<unknown>;
   judged: Record<string, IndexedRecord<unknown>>;
+  id: string;
   sample: number;
   scenario: string;
 }
@@ -159,6 +160,7 @@ export class RunViewer {
   #order: string[];
   #version = 0;
   #cache = new Map<string, { version: number; matches: _Match[]; samples: number }>();
+  #scoreCache = new Map<string, { version: number; strip: ScoreStrip }>();
 
   private constructor(runs: _Run[], questions: Map<string, ViewerQuestion>) {
     this.runs = runs;
@@ -279,6 +281,7 @@ export class RunViewer {
           changed = true;
         }
       }
+      if (!changed && run.info.judges.length === run.judgments.size) continue;
       let generated = 0;
       const judged: Record<string, number> = {};
       for (const q of run.byQuestion.values()) {
@@ -324,7 +327,7 @@ export class RunViewer {
     }
     let s = q.get(sample);
     if (!s) {
-      s = { sample, outcome: null, verdicts: {}, judged: {}, scenario };
+      s = { id, sample, outcome: null, verdicts: {}, judged: {}, scenario };
       q.set(sample, s);
     }
     return s;
@@ -462,49 +465,56 @@ export class RunViewer {
   async query(filter: Filter, o: { offset: number; limit: number }): Promise<ViewerPage> {
     const { matches, samples } = await this.#match(filter);
     const judge = judgeOf(filter);
-    const items: ViewerQuestionPage[] = [];
-    for (const m of matches.slice(o.offset, o.offset + o.limit)) {
-      const runs: ViewerQuestionPage["runs"] = [];
-      for (const r of m.perRun) {
-        const run = this.runs[r.run];
-        const out: ViewerSample[] = [];
-        for (const s of r.samples) out.push(await this.#texts(run, m.id, s, judge));
-        runs.push({ run: r.run, samples: out, total: r.total });
+    const page = matches.slice(o.offset, o.offset + o.limit);
+    // Texts of the whole page, one pass per file.
+    const texts = new Map<_Sample, ViewerSample>();
+    for (const [r, run] of this.runs.entries()) {
+      const wanted = page.flatMap((m) => m.perRun.filter((x) => x.run === r).flatMap((x) => x.samples));
+      if (!wanted.length) continue;
+      const withGen = wanted.filter((s) => s.gen);
+      const gens = await run.generations.readMany<GenerationRecord>(withGen.map((s) => s.gen!));
+      const genOf = new Map(withGen.map((s, i) => [s, gens[i]]));
+      const judged = new Map<_Sample, ViewerJudgment[]>(wanted.map((s) => [s, []]));
+      for (const [label, index] of run.judgments) {
+        const has = wanted.filter((s) => s.judged[label]);
+        const records = await index.readMany<JudgmentRecord>(has.map((s) => s.judged[label]));
+        const model = run.info.judges.find((x) => x.label === label)?.model ?? null;
+        has.forEach((s, i) => {
+          const j = records[i];
+          judged.get(s)!.push({
+            label,
+            model,
+            answer_verdict: j.answer_verdict,
+            reasoning_verdict: j.reasoning_verdict,
+            correct: s.verdicts[label].correct,
+            ...(j.answer_raw !== undefined && { answer_raw: j.answer_raw }),
+            ...(j.reasoning_raw !== undefined && { reasoning_raw: j.reasoning_raw }),
+            ...(j.error !== undefined && { error: j.error }),
+          });
+        });
       }
-      items.push({ question: this.questions.get(m.id)!, runs });
+      for (const s of wanted) {
+        const g = genOf.get(s);
+        texts.set(s, {
+          run: r,
+          id: s.id,
+          sample: s.sample,
+          outcome: s.outcome,
+          flags: sampleFlags(s, judge),
+          answer: g?.answer ?? null,
+          reasoning: g?.reasoning ?? null,
+          reasoning_source: g?.reasoning_source ?? null,
+          finish_reason: g?.finish_reason ?? null,
+          error: g?.error ?? null,
+          judgments: judged.get(s)!,
+        });
+      }
     }
+    const items: ViewerQuestionPage[] = page.map((m) => ({
+      question: this.questions.get(m.id)!,
+      runs: m.perRun.map((r) => ({ run: r.run, samples: r.samples.map((s) => texts.get(s)!), total: r.total })),
+    }));
     return { version: this.#version, questions: matches.length, samples, offset: o.offset, items };
-  }
-
-  async #texts(run: _Run, id: string, s: _Sample, judge: string): Promise<ViewerSample> {
-    const g = s.gen ? await run.generations.read<GenerationRecord>(s.gen) : null;
-    const judgments: ViewerJudgment[] = [];
-    for (const [label, e] of Object.entries(s.judged)) {
-      const j = await run.judgments.get(label)!.read<JudgmentRecord>(e);
-      judgments.push({
-        label,
-        model: run.info.judges.find((x) => x.label === label)?.model ?? null,
-        answer_verdict: j.answer_verdict,
-        reasoning_verdict: j.reasoning_verdict,
-        correct: s.verdicts[label].correct,
-        ...(j.answer_raw !== undefined && { answer_raw: j.answer_raw }),
-        ...(j.reasoning_raw !== undefined && { reasoning_raw: j.reasoning_raw }),
-        ...(j.error !== undefined && { error: j.error }),
-      });
-    }
-    return {
-      run: run.info.index,
-      id,
-      sample: s.sample,
-      outcome: s.outcome,
-      flags: sampleFlags(s, judge),
-      answer: g?.answer ?? null,
-      reasoning: g?.reasoning ?? null,
-      reasoning_source: g?.reasoning_source ?? null,
-      finish_reason: g?.finish_reason ?? null,
-      error: g?.error ?? null,
-      judgments,
-    };
   }
 
   /**
@@ -513,6 +523,16 @@ export class RunViewer {
    * without k judged samples yet are left out, and counted in a warning.
    */
   async scores(filter: Filter): Promise<ScoreStrip> {
+    const key = formatFilter(filter);
+    const hit = this.#scoreCache.get(key);
+    if (hit && hit.version === this.#version) return hit.strip;
+    const strip = await this.#scores(filter);
+    if (this.#scoreCache.size > 8) this.#scoreCache.clear();
+    this.#scoreCache.set(key, { version: this.#version, strip });
+    return strip;
+  }
+
+  async #scores(filter: Filter): Promise<ScoreStrip> {
     const { matches } = await this.#match(filter);
     const judge = judgeOf(filter);
     const filtered = formatFilter({ ...filter, runs: undefined, judge: undefined }) !== "";

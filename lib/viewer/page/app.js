@@ -126,7 +126,9 @@ async function reload() {
   topSpacer.style.height = "0px";
   items.replaceChildren();
   drawControls();
-  await Promise.all([loadStrip(), loadMore()]);
+  // Samples first, then the scores (on a large run they take longer).
+  await loadMore();
+  await loadStrip();
 }
 
 async function loadStrip() {
