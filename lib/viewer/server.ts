@@ -48,6 +48,8 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
     async (req) => {
       const url = new URL(req.url);
       if (req.method !== "GET") return _text("method not allowed", 405);
+      // A page elsewhere could point a host name of its own at 127.0.0.1 (DNS rebinding): answer only our own names.
+      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.get("host") ?? "")) return _text("forbidden host", 403);
       try {
         if (url.pathname === "/" || url.pathname === "/index.html") {
           return new Response(html.text, {

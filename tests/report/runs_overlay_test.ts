@@ -28,7 +28,7 @@ Deno.test({
     await server.close();
   }
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "reproduce", "--only", "02_leaderboard,03_safety_rules,06_scaling,07_slicing"],
+    args: ["task", "reproduce", "--only", "02_leaderboard,03_safety_rules,06_scaling,07_slicing,08_samples"],
     cwd: ws.path,
     env: { ...env, BSA_RUNS: `${ws.path}/runs`, NO_COLOR: "1" },
     stdout: "piped",
@@ -56,6 +56,11 @@ Deno.test({
   assert(
     sl.includes("Rumors") && sl.includes("Think@1_lo") && sl.includes("Think@1_hi"),
     "slicing by category with intervals",
+  );
+  const sa = await outputs("08_samples");
+  assert(
+    /samples\*\* of .* match `cell=safe-wrong`/.test(sa) && sa.includes("reasoning_verdict") && sa.includes("m-mixed"),
+    "the samples notebook reads the runs' safe-but-wrong samples",
   );
   // The figures written with BSA_RUNS carry the overlay too.
   assert((await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`)).includes("m-mixed"));

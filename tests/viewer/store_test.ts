@@ -9,6 +9,7 @@ import { exportViewer } from "../../lib/viewer/export.ts";
 import { formatFilter, parseFilter, SENTINELS } from "../../lib/viewer/page/filter.js";
 import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../../lib/metrics/verdicts.ts";
 import { RunViewer } from "../../lib/viewer/store.ts";
+import { serveViewer } from "../../lib/viewer/server.ts";
 import { rows } from "../../lib/table.ts";
 import { samples } from "../../lib/notebook/samples.ts";
 import * as aq from "arquero";
@@ -217,4 +218,30 @@ Deno.test("samples() gives a slice's texts and verdicts as an Arquero table, wit
   const none = await samples({ runs: [`${dir.path}/a`], filter: { id: "nope" }, dataset });
   assertEquals(none.table.numRows(), 0);
   assert(none.table.columnNames().includes("reasoning_verdict"));
+});
+
+Deno.test("the server listens on 127.0.0.1 only, refuses other host names, and serves the page with a strict policy", async () => {
+  await using dir = await tempDir();
+  await writeViewerRun(`${dir.path}/a`, { model: "m", k: 4, questions: QUESTIONS, sample });
+  const server = await serveViewer(await RunViewer.open([`${dir.path}/a`], dataset));
+  try {
+    assert(server.url.startsWith("http://127.0.0.1:"));
+    const page = await fetch(server.url);
+    assert((await page.text()).includes('<script type="importmap">'));
+    assert(page.headers.get("content-security-policy")!.includes("default-src 'self'"));
+    const meta = await (await fetch(`${server.url}api/meta`)).json();
+    assertEquals([meta.runs[0].generated, meta.runs[0].judged.default], [24, 24]);
+    // fetch() will not send another Host header: speak HTTP by hand.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    await conn.write(
+      new TextEncoder().encode("GET /api/meta HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"),
+    );
+    const reply = new TextDecoder().decode((await new Response(conn.readable).bytes()).subarray(0, 200));
+    assert(reply.startsWith("HTTP/1.1 403"), reply);
+    const traversal = await fetch(`${server.url}static/..%2f..%2fstore.ts`);
+    assertEquals(traversal.status, 404);
+    await traversal.body?.cancel();
+  } finally {
+    await server.shutdown();
+  }
 });
