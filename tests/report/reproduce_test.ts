@@ -100,7 +100,7 @@ Deno.test({
     page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
     const pages = [...Deno.readDirSync(`${ws.path}/out/report`)].map((e) => e.name).filter((n) => n.endsWith(".html"))
       .sort();
-    assertEquals(pages.length, 8);
+    assertEquals(pages.length, 9); // the index and one page per notebook
     let charts = 0;
     for (const p of pages) {
       const res = await page.goto(`http://127.0.0.1:${server.addr.port}/${p}`);
