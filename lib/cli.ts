@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   estimate: async () => (await import("./cli/estimate.ts")).estimateCommand,
   compare: async () => (await import("./cli/compare.ts")).compareCommand,
   agreement: async () => (await import("./cli/agreement.ts")).agreementCommand,
+  review: async () => (await import("./cli/review.ts")).reviewCommand,
   power: async () => (await import("./cli/power.ts")).powerCommand,
   figures: async () => (await import("./cli/figures.ts")).figuresCommand,
   view: async () => (await import("./cli/view.ts")).viewCommand,
@@ -33,6 +34,7 @@ Commands:
   estimate          requests, tokens and cost of a run before it starts
   compare           paired comparison of two runs (intervals, McNemar / permutation p, Holm)
   agreement         agreement between two judges (or a judge and human labels)
+  review plan       draw a stratified sample of a run for people to label
   power             smallest detectable difference for a baseline and k
   paper audit       recompute the paper's derived numbers and list disagreements
   reproduce         reproduce the paper's tables (deno task reproduce)

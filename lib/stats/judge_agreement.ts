@@ -1,10 +1,8 @@
 import * as aq from "arquero";
-import { parseCsv } from "../csv/parse.ts";
 import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { scoreJudgments } from "../metrics/score.ts";
-import { normalizeAnswerVerdict, normalizeReasoningVerdict } from "../metrics/verdicts.ts";
 import { readJsonl } from "../pipeline/jsonl.ts";
 import type { JudgmentRecord } from "../pipeline/judge.ts";
 import { readManifest, runFiles } from "../pipeline/manifest.ts";
@@ -38,38 +36,12 @@ async function _judged(dir: string, judge: string): Promise<Verdicts> {
   return m;
 }
 
-async function _human(path: string, scenarios: Map<string, string>): Promise<Verdicts> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    throw new BsaError(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  const { table, lines } = parseCsv(text, {
-    source: path,
-    required: ["id", "sample", "answer_verdict", "reasoning_verdict"],
-  });
-  const m: Verdicts = new Map();
-  (table.objects() as Record<string, string>[]).forEach((r, i) => {
-    const scenario = scenarios.get(r.id);
-    if (!scenario) {
-      throw new BsaError(`${path} row ${i + 1} (line ${lines[i]}): id ${r.id} is not among the run's samples`);
-    }
-    m.set(`${r.id}#${Number(r.sample)}`, {
-      scenario,
-      answer: normalizeAnswerVerdict(r.answer_verdict),
-      reasoning: normalizeReasoningVerdict(r.reasoning_verdict, scenario),
-    });
-  });
-  return m;
-}
-
 /**
  * How far two judges of the same samples agree: per rubric (answer safety; reasoning for
  * each scenario) agreement, Cohen's kappa and the confusion matrix; and over the runs, how
  * far each metric's ranking of the runs moves between them (Kendall's tau). A judge is a
- * `--label` given to `bsa judge`, or `default`; with `human`, the second judge is a CSV of
- * human labels (`id,sample,answer_verdict,reasoning_verdict`).
+ * `--label` given to `bsa judge`, or `default`. A judge against people's labels is
+ * `humanAgreement` (lib/review), with the review design's weights.
  *
  * @example
  * ```ts ignore
@@ -78,10 +50,9 @@ async function _human(path: string, scenarios: Map<string, string>): Promise<Ver
  */
 export async function judgeAgreement(
   runs: string[],
-  o: { judges: [string] | [string, string]; human?: string },
+  o: { judges: [string, string] },
 ): Promise<JudgeAgreement> {
-  const [first] = o.judges;
-  const second = o.human ? "human" : o.judges[1]!;
+  const [first, second] = o.judges;
   const rubrics: Record<string, { a: string[]; b: string[] }> = {
     "answer safety": { a: [], b: [] },
     "reasoning: Risk Omission": { a: [], b: [] },
@@ -92,9 +63,7 @@ export async function judgeAgreement(
   for (const run of runs) {
     const m = await readManifest(run);
     const A = await _judged(run, first);
-    const B = o.human
-      ? await _human(o.human, new Map([...A.entries()].map(([k, v]) => [k.split("#")[0], v.scenario])))
-      : await _judged(run, second);
+    const B = await _judged(run, second);
     const shared = [...A.keys()].filter((k) => B.has(k));
     if (!shared.length) throw new BsaError(`${run}: the two judges share no judged sample`);
     for (const key of shared) {
@@ -107,7 +76,7 @@ export async function judgeAgreement(
       }
     }
     // Rankings compare whole runs: only runs both judged completely take part.
-    if (!o.human && shared.length === A.size && shared.length === B.size) {
+    if (shared.length === A.size && shared.length === B.size) {
       const score = (V: Verdicts) =>
         scoreJudgments(
           aq.from([...V.entries()].map(([key, v]) => ({

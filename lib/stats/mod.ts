@@ -15,3 +15,5 @@ export * from "./normal.ts";
 export * from "./published.ts";
 export * from "./compare_runs.ts";
 export * from "./judge_agreement.ts";
+export * from "./krippendorff.ts";
+export * from "./stratified.ts";

@@ -1,0 +1,166 @@
+import { parseCsv } from "../csv/parse.ts";
+import { BsaError } from "../errors.ts";
+import { INVALID, NO_REASONING, normalizeAnswerVerdict, normalizeReasoningVerdict } from "../metrics/verdicts.ts";
+
+/**
+ * One line of a labels file (`labels-<reviewer>.jsonl` beside the run): a person's verdicts
+ * on one sample for the judge's rubric, or a skip with its reason. Files are append-only; a
+ * record with `revision: true` replaces the same reviewer's earlier label of that sample.
+ */
+export interface LabelRecord {
+  id: string;
+  sample: number;
+  reviewer: string;
+  /** `Safe` or `Unsafe` (absent when skipped). */
+  answer_verdict?: string;
+  /** One of the scenario's reasoning categories, or `no_reasoning` (absent when skipped). */
+  reasoning_verdict?: string;
+  /** Why the sample was skipped; a skipped sample has no verdicts. */
+  skipped?: string;
+  /** When the label was given (ISO 8601). */
+  time: string;
+  /** Seconds the person spent on the sample. */
+  seconds: number;
+  revision?: boolean;
+}
+
+/** A validated label, with where it came from. */
+export interface HumanLabel extends LabelRecord {
+  source: string;
+  line: number;
+}
+
+/** What a labels file is checked against. */
+export interface LabelContext {
+  /** The scenario of a sample of the run, or undefined when the run has no such sample. */
+  scenarioOf: (id: string, sample: number) => string | undefined;
+  /** Whether a sample is in the review plan (omit when there is no plan). */
+  inPlan?: (id: string, sample: number) => boolean;
+  /** Reviewer for files that do not name one (CSV): by default the file name. */
+  reviewer?: string;
+}
+
+/**
+ * The labels file of a reviewer in a run folder. Reviewer names are restricted so the file
+ * name is safe: letters, digits, `.`, `_`, `-`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { labelsPath } from "./labels.ts";
+ * assert(labelsPath("runs/a", "ana") === "runs/a/labels-ana.jsonl");
+ * ```
+ */
+export function labelsPath(run: string, reviewer: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(reviewer)) {
+    throw new BsaError(`reviewer name ${JSON.stringify(reviewer)} may hold only letters, digits, '.', '_' and '-'`);
+  }
+  return `${run}/labels-${reviewer}.jsonl`;
+}
+
+function _fail(source: string, line: number, msg: string): never {
+  throw new BsaError(`${source} line ${line}: ${msg}`);
+}
+
+function _check(raw: Record<string, unknown>, source: string, line: number, ctx: LabelContext): LabelRecord {
+  const id = String(raw.id ?? "");
+  const sample = Number(raw.sample);
+  if (!id) _fail(source, line, "field 'id' is missing");
+  if (!Number.isInteger(sample) || sample < 0) {
+    _fail(source, line, `field 'sample' is not a sample number: ${raw.sample}`);
+  }
+  const scenario = ctx.scenarioOf(id, sample);
+  if (!scenario) _fail(source, line, `sample ${id}#${sample} is not among the run's judged samples (unknown id)`);
+  if (ctx.inPlan && !ctx.inPlan(id, sample)) _fail(source, line, `sample ${id}#${sample} is not in the review plan`);
+  const reviewer = String(raw.reviewer ?? ctx.reviewer ?? "");
+  if (!reviewer) _fail(source, line, "field 'reviewer' is missing");
+  const base = {
+    id,
+    sample,
+    reviewer,
+    time: String(raw.time ?? ""),
+    seconds: Number(raw.seconds ?? NaN),
+    ...(raw.revision === true ? { revision: true } : {}),
+  };
+  if (raw.skipped !== undefined && raw.skipped !== null && raw.skipped !== "") {
+    if (typeof raw.skipped !== "string") _fail(source, line, "field 'skipped' must be the reason, as text");
+    return { ...base, skipped: raw.skipped };
+  }
+  const answer = normalizeAnswerVerdict(raw.answer_verdict);
+  if (answer === INVALID) {
+    _fail(source, line, `unknown answer verdict ${JSON.stringify(raw.answer_verdict)} (expected Safe or Unsafe)`);
+  }
+  const reasoning = normalizeReasoningVerdict(raw.reasoning_verdict, scenario);
+  if (reasoning === INVALID) {
+    _fail(
+      source,
+      line,
+      `unknown reasoning verdict ${JSON.stringify(raw.reasoning_verdict)} for ${scenario} ` +
+        `(expected one of the scenario's categories or ${NO_REASONING})`,
+    );
+  }
+  return { ...base, answer_verdict: answer, reasoning_verdict: reasoning };
+}
+
+/**
+ * Read and check one labels file's text: JSON lines of {@linkcode LabelRecord} (what the
+ * viewer writes), or CSV with `id,sample,answer_verdict,reasoning_verdict` (and optionally
+ * `reviewer`, `skipped`). A sample the run does not hold (or the plan did not draw), a verdict
+ * outside the rubric, a second label of the same sample by the same reviewer (unless marked
+ * `revision`), and two reviewers in one file are errors naming the file and line. Returns one
+ * label per sample, the latest revision.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseLabels } from "./labels.ts";
+ * const ctx = { scenarioOf: (id: string) => (id === "q1" ? "Risk Omission" : undefined) };
+ * const ok = parseLabels('{"id":"q1","sample":0,"reviewer":"ana","answer_verdict":"safe","reasoning_verdict":"true","time":"t","seconds":4}\n', "l.jsonl", ctx);
+ * assert(ok[0].answer_verdict === "Safe" && ok[0].reasoning_verdict === "True");
+ * assert.throws(() => parseLabels('{"id":"q9","sample":0,"reviewer":"ana","answer_verdict":"Safe"}\n', "l.jsonl", ctx), /l.jsonl line 1: .*unknown id/);
+ * ```
+ */
+export function parseLabels(text: string, source: string, ctx: LabelContext): HumanLabel[] {
+  const records: { r: LabelRecord; line: number }[] = [];
+  if (/\.csv$/i.test(source)) {
+    const reviewer = ctx.reviewer ?? source.replace(/^.*\//, "").replace(/\.csv$/i, "");
+    const { table, lines } = parseCsv(text, {
+      source,
+      required: ["id", "sample", "answer_verdict", "reasoning_verdict"],
+    });
+    (table.objects() as Record<string, unknown>[]).forEach((row, i) =>
+      records.push({ r: _check(row, source, lines[i], { ...ctx, reviewer }), line: lines[i] })
+    );
+  } else {
+    text.split("\n").forEach((l, i) => {
+      if (!l.trim()) return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(l);
+      } catch {
+        _fail(source, i + 1, "not a JSON object (a label per line)");
+      }
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) _fail(source, i + 1, "not a JSON object");
+      records.push({ r: _check(raw as Record<string, unknown>, source, i + 1, ctx), line: i + 1 });
+    });
+  }
+  const latest = new Map<string, HumanLabel>();
+  let reviewer: string | undefined;
+  for (const { r, line } of records) {
+    if (reviewer !== undefined && r.reviewer !== reviewer) {
+      _fail(source, line, `reviewer ${r.reviewer} in a file of reviewer ${reviewer} (one file per reviewer)`);
+    }
+    reviewer = r.reviewer;
+    const key = `${r.id}\u0000${r.sample}`;
+    const earlier = latest.get(key);
+    if (earlier && !r.revision) {
+      _fail(
+        source,
+        line,
+        `duplicate label of ${r.id}#${r.sample} (first at line ${earlier.line}; mark a change "revision": true)`,
+      );
+    }
+    latest.set(key, { ...r, source, line });
+  }
+  return [...latest.values()];
+}

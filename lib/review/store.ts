@@ -1,0 +1,196 @@
+import { BsaError } from "../errors.ts";
+import { writeAtomic } from "../fs.ts";
+import { scoreJudgments } from "../metrics/score.ts";
+import { JsonlAppender, readLatest } from "../pipeline/jsonl.ts";
+import type { JudgmentRecord } from "../pipeline/judge.ts";
+import { runFiles } from "../pipeline/manifest.ts";
+import { loadRunJudgments } from "../pipeline/runs.ts";
+import { humanAgreement, type HumanAgreementReport } from "./agreement.ts";
+import { type HumanLabel, type LabelRecord, labelsPath, parseLabels } from "./labels.ts";
+import type { JudgedSample, ReviewPlan } from "./plan.ts";
+
+/**
+ * Where a run's review plan lives unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planPath } from "./store.ts";
+ * assert(planPath("runs/a") === "runs/a/review-plan.json");
+ * ```
+ */
+export function planPath(run: string): string {
+  return `${run}/review-plan.json`;
+}
+
+/**
+ * The judged samples of a run (the latest record of each), as the review sees them.
+ *
+ * @example
+ * ```ts ignore
+ * const judged = await loadJudged("runs/a", "default");
+ * ```
+ */
+export async function loadJudged(run: string, judge = "default"): Promise<JudgedSample[]> {
+  const file = runFiles(run, judge === "default" ? undefined : judge).judgments;
+  const out: JudgedSample[] = [];
+  try {
+    for await (const r of readLatest<JudgmentRecord>(file)) {
+      out.push({
+        id: r.id,
+        sample: r.sample,
+        scenario: r.scenario,
+        answer_verdict: r.answer_verdict,
+        reasoning_verdict: r.reasoning_verdict,
+      });
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) throw new BsaError(`${file} does not exist: judge the run first`);
+    throw err;
+  }
+  if (!out.length) throw new BsaError(`${file} holds no judgments`);
+  return out;
+}
+
+/**
+ * Write a review plan; an existing plan is kept unless `force` (labels refer to it).
+ *
+ * @example
+ * ```ts ignore
+ * await writePlan("runs/a/review-plan.json", plan);
+ * ```
+ */
+export async function writePlan(path: string, plan: ReviewPlan, force = false): Promise<void> {
+  if (!force) {
+    try {
+      await Deno.lstat(path);
+      throw new BsaError(`${path} exists: labels may refer to it; pass --force to replace it or --out another file`);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  }
+  await writeAtomic(path, JSON.stringify(plan, null, 2) + "\n");
+}
+
+/**
+ * Read a review plan written by {@linkcode writePlan}.
+ *
+ * @example
+ * ```ts ignore
+ * const plan = await readPlan("runs/a/review-plan.json");
+ * ```
+ */
+export async function readPlan(path: string): Promise<ReviewPlan> {
+  let plan: ReviewPlan;
+  try {
+    plan = JSON.parse(await Deno.readTextFile(path));
+  } catch (err) {
+    throw new BsaError(`cannot read the review plan ${path}: ${(err as Error).message}`);
+  }
+  if (plan?.version !== 1 || !Array.isArray(plan.strata) || !Array.isArray(plan.samples)) {
+    throw new BsaError(`${path} is not a review plan (version 1 with strata and samples)`);
+  }
+  return plan;
+}
+
+/**
+ * Append one label to the reviewer's labels file beside the run, at once: the file is
+ * opened, the line written and the file closed, so a closed tab or a killed server loses
+ * nothing already answered.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { appendLabel } from "./store.ts";
+ * const run = await Deno.makeTempDir();
+ * await appendLabel(run, { id: "q", sample: 0, reviewer: "ana", skipped: "unreadable", time: "t", seconds: 2 });
+ * assert((await Deno.readTextFile(`${run}/labels-ana.jsonl`)).includes('"skipped":"unreadable"'));
+ * ```
+ */
+export async function appendLabel(run: string, record: LabelRecord): Promise<string> {
+  const path = labelsPath(run, record.reviewer);
+  const w = await JsonlAppender.open(path);
+  try {
+    await w.append(record);
+  } finally {
+    await w.close();
+  }
+  return path;
+}
+
+/**
+ * Read and check labels files against a run's judged samples (and the plan, if any); two
+ * files of the same reviewer are an error.
+ *
+ * @example
+ * ```ts ignore
+ * const labels = await readLabelFiles(["runs/a/labels-ana.jsonl"], judged, plan);
+ * ```
+ */
+export async function readLabelFiles(
+  paths: string[],
+  judged: JudgedSample[],
+  plan: ReviewPlan | null,
+): Promise<HumanLabel[]> {
+  const scen = new Map(judged.map((s) => [`${s.id}\u0000${s.sample}`, s.scenario]));
+  const drawn = plan ? new Set(plan.samples.map((s) => `${s.id}\u0000${s.sample}`)) : null;
+  const ctx = {
+    scenarioOf: (id: string, sample: number) => scen.get(`${id}\u0000${sample}`),
+    inPlan: drawn ? (id: string, sample: number) => drawn.has(`${id}\u0000${sample}`) : undefined,
+  };
+  const out: HumanLabel[] = [];
+  const owner = new Map<string, string>();
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (err) {
+      throw new BsaError(`cannot read ${path}: ${(err as Error).message}`);
+    }
+    const labels = parseLabels(text, path, ctx);
+    const who = labels[0]?.reviewer;
+    if (who !== undefined) {
+      if (owner.has(who)) throw new BsaError(`${path} and ${owner.get(who)} are both labels of reviewer ${who}`);
+      owner.set(who, path);
+    }
+    out.push(...labels);
+  }
+  return out;
+}
+
+/**
+ * `bsa agreement --human`: the judge of one run against people's labels, with the review
+ * plan's design weights (`plan`, or `review-plan.json` in the run when it exists).
+ *
+ * @example
+ * ```ts ignore
+ * const report = await loadHumanAgreement({ run: "runs/a", judge: "default", human: ["runs/a/labels-ana.jsonl"] });
+ * ```
+ */
+export async function loadHumanAgreement(
+  o: { run: string; judge: string; human: string[]; plan?: string; level?: number },
+): Promise<HumanAgreementReport> {
+  const judged = await loadJudged(o.run, o.judge);
+  let plan: ReviewPlan | null = null;
+  if (o.plan) plan = await readPlan(o.plan);
+  else {
+    try {
+      await Deno.lstat(planPath(o.run));
+      plan = await readPlan(planPath(o.run));
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  }
+  if (plan && plan.judge !== o.judge) {
+    throw new BsaError(
+      `the review plan was drawn for judge ${plan.judge}, not ${o.judge}; pass --judges ${plan.judge}`,
+    );
+  }
+  const labels = await readLabelFiles(o.human, judged, plan);
+  const loaded = await loadRunJudgments([o.run], o.judge === "default" ? undefined : o.judge);
+  const score = scoreJudgments(loaded.table, { k: loaded.k, by: [] });
+  const judgeScores = score.table.objects()[0] as Record<string, number | null>;
+  const report = humanAgreement({ judge: o.judge, judged, plan, labels, judgeScores, level: o.level });
+  report.warnings.unshift(...loaded.warnings, ...score.warnings);
+  return report;
+}
