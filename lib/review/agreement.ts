@@ -287,6 +287,12 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
   };
 }
 
+/** A metric row without a corrected value, and why. */
+function _uncorrected(metric: string, judge: number | null, n: number, note: string): CorrectedMetric {
+  const none = { shift: null, shift_lo: null, shift_hi: null, corrected: null, lo: null, hi: null };
+  return { metric, judge: judge === null ? null : _r(judge, 2), ...none, n, note };
+}
+
 function _corrected(
   input: HumanAgreementInput,
   d: {
@@ -324,19 +330,8 @@ function _corrected(
     const m = stratifiedMean(strata, { known: known ? [{ size: known, mean: 0 }] : [], level: d.level });
     const n = strata.reduce((a, s) => a + s.y.length, 0);
     if (judge === null || !Number.isFinite(m.mean)) {
-      return {
-        metric,
-        judge,
-        shift: null,
-        shift_lo: null,
-        shift_hi: null,
-        corrected: null,
-        lo: null,
-        hi: null,
-        n,
-        _se: NaN,
-        note: judge === null ? "the judge has no score for it" : "a stratum it covers has no label",
-      };
+      const why = judge === null ? "the judge has no score for it" : "a stratum it covers has no label";
+      return { ..._uncorrected(metric, judge, n, why), _se: NaN };
     }
     const clip = (x: number) => Math.min(100, Math.max(0, x));
     return {
@@ -381,38 +376,19 @@ function _corrected(
       hi: _r(Math.min(100, f + z * se), 2),
       n: T.n,
     });
-  } else {
-    out.push({
-      metric: "F-score",
-      judge: fJudge,
-      shift: null,
-      shift_lo: null,
-      shift_hi: null,
-      corrected: null,
-      lo: null,
-      hi: null,
-      n: T.n,
-      note: "needs corrected Think@1 and Safe@1 above 0",
-    });
-  }
+  } else out.push(_uncorrected("F-score", fJudge, T.n, "needs corrected Think@1 and Safe@1 above 0"));
   for (const s of SCENARIOS) {
     if (!strataIn(s.name).length) continue;
     out.push(estimate(`${s.code}@1`, s.name, think));
   }
   for (const metric of ["Safe@k", "Think@k", ...SCENARIOS.map((s) => `${s.code}@k`)]) {
     if (!(metric in input.judgeScores)) continue;
-    out.push({
+    out.push(_uncorrected(
       metric,
-      judge: _r(input.judgeScores[metric] ?? NaN, 2),
-      shift: null,
-      shift_lo: null,
-      shift_hi: null,
-      corrected: null,
-      lo: null,
-      hi: null,
-      n: 0,
-      note: "an @k metric needs all k samples of a question labelled; the review draws single samples",
-    });
+      input.judgeScores[metric] ?? null,
+      0,
+      "an @k metric needs all k samples of a question labelled; the review draws single samples",
+    ));
   }
   return out.map(({ _se, ...m }) => m);
 }

@@ -106,33 +106,13 @@ Deno.test("plan -> label -> agreement on a judged run; bad labels files are reje
   await bad("outside.jsonl", [good({ ...outside, stratum: "" })], "outside.jsonl line 1: sample");
   // A revision replaces the earlier label; it is not a duplicate.
   await Deno.writeTextFile(`${dir.path}/rev.jsonl`, [good(s0), good(s0, { revision: true })].join("\n") + "\n");
-  const rev = await runCli([
-    "agreement",
-    "--run",
-    run,
-    "--judges",
-    "default",
-    "--human",
-    `${dir.path}/rev.jsonl`,
-    "--json",
-  ], env);
+  const agree = (...human: string[]) =>
+    runCli(["agreement", "--run", run, "--judges", "default", ...human.flatMap((h) => ["--human", h]), "--json"], env);
+  const rev = await agree(`${dir.path}/rev.jsonl`);
   assertEquals(rev.code, 0, rev.stderr);
   assertEquals(JSON.parse(rev.stdout).rubrics[0].n, 1);
   // Two files of one reviewer are an error.
-  const two = await runCli(
-    [
-      "agreement",
-      "--run",
-      run,
-      "--judges",
-      "default",
-      "--human",
-      `${dir.path}/rev.jsonl`,
-      "--human",
-      `${dir.path}/rev.jsonl`,
-    ],
-    env,
-  );
+  const two = await agree(`${dir.path}/rev.jsonl`, `${dir.path}/rev.jsonl`);
   assertEquals(two.code, 1);
   assert(two.stderr.includes("both labels of reviewer ben"), two.stderr);
 });
