@@ -7,3 +7,5 @@ export * from "./agreement.ts";
 export * from "./labels.ts";
 export * from "./plan.ts";
 export * from "./store.ts";
+export * from "./session.ts";
+export * from "./summary.ts";

@@ -171,16 +171,7 @@ export async function loadHumanAgreement(
   o: { run: string; judge: string; human: string[]; plan?: string; level?: number },
 ): Promise<HumanAgreementReport> {
   const judged = await loadJudged(o.run, o.judge);
-  let plan: ReviewPlan | null = null;
-  if (o.plan) plan = await readPlan(o.plan);
-  else {
-    try {
-      await Deno.lstat(planPath(o.run));
-      plan = await readPlan(planPath(o.run));
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
-  }
+  const plan = o.plan ? await readPlan(o.plan) : await _planIfAny(o.run);
   if (plan && plan.judge !== o.judge) {
     throw new BsaError(
       `the review plan was drawn for judge ${plan.judge}, not ${o.judge}; pass --judges ${plan.judge}`,
@@ -193,4 +184,54 @@ export async function loadHumanAgreement(
   const report = humanAgreement({ judge: o.judge, judged, plan, labels, judgeScores, level: o.level });
   report.warnings.unshift(...loaded.warnings, ...score.warnings);
   return report;
+}
+
+/**
+ * The labels files beside a run (`labels-*.jsonl`), sorted.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { discoverLabels } from "./store.ts";
+ * const run = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${run}/labels-ana.jsonl`, "");
+ * assert.deepEqual(await discoverLabels(run), [`${run}/labels-ana.jsonl`]);
+ * ```
+ */
+export async function discoverLabels(run: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(run)) {
+      if (e.isFile && /^labels-[A-Za-z0-9._-]+\.jsonl$/.test(e.name)) out.push(`${run}/${e.name}`);
+    }
+  } catch (err) {
+    throw new BsaError(`cannot read the run folder ${run}: ${(err as Error).message}`);
+  }
+  return out.sort();
+}
+
+/**
+ * A run's judge against every labels file beside it, with the run's review plan when there is
+ * one (and the plan's judge); null when nobody has labelled the run yet. For notebooks.
+ *
+ * @example
+ * ```ts ignore
+ * const report = await validateRunJudge("runs/a");
+ * ```
+ */
+export async function validateRunJudge(run: string): Promise<HumanAgreementReport | null> {
+  const human = await discoverLabels(run);
+  if (!human.length) return null;
+  const judge = (await _planIfAny(run))?.judge ?? "default";
+  return await loadHumanAgreement({ run, judge, human });
+}
+
+async function _planIfAny(run: string): Promise<ReviewPlan | null> {
+  try {
+    await Deno.lstat(planPath(run));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+  return await readPlan(planPath(run));
 }

@@ -3,6 +3,8 @@ import { cliEnv, generateAndJudge } from "../helpers/paths.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 import { requires } from "../helpers/requires.ts";
+import { appendLabel, loadJudged, planReview, validateRunJudge, writePlan } from "../../lib/review/mod.ts";
+import { scenarioInfo } from "../../lib/dataset/scenarios.ts";
 
 Deno.test({
   name: "with BSA_RUNS, the notebooks score the user's runs with lib/metrics and overlay them on the paper",
@@ -27,8 +29,36 @@ Deno.test({
   } finally {
     await server.close();
   }
+  // One person reviewed 20 samples of the base run and disagreed with the judge's answer on the first 3.
+  const base = `${ws.path}/runs/qwq__base`;
+  const judged = await loadJudged(base);
+  const plan = planReview(judged, { run: base, n: 20, seed: 5 });
+  await writePlan(`${base}/review-plan.json`, plan);
+  for (const [i, s] of plan.samples.entries()) {
+    const j = judged.find((x) => x.id === s.id && x.sample === s.sample)!;
+    const answer = i < 3 ? (j.answer_verdict === "Safe" ? "Unsafe" : "Safe") : j.answer_verdict;
+    const rubric = scenarioInfo(j.scenario)!;
+    const reasoning = [...rubric.verdicts, "no_reasoning"].includes(j.reasoning_verdict)
+      ? j.reasoning_verdict
+      : rubric.target;
+    await appendLabel(base, {
+      id: s.id,
+      sample: s.sample,
+      reviewer: "ana",
+      answer_verdict: answer === "invalid" ? "Safe" : answer,
+      reasoning_verdict: reasoning,
+      time: "t",
+      seconds: 2,
+    });
+  }
+  const expected = (await validateRunJudge(base))!.rubrics.find((x) => x.scenario === "all")!;
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "reproduce", "--only", "02_leaderboard,03_safety_rules,06_scaling,07_slicing,08_samples"],
+    args: [
+      "task",
+      "reproduce",
+      "--only",
+      "02_leaderboard,03_safety_rules,06_scaling,07_slicing,08_samples,09_judge_validation",
+    ],
     cwd: ws.path,
     env: { ...env, BSA_RUNS: `${ws.path}/runs`, NO_COLOR: "1" },
     stdout: "piped",
@@ -62,6 +92,14 @@ Deno.test({
     /samples\*\* of .* match `cell=safe-wrong`/.test(sa) && sa.includes("reasoning_verdict") && sa.includes("m-mixed"),
     "the samples notebook reads the runs' safe-but-wrong samples",
   );
+  const jv = await outputs("09_judge_validation");
+  assert(jv.includes("Runs with human labels: ") && jv.includes("qwq__base"), "the labelled run is found");
+  assert(expected.agreement < 100, "the person disagreed on 3 samples");
+  assert(
+    jv.includes(`agrees with ana on answer safety in ${expected.agreement.toFixed(2)}%`),
+    "the same number as bsa agreement",
+  );
+  assert(jv.includes("could move by"), "how far each metric could move");
   // The figures written with BSA_RUNS carry the overlay too.
   assert((await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`)).includes("m-mixed"));
 });
