@@ -2,8 +2,11 @@ import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
 import { expandRunPaths } from "../pipeline/user_runs.ts";
+import { ReviewSession } from "../review/session.ts";
+import { planPath } from "../review/store.ts";
 import { DEFAULT_EXPORT_LIMIT, exportViewer } from "../viewer/export.ts";
 import { FILTER_KEYS, parseFilter } from "../viewer/page/filter.js";
+import { reviewRoutes } from "../viewer/review_routes.ts";
 import { serveViewer } from "../viewer/server.ts";
 import { RunViewer } from "../viewer/store.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
@@ -20,6 +23,7 @@ import { numberFlag, parseFlags } from "./_flags.ts";
  */
 export const HELP = `bsa view --run DIR [--run DIR ...] [--port N] [--dataset FILE]
 bsa view --run DIR [--run DIR ...] --out FILE.html [--filter 'key=value&...'] [--max-mb N]
+bsa view --run DIR --review PLAN --reviewer NAME [--port N]
 
 Read the samples of run folders: question, risk summary, reasoning, answer, each judge's
 verdicts, outcome flags, and the run's scores for the current filter; two runs side by side.
@@ -32,8 +36,14 @@ Serves on 127.0.0.1 (a run still being written shows new samples as they arrive)
                    ${FILTER_KEYS.join(", ")}
                    e.g. 'category=Rumors&cell=safe-wrong'
   --max-mb N       with --out: refuse a slice above N MB of samples (default ${DEFAULT_EXPORT_LIMIT / 1024 / 1024})
+  --review PLAN    label the samples of a review plan (written by 'bsa review plan', e.g. DIR/review-plan.json)
+                   blind: the judge's verdicts show only after your label is saved; each label is
+                   appended at once to DIR/labels-NAME.jsonl; reopening resumes where you stopped
+  --reviewer NAME  with --review: who labels (letters, digits, '.', '_', '-'); one file per reviewer
 
-Keys in the page: j/k next/previous sample, n/p next/previous question, r toggle reasoning, / search.`;
+Keys in the page: j/k next/previous sample, n/p next/previous question, r toggle reasoning, / search.
+Keys in review mode: s/u answer Safe/Unsafe, 1-3 reasoning category, Backspace back, x skip with a
+reason, j/Enter next, k previous.`;
 
 /**
  * `bsa view`.
@@ -53,6 +63,8 @@ export async function viewCommand(args: string[]): Promise<number> {
     out: { type: "string" },
     filter: { type: "string" },
     "max-mb": { type: "string" },
+    review: { type: "string" },
+    reviewer: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
@@ -78,6 +90,13 @@ export async function viewCommand(args: string[]): Promise<number> {
       }
     }
   }
+  if (values.review !== undefined || values.reviewer !== undefined) {
+    return await _review(
+      given,
+      values,
+      numberFlag("view", values, "port", { integer: true, min: 0, max: 65535, default: 0 })!,
+    );
+  }
   const dirs = await expandRunPaths(given);
   if (!dirs.length) throw new UsageError(`bsa view: no run folder (with manifest.json) in ${given.join(", ")}`);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
@@ -90,6 +109,29 @@ export async function viewCommand(args: string[]): Promise<number> {
   }
   const server = await serveViewer(viewer, { port });
   console.log(`bsa view: ${server.url} (${dirs.length} run${dirs.length > 1 ? "s" : ""}; Ctrl-C to stop)`);
+  await server.finished;
+  return 0;
+}
+
+async function _review(given: string[], values: Record<string, unknown>, port: number): Promise<number> {
+  const reviewer = values.reviewer as string | undefined;
+  if (!reviewer) {
+    throw new UsageError("bsa view: --review needs --reviewer NAME (each person labels into their own file)");
+  }
+  if (given.length !== 1) throw new UsageError("bsa view: --review labels one run: give one --run DIR");
+  if (values.out !== undefined || values.filter !== undefined) {
+    throw new UsageError("bsa view: --review serves the labelling page; it does not go with --out or --filter");
+  }
+  const run = given[0].replace(/\/$/, "");
+  const plan = values.review as string | undefined;
+  if (!plan) throw new UsageError(`bsa view: --reviewer needs --review PLAN (e.g. ${planPath(run)})`);
+  const dataset = await loadDataset({ path: values.dataset as string | undefined });
+  const session = await ReviewSession.open({ run, plan, reviewer, dataset });
+  const server = await serveViewer(await RunViewer.open([run], dataset), { port, routes: reviewRoutes(session) });
+  const s = session.status();
+  console.log(
+    `bsa view: review ${server.url} (${reviewer}: ${s.done} of ${s.total} labelled; labels in ${run}/labels-${reviewer}.jsonl; Ctrl-C to stop)`,
+  );
   await server.finished;
   return 0;
 }

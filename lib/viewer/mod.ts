@@ -11,3 +11,4 @@ export * from "./page_html.ts";
 export * from "./server.ts";
 export * from "./store.ts";
 export * from "./page/filter.js";
+export * from "./review_routes.ts";

@@ -30,13 +30,19 @@ export interface PageHtml {
  * assert(page.csp.includes("default-src 'none'"));
  * ```
  */
-export async function pageHtml(o: { mode: "served" } | { mode: "static"; data: unknown }): Promise<PageHtml> {
-  const template = await Deno.readTextFile(`${PAGE_DIR}index.html`);
+export async function pageHtml(
+  o: { mode: "served"; page?: "index" | "review" } | { mode: "static"; data: unknown },
+): Promise<PageHtml> {
+  // The review page (lib/viewer/page/review.*) is served only: labels are written by the server.
+  const review = o.mode === "served" && o.page === "review";
+  const template = await Deno.readTextFile(`${PAGE_DIR}${review ? "review" : "index"}.html`);
   let head: string, scripts: string, csp: string;
   if (o.mode === "served") {
     const map = JSON.stringify({ imports: { "bsa/": "/static/" } });
-    head = `<link rel="stylesheet" href="/static/style.css">`;
-    scripts = `<script type="importmap">${map}</script>\n<script type="module" src="/static/app.js"></script>`;
+    head = `<link rel="stylesheet" href="/static/style.css">` +
+      (review ? `\n<link rel="stylesheet" href="/static/review.css">` : "");
+    const entry = review ? "review" : "app";
+    scripts = `<script type="importmap">${map}</script>\n<script type="module" src="/static/${entry}.js"></script>`;
     csp = [
       "default-src 'self'",
       `script-src 'self' '${await _hash(map)}'`,

@@ -20,6 +20,8 @@ export interface ServeOptions {
   port?: number;
   /** Questions per page the page asks for at most (default 50). */
   maxPage?: number;
+  /** Routes consulted before the viewer's own (review mode: lib/viewer/review_routes.ts). */
+  routes?: (req: Request, url: URL) => Promise<Response | null>;
 }
 
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
@@ -47,6 +49,11 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
     { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
     async (req) => {
       const url = new URL(req.url);
+      const extra = await options.routes?.(req, url);
+      if (extra) {
+        for (const [k, v] of Object.entries(_security())) if (!extra.headers.has(k)) extra.headers.set(k, v);
+        return extra;
+      }
       if (req.method !== "GET") return _text("method not allowed", 405);
       // A page elsewhere could point a host name of its own at 127.0.0.1 (DNS rebinding): answer only our own names.
       if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.get("host") ?? "")) return _text("forbidden host", 403);

@@ -1,0 +1,62 @@
+import { BsaError } from "../errors.ts";
+import type { ReviewSession } from "../review/session.ts";
+import { pageHtml } from "./page_html.ts";
+
+/** A route handler the viewer's server consults before its own routes: a Response, or null to pass. */
+export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
+
+/**
+ * The viewer's review mode as routes: `/` is the labelling page (lib/viewer/page/review.js);
+ * `GET /api/review/status` the reviewer's progress; `GET /api/review/item?i=N` a planned sample
+ * without the judge's verdicts (unless this reviewer labelled it); `POST /api/review/label` saves
+ * a label at once and answers with the sample and the judge's verdicts. A label must come from
+ * the page itself: JSON (which a cross-site form cannot send without a preflight this server
+ * never grants) from the server's own origin. The viewer's other API routes, which carry the
+ * judge's verdicts, answer 404 while reviewing.
+ *
+ * @example
+ * ```ts ignore
+ * const server = await serveViewer(viewer, { routes: reviewRoutes(session) });
+ * ```
+ */
+export function reviewRoutes(session: ReviewSession): ExtraRoutes {
+  let html: Promise<{ text: string; csp: string }> | undefined;
+  return async (req, url) => {
+    if (req.method === "GET" && (url.pathname === "/" || url.pathname === "/index.html")) {
+      html ??= pageHtml({ mode: "served", page: "review" });
+      const page = await html;
+      return new Response(page.text, {
+        headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": page.csp },
+      });
+    }
+    // The viewer's own API shows the judge's verdicts: closed while labelling blind.
+    if (url.pathname.startsWith("/api/") && !url.pathname.startsWith("/api/review/")) {
+      return _json({ error: "the viewer's API is closed in review mode (blind labelling)" }, 404);
+    }
+    if (!url.pathname.startsWith("/api/review/")) return null;
+    try {
+      if (req.method === "GET" && url.pathname === "/api/review/status") return _json(session.status());
+      if (req.method === "GET" && url.pathname === "/api/review/item") {
+        const i = Number(url.searchParams.get("i"));
+        if (!Number.isInteger(i) || i < 0) return _json({ error: "i must be a sample index" }, 400);
+        return _json(session.item(i));
+      }
+      if (req.method === "POST" && url.pathname === "/api/review/label") {
+        const origin = req.headers.get("origin");
+        if (origin !== null && origin !== url.origin) return _json({ error: "labels come from the page only" }, 403);
+        if (!(req.headers.get("content-type") ?? "").startsWith("application/json")) {
+          return _json({ error: "send the label as application/json" }, 415);
+        }
+        return _json(await session.label(await req.json()));
+      }
+      return _json({ error: "not found" }, 404);
+    } catch (err) {
+      if (err instanceof BsaError || err instanceof SyntaxError) return _json({ error: err.message }, 400);
+      throw err;
+    }
+  };
+}
+
+function _json(data: unknown, status = 200): Response {
+  return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+}
