@@ -7,7 +7,7 @@ import { krippendorffAlpha } from "../stats/krippendorff.ts";
 import { stratifiedCovariance, stratifiedMean, weightedProportion } from "../stats/stratified.ts";
 import { zFor } from "../stats/wilson.ts";
 import type { HumanLabel } from "./labels.ts";
-import { type JudgedSample, type ReviewPlan, stratumOf } from "./plan.ts";
+import { type JudgedSample, type ReviewPlan, stratumOf, undecidedByJudge } from "./plan.ts";
 
 /** Judge against people on one rubric and scenario. */
 export interface RubricAgreement {
@@ -147,7 +147,7 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
         "(post-stratified by scenario); draw them with 'bsa review plan' for a design the estimates can rest on",
     );
     for (const s of input.judged) {
-      if (["failed", "truncated"].includes(s.answer_verdict)) {
+      if (undecidedByJudge(s)) {
         excluded.set(s.scenario, (excluded.get(s.scenario) ?? 0) + 1);
         continue;
       }

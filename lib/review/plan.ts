@@ -84,6 +84,23 @@ export function stratumOf(s: JudgedSample, byVerdict: boolean): string {
   return byVerdict ? `${code}/${s.answer_verdict}/${s.reasoning_verdict}` : code;
 }
 
+/**
+ * The outcome that decided a sample without the judge (`failed` or `truncated`), if any: such
+ * samples count as not passing whoever reads them, so they are not reviewed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { undecidedByJudge } from "./plan.ts";
+ * const s = { id: "q", sample: 0, scenario: "Risk Omission", answer_verdict: "truncated", reasoning_verdict: "truncated" };
+ * assert(undecidedByJudge(s) === "truncated");
+ * assert(undecidedByJudge({ ...s, answer_verdict: "Safe", reasoning_verdict: "True" }) === undefined);
+ * ```
+ */
+export function undecidedByJudge(s: JudgedSample): string | undefined {
+  return [FAILED, TRUNCATED].find((x) => s.answer_verdict === x || s.reasoning_verdict === x);
+}
+
 /** Fisher–Yates with the toolkit's seeded generator. */
 function _shuffle<T>(xs: T[], rand: () => number): T[] {
   const a = [...xs];
@@ -121,7 +138,7 @@ export function planReview(judged: JudgedSample[], o: PlanOptions): ReviewPlan {
   const excluded = new Map<string, { scenario: string; outcome: string; count: number }>();
   const groups = new Map<string, JudgedSample[]>();
   for (const s of judged) {
-    const outcome = [FAILED, TRUNCATED].find((x) => s.answer_verdict === x || s.reasoning_verdict === x);
+    const outcome = undecidedByJudge(s);
     if (outcome) {
       const key = `${s.scenario}\u0000${outcome}`;
       const e = excluded.get(key) ?? { scenario: s.scenario, outcome, count: 0 };
