@@ -49,14 +49,14 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
     { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
     async (req) => {
       const url = new URL(req.url);
+      // A page elsewhere could point a host name of its own at 127.0.0.1 (DNS rebinding): answer only our own names.
+      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.get("host") ?? "")) return _text("forbidden host", 403);
       const extra = await options.routes?.(req, url);
       if (extra) {
         for (const [k, v] of Object.entries(_security())) if (!extra.headers.has(k)) extra.headers.set(k, v);
         return extra;
       }
       if (req.method !== "GET") return _text("method not allowed", 405);
-      // A page elsewhere could point a host name of its own at 127.0.0.1 (DNS rebinding): answer only our own names.
-      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.get("host") ?? "")) return _text("forbidden host", 403);
       try {
         if (url.pathname === "/" || url.pathname === "/index.html") {
           return new Response(html.text, {
