@@ -1,9 +1,7 @@
-import { exportFigures } from "../charts/export.ts";
-import { loadDataset } from "../dataset/load.ts";
-import { loadPaper } from "../paper/load.ts";
-import { reproduce } from "../report/reproduce.ts";
-import { writeTables } from "../report/tables.ts";
+import { UsageError } from "../errors.ts";
+import { type NotebookMode, reproduce } from "../report/reproduce.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
+import { printWarnings } from "./_print.ts";
 
 /**
  * The text `bsa reproduce --help` prints.
@@ -15,15 +13,20 @@ import { listFlag, parseFlags } from "./_flags.ts";
  * assert(HELP.startsWith("bsa reproduce"));
  * ```
  */
-export const HELP = `bsa reproduce [--only NOTEBOOK,...] [--no-notebooks] [--out DIR]
+export const HELP = `bsa reproduce [--only NOTEBOOK,...] [--notebooks | --no-notebooks] [--out DIR]
 
 The main job (deno task reproduce): reproduce the paper from its published numbers and
-the dataset, with your runs overlaid when BSA_RUNS names them.
+the dataset, with your runs overlaid when BSA_RUNS names them. Needs only Deno.
   1. tables: dataset statistics beside the paper's, leaderboard, audit (DIR/*.md, *.json)
   2. figures: every figure as figures/<name>.svg, .png (2x) and .pdf
-  3. notebooks: each notebook executed headlessly on the Deno kernel, in place
-  4. report: out/report/index.html, one page per notebook
---no-notebooks stops after step 2 (no Jupyter needed). Default DIR: out/reproduce.`;
+  3. notebooks: each notebook executed headlessly on the Deno kernel, in place, when
+     Jupyter with the Deno kernel is installed; otherwise their saved outputs are used
+     (and it says so)
+  4. report: out/report/index.html, one page per notebook, from the notebooks' outputs
+--notebooks     step 3 is required: fail (before writing anything) without Jupyter
+--no-notebooks  skip step 3 even when Jupyter is installed
+--only          execute only these notebooks in step 3 (the report has them all)
+Default DIR: out/reproduce.`;
 
 /**
  * `bsa reproduce`.
@@ -39,30 +42,26 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("reproduce", args, {
     out: { type: "string" },
     only: { type: "string", multiple: true },
+    notebooks: { type: "boolean" },
     "no-notebooks": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
-  const out = (values.out as string | undefined) ?? "out/reproduce";
-  const paper = await loadPaper();
-  const ds = await loadDataset();
-  const { stats, audit } = await writeTables(out, paper, ds);
-  console.log(
-    `tables: ${out}/reproduction.md (dataset statistics: ${
-      stats.filter((s) => s.agrees).length
-    } of ${stats.length} agree with the paper; audit: ${audit.length} findings)`,
-  );
-  if (values["no-notebooks"]) {
-    const figs = await exportFigures({ paper, dataset: ds }, "figures");
-    console.log(`figures: ${figs.length} written to figures/ (svg, png, pdf)`);
-    return 0;
+  if (values.notebooks && values["no-notebooks"]) {
+    throw new UsageError("bsa reproduce: --notebooks and --no-notebooks contradict each other; give one");
   }
+  const mode: NotebookMode = values.notebooks ? "require" : values["no-notebooks"] ? "skip" : "auto";
   const only = listFlag(values, "only");
-  const r = await reproduce({ only: only.length ? only : undefined });
+  const r = await reproduce({
+    tablesDir: values.out as string | undefined,
+    only: only.length ? only : undefined,
+    notebooks: mode,
+    log: (line) => console.log(line),
+  });
+  printWarnings(r.warnings);
+  const executed = r.executed.length ? `, ${r.executed.length} notebooks executed` : "";
   console.log(
-    `done in ${
-      r.seconds.toFixed(1)
-    } s: ${r.notebooks.length} notebooks, ${r.figures.length} figure files, report ${r.report}`,
+    `done in ${r.seconds.toFixed(1)} s: tables, ${r.figures.length} figure files${executed}, report ${r.report}`,
   );
   return 0;
 }

@@ -1,7 +1,7 @@
 /** How to get Jupyter with the Deno kernel, for the messages that need it. */
 export const JUPYTER_INSTALL =
-  "On Debian/Ubuntu: apt-get install -y jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel " +
-  "(elsewhere: pip install nbconvert nbclient ipykernel), then: deno jupyter --install";
+  "Debian/Ubuntu: apt-get install -y jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel; " +
+  "elsewhere: pip install nbconvert nbclient ipykernel; then: deno jupyter --install";
 
 function _run(args: string[]): Deno.CommandOutput | null {
   try {

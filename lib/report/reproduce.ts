@@ -6,33 +6,61 @@ import { loadPaper } from "../paper/load.ts";
 import { loadUserRuns } from "../pipeline/user_runs.ts";
 import { JUPYTER_INSTALL, jupyterProblem } from "./jupyter.ts";
 import { notebookToHtml } from "./notebook_html.ts";
+import { writeTables } from "./tables.ts";
 
-/** What {@linkcode reproduce} writes. */
+/**
+ * Whether {@linkcode reproduce} executes the notebooks: `"auto"` when Jupyter with the Deno
+ * kernel is present (else their saved outputs are used, and said so), `"require"` always
+ * (failing without Jupyter), `"skip"` never.
+ */
+export type NotebookMode = "auto" | "require" | "skip";
+
+/** What {@linkcode reproduce} wrote. */
 export interface ReproduceResult {
-  notebooks: string[];
+  /** The tables: `reproduction.md` and its JSON beside it. */
+  tables: {
+    markdown: string;
+    /** Dataset statistics that agree with the paper's, of all compared. */
+    statsAgree: number;
+    statsTotal: number;
+    auditFindings: number;
+  };
+  /** Every figure file written (svg, png, pdf). */
   figures: string[];
+  /** Figures rendered (each as three files). */
+  figureCount: number;
+  /** Notebooks executed in place (empty when they were not). */
+  executed: string[];
+  /**
+   * Set when the notebooks were not executed: the one plain sentence saying so, why, what the
+   * report shows instead and how to execute them.
+   */
+  notExecuted?: string;
+  /** The report's index page. */
   report: string;
+  /** Warnings about the user's runs (`BSA_RUNS`): skipped folders, partial coverage. */
+  warnings: string[];
   seconds: number;
 }
 
 /** Where the reproduction reads and writes. */
 export interface ReproduceOptions {
+  /** Tables folder (default `out/reproduce`). */
+  tablesDir?: string;
   /** Folder of the notebooks, executed in place (default `notebooks`). */
   notebooksDir?: string;
   /** Figures folder (default `figures`). */
   figuresDir?: string;
   /** HTML report folder (default `out/report`). */
   reportDir?: string;
-  /** Only these notebooks (file stems such as `02_leaderboard`). */
+  /** Only these notebooks are executed (file stems such as `02_leaderboard`); the report has all. */
   only?: string[];
+  /** Whether to execute the notebooks (default `"auto"`). */
+  notebooks?: NotebookMode;
   /** Per-cell timeout in seconds (default 600). */
   timeout?: number;
+  /** Progress lines (default: none). */
   log?: (line: string) => void;
-}
-
-function _jupyterReady(): void {
-  const problem = jupyterProblem();
-  if (problem) throw new BsaError(`${problem}. ${JUPYTER_INSTALL}`);
 }
 
 /** Execute one notebook headlessly into `outDir`; returns the executed notebook's text. */
@@ -86,44 +114,110 @@ export function silentDisplayCells(
   });
 }
 
+function _notExecutedMessage(why: string, runs: boolean): string {
+  return `notebooks: not re-executed, because ${why}; the report shows the outputs saved in the notebooks` +
+    (runs ? " (the paper alone: your BSA_RUNS are in the tables and figures only)" : "") +
+    `. To execute them, install Jupyter with the Deno kernel and run this again (${JUPYTER_INSTALL})` +
+    `; --notebooks makes their execution required.`;
+}
+
 /**
- * The main job: render every figure, execute every notebook headlessly on the Deno kernel
- * (in place, so the saved notebooks carry their outputs), fail on the first cell error, and
- * write an HTML report with one page per notebook and an index.
+ * The main job, with Deno alone: write the tables, render every figure, execute the notebooks
+ * headlessly on the Deno kernel in place when Jupyter is present (see {@linkcode NotebookMode};
+ * fails on the first cell error, leaving that notebook unchanged), and write an HTML report
+ * with one page per notebook and an index, from the notebooks' saved outputs.
  *
  * @example
  * ```ts ignore
- * const r = await reproduce();
+ * const r = await reproduce({ log: console.log });
+ * if (r.notExecuted) console.log(r.notExecuted);
  * console.log(r.report);
  * ```
  */
 export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResult> {
   const t0 = performance.now();
-  const log = o.log ?? ((s: string) => console.log(s));
+  const log = o.log ?? (() => {});
   const nbDir = o.notebooksDir ?? "notebooks";
+  const figuresDir = o.figuresDir ?? "figures";
   const reportDir = o.reportDir ?? "out/report";
-  _jupyterReady();
-
-  log("figures: rendering");
-  const ctx = { paper: await loadPaper(), dataset: await loadDataset(), runs: await loadUserRuns() };
-  for (const w of ctx.runs?.warnings ?? []) log(`warning: ${w}`);
-  const figures = await exportFigures(ctx, o.figuresDir ?? "figures");
-  log(`figures: ${figures.length} written to ${o.figuresDir ?? "figures"}/ (svg, png, pdf)`);
-
-  const all = [...Deno.readDirSync(nbDir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb") && !n.startsWith("_"))
-    .sort();
+  const tablesDir = o.tablesDir ?? "out/reproduce";
+  const mode = o.notebooks ?? "auto";
+  // Decided before anything is written, so that a required execution fails with nothing changed.
+  const jupyter = mode === "skip" ? "--no-notebooks was given" : jupyterProblem();
+  if (mode === "require" && jupyter) {
+    throw new BsaError(
+      `--notebooks: the notebooks cannot be executed, because ${jupyter}. Install Jupyter with the Deno kernel (${JUPYTER_INSTALL}), or leave out --notebooks to use their saved outputs`,
+    );
+  }
+  const all = _notebookNames(nbDir);
   const names = o.only ? all.filter((n) => o.only!.includes(n.replace(/\.ipynb$/, ""))) : all;
-  if (!names.length) throw new BsaError(`no notebook to run in ${nbDir}/`);
+  if (o.only) {
+    const unknown = o.only.filter((s) => !all.includes(`${s}.ipynb`));
+    if (unknown.length) {
+      throw new BsaError(`--only: no notebook ${unknown.join(", ")} in ${nbDir}/ (there are: ${all.join(", ")})`);
+    }
+  }
+
+  const ctx = { paper: await loadPaper(), dataset: await loadDataset(), runs: await loadUserRuns() };
+  const { stats, audit } = await writeTables(tablesDir, ctx.paper, ctx.dataset);
+  log(
+    `tables: ${tablesDir}/reproduction.md (dataset statistics: ${
+      stats.filter((s) => s.agrees).length
+    } of ${stats.length} agree with the paper; audit: ${audit.length} findings)`,
+  );
+  const figures = await exportFigures(ctx, figuresDir);
+  log(`figures: ${figures.length} written to ${figuresDir}/ (svg, png, pdf)`);
+
+  let notExecuted: string | undefined;
+  if (jupyter) {
+    notExecuted = _notExecutedMessage(jupyter, ctx.runs != null);
+    log(notExecuted);
+  } else {
+    await _executeAll(nbDir, names, o.timeout ?? 600, log);
+  }
+
+  await _writeReport(nbDir, all, reportDir, figuresDir);
+  log(`report: ${reportDir}/index.html`);
+  return {
+    tables: {
+      markdown: `${tablesDir}/reproduction.md`,
+      statsAgree: stats.filter((s) => s.agrees).length,
+      statsTotal: stats.length,
+      auditFindings: audit.length,
+    },
+    figures: figures.flatMap((f) => f.files),
+    figureCount: figures.length,
+    executed: jupyter ? [] : names.map((n) => `${nbDir}/${n}`),
+    notExecuted,
+    report: `${reportDir}/index.html`,
+    warnings: ctx.runs?.warnings ?? [],
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+function _notebookNames(nbDir: string): string[] {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(nbDir)];
+  } catch (err) {
+    throw new BsaError(`cannot read the notebooks folder ${nbDir}/: ${(err as Error).message}`);
+  }
+  const all = entries.map((e) => e.name).filter((n) => n.endsWith(".ipynb") && !n.startsWith("_")).sort();
+  if (!all.length) throw new BsaError(`no notebook in ${nbDir}/`);
+  return all;
+}
+
+async function _executeAll(nbDir: string, names: string[], timeout: number, log: (s: string) => void) {
   const tmp = await Deno.makeTempDir({ prefix: "bsa-notebooks-" });
   try {
     for (const name of names) {
       const t = performance.now();
-      let executed = await _execute(nbDir, name, tmp, o.timeout ?? 600);
+      let executed = await _execute(nbDir, name, tmp, timeout);
       let silent = silentDisplayCells(JSON.parse(executed));
       if (silent.length) {
         // A display lost between kernel and client (a known race in headless execution): run once more.
         log(`notebook ${name}: cell(s) ${silent.join(", ")} showed nothing; running it again`);
-        executed = await _execute(nbDir, name, tmp, o.timeout ?? 600);
+        executed = await _execute(nbDir, name, tmp, timeout);
         silent = silentDisplayCells(JSON.parse(executed));
         if (silent.length) {
           throw new BsaError(
@@ -138,7 +232,9 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
+}
 
+async function _writeReport(nbDir: string, all: string[], reportDir: string, figuresDir: string) {
   await Deno.mkdir(reportDir, { recursive: true });
   const pages = all.map((n) => ({
     href: `${n.replace(/\.ipynb$/, "")}.html`,
@@ -154,9 +250,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       cells: [{
         cell_type: "markdown",
         source:
-          `# Beyond Safe Answers: reproduction report\n\nOne page per notebook. Figures are also in \`${
-            o.figuresDir ?? "figures"
-          }/\` as SVG, PNG and PDF.\n\n` +
+          `# Beyond Safe Answers: reproduction report\n\nOne page per notebook. Figures are also in \`${figuresDir}/\` as SVG, PNG and PDF.\n\n` +
           pages.map((p) => `- [${p.label}](${p.href})`).join("\n"),
       }],
     },
@@ -164,11 +258,4 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     nav,
   );
   await writeAtomic(`${reportDir}/index.html`, index);
-  log(`report: ${reportDir}/index.html`);
-  return {
-    notebooks: names.map((n) => `${nbDir}/${n}`),
-    figures: figures.flatMap((f) => f.files),
-    report: `${reportDir}/index.html`,
-    seconds: (performance.now() - t0) / 1000,
-  };
 }

@@ -86,7 +86,7 @@ const _tools: Record<Tool, { problem: () => string | undefined; install: string 
       }
       return _onPath("chromium") || _onPath("chromium-browser") ? undefined : "no chromium on PATH, BSA_CHROMIUM unset";
     },
-    install: "On Debian/Ubuntu: apt-get install -y chromium (or point BSA_CHROMIUM at any Chromium)",
+    install: "Debian/Ubuntu: apt-get install -y chromium; or point BSA_CHROMIUM at any Chromium",
   },
 };
 
@@ -121,9 +121,9 @@ export function requires(...tools: Tool[]): { ignore: boolean } {
     if (!noted.includes(tool)) {
       Deno.env.set(_NOTED, [...noted.filter(Boolean), tool].join(","));
       console.warn(
-        `ignored: the tests that need ${tool}, because ${problem}. ${
+        `ignored: the tests that need ${tool}, because ${problem}. To run them: ${
           _tools[tool].install
-        }. Under CI=true they run and fail instead.`,
+        }. Under CI=true they run (and fail without it).`,
       );
     }
   }
