@@ -1,40 +1,26 @@
 import { assert, assertEquals } from "./helpers/assert.ts";
-import { ROOT } from "./helpers/paths.ts";
+import { ROOT, tempDir } from "./helpers/paths.ts";
+import { runDenoOnly } from "./helpers/requires.ts";
 
-/** Two test files gated on Jupyter and Chromium, run by `deno test` with PATH holding only deno. */
+/** Two test files gated on Jupyter and Chromium, run by `deno test` on a Deno-only machine. */
 async function gatedRun(ci: boolean) {
-  const dir = await Deno.makeTempDir({ prefix: "bsa-gate-" });
-  try {
-    await Deno.mkdir(`${dir}/bin`);
-    await Deno.symlink(Deno.execPath(), `${dir}/bin/deno`);
-    const helper = new URL("helpers/requires.ts", `file://${ROOT}tests/`).href;
-    for (const f of ["a", "b"]) {
-      await Deno.writeTextFile(
-        `${dir}/${f}_test.ts`,
-        `import { chromiumPath, requires } from "${helper}";\n` +
-          `Deno.test({ name: "${f} browser", ...requires("chromium"), fn: () => { chromiumPath(); } });\n` +
-          `Deno.test({ name: "${f} notebooks", ...requires("jupyter"), fn: () => {} });\n` +
-          `Deno.test("${f} plain", () => {});\n`,
-      );
-    }
-    const env: Record<string, string> = { PATH: `${dir}/bin`, NO_COLOR: "1", ...(ci ? { CI: "true" } : {}) };
-    for (const k of ["HOME", "DENO_DIR"]) {
-      const v = Deno.env.get(k);
-      if (v) env[k] = v;
-    }
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["test", "--allow-all", "--no-check", `--config=${ROOT}deno.json`, dir],
-      cwd: dir,
-      clearEnv: true,
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: out.code, out: dec.decode(out.stdout) + dec.decode(out.stderr) };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using dir = await tempDir();
+  const helper = new URL("helpers/requires.ts", `file://${ROOT}tests/`).href;
+  for (const f of ["a", "b"]) {
+    await Deno.writeTextFile(
+      `${dir.path}/${f}_test.ts`,
+      `import { chromiumPath, requires } from "${helper}";\n` +
+        `Deno.test({ name: "${f} browser", ...requires("chromium"), fn: () => { chromiumPath(); } });\n` +
+        `Deno.test({ name: "${f} notebooks", ...requires("jupyter"), fn: () => {} });\n` +
+        `Deno.test("${f} plain", () => {});\n`,
+    );
   }
+  const r = await runDenoOnly(
+    ["test", "--allow-all", "--no-check", `--config=${ROOT}deno.json`, dir.path],
+    dir.path,
+    { NO_COLOR: "1", ...(ci ? { CI: "true" } : {}) },
+  );
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 Deno.test("without Jupyter or Chromium, gated tests are reported as ignored, never passed, with each reason said once", async () => {

@@ -129,3 +129,45 @@ export function requires(...tools: Tool[]): { ignore: boolean } {
   }
   return { ignore };
 }
+
+/**
+ * Run `deno ARGS` in `cwd` as on a machine with only Deno: nothing inherited from the
+ * environment but `HOME` and `DENO_DIR` (Deno's cache), plus `env`, and a `PATH` holding only
+ * `deno` (no jupyter, python or chromium). Returns exit code, stdout and stderr.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runDenoOnly } from "./requires.ts";
+ * const probe = "try { new Deno.Command('jupyter').outputSync() } catch { console.log('no jupyter') }";
+ * const r = await runDenoOnly(["eval", probe], ".", { NO_COLOR: "1" });
+ * assert.equal(r.stdout.trim(), "no jupyter");
+ * ```
+ */
+export async function runDenoOnly(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = await Deno.makeTempDir({ prefix: "bsa-deno-only-bin-" });
+  try {
+    await Deno.symlink(Deno.execPath(), `${bin}/deno`);
+    const base: Record<string, string> = { PATH: bin };
+    for (const k of ["HOME", "DENO_DIR"]) {
+      const v = Deno.env.get(k);
+      if (v) base[k] = v;
+    }
+    const out = await new Deno.Command(Deno.execPath(), {
+      args,
+      cwd,
+      clearEnv: true,
+      env: { ...base, ...env },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+}

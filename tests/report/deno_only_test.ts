@@ -2,34 +2,15 @@ import { assert, assertEquals } from "../helpers/assert.ts";
 import { FIGURES } from "../../lib/charts/figures.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 import { cliEnv, DATASET_CSV, generateAndJudge, ROOT, runCli } from "../helpers/paths.ts";
+import { runDenoOnly } from "../helpers/requires.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
 
 /**
  * `deno task reproduce` in `dir` as on a machine with only Deno: a clean environment whose PATH
  * holds nothing but `deno` (so no jupyter, python or chromium), and the dataset via BSA_DATASET.
  */
-async function reproduceDenoOnly(dir: string, args: string[] = [], extraEnv: Record<string, string> = {}) {
-  const bin = await Deno.makeTempDir({ prefix: "bsa-deno-only-bin-" });
-  try {
-    await Deno.symlink(Deno.execPath(), `${bin}/deno`);
-    const env: Record<string, string> = { PATH: bin, BSA_DATASET: DATASET_CSV, NO_COLOR: "1", ...extraEnv };
-    for (const k of ["HOME", "DENO_DIR"]) {
-      const v = Deno.env.get(k);
-      if (v) env[k] = v;
-    }
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "reproduce", ...args],
-      cwd: dir,
-      clearEnv: true,
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  } finally {
-    await Deno.remove(bin, { recursive: true });
-  }
+function reproduceDenoOnly(dir: string, args: string[] = [], extraEnv: Record<string, string> = {}) {
+  return runDenoOnly(["task", "reproduce", ...args], dir, { BSA_DATASET: DATASET_CSV, NO_COLOR: "1", ...extraEnv });
 }
 
 async function exists(path: string): Promise<boolean> {
