@@ -47,8 +47,8 @@ Deno.test("with Jupyter hidden from PATH, deno task reproduce writes every table
     const page = n.replace(/\.ipynb$/, ".html");
     assert(index.includes(`href="${page}"`), `index links ${page}`);
     const html = await Deno.readTextFile(`${ws.path}/out/report/${page}`);
-    // The saved outputs made it into the page: tables or charts, not only the source.
-    assert(html.includes("<table") || html.includes("<svg"), `${page} shows the notebook's outputs`);
+    // The saved outputs made it into the page (charts, tables, Markdown displays), not only the source.
+    assert(/<(figure class="chart"|div class="table"|div class="md")>/.test(html), `${page} shows the outputs`);
     // Not re-executed means untouched.
     assertEquals(
       await Deno.readTextFile(`${ws.path}/notebooks/${n}`),
