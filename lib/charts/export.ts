@@ -44,9 +44,9 @@ export async function exportFigures(
   const out: ExportedFigure[] = [];
   for (const [name, fig] of Object.entries(FIGURES)) {
     if (options.only && !options.only.includes(name)) continue;
-    const spec = fig.build(ctx);
-    if (!spec) continue;
     const size = options.size ?? fig.size;
+    const spec = fig.build(ctx, size);
+    if (!spec) continue;
     const { svg } = await renderFigure(spec, size);
     const files: string[] = [];
     const write = async (ext: string, data: string | Uint8Array) => {

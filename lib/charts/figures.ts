@@ -167,7 +167,8 @@ export interface FigureDef {
   notebook: string;
   /** The print size it is drawn at unless `--size` says otherwise. */
   size: PrintSize;
-  build: (ctx: FigureContext) => TopLevelSpec | null;
+  /** The spec; `size` is the print size it will be fitted to (for layouts computed in points). */
+  build: (ctx: FigureContext, size?: PrintSize) => TopLevelSpec | null;
 }
 
 /**
@@ -209,8 +210,8 @@ export const FIGURES: Record<string, FigureDef> = {
     title: "Safe@1 vs Think@1",
     notebook: "02_leaderboard",
     size: "full",
-    build: (ctx) =>
-      leaderboardScatter(rows<LeaderboardRow>(ctx.paper.main), { yours: _yours(ctx) as LeaderboardRow[] }),
+    build: (ctx, size) =>
+      leaderboardScatter(rows<LeaderboardRow>(ctx.paper.main), { yours: _yours(ctx) as LeaderboardRow[], size }),
   },
   safety_rules_radar: {
     title: "Safety rules (radar, as in the paper)",

@@ -40,9 +40,10 @@ export async function figure(
 ): Promise<MimeBundle> {
   const f = FIGURES[name];
   if (!f) throw new Error(`unknown figure ${name}; known: ${Object.keys(FIGURES).join(", ")}`);
-  const spec: TopLevelSpec | null = f.build(ctx);
+  const size = options.size ?? f.size;
+  const spec: TopLevelSpec | null = f.build(ctx, size);
   if (!spec) return await md(`*${name} needs the dataset, which is not available.*`);
-  return await chart(spec, { size: options.size ?? f.size });
+  return await chart(spec, { size });
 }
 
 /**

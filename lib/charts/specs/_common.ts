@@ -1,3 +1,5 @@
+import type { TopLevelSpec } from "vega-lite";
+
 /**
  * The Vega-Lite schema URL every spec declares.
  *
@@ -43,4 +45,53 @@ export function melt(rows: Record<string, unknown>[], metrics: string[], conditi
       hi: (r[`${m}_hi`] as number | undefined) ?? null,
     }))
   );
+}
+
+type _TopLayer = Extract<TopLevelSpec, { layer: unknown }>;
+type _TopFacet = Extract<TopLevelSpec, { facet: unknown }>;
+
+/**
+ * One layer of a layered chart, as Vega-Lite types it: a misspelled mark or channel does not
+ * compile. The builders declare their layers with it instead of casting the finished spec.
+ *
+ * @example
+ * ```ts
+ * import type { Layer } from "./_common.ts";
+ * const dots: Layer = { mark: "point", encoding: { x: { field: "x", type: "quantitative" } } };
+ * ```
+ */
+export type Layer = _TopLayer["layer"][number];
+
+/** The panel spec of a faceted chart. */
+export type Panel = _TopFacet["spec"];
+
+type _Unit = Extract<Layer, { mark: unknown }>;
+/** The encoding of one layer. */
+export type Encoding = NonNullable<_Unit["encoding"]>;
+/** A position channel (x, y). */
+export type Position = NonNullable<Encoding["x"]>;
+/** The secondary position channel (x2, y2). */
+export type Position2 = NonNullable<Encoding["x2"]>;
+/** The colour channel. */
+export type Color = NonNullable<Encoding["color"]>;
+/** The shape channel. */
+export type Shape = NonNullable<Encoding["shape"]>;
+/** The tooltip channel. */
+export type Tooltip = NonNullable<Encoding["tooltip"]>;
+
+/**
+ * A signed number for labels: "+1.2", "−0.8" (a true minus sign), and never "-0" or "+0": a
+ * value that rounds to zero prints as "0".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { signed } from "./_common.ts";
+ * assert.deepEqual([signed(6.31, 1), signed(-0.21, 0), signed(-7.8, 1)], ["+6.3", "0", "−7.8"]);
+ * ```
+ */
+export function signed(value: number, digits: number): string {
+  const s = Math.abs(value).toFixed(digits);
+  if (Number(s) === 0) return Number(0).toFixed(digits);
+  return `${value > 0 ? "+" : "−"}${s}`;
 }

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { SCENARIO_COLORS } from "../theme.ts";
-import { SCHEMA } from "./_common.ts";
+import { type Position, SCHEMA } from "./_common.ts";
 
 /**
  * Dataset composition: risk classifications per category, stacked by scenario, each bar
@@ -30,18 +30,18 @@ export function datasetComposition(
       label: `${((100 * n) / total).toFixed(2)}%${paper != null ? ` (paper ${paper.toFixed(2)}%)` : ""}`,
     };
   }).sort((a, b) => b.n - a.n);
-  const y = {
+  const y: Position = {
     field: "category",
     type: "nominal",
     title: null,
     sort: totals.map((t) => t.category),
-    axis: { labelLimit: 400 },
+    axis: { labelLimit: 0 },
   };
   return {
     $schema: SCHEMA,
     title: opts.title ?? `Risk classifications per category (${total}; a Cognitive Shortcut question carries two)`,
-    width: 420,
-    height: 260,
+    width: 300,
+    height: 150,
     layer: [
       {
         data: { values: counts },
@@ -53,14 +53,16 @@ export function datasetComposition(
             type: "quantitative",
             title: "Risk classifications",
             stack: "zero",
-            scale: { domain: [0, Math.ceil((Math.max(...totals.map((t) => t.n)) * 1.45) / 100) * 100] },
+            // Room on the right for the share labels.
+            scale: { domain: [0, Math.ceil((Math.max(...totals.map((t) => t.n)) * 1.35) / 100) * 100], nice: false },
+            axis: { tickCount: 5 },
           },
           color: {
             field: "scenario",
             type: "nominal",
             title: "Scenario",
             scale: { domain: Object.keys(SCENARIO_COLORS), range: Object.values(SCENARIO_COLORS) },
-            legend: { orient: "bottom-right" },
+            legend: { orient: "top", direction: "horizontal" },
           },
           tooltip: [{ field: "category" }, { field: "scenario" }, { field: "n" }],
         },
@@ -71,7 +73,7 @@ export function datasetComposition(
         encoding: { y, x: { field: "n", type: "quantitative" }, text: { field: "label" } },
       },
     ],
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /**
@@ -95,8 +97,8 @@ export function queryLengths(
     facet: { field: "scenario", type: "nominal", title: null, sort: ["RO", "CS", "OS"] },
     resolve: { scale: { y: "independent" } },
     spec: {
-      width: 180,
-      height: 140,
+      width: 140,
+      height: 90,
       mark: { type: "bar" },
       encoding: {
         x: { field: "tokens", type: "quantitative", bin: { maxbins: 30 }, title: "Tokens" },
@@ -109,5 +111,5 @@ export function queryLengths(
         },
       },
     },
-  } as unknown as TopLevelSpec;
+  };
 }

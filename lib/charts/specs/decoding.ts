@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { SCHEMA } from "./_common.ts";
+import { type Position, SCHEMA } from "./_common.ts";
 
 /**
  * The metric columns of the decoding heatmap, in the paper's order.
@@ -77,27 +77,42 @@ export function decodingHeatmap(
       return { setting, metric: m, value, label: `${value.toFixed(2)}${ci}${opts.marks?.[`${setting}|${m}`] ?? ""}` };
     })
   );
-  const x = {
+  const x: Position = {
     field: "metric",
     type: "nominal",
     title: "Metric (%)",
     sort: DECODING_METRICS,
     axis: { labelAngle: 0, orient: "bottom" },
   };
-  const y = { field: "setting", type: "nominal", title: "Decoding setting", sort: settings, axis: { labelLimit: 400 } };
+  const y: Position = {
+    field: "setting",
+    type: "nominal",
+    title: null,
+    sort: settings,
+    axis: { labelLimit: 0, labelExpr: "replace(datum.label, ' (recommended)', ' (rec.)')" },
+  };
   return {
     $schema: SCHEMA,
-    title: opts.title ?? `Decoding settings of ${rows[0]?.model ?? ""}`,
+    title: {
+      text: opts.title ?? `Decoding settings of ${rows[0]?.model ?? ""}`,
+      subtitle: "k: top-k, p: top-p, t: temperature; rec.: the model's recommended setting",
+    },
     data: { values: cells },
-    width: 600,
-    height: 24 * settings.length,
+    width: 400,
+    height: 14 * settings.length,
     layer: [
       {
         mark: { type: "rect", stroke: "white", strokeWidth: 1 },
         encoding: {
           x,
           y,
-          color: { field: "value", type: "quantitative", title: "%", scale: { scheme: "blues", domain: [0, 100] } },
+          color: {
+            field: "value",
+            type: "quantitative",
+            title: "%",
+            scale: { scheme: "blues", domain: [0, 100] },
+            legend: { gradientLength: 60, gradientThickness: 8 },
+          },
           tooltip: [{ field: "setting" }, { field: "metric" }, { field: "value" }],
         },
       },
@@ -111,7 +126,7 @@ export function decodingHeatmap(
         },
       },
     ],
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /** How much each metric moves across decoding settings compared with across model sizes. */
@@ -159,5 +174,5 @@ export function decodingSensitivity(rows: SpreadRow[], opts: { title?: string } 
       },
       tooltip: [{ field: "metric" }, { field: "source" }, { field: "spread", format: ".2f" }],
     },
-  } as unknown as TopLevelSpec;
+  };
 }

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { CONDITION_COLORS } from "../theme.ts";
-import { type MetricRow, SCHEMA } from "./_common.ts";
+import { type Color, type Layer, type MetricRow, type Position, SCHEMA, signed } from "./_common.ts";
 
 /**
  * The radar's axes, clockwise from the top, as in the paper's figure.
@@ -15,8 +15,10 @@ import { type MetricRow, SCHEMA } from "./_common.ts";
 export const RADAR_AXES = ["OS@1", "Safe@1", "Think@1", "RO@1", "CS@1"];
 
 /**
- * The paper's radar: one panel per model, base vs with safety rules, the five @1 metrics
- * on axes from 0 to 100. Geometry is computed here so the spec is plain layered marks.
+ * The paper's radar: one panel per model, base vs with safety rules, the five @1 metrics on axes
+ * from 0 to 100 (rings every 25, labelled on the top spoke). Geometry is computed here so the spec
+ * is plain layered marks. The per-vertex numbers of the paper's figure collide at print size, so
+ * they are left to {@linkcode safetyRulesDumbbell}, which prints every value and change.
  *
  * @example
  * ```ts
@@ -31,7 +33,7 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
   const angle = (i: number) => -Math.PI / 2 + (2 * Math.PI * i) / RADAR_AXES.length;
   const geo: Record<string, unknown>[] = [];
   for (const model of models) {
-    for (const ring of [20, 40, 60, 80, 100]) {
+    for (const ring of [25, 50, 75, 100]) {
       RADAR_AXES.forEach((_, i) => {
         for (const j of [i, i + 1]) {
           geo.push({
@@ -44,18 +46,21 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
           });
         }
       });
+      if (ring % 50 === 0) geo.push({ model, kind: "ring", label: String(ring), x: 3, y: ring - 6 });
     }
     RADAR_AXES.forEach((axis, i) => {
+      const c = Math.cos(angle(i)), s = -Math.sin(angle(i));
       geo.push({ model, kind: "spoke", series: axis, order: 0, x: 0, y: 0 });
+      geo.push({ model, kind: "spoke", series: axis, order: 1, x: 100 * c, y: 100 * s });
       geo.push({
         model,
-        kind: "spoke",
-        series: axis,
-        order: 1,
-        x: 100 * Math.cos(angle(i)),
-        y: -100 * Math.sin(angle(i)),
+        kind: "axis",
+        label: axis,
+        x: 106 * c,
+        y: 106 * s,
+        align: c > 0.3 ? "left" : c < -0.3 ? "right" : "center",
+        baseline: s > 0.9 ? "bottom" : s < -0.3 ? "top" : "middle",
       });
-      geo.push({ model, kind: "axis", label: axis, x: 118 * Math.cos(angle(i)), y: -112 * Math.sin(angle(i)) });
     });
     for (const condition of [...new Set(rows.filter((r) => r.model === model).map((r) => r.condition))]) {
       const values = RADAR_AXES.map((m) =>
@@ -76,59 +81,69 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
       });
     }
   }
-  const xy = {
-    x: { field: "x", type: "quantitative", axis: null, scale: { domain: [-135, 135] } },
-    y: { field: "y", type: "quantitative", axis: null, scale: { domain: [-125, 125] } },
-  };
-  const color = {
+  const x: Position = { field: "x", type: "quantitative", axis: null, scale: { domain: [-142, 142] } };
+  const y: Position = { field: "y", type: "quantitative", axis: null, scale: { domain: [-112, 118] } };
+  const color: Color = {
     field: "condition",
     type: "nominal",
     title: "Condition",
     scale: { domain: ["base", "rules"], range: [CONDITION_COLORS.base, CONDITION_COLORS.treatment] },
+    legend: {
+      orient: "top",
+      direction: "horizontal",
+      title: null,
+      labelExpr: "datum.label === 'rules' ? 'with safety rules' : 'base'",
+    },
   };
+  const axisText = (align: "left" | "right" | "center", baseline: "top" | "middle" | "bottom"): Layer => ({
+    transform: [{ filter: `datum.kind === 'axis' && datum.align === '${align}' && datum.baseline === '${baseline}'` }],
+    mark: { type: "text", color: "#333333", align, baseline, fontSize: 7 },
+    encoding: { x, y, text: { field: "label" } },
+  });
+  const layers: Layer[] = [
+    {
+      transform: [{ filter: "datum.kind === 'grid'" }],
+      mark: { type: "line", color: "#e3e3e3", strokeWidth: 0.5 },
+      encoding: { x, y, detail: { field: "series" }, order: { field: "order" } },
+    },
+    {
+      transform: [{ filter: "datum.kind === 'spoke'" }],
+      mark: { type: "line", color: "#cccccc", strokeWidth: 0.5 },
+      encoding: { x, y, detail: { field: "series" }, order: { field: "order" } },
+    },
+    {
+      transform: [{ filter: "datum.kind === 'ring'" }],
+      mark: { type: "text", color: "#999999", align: "left", baseline: "middle", fontSize: 6 },
+      encoding: { x, y, text: { field: "label" } },
+    },
+    axisText("center", "bottom"),
+    axisText("left", "middle"),
+    axisText("right", "middle"),
+    axisText("left", "top"),
+    axisText("right", "top"),
+    {
+      transform: [{ filter: "datum.kind === 'series'" }],
+      mark: { type: "line", strokeWidth: 1.25, point: { size: 10 } },
+      encoding: {
+        x,
+        y,
+        color,
+        order: { field: "order" },
+        tooltip: [{ field: "condition" }, { field: "metric" }, { field: "value" }],
+      },
+    },
+  ];
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "Safety rules in the system prompt: the five @1 metrics, base vs with rules",
-    data: { values: geo },
-    facet: { field: "model", type: "nominal", title: null, sort: models },
-    columns: 5,
-    spec: {
-      width: 190,
-      height: 190,
-      layer: [
-        {
-          transform: [{ filter: "datum.kind === 'grid'" }],
-          mark: { type: "line", color: "#e3e3e3", strokeWidth: 1 },
-          encoding: { ...xy, detail: { field: "series" }, order: { field: "order" } },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'spoke'" }],
-          mark: { type: "line", color: "#d0d0d0" },
-          encoding: { ...xy, detail: { field: "series" }, order: { field: "order" } },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'axis'" }],
-          mark: { type: "text", fontSize: 7.5, color: "#333333" },
-          encoding: { ...xy, text: { field: "label" } },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'series'" }],
-          mark: { type: "line", strokeWidth: 2, point: { size: 25 } },
-          encoding: {
-            ...xy,
-            color,
-            order: { field: "order" },
-            tooltip: [{ field: "condition" }, { field: "metric" }, { field: "value" }],
-          },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'series' && datum.order < 5" }],
-          mark: { type: "text", dy: -6 },
-          encoding: { ...xy, color, text: { field: "value", format: ".1f" } },
-        },
-      ],
+    title: {
+      text: opts.title ?? "Safety rules in the system prompt: the five @1 metrics, base vs with rules",
+      subtitle: "Rings at 25, 50, 75, 100%. Every value and change is printed in the dumbbell figure.",
     },
-  } as unknown as TopLevelSpec;
+    data: { values: geo },
+    facet: { field: "model", type: "nominal", title: null, sort: models, header: { labelFontWeight: "bold" } },
+    columns: 3,
+    spec: { width: 150, height: 125, layer: layers },
+  };
 }
 
 /**
@@ -166,17 +181,23 @@ export function safetyRulesDumbbell(
         base: b.value,
         rules: t.value,
         delta,
-        label: `${delta > 0 ? "+" : ""}${delta.toFixed(1)}${sig}`,
+        label: `${signed(delta, 1)}${sig}`,
         direction: delta >= 0 ? "up" : "down",
       }];
     })
   );
-  const y = {
+  const y: Position = {
     field: "metric",
     type: "nominal",
     title: null,
     axis: { labelLimit: 0 },
     sort: metrics.map((m) => (m === "OS@1" ? "OS@1 (↓ over-sensitive)" : m)),
+  };
+  const direction: Color = {
+    field: "direction",
+    type: "nominal",
+    legend: null,
+    scale: { domain: ["up", "down"], range: ["#0072B2", "#D55E00"] },
   };
   return {
     $schema: SCHEMA,
@@ -200,21 +221,16 @@ export function safetyRulesDumbbell(
       height: 110,
       layer: [
         {
-          mark: { type: "rule", strokeWidth: 2 },
+          mark: { type: "rule", strokeWidth: 1.5 },
           encoding: {
             y,
             x: { field: "base", type: "quantitative", title: "Score (%)", scale: { domain: [0, 100] } },
             x2: { field: "rules" },
-            color: {
-              field: "direction",
-              type: "nominal",
-              legend: null,
-              scale: { domain: ["up", "down"], range: ["#0072B2", "#D55E00"] },
-            },
+            color: direction,
           },
         },
         {
-          mark: { type: "point", filled: true, size: 60, color: CONDITION_COLORS.base },
+          mark: { type: "point", filled: true, size: 24, color: CONDITION_COLORS.base },
           encoding: {
             y,
             x: { field: "base", type: "quantitative" },
@@ -222,7 +238,7 @@ export function safetyRulesDumbbell(
           },
         },
         {
-          mark: { type: "point", filled: true, size: 60, color: CONDITION_COLORS.treatment },
+          mark: { type: "point", filled: true, size: 24, color: CONDITION_COLORS.treatment },
           encoding: {
             y,
             x: { field: "rules", type: "quantitative" },
@@ -235,15 +251,10 @@ export function safetyRulesDumbbell(
             y,
             x: { datum: 100, type: "quantitative" },
             text: { field: "label" },
-            color: {
-              field: "direction",
-              type: "nominal",
-              legend: null,
-              scale: { domain: ["up", "down"], range: ["#0072B2", "#D55E00"] },
-            },
+            color: direction,
           },
         },
       ],
     },
-  } as unknown as TopLevelSpec;
+  };
 }

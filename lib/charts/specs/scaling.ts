@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { CONDITION_COLORS, familyScale, SCENARIO_COLORS } from "../theme.ts";
-import { SCHEMA } from "./_common.ts";
+import { type Color, type Layer, type Position, SCHEMA, signed, type Tooltip } from "./_common.ts";
 
 /** A main-table row with parameter counts. */
 export interface ScalingRow {
@@ -71,79 +71,80 @@ export function scalingMetrics(
         : []),
     ]);
   });
-  const x = {
+  const x: Position = {
     field: "params",
     type: "quantitative",
-    title: "Parameters (B, log)",
+    title: "Params (B)",
     scale: { type: "log", domain: [0.4, 300] },
+    axis: { values: [1, 10, 100], grid: false },
   };
-  const y = { field: "value", type: "quantitative", title: "Score (%)", scale: { zero: false } };
-  const color = {
+  const y: Position = { field: "value", type: "quantitative", title: null, scale: { zero: false } };
+  const color: Color = {
     field: "family",
     type: "nominal",
-    title: "Family",
+    title: null,
     scale: familyScale(),
-    legend: { values: FAMILIES },
+    legend: { values: FAMILIES, orient: "top", direction: "horizontal" },
   };
+  const tooltip: Tooltip = [{ field: "model" }, { field: "kind" }, { field: "params" }, { field: "value" }];
+  const layers: Layer[] = [
+    {
+      transform: [{ filter: "datum.kind === 'dense'" }],
+      mark: { type: "line", strokeWidth: 1 },
+      encoding: { x, y, color, detail: { field: "family" } },
+    },
+    {
+      transform: [{ filter: "datum.kind === 'MoE (total)' || datum.kind === 'MoE (active)'" }],
+      mark: { type: "line", strokeDash: [1.5, 1.5], strokeWidth: 0.75 },
+      encoding: { x, y, color, detail: { field: "pair" } },
+    },
+    {
+      transform: [{ filter: "datum.kind === 'dense' || datum.kind === 'MoE (active)'" }],
+      mark: { type: "point", size: 14, filled: true, opacity: 0.9 },
+      encoding: {
+        x,
+        y,
+        color,
+        shape: { condition: { test: "datum.kind === 'MoE (active)'", value: "diamond" }, value: "circle" },
+        tooltip,
+      },
+    },
+    {
+      transform: [{ filter: "datum.kind === 'MoE (total)'" }],
+      mark: { type: "point", size: 14, filled: false, strokeWidth: 1 },
+      encoding: { x, y, color, tooltip },
+    },
+  ];
+  if (yours.length) {
+    layers.push({
+      transform: [{ filter: "datum.kind === 'your run' && datum.lo != null" }],
+      mark: { type: "errorbar", color: CONDITION_COLORS.yours, ticks: true },
+      encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+    }, {
+      transform: [{ filter: "datum.kind === 'your run'" }],
+      mark: { type: "point", shape: "cross", size: 40, filled: true, color: CONDITION_COLORS.yours },
+      encoding: {
+        x,
+        y,
+        tooltip: [{ field: "model" }, { field: "params" }, { field: "value" }, { field: "lo" }, { field: "hi" }],
+      },
+    });
+  }
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "Scaling: every metric against parameters (MoE: ◇ active, ○ total, joined by a dotted line)",
+    title: {
+      text: opts.title ?? "Scaling: every metric against parameters (MoE: ◇ active, ○ total, joined by a dotted line)",
+      subtitle: `Score (%) against parameters (B, log scale); each panel's y axis spans its own values, not from 0${
+        yours.length ? "; ✕ your runs with 95% intervals" : ""
+      }`,
+    },
     data: { values: [...long, ...yours] },
     facet: { field: "metric", type: "nominal", title: null, sort: metrics },
-    columns: metrics.length > 3 ? 3 : metrics.length,
+    // One row: five metrics in a 3 × 2 grid would leave a sixth cell empty.
+    columns: metrics.length,
     resolve: { scale: { y: "independent" } },
-    spec: {
-      width: 220,
-      height: 170,
-      layer: [
-        {
-          transform: [{ filter: "datum.kind === 'dense'" }],
-          mark: { type: "line", strokeWidth: 1.5 },
-          encoding: { x, y, color, detail: { field: "family" } },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'MoE (total)' || datum.kind === 'MoE (active)'" }],
-          mark: { type: "line", strokeDash: [2, 2], strokeWidth: 1 },
-          encoding: { x, y, color, detail: { field: "pair" } },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'dense' || datum.kind === 'MoE (active)'" }],
-          mark: { type: "point", size: 45, filled: true, opacity: 0.9 },
-          encoding: {
-            x,
-            y,
-            color,
-            shape: { condition: { test: "datum.kind === 'MoE (active)'", value: "diamond" }, value: "circle" },
-            tooltip: [{ field: "model" }, { field: "kind" }, { field: "params" }, { field: "value" }],
-          },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'MoE (total)'" }],
-          mark: { type: "point", size: 45, filled: false, strokeWidth: 1.5 },
-          encoding: {
-            x,
-            y,
-            color,
-            tooltip: [{ field: "model" }, { field: "kind" }, { field: "params" }, { field: "value" }],
-          },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'your run' && datum.lo != null" }],
-          mark: { type: "rule", color: CONDITION_COLORS.yours },
-          encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'your run'" }],
-          mark: { type: "point", shape: "cross", size: 110, filled: true, color: CONDITION_COLORS.yours },
-          encoding: {
-            x,
-            y,
-            tooltip: [{ field: "model" }, { field: "params" }, { field: "value" }, { field: "lo" }, { field: "hi" }],
-          },
-        },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+    spec: { width: 80, height: 90, layer: layers },
+  };
 }
 
 /**
@@ -179,42 +180,60 @@ export function scalingScenarios(rows: ScalingRow[], opts: { title?: string } = 
     const gain = (last.value as number) - (first.value as number);
     return {
       ...p,
-      gain: p === last && pts.length > 1 ? `${p.scenario} ${gain >= 0 ? "+" : ""}${gain.toFixed(1)}` : null,
+      gain: p === last && pts.length > 1 ? `${p.scenario} ${signed(gain, 1)}` : null,
+      labelY: p.value as number,
     };
   });
-  const x = {
+  // Gain labels sit at their line's end; nudge apart those of one family closer than 9 points.
+  for (const family of FAMILIES) {
+    const ends = labelled.filter((p) => p.family === family && p.gain != null).sort((a, b) => a.labelY - b.labelY);
+    for (let i = 1; i < ends.length; i++) {
+      if (ends[i].labelY - ends[i - 1].labelY < 9) ends[i].labelY = ends[i - 1].labelY + 9;
+    }
+  }
+  const x: Position = {
     field: "params",
     type: "quantitative",
-    title: "Parameters (B, log)",
+    title: "Params (B, log scale)",
     scale: { type: "log", domain: [0.4, 100] },
+    axis: { values: [1, 10, 100], grid: false },
   };
-  const y = { field: "value", type: "quantitative", title: "Scenario score @1 (%)" };
-  const color = {
+  const y: Position = {
+    field: "value",
+    type: "quantitative",
+    title: "Scenario score @1 (%)",
+    scale: { domain: [0, 100] },
+  };
+  const color: Color = {
     field: "scenario",
     type: "nominal",
-    title: "Scenario",
+    title: null,
     scale: { domain: Object.keys(SCENARIO_COLORS), range: Object.values(SCENARIO_COLORS) },
+    legend: { orient: "top", direction: "horizontal" },
   };
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "Which scenario gains most with scale (labels: gain from smallest to largest model)",
+    title: {
+      text: opts.title ?? "Which scenario gains most with scale",
+      subtitle: "Labels: gain in points from the smallest to the largest model of each family",
+    },
     data: { values: labelled },
     facet: { field: "family", type: "nominal", title: null, sort: FAMILIES },
     columns: 3,
     spec: {
-      width: 220,
-      height: 200,
+      width: 130,
+      height: 100,
       layer: [
         {
-          mark: { type: "line", point: { filled: true, size: 35 } },
+          mark: { type: "line", strokeWidth: 1, point: { filled: true, size: 14 } },
           encoding: { x, y, color, tooltip: [{ field: "model" }, { field: "scenario" }, { field: "value" }] },
         },
         {
           transform: [{ filter: "datum.gain != null" }],
-          mark: { type: "text", align: "left", dx: 4, fontWeight: "bold" },
-          encoding: { x, y, color, text: { field: "gain" } },
+          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontWeight: "bold" },
+          encoding: { x, y: { field: "labelY", type: "quantitative" }, color, text: { field: "gain" } },
         },
       ],
     },
-  } as unknown as TopLevelSpec;
+  };
 }

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { SCHEMA } from "./_common.ts";
+import { type Color, type Layer, type Position, SCHEMA } from "./_common.ts";
 
 /**
  * A metric by any grouping: bars per group (sorted by value), one colour per `color`
@@ -19,16 +19,16 @@ export function sliceChart(
 ): TopLevelSpec {
   const { metric, by, color } = opts;
   const hasCi = rows.some((r) => r[`${metric}_lo`] != null);
-  const y = {
+  const y: Position = {
     field: by,
     type: "nominal",
     title: by,
     sort: { field: metric, op: "mean", order: "descending" },
     axis: { labelLimit: 260 },
   };
-  const x = { field: metric, type: "quantitative", title: `${metric} (%)` };
-  const colorEnc = color ? { field: color, type: "nominal", title: color } : { value: "#0072B2" };
-  const layers: unknown[] = [
+  const x: Position = { field: metric, type: "quantitative", title: `${metric} (%)` };
+  const colorEnc: Color = color ? { field: color, type: "nominal", title: color } : { value: "#0072B2" };
+  const layers: Layer[] = [
     {
       mark: { type: "bar" },
       encoding: {
@@ -42,7 +42,7 @@ export function sliceChart(
   ];
   if (hasCi) {
     layers.push({
-      mark: { type: "rule", color: "#333333" },
+      mark: { type: "errorbar", color: "#333333", ticks: true },
       encoding: {
         y,
         ...(color && { yOffset: { field: color } }),
@@ -58,5 +58,5 @@ export function sliceChart(
     width: 420,
     height: { step: color ? 10 * new Set(rows.map((r) => r[color])).size + 6 : 18 },
     layer: layers,
-  } as unknown as TopLevelSpec;
+  };
 }

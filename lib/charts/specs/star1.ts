@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { CONDITION_COLORS } from "../theme.ts";
-import { SCHEMA } from "./_common.ts";
+import { type Color, type Layer, type Position, SCHEMA, signed } from "./_common.ts";
 
 /** A STAR-1 row: one Qwen3 size under one condition. */
 export interface Star1Row {
@@ -43,50 +43,56 @@ export function star1Absolute(rows: Star1Row[], opts: { title?: string } = {}): 
       hi: (r[`${m}_hi`] as number | undefined) ?? null,
     }))
   );
-  const x = {
+  const x: Position = {
     field: "params_b",
     type: "quantitative",
-    title: "Parameters (B, log)",
+    title: "Params (B)",
     scale: { type: "log", domain: [0.5, 40] },
-    axis: { values: [0.6, 1.7, 4, 8, 14, 32] },
+    axis: { values: [0.6, 1.7, 4, 8, 14, 32], labelOverlap: "greedy" },
   };
-  const color = {
+  // The legend lists only the conditions drawn: no "your run" entries without runs.
+  const conditions = ["base", "STAR-1 fine-tuned", "your run: base", "your run: STAR-1"];
+  const colors = [CONDITION_COLORS.base, CONDITION_COLORS.treatment, "#F0A070", CONDITION_COLORS.yours];
+  const present = conditions.map((c, i) => [c, colors[i]]).filter(([c]) => long.some((r) => r.condition === c));
+  const color: Color = {
     field: "condition",
     type: "nominal",
-    title: "Condition",
-    scale: {
-      domain: ["base", "STAR-1 fine-tuned", "your run: base", "your run: STAR-1"],
-      range: [CONDITION_COLORS.base, CONDITION_COLORS.treatment, "#F0A070", CONDITION_COLORS.yours],
-    },
+    title: null,
+    scale: { domain: present.map(([c]) => c), range: present.map(([, c]) => c) },
+    legend: { orient: "top", direction: "horizontal" },
   };
+  const layers: Layer[] = [
+    {
+      mark: { type: "line", strokeWidth: 1, point: { filled: true, size: 14 } },
+      encoding: {
+        x,
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+        color,
+        tooltip: [{ field: "model" }, { field: "condition" }, { field: "metric" }, { field: "value" }],
+      },
+    },
+  ];
+  if (long.some((r) => r.lo != null)) {
+    layers.push({
+      transform: [{ filter: "datum.lo != null" }],
+      mark: { type: "errorbar", ticks: true },
+      encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
+    });
+  }
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "STAR-1 fine-tuning of Qwen3: every size gains in Think@1, small models most in Safe@1",
+    title: {
+      text: opts.title ?? "STAR-1 fine-tuning of Qwen3: every size gains in Think@1, small models most in Safe@1",
+      // Each panel's y axis spans its own values: say so where the eye expects a zero.
+      subtitle:
+        "Score (%) against Qwen3 parameters (B, log scale); each panel's y axis spans its own values, not from 0",
+    },
     data: { values: long },
     facet: { field: "metric", type: "nominal", title: null, sort: METRICS },
     columns: 5,
     resolve: { scale: { y: "independent" } },
-    spec: {
-      width: 170,
-      height: 170,
-      layer: [
-        {
-          mark: { type: "line", point: { filled: true, size: 40 } },
-          encoding: {
-            x,
-            y: { field: "value", type: "quantitative", title: "Score (%)", scale: { zero: false } },
-            color,
-            tooltip: [{ field: "model" }, { field: "condition" }, { field: "metric" }, { field: "value" }],
-          },
-        },
-        {
-          transform: [{ filter: "datum.lo != null" }],
-          mark: { type: "rule" },
-          encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
-        },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+    spec: { width: 80, height: 90, layer: layers },
+  };
 }
 
 /**
@@ -119,7 +125,7 @@ export function star1Change(rows: Star1Row[], opts: { title?: string } = {}): To
         metric: m,
         delta,
         rel,
-        label: `${rel > 0 ? "+" : ""}${rel.toFixed(0)}%`,
+        label: `${signed(rel, 0)}%`,
         sign: delta >= 0 ? "gain" : "loss",
       };
     });
@@ -127,29 +133,48 @@ export function star1Change(rows: Star1Row[], opts: { title?: string } = {}): To
   const order = [...new Map(rows.map((r) => [r.model, r.params_b])).entries()].sort((a, b) => a[1] - b[1]).map(([m]) =>
     m
   );
-  const x = { field: "model", type: "ordinal", title: null, sort: order, axis: { labelAngle: -40 } };
-  const y = { field: "delta", type: "quantitative", title: "Change (points)" };
+  const span = Math.max(...deltas.map((d) => Math.abs(d.delta)), 1);
+  // Room for the labels beyond the longest bars on either side.
+  const lo = Math.min(0, ...deltas.map((d) => d.delta)) - (deltas.some((d) => d.delta < 0) ? 0.3 * span : 0);
+  const hi = Math.max(0, ...deltas.map((d) => d.delta)) + 0.3 * span;
+  const y: Position = {
+    field: "model",
+    type: "ordinal",
+    title: null,
+    sort: order,
+    axis: { labelExpr: "replace(datum.label, 'Qwen3-', '')" },
+  };
+  const x: Position = {
+    field: "delta",
+    type: "quantitative",
+    title: "Change (points)",
+    scale: { domain: [lo, hi], nice: false },
+    axis: { tickCount: 3 },
+  };
+  const sign: Color = {
+    field: "sign",
+    type: "nominal",
+    legend: null,
+    scale: { domain: ["gain", "loss"], range: ["#0072B2", "#D55E00"] },
+  };
   return {
     $schema: SCHEMA,
-    title: opts.title ?? "STAR-1 minus base, in points (labels: relative change)",
+    title: {
+      text: opts.title ?? "STAR-1 minus base, per Qwen3 size (bars: points; labels: relative change)",
+    },
     data: { values: deltas },
     facet: { field: "metric", type: "nominal", title: null, sort: METRICS },
     columns: 5,
     spec: {
-      width: 150,
-      height: 170,
+      width: 80,
+      height: 70,
       layer: [
         {
           mark: { type: "bar" },
           encoding: {
-            x,
             y,
-            color: {
-              field: "sign",
-              type: "nominal",
-              legend: null,
-              scale: { domain: ["gain", "loss"], range: ["#0072B2", "#D55E00"] },
-            },
+            x,
+            color: sign,
             tooltip: [{ field: "model" }, { field: "metric" }, { field: "delta", format: ".2f" }, {
               field: "rel",
               format: ".1f",
@@ -157,9 +182,18 @@ export function star1Change(rows: Star1Row[], opts: { title?: string } = {}): To
             }],
           },
         },
-        { mark: { type: "text", dy: -5 }, encoding: { x, y, text: { field: "label" } } },
-        { mark: { type: "rule", color: "#666666" }, encoding: { y: { datum: 0 } } },
+        {
+          transform: [{ filter: "datum.delta >= 0" }],
+          mark: { type: "text", align: "left", baseline: "middle", dx: 2 },
+          encoding: { y, x, text: { field: "label" } },
+        },
+        {
+          transform: [{ filter: "datum.delta < 0" }],
+          mark: { type: "text", align: "right", baseline: "middle", dx: -2 },
+          encoding: { y, x, text: { field: "label" } },
+        },
+        { mark: { type: "rule", color: "#666666", strokeWidth: 0.5 }, encoding: { x: { datum: 0 } } },
       ],
     },
-  } as unknown as TopLevelSpec;
+  };
 }
