@@ -18,7 +18,7 @@ export const HELP = `bsa reproduce [--only NOTEBOOK,...] [--notebooks | --no-not
 The main job (deno task reproduce): reproduce the paper from its published numbers and
 the dataset, with your runs overlaid when BSA_RUNS names them. Needs only Deno.
   1. tables: dataset statistics beside the paper's, leaderboard, audit (DIR/*.md, *.json)
-  2. figures: every figure as figures/<name>.svg, .png (2x) and .pdf
+  2. figures: every figure as figures/<name>.svg, .png (300 dpi) and .pdf
   3. notebooks: each notebook executed headlessly on the Deno kernel, in place, when
      Jupyter with the Deno kernel is installed; otherwise their saved outputs are used
      (and it says so)
