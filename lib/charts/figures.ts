@@ -275,7 +275,7 @@ export const FIGURES: Record<string, FigureDef> = {
   decoding_sensitivity: {
     title: "Decoding sensitivity",
     notebook: "05_decoding",
-    size: "full",
+    size: "column",
     build: ({ paper }) => decodingSensitivity(decodingSpreads(paper)),
   },
   scaling_metrics: {

@@ -218,7 +218,7 @@ export function safetyRulesDumbbell(
     },
     spec: {
       width: 420,
-      height: 110,
+      height: 80,
       layer: [
         {
           mark: { type: "rule", strokeWidth: 1.5 },
