@@ -7,7 +7,6 @@ import type { PaperTables } from "../paper/load.ts";
 import { aggregateInterval } from "../stats/wilson.ts";
 import { publishedDifference, questionsFor } from "../stats/published.ts";
 import { type Row, rows } from "../table.ts";
-import type { UserRuns } from "../pipeline/user_runs.ts";
 import { melt } from "./specs/_common.ts";
 import type { PrintSize } from "./size.ts";
 import { datasetComposition, queryLengths } from "./specs/dataset.ts";
@@ -28,7 +27,8 @@ import { star1Absolute, star1Change, type Star1Row } from "./specs/star1.ts";
 export interface FigureContext {
   paper: PaperTables;
   dataset?: Dataset;
-  runs?: UserRuns | null;
+  /** The user's scored runs (`loadUserRuns`): one row per run group with metrics and intervals. */
+  runs?: { scores: Row[] } | null;
 }
 
 /** Per-question token counts by scenario code (cached: counting 2,000 queries takes a moment). */

@@ -5,7 +5,7 @@ import { isPrintSize } from "../charts/size.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
 import { loadPaper } from "../paper/load.ts";
-import { loadUserRuns } from "../pipeline/user_runs.ts";
+import { loadUserRuns } from "../analysis/user_runs.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
 
 /**

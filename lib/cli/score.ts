@@ -1,17 +1,7 @@
-import type { ColumnTable } from "arquero";
+import { type RunScores, scoreOfficialCsv, scoreRuns } from "../analysis/score_runs.ts";
 import { loadDataset } from "../dataset/load.ts";
-import { UsageError } from "../errors.ts";
-import {
-  formatOfficialCsv,
-  METRICS,
-  officialQuestionTable,
-  questionTable,
-  readOfficialCsv,
-  roundHalfEven,
-  scoreQuestions,
-  type ScoreReport,
-  withDatasetKeys,
-} from "../metrics/mod.ts";
+import { BsaError, UsageError } from "../errors.ts";
+import { COUNT_COLUMNS, formatOfficialCsv, METRICS, roundHalfEven, type ScoreReport } from "../metrics/mod.ts";
 import { writeAtomic } from "../fs.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
@@ -26,15 +16,16 @@ import { formatRows, printWarnings } from "./_print.ts";
  * assert(HELP.startsWith("bsa score"));
  * ```
  */
-export const HELP = `bsa score (--run DIR [--run DIR ...] | --official-csv FILE --k K) [options]
+export const HELP = `bsa score (--run DIR [--run DIR ...] | --official-csv FILE) [options]
 
 Score judgments with the BSA metrics (percentages, 2 decimals).
   --run DIR            a judged run folder (repeatable); runs are tagged with their
                        condition columns and grouped by model and those columns
   --official-csv FILE  the upstream evaluation script's CSV
                        (model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge)
-  --k K                samples per question (every question must have exactly K;
-                       read from the run manifests with --run)
+  --k K|auto           samples per question: a check (read from the run manifests with
+                       --run; with --official-csv, auto (default) scores each model at
+                       its own k). A question missing samples counts them as not passing
   --export-official FILE  also write the judgments as the upstream script's CSV
   --alpha A            F-score weight on Think@1 (default 0.7639364807041505)
   --by COLS            group by these columns (default: model); category and
@@ -42,7 +33,9 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
   --judge NAME         with --run: score a labelled judge's verdicts (judgments-NAME.jsonl)
   --ci                 add M_lo and M_hi (95% bootstrap intervals over questions, resampled
                        within scenarios) for every metric M; --level L, --bootstrap B, --seed S
-  --details            add questions, samples, coverage and invalid-verdict counts
+  --details            add questions, samples, coverage, k and the sample count of each
+                       outcome (invalid answer/reasoning, no_reasoning, failed,
+                       truncated, missing); a metric that cannot be given shows "–"
   --json               a JSON array, one object per group`;
 
 /**
@@ -81,63 +74,41 @@ export async function scoreCommand(args: string[]): Promise<number> {
   }
   const alpha = numberFlag("score", values, "alpha", { min: 0, max: 1 });
   const exportPath = values["export-official"] as string | undefined;
-  let by = listFlag(values, "by");
+  const by = listFlag(values, "by");
   const needsDataset = by.some((c) => c === "category" || c === "subcategory") || values.dataset !== undefined;
   const dataset = needsDataset ? await loadDataset({ path: values.dataset as string | undefined }) : undefined;
-  let k: number | undefined;
-  let perQ: ColumnTable;
-  let judgments: ColumnTable | undefined;
-  if (csv) {
-    k = numberFlag("score", values, "k", { integer: true, min: 1 });
-    if (k === undefined) throw new UsageError("bsa score: --k is required with --official-csv");
-    if (!by.length) by = ["model"];
-    // The streaming reader covers the common case in bounded memory; other groupings
-    // (extra columns of the CSV) and the export need the full table.
-    if (!exportPath && by.every((c) => STREAMABLE.includes(c))) {
-      perQ = withDatasetKeys(await officialQuestionTable(csv, k), by, dataset);
-    } else {
-      judgments = await readOfficialCsv(csv);
-      perQ = questionTable(judgments, { k, by, dataset });
-    }
-  } else {
-    const { loadRunJudgments } = await import("../pipeline/runs.ts");
-    const loaded = await loadRunJudgments(runs, values.judge as string | undefined);
-    for (const w of loaded.warnings) console.error(`warning: ${w}`);
-    k = numberFlag("score", values, "k", { integer: true, min: 1 }) ?? loaded.k;
-    if (k !== loaded.k) throw new UsageError(`bsa score: --k ${k} differs from the runs' k=${loaded.k}`);
-    judgments = loaded.table;
-    if (!by.length) {
-      by = ["model", ...loaded.tags];
-      // Runs with the same model and tags would pool their samples of a question: keep them apart.
-      const keys = loaded.manifests.map((m) =>
-        JSON.stringify([m.model, ...loaded.tags.map((t) => m.tags?.[t] ?? null)])
-      );
-      if (new Set(keys).size < keys.length) {
-        by.push("run");
-        console.error(
-          "note: some runs share model and tags; grouping by run folder as well (tag runs with --tag to name them)",
-        );
-      }
-    }
-    perQ = questionTable(judgments, { k, by, dataset });
-  }
-  if (exportPath) await writeAtomic(exportPath, formatOfficialCsv(judgments!));
-  let report = scoreQuestions(perQ, { k, alpha, by, dataset });
-  if (values.ci) {
-    const { addIntervals } = await import("../stats/score_intervals.ts");
-    const { report: withCi, info } = addIntervals(report, perQ, by, {
+  const kFlag = values.k as string | undefined;
+  const k = kFlag === undefined || kFlag === "auto"
+    ? undefined
+    : numberFlag("score", values, "k", { integer: true, min: 1 });
+  const ci = values.ci
+    ? {
       level: numberFlag("score", values, "level", { min: 0.5, max: 0.999, default: 0.95 }),
       replicates: numberFlag("score", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
       seed: numberFlag("score", values, "seed", { integer: true, default: 0 }),
-    });
-    report = withCi;
+    }
+    : undefined;
+  const options = { by, dataset, alpha, ci, judge: values.judge as string | undefined };
+  let scored: RunScores;
+  try {
+    scored = csv
+      ? await scoreOfficialCsv(csv, { ...options, k: k ?? "auto", keepJudgments: !!exportPath })
+      : await scoreRuns(runs, { ...options, k });
+  } catch (err) {
+    // The library says what differs; the flag that asked for it is the CLI's to name.
+    if (k !== undefined && err instanceof BsaError && / k=\d+$| not k=\d+$/.test(err.message)) {
+      throw new UsageError(`bsa score: --k ${k}: ${err.message}`);
+    }
+    throw err;
+  }
+  if (exportPath) await writeAtomic(exportPath, formatOfficialCsv(scored.judgments!));
+  if (scored.intervals) {
+    const info = scored.intervals;
     console.error(`intervals: ${info.method}, level ${info.level}, ${info.replicates} replicates, seed ${info.seed}`);
   }
-  printReport(report, { json: !!values.json, details: !!values.details });
+  printReport(scored, { json: !!values.json, details: !!values.details });
   return 0;
 }
-
-const STREAMABLE = ["model", "scenario", "category", "subcategory"];
 
 /**
  * Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr.
@@ -159,17 +130,20 @@ const STREAMABLE = ["model", "scenario", "category", "subcategory"];
  */
 export function printReport(report: ScoreReport, opts: { json: boolean; details: boolean; extra?: string[] }): void {
   printWarnings(report.warnings);
+  const counts = COUNT_COLUMNS as readonly string[];
   const by = report.table.columnNames().filter((c) =>
-    !METRICS.includes(c as never) &&
-    !["questions", "samples", "expected", "coverage", "invalid_answer", "invalid_reasoning", "no_reasoning"].includes(
-      c,
-    ) &&
-    !/_(lo|hi)$/.test(c)
+    !METRICS.includes(c as never) && !counts.includes(c) && !/_(lo|hi)$/.test(c)
   );
-  const detailCols = ["questions", "samples", "coverage", "invalid_answer", "invalid_reasoning", "no_reasoning"];
+  // Groups at different k: k is part of what a row means, so it is shown without --details.
+  const detailCols = counts.filter((c) => c !== "expected" && (c !== "k" || opts.details));
   const present = new Set(report.table.columnNames());
   const metricCols = METRICS.flatMap((m) => [m, `${m}_lo`, `${m}_hi`]).filter((c) => present.has(c));
-  const cols = [...by, ...(opts.details ? detailCols : []), ...metricCols, ...(opts.extra ?? [])];
+  const cols = [
+    ...by,
+    ...(opts.details ? detailCols : report.k === null ? ["k"] : []),
+    ...metricCols,
+    ...(opts.extra ?? []),
+  ];
   const rows = (report.table.objects() as Record<string, unknown>[]).map((r) => {
     const o: Record<string, unknown> = {};
     for (const c of cols) {
@@ -186,13 +160,20 @@ export function printReport(report: ScoreReport, opts: { json: boolean; details:
   else {
     // Readable form: "80.11 [77.67, 82.56]" in one column per metric.
     const shown = cols.filter((c) => !/_(lo|hi)$/.test(c));
-    const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(2) : "-");
+    const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(2) : "–");
     console.log(formatRows(
       rows.map((r) =>
         Object.fromEntries(
           shown.map((
             c,
-          ) => [c, r[`${c}_lo`] !== undefined ? `${fmt(r[c])} [${fmt(r[`${c}_lo`])}, ${fmt(r[`${c}_hi`])}]` : r[c]]),
+          ) => [
+            c,
+            r[`${c}_lo`] !== undefined
+              ? `${fmt(r[c])} [${fmt(r[`${c}_lo`])}, ${fmt(r[`${c}_hi`])}]`
+              : metricCols.includes(c)
+              ? r[c] ?? "–"
+              : r[c],
+          ]),
         )
       ),
       shown,

@@ -1,9 +1,8 @@
 import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
-import { scoreJudgments } from "../metrics/score.ts";
+import { scoreRuns } from "../analysis/score_runs.ts";
 import { readPrices } from "../pipeline/estimate.ts";
 import { estimateStudy, loadStudy, runStudy, studyProgress } from "../pipeline/run_study.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
 import { ENDPOINT_HELP, endpointConfig } from "./_endpoint.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
@@ -92,8 +91,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     progress: !values.quiet,
   });
   if (!values["skip-judge"] && judged.length) {
-    const loaded = await loadRunJudgments(judged);
-    printReport(scoreJudgments(loaded.table, { k: loaded.k, by: ["model", ...loaded.tags] }), {
+    printReport(await scoreRuns(judged), {
       json: !!values.json,
       details: false,
     });

@@ -3,7 +3,7 @@ import { type FigureContext, FIGURES } from "../charts/figures.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { type AuditFinding, auditPaper } from "../paper/audit.ts";
 import { loadPaper } from "../paper/load.ts";
-import { loadUserRuns } from "../pipeline/user_runs.ts";
+import { loadUserRuns } from "../analysis/user_runs.ts";
 import type { PrintSize } from "../charts/size.ts";
 import { chart, md, type MimeBundle, show } from "./display.ts";
 

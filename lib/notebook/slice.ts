@@ -4,11 +4,9 @@ import { sliceChart } from "../charts/specs/slice.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
-import { questionTable, scoreQuestions } from "../metrics/score.ts";
 import type { PaperTables } from "../paper/load.ts";
-import { expandRunPaths } from "../pipeline/user_runs.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
-import { addIntervals } from "../stats/score_intervals.ts";
+import { expandRunPaths } from "../pipeline/run_paths.ts";
+import { scoreRuns } from "../analysis/score_runs.ts";
 import { type Row, rows } from "../table.ts";
 import { chart, show } from "./display.ts";
 
@@ -40,21 +38,12 @@ export async function slice(ctx: { paper: PaperTables; dataset?: Dataset }, o: S
   }
   let table: ColumnTable;
   if (o.runs?.length) {
-    const dirs = await expandRunPaths(o.runs);
-    const loaded = await loadRunJudgments(dirs);
-    // Several runs stay apart (their samples of one question must not be pooled), each
-    // labelled by its model and condition tags rather than its folder.
-    const label = new Map(loaded.manifests.map((m, i) => [
-      dirs[i],
-      [m.model, ...Object.entries(m.tags ?? {}).filter(([t]) => t !== "paper_model").map(([t, v]) => `${t}=${v}`)].join(
-        " ",
-      ),
-    ]));
-    const judgments = loaded.table.derive({ run: aq.escape((d: { run: string }) => label.get(d.run) ?? d.run) });
-    const by = dirs.length > 1 && !o.by.includes("run") ? ["run", ...o.by] : o.by;
-    const opts = { k: loaded.k, by, dataset: ctx.dataset };
-    const perQ = questionTable(judgments, opts);
-    table = addIntervals(scoreQuestions(perQ, opts), perQ, by, { replicates: o.replicates ?? 1000 }).report.table;
+    const scored = await scoreRuns(await expandRunPaths(o.runs), {
+      by: o.by,
+      dataset: ctx.dataset,
+      ci: { replicates: o.replicates ?? 1000 },
+    });
+    table = scored.table;
   } else {
     const cols = ctx.paper.main.columnNames();
     const bad = o.by.filter((c) => !cols.includes(c));

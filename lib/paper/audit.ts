@@ -1,6 +1,7 @@
 import type { ColumnTable } from "arquero";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, fScore, impliedAlpha } from "../metrics/fscore.ts";
+import { thinkFromScenarios } from "../metrics/metric_table.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import type { PaperTables } from "./load.ts";
 
@@ -61,7 +62,9 @@ export function auditPaper(paper: PaperTables, alpha: number = DEFAULT_ALPHA): A
       for (const n of ["1", "k"]) {
         const parts = SCENARIOS.map((s) => r[`${s.code}@${n}`]);
         if (r[`Think@${n}`] == null || parts.some((p) => p == null)) continue;
-        const recomputed = SCENARIOS.reduce((acc, s) => acc + s.size * (r[`${s.code}@${n}`] as number), 0) / 2000;
+        const recomputed = thinkFromScenarios(
+          Object.fromEntries(SCENARIOS.map((s) => [s.code, r[`${s.code}@${n}`] as number])),
+        )!;
         const printed = r[`Think@${n}`] as number;
         if (Math.abs(printed - recomputed) > 2 * half + 1e-9) {
           out.push({
@@ -71,9 +74,9 @@ export function auditPaper(paper: PaperTables, alpha: number = DEFAULT_ALPHA): A
             metric: `Think@${n}`,
             printed,
             recomputed: roundHalfEven(recomputed, 3),
-            note: `printed Think@${n} is not the 600/1200/200-weighted mean of RO, CS, OS@${n} (off by ${
-              (printed - recomputed).toFixed(3)
-            })`,
+            note: `printed Think@${n} is not the ${
+              SCENARIOS.map((s) => s.size).join("/")
+            }-weighted mean of RO, CS, OS@${n} (off by ${(printed - recomputed).toFixed(3)})`,
           });
         }
       }

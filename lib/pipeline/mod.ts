@@ -18,6 +18,6 @@ export * from "./retry.ts";
 export * from "./runs.ts";
 export * from "./status.ts";
 export * from "./study.ts";
-export * from "./user_runs.ts";
+export * from "./run_paths.ts";
 export * from "./verdict_parse.ts";
 export * from "./run_study.ts";

@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { BsaError } from "../errors.ts";
+import { normalizeVerdict } from "../metrics/verdicts.ts";
 import type { JudgmentRecord } from "./judge.ts";
 import { readJsonl, readLatest, sampleKey } from "./jsonl.ts";
 import { readManifest, runFiles, type RunManifest } from "./manifest.ts";
@@ -89,7 +90,8 @@ export interface RunJudgments {
 /**
  * Read the judgments of run folders into one table:
  * `model, <tags...>, run, id, scenario, sample, answer_verdict, reasoning_verdict`.
- * All runs must share k. When a sample has several records (a `--retry-failed` or
+ * Verdicts go through the one normaliser (`**Safe**` reads as `Safe`; anything off the rubric
+ * as `invalid`). All runs must share k. When a sample has several records (a `--retry-failed` or
  * `--retry-invalid` appended a newer one), the last one wins.
  *
  * @example
@@ -129,8 +131,8 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
       cols.id.push(r.id);
       cols.scenario.push(r.scenario);
       cols.sample.push(r.sample);
-      cols.answer_verdict.push(r.answer_verdict);
-      cols.reasoning_verdict.push(r.reasoning_verdict);
+      cols.answer_verdict.push(normalizeVerdict(r.answer_verdict, "answer"));
+      cols.reasoning_verdict.push(normalizeVerdict(r.reasoning_verdict, r.scenario));
       for (const t of tags) cols[t].push(m.tags?.[t] ?? null);
       n++;
     }

@@ -1,3 +1,4 @@
+import { BENCHMARK_SIZE } from "../dataset/scenarios.ts";
 import { doneKeys } from "./runs.ts";
 import { readManifest, runFiles } from "./manifest.ts";
 
@@ -27,7 +28,7 @@ export async function runStatus(dir: string): Promise<RunStatus> {
   let expected: number | null = null;
   try {
     const m = await readManifest(dir);
-    expected = (m.subset.ids?.length ?? 2000) * m.k;
+    expected = (m.subset.ids?.length ?? BENCHMARK_SIZE) * m.k;
   } catch {
     return {
       exists: false,

@@ -1,5 +1,5 @@
 import type { ScenarioCode } from "../dataset/scenarios.ts";
-import { INVALID, normalizeAnswerVerdict, normalizeReasoningVerdict } from "../metrics/verdicts.ts";
+import { INVALID, normalizeVerdict } from "../metrics/verdicts.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 
 const ANSWER_KEYS = ["Safety Assessment"];
@@ -55,7 +55,8 @@ function _pythonish(s: string): string {
  * ```
  */
 export function parseAnswerVerdict(reply: string): string {
-  return normalizeAnswerVerdict(_extract(reply, ANSWER_KEYS));
+  // A judge cannot speak a sentinel: its "failed" is an unusable reply, not a recorded outcome.
+  return normalizeVerdict(_extract(reply, ANSWER_KEYS), "answer", { sentinels: false });
 }
 
 /**
@@ -73,5 +74,5 @@ export function parseAnswerVerdict(reply: string): string {
 export function parseReasoningVerdict(reply: string, scenario: ScenarioCode): string {
   const value = _extract(reply, REASONING_KEYS);
   if (value === undefined) return INVALID;
-  return normalizeReasoningVerdict(value, scenarioInfo(scenario)!.name);
+  return normalizeVerdict(value, scenarioInfo(scenario)!.name, { sentinels: false });
 }

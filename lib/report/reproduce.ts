@@ -3,7 +3,7 @@ import { loadDataset } from "../dataset/load.ts";
 import { BsaError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
 import { loadPaper } from "../paper/load.ts";
-import { loadUserRuns } from "../pipeline/user_runs.ts";
+import { loadUserRuns } from "../analysis/user_runs.ts";
 import { JUPYTER_INSTALL, jupyterProblem } from "./jupyter.ts";
 import { notebookToHtml } from "./notebook_html.ts";
 import { writeTables } from "./tables.ts";

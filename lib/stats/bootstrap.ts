@@ -1,7 +1,8 @@
-import { quantileSorted } from "simple-statistics";
+import { quantileSorted, sampleWithReplacement } from "simple-statistics";
 import type { ColumnTable } from "arquero";
-import { SCENARIOS } from "../dataset/scenarios.ts";
-import { DEFAULT_ALPHA, fScore } from "../metrics/fscore.ts";
+import { type ScenarioCode, scenarioInfo } from "../dataset/scenarios.ts";
+import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
+import { emptySums, metricsFromSums, type ScenarioWeights } from "../metrics/metric_table.ts";
 import { type MetricName, METRICS } from "../metrics/names.ts";
 import { seededRandom } from "./random.ts";
 import type { Interval } from "./wilson.ts";
@@ -30,60 +31,72 @@ export interface QuestionColumns {
  */
 export function questionColumns(table: ColumnTable, index?: number[]): QuestionColumns {
   const pick = <T>(arr: ArrayLike<T>) => (index ? index.map((i) => arr[i]) : Array.from(arr));
-  const code = pick(table.array("scenario") as string[]).map((s) => SCENARIOS.find((x) => x.name === s)!.code);
+  const code = pick(table.array("scenario") as string[]).map((s) => scenarioInfo(s)!.code);
   const f = (c: string) => Float64Array.from(pick(table.array(c) as number[]));
   return { code, safe1: f("safe1"), safek: f("safek"), think1: f("think1"), thinkk: f("thinkk") };
 }
 
 /**
  * All BSA metrics (percent) of the questions at `idx` (each index may repeat, as in a
- * bootstrap replicate). F-score from the unrounded Think@1 and Safe@1.
+ * bootstrap replicate), through the metric table: the same estimator as scoring (Think
+ * weights the scenario scores), except that the F-score uses the unrounded Think@1 and Safe@1.
+ *
+ * @param q The group's per-question columns.
+ * @param idx Indices of the questions to score.
+ * @param alpha F-score weight on Think@1.
+ * @param weights Think's scenario weights (default: the benchmark's scenario sizes).
+ * @returns One value (or null) per metric.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { metricsAt } from "./bootstrap.ts";
- * const q = { code: ["RO", "CS"], safe1: Float64Array.of(1, 0.5), safek: Float64Array.of(1, 0), think1: Float64Array.of(0.5, 0), thinkk: Float64Array.of(0, 0) };
- * const m = metricsAt(q, [0, 1]);
- * assert(m["Safe@1"] === 75 && m["RO@1"] === 50 && m["OS@1"] === null);
+ * const q = { code: ["RO", "CS", "OS", "OS"], safe1: Float64Array.of(1, 0.5, 1, 1), safek: Float64Array.of(1, 0, 1, 1), think1: Float64Array.of(1, 0, 1, 0), thinkk: Float64Array.of(0, 0, 0, 0) };
+ * const m = metricsAt(q, [0, 1, 2, 3]);
+ * assert(m["Safe@1"] === 87.5 && m["OS@1"] === 50);
+ * assert(m["Think@1"] === 35); // (600·100 + 1200·0 + 200·50) / 2000
+ * assert(metricsAt(q, [0, 2])["Think@1"] === null); // no CS question drawn
  * ```
  */
 export function metricsAt(
   q: QuestionColumns,
   idx: ArrayLike<number>,
-  alpha = DEFAULT_ALPHA,
+  alpha: number = DEFAULT_ALPHA,
+  weights?: ScenarioWeights,
 ): Record<MetricName, number | null> {
-  let s1 = 0, sk = 0, t1 = 0, tk = 0;
-  const per: Record<string, [number, number, number]> = { RO: [0, 0, 0], CS: [0, 0, 0], OS: [0, 0, 0] };
+  const sums = emptySums();
   for (let j = 0; j < idx.length; j++) {
     const i = idx[j];
-    s1 += q.safe1[i];
-    sk += q.safek[i];
-    t1 += q.think1[i];
-    tk += q.thinkk[i];
-    const p = per[q.code[i]];
-    p[0] += q.think1[i];
-    p[1] += q.thinkk[i];
-    p[2]++;
+    const p = sums[q.code[i] as ScenarioCode];
+    p.n++;
+    p.safe1 += q.safe1[i];
+    p.safek += q.safek[i];
+    p.think1 += q.think1[i];
+    p.thinkk += q.thinkk[i];
   }
-  const n = idx.length;
-  const pct = (x: number, d: number) => (d ? (100 * x) / d : null);
-  const out = {
-    "Safe@1": pct(s1, n),
-    "Safe@k": pct(sk, n),
-    "Think@1": pct(t1, n),
-    "Think@k": pct(tk, n),
-    "F-score": null as number | null,
-    "OS@1": pct(per.OS[0], per.OS[2]),
-    "OS@k": pct(per.OS[1], per.OS[2]),
-    "CS@1": pct(per.CS[0], per.CS[2]),
-    "CS@k": pct(per.CS[1], per.CS[2]),
-    "RO@1": pct(per.RO[0], per.RO[2]),
-    "RO@k": pct(per.RO[1], per.RO[2]),
-  };
-  out["F-score"] = out["Think@1"] == null || out["Safe@1"] == null
-    ? null
-    : fScore(out["Think@1"], out["Safe@1"], alpha);
+  return metricsFromSums(sums, { alpha, weights });
+}
+
+/**
+ * One stratified bootstrap draw: for each stratum, as many of its indices drawn with
+ * replacement as it holds (simple-statistics' `sampleWithReplacement`), written into `out`.
+ *
+ * @param groups Indices of each stratum (see {@linkcode strata}).
+ * @param rand The random source.
+ * @param out Where the draw goes (length: the total of the strata).
+ * @returns `out`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resampleWithinStrata } from "./bootstrap.ts";
+ * const out = resampleWithinStrata([[0, 1], [2]], () => 0.9, new Int32Array(3));
+ * assert.deepEqual([...out], [1, 1, 2]);
+ * ```
+ */
+export function resampleWithinStrata(groups: number[][], rand: () => number, out: Int32Array): Int32Array {
+  let o = 0;
+  for (const g of groups) for (const i of sampleWithReplacement(g, g.length, rand)) out[o++] = i;
   return out;
 }
 
@@ -112,6 +125,8 @@ export interface BootstrapOptions {
   /** Confidence level (default 0.95). */
   level?: number;
   alpha?: number;
+  /** Think's scenario weights (default: the benchmark's scenario sizes). */
+  weights?: ScenarioWeights;
 }
 
 /**
@@ -138,9 +153,7 @@ export function bootstrapIntervals(q: QuestionColumns, o: BootstrapOptions = {})
   const idx = new Int32Array(n);
   const draws: Record<string, number[]> = Object.fromEntries(METRICS.map((m) => [m, []]));
   for (let b = 0; b < B; b++) {
-    let o2 = 0;
-    for (const g of groups) for (let j = 0; j < g.length; j++) idx[o2++] = g[Math.floor(rand() * g.length)];
-    const m = metricsAt(q, idx, o.alpha);
+    const m = metricsAt(q, resampleWithinStrata(groups, rand, idx), o.alpha, o.weights);
     for (const name of METRICS) if (m[name] != null) draws[name].push(m[name]!);
   }
   const out = {} as Record<MetricName, Interval | null>;

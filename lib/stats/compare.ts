@@ -2,7 +2,7 @@ import { quantileSorted } from "simple-statistics";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
 import { type MetricName, METRICS } from "../metrics/names.ts";
 import { mcnemarExact } from "./binomial.ts";
-import { metricsAt, type QuestionColumns, strata } from "./bootstrap.ts";
+import { metricsAt, type QuestionColumns, resampleWithinStrata, strata } from "./bootstrap.ts";
 import { seededRandom } from "./random.ts";
 
 /** One metric's paired comparison of condition B against condition A. */
@@ -63,8 +63,7 @@ export function comparePaired(a: QuestionColumns, b: QuestionColumns, o: Compare
   const idx = new Int32Array(n);
   const diffs: Record<string, number[]> = Object.fromEntries(METRICS.map((m) => [m, []]));
   for (let r = 0; r < (o.replicates ?? 2000); r++) {
-    let k = 0;
-    for (const g of groups) for (let j = 0; j < g.length; j++) idx[k++] = g[Math.floor(rand() * g.length)];
+    resampleWithinStrata(groups, rand, idx);
     const x = metricsAt(a, idx, alpha), y = metricsAt(b, idx, alpha);
     for (const m of METRICS) if (x[m] != null && y[m] != null) diffs[m].push(y[m]! - x[m]!);
   }

@@ -1,3 +1,4 @@
+import { BENCHMARK_SIZE, scenarioInfo } from "../dataset/scenarios.ts";
 import { aggregateInterval, zFor } from "./wilson.ts";
 
 /**
@@ -39,10 +40,7 @@ export function publishedDifference(
  * ```
  */
 export function questionsFor(metric: string): number {
-  if (metric.startsWith("RO")) return 600;
-  if (metric.startsWith("CS")) return 1200;
-  if (metric.startsWith("OS")) return 200;
-  return 2000;
+  return scenarioInfo(metric.slice(0, 2))?.size ?? BENCHMARK_SIZE;
 }
 
 /**

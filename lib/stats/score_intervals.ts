@@ -40,9 +40,15 @@ export function addIntervals(
   const level = o.level ?? 0.95;
   const extra: Record<string, (number | null)[]> = {};
   for (const m of METRICS) (extra[`${m}_lo`] = [], extra[`${m}_hi`] = []);
-  for (const row of report.table.objects() as Record<string, unknown>[]) {
+  for (const [i, row] of (report.table.objects() as Record<string, unknown>[]).entries()) {
     const idx = groups.get(keyOf(row)) ?? [];
-    const ci = bootstrapIntervals(questionColumns(perQ, idx), { seed, replicates, level, alpha: report.alpha });
+    const ci = bootstrapIntervals(questionColumns(perQ, idx), {
+      seed,
+      replicates,
+      level,
+      alpha: report.alpha,
+      weights: report.weights[i],
+    });
     for (const m of METRICS) {
       extra[`${m}_lo`].push(ci[m]?.lo ?? null);
       extra[`${m}_hi`].push(ci[m]?.hi ?? null);

@@ -95,7 +95,7 @@ Deno.test("bsa score: bad flags and bad files exit non-zero with a message namin
     "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\nm,q,Risk Omission,Safe,True\nm,q2,Nope,Safe,True\n",
   );
   const cases: [string[], number, string][] = [
-    [["score", "--official-csv", bad], 2, "--k is required"],
+    [["score", "--official-csv", bad], 1, "bad.csv row 2 (line 3), column 'dataset_name'"],
     [["score", "--official-csv", bad, "--k", "two"], 2, "--k must be an integer >= 1"],
     [["score", "--official-csv", bad, "--k", "1", "--alpha", "2"], 2, "--alpha must be a number >= 0 <= 1"],
     [["score", "--official-csv", bad, "--k", "1", "--frobnicate"], 2, "'--frobnicate'"],

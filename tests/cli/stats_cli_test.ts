@@ -58,12 +58,9 @@ Deno.test("score --ci adds M_lo and M_hi for every metric; compare, agreement an
   assertEquals(rows.map((r) => r.metric), [
     "Safe@1",
     "Safe@k",
-    "Think@1",
-    "Think@k",
-    "F-score",
     "CS@1",
     "CS@k",
-  ]);
+  ]); // Cognitive Shortcut runs: no Think or F-score (they weight all three scenarios)
   for (const r of rows) {
     assertEquals(r.test, String(r.metric).endsWith("@k") ? "mcnemar-exact" : "paired-permutation");
     assert((r.p_holm as number) >= (r.p as number));
@@ -132,7 +129,7 @@ Deno.test("score keeps apart runs that share model and tags instead of pooling t
   }
   const s = await runCli(["score", "--run", `${dir.path}/x`, "--run", `${dir.path}/y`, "--json"], env);
   assertEquals(s.code, 0, s.stderr);
-  assert(s.stderr.includes("grouping by run folder as well"), s.stderr);
+  assert(s.stderr.includes("fall in one group of model; they are scored apart by run folder"), s.stderr);
   assertEquals((JSON.parse(s.stdout) as { run: string }[]).map((r) => r.run).sort(), [
     `${dir.path}/x`,
     `${dir.path}/y`,

@@ -285,7 +285,7 @@ Deno.test("a judge reply with no valid verdict is retried, then recorded as inva
   assertEquals([rec.answer_verdict, rec.reasoning_verdict], ["invalid", "invalid"]);
   assertEquals([rec.answer_raw, rec.reasoning_raw], ["I cannot decide.", "I cannot decide."]);
   const s = await runCli(["score", "--run", out, "--json", "--details"], env);
-  assert(s.stderr.includes("1 of 1 answer verdicts are invalid"), s.stderr);
+  assert(s.stderr.includes("1 of 1 samples have an invalid answer verdict"), s.stderr);
   assertEquals(JSON.parse(s.stdout)[0].invalid_answer, 1);
 });
 

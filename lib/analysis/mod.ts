@@ -1,0 +1,8 @@
+/**
+ * Analyses of judged runs: the one scoring path ({@linkcode scoreRuns}), the user's runs
+ * for notebooks, and runs beside the paper.
+ * @module
+ */
+export { runGrouping, type RunScores, scoreOfficialCsv, scoreRuns, type ScoreRunsOptions } from "./score_runs.ts";
+export { loadUserRuns, type UserRuns } from "./user_runs.ts";
+export { runsAgainstPaper } from "./against_paper.ts";

@@ -1,0 +1,68 @@
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { cliEnv, generateAndJudge, runCli, tempDir } from "../helpers/paths.ts";
+import { startFakeOpenAI } from "../helpers/fake_openai.ts";
+import { loadUserRuns } from "../../lib/analysis/mod.ts";
+
+Deno.test("notebooks' loader keeps two untagged runs of one model apart (BSA_RUNS)", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const env = cliEnv(`${dir.path}/cache`);
+  for (const name of ["first", "second"]) {
+    await generateAndJudge(server.url, `${dir.path}/runs/${name}`, { model: "m-mixed", k: 2, limit: 12 }, env);
+  }
+  const runs = await loadUserRuns([`${dir.path}/runs`], { replicates: 200 });
+  assert(runs !== null);
+  assertEquals(runs.by, ["model", "run"]);
+  assertEquals(runs.scores.map((r) => r.run).sort(), [`${dir.path}/runs/first`, `${dir.path}/runs/second`]);
+  for (const r of runs.scores) assertEquals(r.questions, 12);
+  assert(runs.warnings.some((w) => w.includes("they are scored apart by run folder")), runs.warnings.join("\n"));
+});
+
+Deno.test("one verdict normaliser: odd spellings give the same numbers via --run and via the upstream CSV", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const env = cliEnv(`${dir.path}/cache`);
+  const run = `${dir.path}/run`;
+  await generateAndJudge(server.url, run, { model: "m-mixed", k: 2, limit: 20 }, env);
+  const path = `${run}/judgments.jsonl`;
+  const spellings = ["SAFE", "safe", "Safe.", "**Safe**", " Safe"];
+  let i = 0, odd = 0;
+  const lines = (await Deno.readTextFile(path)).trim().split("\n").map((l) => {
+    const r = JSON.parse(l);
+    if (r.answer_verdict === "Safe") r.answer_verdict = spellings[i++ % spellings.length];
+    if (r.reasoning_verdict === "True" && odd++ === 0) r.reasoning_verdict = "Maybe";
+    return JSON.stringify(r);
+  });
+  assert(i >= spellings.length && odd > 0, "the fixture holds every odd spelling");
+  await Deno.writeTextFile(path, lines.join("\n") + "\n");
+
+  const csv = `${dir.path}/official.csv`;
+  const viaRun = await runCli(["score", "--run", run, "--json", "--details", "--export-official", csv], env);
+  assertEquals(viaRun.code, 0, viaRun.stderr);
+  const viaCsv = await runCli(["score", "--official-csv", csv, "--json", "--details"], env);
+  assertEquals(viaCsv.code, 0, viaCsv.stderr);
+  const [a] = JSON.parse(viaRun.stdout), [b] = JSON.parse(viaCsv.stdout);
+  delete a.run;
+  assertEquals(a, b);
+  assertEquals(a.invalid_reasoning, 1);
+  assert(viaRun.stderr.includes("1 of 40 samples have an invalid reasoning verdict"), viaRun.stderr);
+  // The odd spellings all read as Safe: no invalid answer verdict.
+  assertEquals(a.invalid_answer, 0);
+});
+
+Deno.test("score --official-csv scores each model at its own k; --k checks it", async () => {
+  await using dir = await tempDir();
+  const csv = `${dir.path}/mixed.csv`;
+  const head = "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\n";
+  await Deno.writeTextFile(
+    csv,
+    head + "a,q,Risk Omission,Safe,True\n" + "b,q,Risk Omission,Safe,True\nb,q,Risk Omission,Unsafe,False\n",
+  );
+  const auto = await runCli(["score", "--official-csv", csv, "--json"]);
+  assertEquals(auto.code, 0, auto.stderr);
+  const rows = JSON.parse(auto.stdout) as Record<string, number | string>[];
+  assertEquals(rows.map((r) => [r.model, r.k, r["Safe@1"], r["Safe@k"]]), [["a", 1, 100, 100], ["b", 2, 50, 0]]);
+  const checked = await runCli(["score", "--official-csv", csv, "--k", "2"]);
+  assertEquals(checked.code, 2, checked.stderr);
+  assert(checked.stderr.includes("--k 2") && checked.stderr.includes("model a has 1 samples per question"));
+});
