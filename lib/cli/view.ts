@@ -1,7 +1,7 @@
 import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
-import { expandRunPaths } from "../pipeline/user_runs.ts";
+import { expandRunPaths } from "../pipeline/run_paths.ts";
 import { ReviewSession } from "../review/session.ts";
 import { planPath } from "../review/store.ts";
 import { DEFAULT_EXPORT_LIMIT, exportViewer } from "../viewer/export.ts";

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { loadDataset } from "../dataset/load.ts";
-import { expandRunPaths } from "../pipeline/user_runs.ts";
+import { expandRunPaths } from "../pipeline/run_paths.ts";
 import { type Filter, judgeOf, parseFilter } from "../viewer/page/filter.js";
 import { RunViewer } from "../viewer/store.ts";
 import { html as showHtml, type MimeBundle } from "./display.ts";
