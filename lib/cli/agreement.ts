@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { loadHumanAgreement } from "../review/store.ts";
 import type { HumanAgreementReport } from "../review/agreement.ts";
-import { judgeAgreement } from "../stats/judge_agreement.ts";
+import { judgeAgreement } from "../analysis/judge_agreement.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 

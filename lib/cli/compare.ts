@@ -1,6 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { roundHalfEven } from "../metrics/round.ts";
-import { adjustHolm, compareRuns } from "../stats/compare_runs.ts";
+import { compareRuns } from "../analysis/compare_runs.ts";
+import { adjustHolm } from "../stats/holm.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 

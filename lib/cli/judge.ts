@@ -1,6 +1,6 @@
-import { loadDataset } from "../dataset/load.ts";
 import { judge } from "../pipeline/judge.ts";
 import { JudgeCache } from "../pipeline/judge_cache.ts";
+import { loadRunDataset } from "../pipeline/run_dataset.ts";
 import { readManifest } from "../pipeline/manifest.ts";
 import { loadJudgePrompts } from "../pipeline/prompts.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
@@ -71,9 +71,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
   const judgeModel = requireString("judge", values, "judge-model");
   const client = clientFromFlags("judge", values, "judge-");
   const manifest = await readManifest(run);
-  const dataset = await loadDataset({
-    path: (values.dataset as string | undefined) ?? Deno.env.get("BSA_DATASET") ?? manifest.dataset.source,
-  });
+  const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
   const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
   const extraBody = jsonObjectFlag("judge", values, "extra-body");
   const params = {

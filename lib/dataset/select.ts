@@ -42,12 +42,12 @@ export async function selectQuestions(
     try {
       text = await Deno.readTextFile(path);
     } catch (err) {
-      throw new BsaError(`--ids ${path}: ${(err as Error).message}`);
+      throw new BsaError(`ids file ${path}: ${(err as Error).message}`);
     }
     const wanted = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
     const known = new Set(qs.map((q) => q.id));
     const bad = wanted.findIndex((id) => !known.has(id));
-    if (bad !== -1) throw new BsaError(`--ids ${path} line ${bad + 1}: id '${wanted[bad]}' is not in the dataset`);
+    if (bad !== -1) throw new BsaError(`ids file ${path} line ${bad + 1}: id '${wanted[bad]}' is not in the dataset`);
     const set = new Set(wanted);
     qs = qs.filter((q) => set.has(q.id));
     parts.push(`ids from ${path}`);

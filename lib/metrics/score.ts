@@ -185,7 +185,7 @@ export function questionTable(judgments: ColumnTable, options: ScoreOptions): Co
   const datasetKeys = by.filter((c) => (DATASET_KEYS as readonly string[]).includes(c));
   const judgmentKeys = by.filter((c) => !datasetKeys.includes(c) && c !== "scenario");
   if (datasetKeys.length && !options.dataset) {
-    throw new BsaError(`grouping by ${datasetKeys.join(", ")} needs the dataset (pass --dataset or set BSA_DATASET)`);
+    throw new BsaError(`grouping by ${datasetKeys.join(", ")} needs the dataset (give its path or set BSA_DATASET)`);
   }
   if (judgments.numRows() === 0) throw new BsaError("no judgments to score");
   return withDatasetKeys(perQuestion(judgments, judgmentKeys, k), by, options.dataset);
@@ -208,7 +208,7 @@ export function withDatasetKeys(perQ: ColumnTable, by: string[], dataset?: Datas
   const datasetKeys = by.filter((c) => (DATASET_KEYS as readonly string[]).includes(c));
   if (!datasetKeys.length) return perQ;
   if (!dataset) {
-    throw new BsaError(`grouping by ${datasetKeys.join(", ")} needs the dataset (pass --dataset or set BSA_DATASET)`);
+    throw new BsaError(`grouping by ${datasetKeys.join(", ")} needs the dataset (give its path or set BSA_DATASET)`);
   }
   const risks = dataset.risks.select(["id", ...datasetKeys]).dedupe();
   const unknown = perQ.antijoin(risks, "id");

@@ -4,7 +4,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { renderFigure, renderPng } from "../charts/render.ts";
 import type { PrintSize } from "../charts/size.ts";
 import { paperTheme } from "../charts/theme.ts";
-import { encodeBase64 } from "./_base64.ts";
+import { encodeBase64 } from "../base64.ts";
 
 /** A Jupyter MIME bundle. */
 export type MimeBundle = Record<string, unknown>;

@@ -101,12 +101,12 @@ export async function readPrices(path: string): Promise<Record<string, Price>> {
   try {
     obj = JSON.parse(await Deno.readTextFile(path));
   } catch (err) {
-    throw new BsaError(`--prices ${path}: ${(err as Error).message}`);
+    throw new BsaError(`price table ${path}: ${(err as Error).message}`);
   }
   for (const [m, p] of Object.entries(obj)) {
     for (const f of ["input_per_mtok", "output_per_mtok"] as const) {
       if (typeof p?.[f] !== "number" || p[f] < 0) {
-        throw new BsaError(`--prices ${path}: ${m}.${f} must be a non-negative number`);
+        throw new BsaError(`price table ${path}: ${m}.${f} must be a non-negative number`);
       }
     }
   }

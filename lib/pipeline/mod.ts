@@ -21,3 +21,4 @@ export * from "./study.ts";
 export * from "./run_paths.ts";
 export * from "./verdict_parse.ts";
 export * from "./run_study.ts";
+export * from "./run_dataset.ts";

@@ -149,7 +149,7 @@ export async function systemPromptFor(
   try {
     text = await Deno.readTextFile(o.file);
   } catch (err) {
-    throw new BsaError(`--system-prompt ${o.file}: ${(err as Error).message}`);
+    throw new BsaError(`system prompt file ${o.file}: ${(err as Error).message}`);
   }
   return { name: o.file, text, sha256: await sha256Hex(text) };
 }

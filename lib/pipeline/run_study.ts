@@ -1,6 +1,6 @@
 import * as aq from "arquero";
 import type { Dataset } from "../dataset/load.ts";
-import { BsaError, UsageError } from "../errors.ts";
+import { BsaError } from "../errors.ts";
 import { rows } from "../table.ts";
 import { type ClientConfig, createClient } from "./client.ts";
 import { estimateRun, type Price } from "./estimate.ts";
@@ -125,8 +125,8 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
   const ids = _ids(study, o.dataset);
   const clientFor = (urls: string[] | undefined, keyVar: string | undefined, what: "endpoint" | "judge") => {
     if (!urls?.length) {
-      throw new UsageError(
-        `bsa study: no ${what} base URL (set it in ${o.source} or pass --${what === "judge" ? "judge-" : ""}base-url)`,
+      throw new BsaError(
+        `${o.source}: no ${what} base URL (set it in the study file, or give one for the whole study)`,
       );
     }
     return createClient({ ...o.endpoint, baseUrls: urls, apiKeyEnv: keyVar });
@@ -159,7 +159,9 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
   if (!o.skipJudge) {
     const judgeModel = o.judgeModel ?? study.judge?.model;
     if (!judgeModel) {
-      throw new UsageError(`bsa study: no judge model (set judge.model in ${o.source} or pass --judge-model)`);
+      throw new BsaError(
+        `${o.source}: no judge model (set judge.model in the study file, or give one for the whole study)`,
+      );
     }
     const client = clientFor(
       o.judgeBaseUrls?.length ? o.judgeBaseUrls : study.judge?.base_url,

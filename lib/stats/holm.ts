@@ -1,3 +1,8 @@
+import type { Comparison } from "./compare.ts";
+
+/** A comparison row with its Holm-adjusted p-value. */
+export type AdjustedComparison = Comparison & { p_holm: number; significant: boolean };
+
 /**
  * Holm's step-down adjustment of p-values (family-wise error control across the
  * comparisons of one study). Returns adjusted p-values in the input order.
@@ -19,4 +24,23 @@ export function holm(pValues: number[]): number[] {
     out[i] = Math.round(running * 1e12) / 1e12;
   });
   return out;
+}
+
+/**
+ * Holm-adjust a family of comparisons (one study) and mark those below `alpha`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { adjustHolm } from "./holm.ts";
+ * const rows = adjustHolm([{ p: 0.01 }, { p: 0.04 }] as never[]) as { p_holm: number; significant: boolean }[];
+ * assert(rows[0].p_holm === 0.02 && rows[1].significant);
+ * ```
+ */
+export function adjustHolm<T extends Comparison>(
+  rows: T[],
+  alpha = 0.05,
+): (T & { p_holm: number; significant: boolean })[] {
+  const adjusted = holm(rows.map((r) => r.p));
+  return rows.map((r, i) => ({ ...r, p_holm: adjusted[i], significant: adjusted[i] < alpha }));
 }

@@ -13,7 +13,5 @@ export * from "./score_intervals.ts";
 export * from "./wilson.ts";
 export * from "./normal.ts";
 export * from "./published.ts";
-export * from "./compare_runs.ts";
-export * from "./judge_agreement.ts";
 export * from "./krippendorff.ts";
 export * from "./stratified.ts";

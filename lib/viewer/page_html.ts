@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { encodeBase64 } from "../notebook/_base64.ts";
+import { encodeBase64 } from "../base64.ts";
 
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
 

@@ -4,7 +4,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { encodeBase64 } from "./_base64.ts";
+ * import { encodeBase64 } from "./base64.ts";
  * assert(encodeBase64(new TextEncoder().encode("hi")) === "aGk=");
  * ```
  */

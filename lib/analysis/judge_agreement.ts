@@ -3,10 +3,9 @@ import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { scoreJudgments } from "../metrics/score.ts";
-import { readJsonl } from "../pipeline/jsonl.ts";
-import type { JudgmentRecord } from "../pipeline/judge.ts";
-import { readManifest, runFiles } from "../pipeline/manifest.ts";
-import { cohensKappa, kendallTau } from "./agreement.ts";
+import { readManifest } from "../pipeline/manifest.ts";
+import { loadRunJudgments } from "../pipeline/runs.ts";
+import { cohensKappa, kendallTau } from "../stats/agreement.ts";
 
 /** Verdicts of one judge, keyed `id#sample`. */
 type Verdicts = Map<string, { scenario: string; answer: string; reasoning: string }>;
@@ -26,13 +25,13 @@ export interface JudgeAgreement {
   ranking: { metric: string; runs: number; kendall_tau: number }[];
 }
 
+// Through the run store's reader: the last record of a sample wins and verdicts are normalised.
 async function _judged(dir: string, judge: string): Promise<Verdicts> {
-  const file = runFiles(dir, judge === "default" ? undefined : judge).judgments;
+  const { table } = await loadRunJudgments([dir], judge === "default" ? undefined : judge);
   const m: Verdicts = new Map();
-  for await (const r of readJsonl<JudgmentRecord>(file)) {
+  for (const r of table.objects() as Record<string, string>[]) {
     m.set(`${r.id}#${r.sample}`, { scenario: r.scenario, answer: r.answer_verdict, reasoning: r.reasoning_verdict });
   }
-  if (!m.size) throw new BsaError(`${file} holds no judgments`);
   return m;
 }
 

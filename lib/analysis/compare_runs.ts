@@ -2,12 +2,9 @@ import { BsaError } from "../errors.ts";
 import { questionTable } from "../metrics/score.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import { readManifest } from "../pipeline/manifest.ts";
-import { questionColumns } from "./bootstrap.ts";
-import { type CompareOptions, comparePaired, type Comparison } from "./compare.ts";
-import { holm } from "./holm.ts";
-
-/** A comparison row with its Holm-adjusted p-value. */
-export type AdjustedComparison = Comparison & { p_holm: number; significant: boolean };
+import { questionColumns } from "../stats/bootstrap.ts";
+import { type CompareOptions, comparePaired, type Comparison } from "../stats/compare.ts";
+import { type AdjustedComparison, adjustHolm } from "../stats/holm.ts";
 
 /**
  * Paired comparison of two judged runs on the questions both cover (B − A for every metric).
@@ -39,25 +36,6 @@ export async function compareRuns(
     compared: ids.length,
     leftOut: qa.numRows() + qb.numRows() - 2 * ids.length,
   };
-}
-
-/**
- * Holm-adjust a family of comparisons (one study) and mark those below `alpha`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { adjustHolm } from "./compare_runs.ts";
- * const rows = adjustHolm([{ p: 0.01 }, { p: 0.04 }] as never[]) as { p_holm: number; significant: boolean }[];
- * assert(rows[0].p_holm === 0.02 && rows[1].significant);
- * ```
- */
-export function adjustHolm<T extends Comparison>(
-  rows: T[],
-  alpha = 0.05,
-): (T & { p_holm: number; significant: boolean })[] {
-  const adjusted = holm(rows.map((r) => r.p));
-  return rows.map((r, i) => ({ ...r, p_holm: adjusted[i], significant: adjusted[i] < alpha }));
 }
 
 /**
