@@ -1,9 +1,9 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-// Arquero's own RFC 4180 tokenizer; we call it directly because aq.fromCSV
-// silently ignores extra fields and pads short rows, and we must reject both.
-import { delimitedTextTransformer } from "arquero/src/format/stream/delimited-text-stream.js";
-import { pipelineSync } from "arquero/src/format/stream/pipeline.js";
+// csv-parse tokenizes (RFC 4180, BOM, line counts); the width check is ours, so that an
+// error names the source, the data row and the line where it starts.
+import { parse } from "csv-parse/sync";
+import { parse as parseStream } from "csv-parse/stream";
 import { BsaError } from "../errors.ts";
 
 /** A parsed CSV file: an all-string Arquero table plus the line where each row starts. */
@@ -42,12 +42,94 @@ export interface ParseCsvOptions {
  */
 export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {
   const { source } = options;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const rows: string[][] = text.length ? pipelineSync(text, [delimitedTextTransformer(",")]) : [];
-  if (rows.length === 0 || (rows[0].length === 1 && rows[0][0] === "")) {
-    throw new BsaError(`${source}: the file is empty (expected a CSV header row)`);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { ..._OPTIONS, info: true }) as unknown as typeof records;
+  } catch (err) {
+    throw new BsaError(`${source}: ${(err as Error).message}`, { cause: err });
   }
-  const columns = rows[0].map((c) => c.trim());
+  if (records.length === 0) throw new BsaError(`${source}: the file is empty (expected a CSV header row)`);
+  const columns = _header(records[0].record, options);
+  const width = columns.length;
+  const values: string[][] = columns.map(() => []);
+  const lines: number[] = [];
+  for (let r = 1; r < records.length; r++) {
+    const { record, info } = records[r];
+    const start = info.lines - _newlines(record);
+    _checkWidth(record, width, columns, source, lines.length + 1, start);
+    for (let c = 0; c < width; c++) values[c].push(record[c]);
+    lines.push(start);
+  }
+  const data: Record<string, string[]> = {};
+  columns.forEach((c, i) => (data[c] = values[i]));
+  return { table: aq.table(data, columns), columns, lines };
+}
+
+/**
+ * Read a CSV file as a stream of rows, in bounded memory, with the same checks as
+ * {@linkcode parseCsv}: `onRow` gets each data row (exactly as wide as the header), its
+ * 1-based row number, the line where it starts, and the header. Errors thrown by `onRow` stop the read.
+ *
+ * @param path The CSV file.
+ * @param options Source name for errors and the required columns.
+ * @param onRow Called once per data row.
+ * @returns The header's column names.
+ * @throws {BsaError} The file cannot be read, is empty, lacks a column, or a row's width differs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readCsvRows } from "./parse.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, 'id,text\n1,"a\nb"\n2,c\n');
+ * const seen: string[] = [];
+ * await readCsvRows(p, { source: p }, (row, n, line) => seen.push(`${n}@${line}:${row[1]}`));
+ * assert.deepEqual(seen, ["1@2:a\nb", "2@4:c"]);
+ * ```
+ */
+export async function readCsvRows(
+  path: string,
+  options: ParseCsvOptions,
+  onRow: (row: string[], rowNumber: number, line: number, columns: string[]) => void,
+): Promise<string[]> {
+  const { source } = options;
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch (err) {
+    throw new BsaError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let columns: string[] | null = null;
+  let n = 0;
+  const rows = parseStream({
+    ..._OPTIONS,
+    // Rows are handled here and dropped (null), so nothing queues up behind the reader.
+    on_record: (record: string[], context: { lines: number }) => {
+      if (!columns) columns = _header(record, options);
+      else {
+        const start = context.lines - _newlines(record);
+        _checkWidth(record, columns.length, columns, source, ++n, start);
+        onRow(record, n, start, columns);
+      }
+      return null;
+    },
+  });
+  try {
+    await file.readable.pipeThrough(rows).pipeTo(new WritableStream());
+  } catch (err) {
+    if (err instanceof BsaError) throw err;
+    throw new BsaError(`${source}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!columns) throw new BsaError(`${source}: the file is empty (expected a CSV header row)`);
+  return columns;
+}
+
+// Widths are checked by us (relax_column_count) so the error can name the row and its first line.
+const _OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: false } as const;
+
+function _header(record: string[], options: ParseCsvOptions): string[] {
+  const { source } = options;
+  const columns = record.map((c) => c.trim());
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c)) throw new BsaError(`${source}: header names column '${c}' twice`);
@@ -61,29 +143,22 @@ export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {
       } (found: ${columns.join(", ")})`,
     );
   }
-  const width = columns.length;
-  const values: string[][] = columns.map(() => []);
-  const lines: number[] = [];
-  let line = 1 + _newlines(rows[0]);
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r];
-    const start = line + 1;
-    line = start + _newlines(row);
-    // A blank line carries no data; skipping it drops nothing.
-    if (row.length === 1 && row[0] === "" && width > 1) continue;
-    if (row.length !== width) {
-      throw new BsaError(
-        `${source} row ${lines.length + 1} (line ${start}): ${row.length} fields, expected ${width} (${
-          columns.join(",")
-        })`,
-      );
-    }
-    for (let c = 0; c < width; c++) values[c].push(row[c]);
-    lines.push(start);
+  return columns;
+}
+
+function _checkWidth(
+  record: string[],
+  width: number,
+  columns: string[],
+  source: string,
+  row: number,
+  line: number,
+): void {
+  if (record.length !== width) {
+    throw new BsaError(
+      `${source} row ${row} (line ${line}): ${record.length} fields, expected ${width} (${columns.join(",")})`,
+    );
   }
-  const data: Record<string, string[]> = {};
-  columns.forEach((c, i) => (data[c] = values[i]));
-  return { table: aq.table(data, columns), columns, lines };
 }
 
 function _newlines(row: string[]): number {

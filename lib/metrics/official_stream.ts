@@ -1,7 +1,6 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-// Arquero's tokenizer as a stream transformer: the file is read in chunks and never held whole.
-import { delimitedTextTransformer } from "arquero/src/format/stream/delimited-text-stream.js";
+import { readCsvRows } from "../csv/parse.ts";
 import { BsaError } from "../errors.ts";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { OFFICIAL_COLUMNS, officialRowProblem } from "./official.ts";
@@ -40,12 +39,6 @@ interface Acc extends QuestionCounts {
  */
 export async function officialQuestionTable(path: string, k: number | "auto" = "auto"): Promise<ColumnTable> {
   if (k !== "auto" && (!Number.isInteger(k) || k < 1)) throw new BsaError(`k must be a positive integer, got ${k}`);
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path);
-  } catch (err) {
-    throw new BsaError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
   const targets = new Map<string, string>(SCENARIOS.map((s) => [s.name, s.target]));
   const known = new Set(targets.keys());
   const accs: Acc[] = [];
@@ -53,74 +46,32 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
   const byModel = new Map<string, Map<string, Acc>>();
   let lastModel = "";
   let lastMap: Map<string, Acc> | undefined;
-  let header: string[] | null = null;
-  let col = { model: 0, id: 1, scenario: 2, safe: 3, think: 4 };
-  let width = 0;
-  let row = 0;
-  let line = 1;
-  const onRows = (batch: string[][]) => {
-    for (const r of batch) {
-      if (!header) {
-        header = r.map((c) => c.trim());
-        if (header[0]?.charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
-        const missing = OFFICIAL_COLUMNS.filter((c) => !header!.includes(c));
-        if (missing.length) {
-          throw new BsaError(`${path}: missing required column(s) ${missing.map((c) => `'${c}'`).join(", ")}`);
-        }
-        col = {
-          model: header.indexOf("model_name"),
-          id: header.indexOf("id"),
-          scenario: header.indexOf("dataset_name"),
-          safe: header.indexOf("Safe_Ans_Check"),
-          think: header.indexOf("Thk_Acc_Judge"),
-        };
-        width = header.length;
-        line += _extraLines(r);
-        continue;
-      }
-      line++;
-      if (r.length === 1 && r[0] === "") continue;
-      row++;
-      const start = line;
-      line += _extraLines(r);
-      if (r.length !== width) {
-        throw new BsaError(`${path} row ${row} (line ${start}): ${r.length} fields, expected ${width}`);
-      }
-      const model = r[col.model], id = r[col.id], scenario = r[col.scenario];
-      const target = targets.get(scenario);
-      if (!model || !id || target === undefined) {
-        throw new BsaError(`${path} row ${row} (line ${start}), ${officialRowProblem(model, id, scenario, known)}`);
-      }
-      if (model !== lastModel || !lastMap) {
-        lastModel = model;
-        lastMap = byModel.get(model);
-        if (!lastMap) byModel.set(model, lastMap = new Map());
-      }
-      let a = lastMap.get(id);
-      if (!a) {
-        lastMap.set(id, a = { model, id, scenario, ...emptyCounts() });
-        accs.push(a);
-      }
-      countSample(a, normalizeVerdict(r[col.safe], "answer"), normalizeVerdict(r[col.think], scenario), target);
+  let col: Record<"model" | "id" | "scenario" | "safe" | "think", number> | undefined;
+  await readCsvRows(path, { source: path, required: OFFICIAL_COLUMNS }, (r, row, line, header) => {
+    col ??= {
+      model: header.indexOf("model_name"),
+      id: header.indexOf("id"),
+      scenario: header.indexOf("dataset_name"),
+      safe: header.indexOf("Safe_Ans_Check"),
+      think: header.indexOf("Thk_Acc_Judge"),
+    };
+    const model = r[col.model], id = r[col.id], scenario = r[col.scenario];
+    const target = targets.get(scenario);
+    if (!model || !id || target === undefined) {
+      throw new BsaError(`${path} row ${row} (line ${line}), ${officialRowProblem(model, id, scenario, known)}`);
     }
-  };
-  const transformer = delimitedTextTransformer(",");
-  const controller = { enqueue: onRows } as unknown as TransformStreamDefaultController<string[][]>;
-  transformer.start(controller);
-  const decoder = new TextDecoder();
-  // Synchronous 1 MiB reads: bounded memory, without an await per small chunk.
-  const buf = new Uint8Array(1 << 20);
-  try {
-    for (let n = file.readSync(buf); n !== null; n = file.readSync(buf)) {
-      transformer.transform(decoder.decode(buf.subarray(0, n), { stream: true }), controller);
+    if (model !== lastModel || !lastMap) {
+      lastModel = model;
+      lastMap = byModel.get(model);
+      if (!lastMap) byModel.set(model, lastMap = new Map());
     }
-    const rest = decoder.decode();
-    if (rest) transformer.transform(rest, controller);
-    transformer.flush(controller);
-  } finally {
-    file.close();
-  }
-  if (!header) throw new BsaError(`${path}: the file is empty (expected a CSV header row)`);
+    let a = lastMap.get(id);
+    if (!a) {
+      lastMap.set(id, a = { model, id, scenario, ...emptyCounts() });
+      accs.push(a);
+    }
+    countSample(a, normalizeVerdict(r[col.safe], "answer"), normalizeVerdict(r[col.think], scenario), target);
+  });
   if (!accs.length) throw new BsaError(`${path}: no judgments to score`);
 
   const fields = Object.keys(emptyCounts()) as (keyof QuestionCounts)[];
@@ -131,10 +82,4 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
     ...Object.fromEntries(fields.map((f) => [f, accs.map((a) => a[f])])),
   });
   return reduceQuestions(counts, ["model"], k);
-}
-
-function _extraLines(row: string[]): number {
-  let n = 0;
-  for (const f of row) if (f.indexOf("\n") !== -1) n += f.split("\n").length - 1;
-  return n;
 }

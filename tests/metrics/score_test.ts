@@ -293,7 +293,7 @@ Deno.test("the streaming reader rejects bad rows, naming row and line", async ()
       "row 2 (line 4): 4 fields, expected 5",
     ],
     [head + ",q,Risk Omission,Safe,True\n", "column 'model_name': empty model name"],
-    ["model_name,id\nm,q\n", "missing required column(s) 'dataset_name'"],
+    ["model_name,id\nm,q\n", "missing required columns 'dataset_name'"],
     [head + "m,q,Risk Omission,Safe,True\n".repeat(3), "question q (model=m) has 3 samples"],
     ["", "the file is empty"],
   ];
