@@ -3,7 +3,14 @@
  * for notebooks, and runs beside the paper.
  * @module
  */
-export { runGrouping, type RunScores, scoreOfficialCsv, scoreRuns, type ScoreRunsOptions } from "./score_runs.ts";
+export {
+  runGrouping,
+  type RunScores,
+  scoreOfficialCsv,
+  scoreQuestionTable,
+  scoreRuns,
+  type ScoreRunsOptions,
+} from "./score_runs.ts";
 export { loadUserRuns, type UserRuns } from "./user_runs.ts";
 export { runsAgainstPaper } from "./against_paper.ts";
 export { compareConditions, compareRuns } from "./compare_runs.ts";

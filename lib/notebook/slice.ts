@@ -1,74 +1,60 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { sliceChart } from "../charts/specs/slice.ts";
 import type { Dataset } from "../dataset/load.ts";
-import { BsaError } from "../errors.ts";
-import { METRICS } from "../metrics/names.ts";
-import type { PaperTables } from "../paper/load.ts";
-import { expandRunPaths } from "../pipeline/run_paths.ts";
-import { scoreRuns } from "../analysis/score_runs.ts";
-import { type Row, rows } from "../table.ts";
-import { chart, show } from "./display.ts";
 
-/** What to slice. */
-export interface SliceOptions {
-  /** One of the BSA metrics, e.g. "Think@1". */
-  metric: string;
-  /** Grouping columns: category, subcategory, scenario, model, or any run tag (condition, temperature...). */
-  by: string[];
-  /** Run folders (or folders of runs). Without runs, the paper's main table is sliced by its columns (family, access). */
-  runs?: string[] | null;
-  /** Bootstrap replicates for the 95% intervals (default 1,000). */
-  replicates?: number;
+/**
+ * The dataset's subdomains: questions per category and subcategory, by scenario (a
+ * Cognitive Shortcut question counts once in each category its two risks fall in). What
+ * can be sliced before any run is scored.
+ *
+ * @param dataset The dataset.
+ * @returns One row per category and subcategory: `RO`, `CS`, `OS` and `questions`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadDataset } from "../dataset/load.ts";
+ * import { subdomains } from "./slice.ts";
+ * const t = subdomains(await loadDataset());
+ * assert(t.columnNames().join() === "category,subcategory,RO,CS,OS,questions");
+ * assert(t.numRows() > 9);
+ * ```
+ */
+export function subdomains(dataset: Dataset): ColumnTable {
+  return dataset.risks
+    .select("id", "scenario", "category", "subcategory")
+    .dedupe()
+    .groupby("category", "subcategory")
+    .rollup({
+      RO: "d => op.sum(d.scenario === 'Risk Omission' ? 1 : 0)",
+      CS: "d => op.sum(d.scenario === 'Cognitive Shortcut' ? 1 : 0)",
+      OS: "d => op.sum(d.scenario === 'Over Sensitivity' ? 1 : 0)",
+      questions: aq.op.distinct("id"),
+    })
+    .orderby("category", "subcategory");
 }
 
 /**
- * One call from a grouping to a table and a chart: your runs scored per group with 95%
- * intervals (per-question data), or, without runs, the paper's published models averaged
- * per group. Shows both and returns the table.
+ * The columns of a score table worth showing for one metric: the groups, `questions`, the
+ * metric and its interval.
+ *
+ * @param scores A score table (see `scoreQuestionTable`).
+ * @param metric The metric, e.g. `Think@1`.
+ * @param by The group columns.
+ * @returns The narrowed table, best group first.
  *
  * @example
- * ```ts ignore
- * await slice(ctx, { runs: ["runs/qwen3-8b"], metric: "Think@1", by: ["category"] });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { metricView } from "./slice.ts";
+ * const t = aq.from([{ category: "a", questions: 3, "Safe@1": 50, "Think@1": 10 }, { category: "b", questions: 2, "Safe@1": 90, "Think@1": 20 }]);
+ * assert.deepEqual(metricView(t, "Think@1", ["category"]).columnNames(), ["category", "questions", "Think@1"]);
+ * assert(metricView(t, "Think@1", ["category"]).get("category", 0) === "b");
  * ```
  */
-export async function slice(ctx: { paper: PaperTables; dataset?: Dataset }, o: SliceOptions): Promise<ColumnTable> {
-  if (!(METRICS as readonly string[]).includes(o.metric)) {
-    throw new BsaError(`unknown metric ${o.metric}; one of ${METRICS.join(", ")}`);
-  }
-  let table: ColumnTable;
-  if (o.runs?.length) {
-    const scored = await scoreRuns(await expandRunPaths(o.runs), {
-      by: o.by,
-      dataset: ctx.dataset,
-      ci: { replicates: o.replicates ?? 1000 },
-    });
-    table = scored.table;
-  } else {
-    const cols = ctx.paper.main.columnNames();
-    const bad = o.by.filter((c) => !cols.includes(c));
-    if (bad.length) {
-      throw new BsaError(
-        `without runs only the paper's main table can be sliced, by ${
-          ["family", "access", "model"].join(", ")
-        }; not by ${bad.join(", ")}`,
-      );
-    }
-    table = ctx.paper.main.groupby(o.by).rollup({ models: aq.op.count(), [o.metric]: aq.op.mean(o.metric) });
-  }
-  const keep = [
-    ...o.by.filter((c) => table.columnNames().includes(c)),
-    ...table.columnNames().filter((c) =>
-      !o.by.includes(c) &&
-      ["run", "model", "questions", "models", o.metric, `${o.metric}_lo`, `${o.metric}_hi`].includes(c)
-    ),
-  ];
-  const shown = table.select([...new Set(keep)]).orderby(aq.desc(o.metric));
-  await show(shown, { limit: 100 });
-  const groupCol = o.by.at(-1)!;
-  const colorCol = o.by.length > 1
-    ? o.by[0]
-    : ["run", "model"].find((c) => shown.columnNames().includes(c) && c !== groupCol);
-  await chart(sliceChart(rows<Row>(shown), { metric: o.metric, by: groupCol, color: colorCol }));
-  return shown;
+export function metricView(scores: ColumnTable, metric: string, by: string[]): ColumnTable {
+  const have = scores.columnNames();
+  const keep = [...by, "questions", metric, `${metric}_lo`, `${metric}_hi`].filter((c) => have.includes(c));
+  return scores.select([...new Set(keep)]).orderby(aq.desc(metric));
 }
