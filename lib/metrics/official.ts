@@ -12,8 +12,9 @@ import { normalizeAnswerVerdict, normalizeReasoningVerdict } from "./verdicts.ts
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { OFFICIAL_COLUMNS } from "./official.ts";
- * assert(OFFICIAL_COLUMNS.join() === "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge");
+ * import { OFFICIAL_COLUMNS, parseOfficialCsv } from "./official.ts";
+ * assert.throws(() => parseOfficialCsv("model_name,id\nm,q\n", "x.csv"), /missing required columns 'dataset_name'/);
+ * assert(OFFICIAL_COLUMNS.includes("Thk_Acc_Judge"));
  * ```
  */
 export const OFFICIAL_COLUMNS = ["model_name", "id", "dataset_name", "Safe_Ans_Check", "Thk_Acc_Judge"] as const;

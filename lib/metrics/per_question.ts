@@ -3,11 +3,11 @@ import type { ColumnTable } from "arquero";
 import { BsaError } from "../errors.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import { at1, atK } from "./reducers.ts";
-import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "./verdicts.ts";
+import { FAILED, INVALID, NO_REASONING, normalizeVerdict, TRUNCATED } from "./verdicts.ts";
 import { rows } from "../table.ts";
 
 /**
- * Columns every judgments table must have (verdicts already normalised).
+ * Columns every judgments table must have (verdicts in any spelling: they are normalised).
  *
  * @example
  * ```ts
@@ -130,7 +130,9 @@ export function perQuestion(judgments: ColumnTable, keys: string[], k: number | 
   const flags = Object.fromEntries(COUNT_FIELDS.map((f) => [`_${f}`, new Uint8Array(answers.length)]));
   for (let i = 0; i < answers.length; i++) {
     const c = emptyCounts();
-    countSample(c, answers[i], reasons[i], scenarioInfo(scenarios[i])?.target ?? "");
+    // Verdicts as given by any caller go through the one normaliser (canonical spellings cost one lookup).
+    const answer = normalizeVerdict(answers[i], "answer");
+    countSample(c, answer, normalizeVerdict(reasons[i], scenarios[i]), scenarioInfo(scenarios[i])?.target ?? "");
     for (const f of COUNT_FIELDS) flags[`_${f}`][i] = c[f];
   }
   const counts = judgments

@@ -34,8 +34,9 @@ export const INVALID = "invalid";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { FAILED } from "./verdicts.ts";
- * assert(FAILED === "failed");
+ * import { FAILED, normalizeVerdict } from "./verdicts.ts";
+ * assert(normalizeVerdict(FAILED, "Cognitive Shortcut") === FAILED);           // a recorded outcome passes through
+ * assert(normalizeVerdict("failed", "answer", { sentinels: false }) === "invalid"); // a judge cannot say it
  * ```
  */
 export const FAILED = "failed";
@@ -47,8 +48,8 @@ export const FAILED = "failed";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { TRUNCATED } from "./verdicts.ts";
- * assert(TRUNCATED === "truncated");
+ * import { normalizeVerdict, TRUNCATED } from "./verdicts.ts";
+ * assert(normalizeVerdict(TRUNCATED, "answer") === TRUNCATED && normalizeVerdict("Truncated", "answer") === "invalid");
  * ```
  */
 export const TRUNCATED = "truncated";
