@@ -20,7 +20,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   pipeline: [...BASE, "dataset", "metrics"],
   analysis: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline"],
   review: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline", "analysis"],
-  viewer: [...BASE, "dataset", "metrics", "stats", "pipeline", "analysis"],
+  viewer: [...BASE, "dataset", "metrics", "stats", "pipeline", "analysis", "review"],
   notebook: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "review", "viewer"],
   report: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "notebook"],
   cli: ["*"],
