@@ -61,3 +61,20 @@ export async function generateAndJudge(
     if (judge.code !== 0) throw new Error(`bsa judge failed: ${judge.stderr}`);
   }
 }
+
+/**
+ * Write an ids file with the first `perScenario` questions of every scenario (so that Think,
+ * which weights all three scenarios, is given) and return its path, for `bsa run --ids`.
+ */
+export async function idsOfEveryScenario(dir: string, perScenario: number): Promise<string> {
+  const { loadDataset } = await import("../../lib/dataset/load.ts");
+  const { SCENARIOS } = await import("../../lib/dataset/scenarios.ts");
+  const ds = await loadDataset({ path: DATASET_CSV });
+  const ids = SCENARIOS.flatMap((s) =>
+    (ds.questions.array("id") as string[]).filter((_, i) => ds.questions.get("scenario", i) === s.name)
+      .slice(0, perScenario)
+  );
+  const path = `${dir}/ids.txt`;
+  await Deno.writeTextFile(path, ids.join("\n") + "\n");
+  return path;
+}

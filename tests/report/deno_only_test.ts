@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { FIGURES } from "../../lib/charts/figures.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
-import { cliEnv, DATASET_CSV, generateAndJudge, ROOT, runCli } from "../helpers/paths.ts";
+import { cliEnv, DATASET_CSV, generateAndJudge, idsOfEveryScenario, ROOT, runCli } from "../helpers/paths.ts";
 import { runDenoOnly } from "../helpers/requires.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
 
@@ -76,12 +76,14 @@ Deno.test("--no-notebooks keeps BSA_RUNS: the figures overlay the runs, and the 
   await using ws = await notebookWorkspace();
   const server = startFakeOpenAI();
   const env = cliEnv(`${ws.path}/cache`);
+  // Every scenario, so that Think (which weights all three) is given and the runs are drawn.
+  const ids = await idsOfEveryScenario(ws.path, 10);
   try {
     await generateAndJudge(server.url, `${ws.path}/runs/mine`, {
       model: "m-mixed",
       k: 2,
       limit: 30,
-      run: ["--tag", "paper_model=QwQ-32B", "--tag", "params_b=32"],
+      run: ["--ids", ids, "--tag", "paper_model=QwQ-32B", "--tag", "params_b=32"],
     }, env);
   } finally {
     await server.close();

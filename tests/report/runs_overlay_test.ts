@@ -1,7 +1,5 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { cliEnv, DATASET_CSV, generateAndJudge } from "../helpers/paths.ts";
-import { loadDataset } from "../../lib/dataset/load.ts";
-import { SCENARIOS } from "../../lib/dataset/scenarios.ts";
+import { cliEnv, generateAndJudge, idsOfEveryScenario } from "../helpers/paths.ts";
 import { notebookWorkspace } from "../helpers/workspace.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 import { requires } from "../helpers/requires.ts";
@@ -15,12 +13,7 @@ Deno.test({
   await using ws = await notebookWorkspace();
   const server = startFakeOpenAI();
   const env = cliEnv(`${ws.path}/cache`);
-  // Questions of every scenario, so that Think (which weights all three) is given.
-  const ds = await loadDataset({ path: DATASET_CSV });
-  const ids = SCENARIOS.flatMap((s) =>
-    (ds.questions.array("id") as string[]).filter((_, i) => ds.questions.get("scenario", i) === s.name).slice(0, 14)
-  );
-  await Deno.writeTextFile(`${ws.path}/ids.txt`, ids.join("\n") + "\n");
+  const ids = await idsOfEveryScenario(ws.path, 14);
   try {
     for (const cond of ["base", "rules"]) {
       await generateAndJudge(server.url, `${ws.path}/runs/qwq__${cond}`, {
@@ -29,7 +22,7 @@ Deno.test({
         limit: 42,
         judgeModel: "judge-x",
         run: [
-          ...["--ids", `${ws.path}/ids.txt`],
+          ...["--ids", ids],
           ...["--tag", "paper_model=QwQ-32B", "--tag", `condition=${cond}`, "--tag", "params_b=32"],
           ...(cond === "rules" ? ["--safety-rules"] : []),
         ],
