@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   reproduce: async () => (await import("./cli/reproduce.ts")).reproduceCommand,
   run: async () => (await import("./cli/run.ts")).runCommand,
   judge: async () => (await import("./cli/judge.ts")).judgeCommand,
+  ingest: async () => (await import("./cli/ingest.ts")).ingestCommand,
   study: async () => (await import("./cli/study.ts")).studyCommand,
   estimate: async () => (await import("./cli/estimate.ts")).estimateCommand,
   compare: async () => (await import("./cli/compare.ts")).compareCommand,
@@ -29,6 +30,7 @@ Commands:
   dataset stats     composition of the dataset beside the paper's numbers
   run               generate k answers per question from an OpenAI-compatible endpoint
   judge             judge a run's answers and reasoning with an LLM judge
+  ingest            read a batch result file (OpenAI Batch API, vllm run-batch) into a run
   score             BSA metrics from judgments (run folders, or the upstream CSV)
   study             expand a study file into runs, run, judge and score them
   estimate          requests, tokens and cost of a run before it starts

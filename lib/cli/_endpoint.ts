@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.ts";
+import { type BatchApi, createBatchApi } from "../pipeline/batch/api.ts";
 import { type ChatClient, createClient, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from "../pipeline/client.ts";
 import { listFlag, numberFlag } from "./_flags.ts";
 
@@ -87,4 +88,31 @@ export function endpointConfig(
     retries: numberFlag(command, values, "retries", { integer: true, min: 0, default: 6 })!,
     backoffMs: numberFlag(command, values, "backoff", { min: 0, default: 500 })!,
   };
+}
+
+/**
+ * The Batch API client of `--<prefix>base-url` (one URL: a batch lives on one service), with
+ * the key and limits read as {@linkcode clientFromFlags} reads them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { batchApiFromFlags } from "./_endpoint.ts";
+ * assert(batchApiFromFlags("run", { "base-url": ["http://127.0.0.1:8000/v1"] }).host === "http://127.0.0.1:8000/v1");
+ * ```
+ */
+export function batchApiFromFlags(command: string, values: Record<string, unknown>, prefix = ""): BatchApi {
+  const urls = listFlag(values, `${prefix}base-url`);
+  if (urls.length !== 1) {
+    throw new UsageError(
+      `bsa ${command}: --batch takes exactly one --${prefix}base-url (a batch lives on one service)`,
+    );
+  }
+  const keyVar = values["api-key-env"] as string | undefined;
+  const { timeoutSeconds, retries } = endpointConfig(command, values);
+  try {
+    return createBatchApi({ baseUrls: urls, apiKeyEnv: keyVar, timeoutSeconds, retries });
+  } catch (err) {
+    throw new UsageError(`bsa ${command}: --${prefix}base-url: ${(err as Error).message}`);
+  }
 }

@@ -21,7 +21,9 @@ export const HELP = `bsa estimate --model NAME [--k K] [--judge-model NAME] [--p
 
 Requests, tokens and cost of a run before it starts. Prompt tokens are counted
 (cl100k_base) on the real prompts; completions are assumed.
-  --prices FILE                JSON: {"<model>": {"input_per_mtok": 0.5, "output_per_mtok": 1.5}, ...}
+  --prices FILE                JSON: {"<model>": {"input_per_mtok": 0.5, "output_per_mtok": 1.5}, ...};
+                               batch_cost and judge_batch_cost price the Batch API (--batch):
+                               "batch_input_per_mtok"/"batch_output_per_mtok", else half the list price
   --completion-tokens N        assumed tokens per sample, reasoning + answer (default 1500)
   --judge-completion-tokens N  assumed tokens per judge reply (default 250)
   --safety-rules, --system-prompt FILE, --ids FILE, --limit N, --scenario S, --category C, --dataset PATH`;

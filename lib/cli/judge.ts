@@ -3,8 +3,10 @@ import { JudgeCache } from "../pipeline/judge_cache.ts";
 import { loadRunDataset } from "../pipeline/run_dataset.ts";
 import { readManifest } from "../pipeline/manifest.ts";
 import { loadJudgePrompts } from "../pipeline/prompts.ts";
+import { safeHost } from "../pipeline/client.ts";
+import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
-import { jsonObjectFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
+import { jsonObjectFlag, listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
 /**
  * The text `bsa judge --help` prints.
@@ -33,7 +35,10 @@ Judge every generated sample of a run that has no judgment yet (resumable).
   --label NAME          keep this judge's verdicts apart (judgments-NAME.jsonl), e.g. a second
                         judge for 'bsa agreement'; score and compare read them with --judge NAME
   --api-key-env NAME    the variable holding the judge's API key (default OPENAI_API_KEY)
-${ENDPOINT_HELP}`;
+${ENDPOINT_HELP}
+${BATCH_HELP}
+                        With --batch-file, --judge-base-url is optional; it is part of the
+                        judge's identity (give the one the results will come from).`;
 
 /**
  * `bsa judge`.
@@ -64,12 +69,14 @@ export async function judgeCommand(args: string[]): Promise<number> {
     label: { type: "string" },
     quiet: { type: "boolean" },
     ...ENDPOINT_FLAGS,
+    ...BATCH_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
   const run = requireString("judge", values, "run");
   const judgeModel = requireString("judge", values, "judge-model");
-  const client = clientFromFlags("judge", values, "judge-");
+  const batch = batchModeFromFlags("judge", values, "judge-");
+  const client = batch?.mode === "file" ? null : clientFromFlags("judge", values, "judge-");
   const manifest = await readManifest(run);
   const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
   const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
@@ -86,6 +93,8 @@ export async function judgeCommand(args: string[]): Promise<number> {
     const r = await judge({
       run,
       client,
+      endpoints: listFlag(values, "judge-base-url").map(safeHost),
+      batch,
       judgeModel,
       prompts,
       dataset,
@@ -98,6 +107,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       retryFailed: !!values["retry-failed"],
       retryInvalid: !!values["retry-invalid"],
     });
+    if (r.batch) { for (const line of describeBatch(r.batch)) console.error(line); }
     console.log(
       `${run}: ${
         r.alreadyDone + r.judged

@@ -1,14 +1,14 @@
-import * as aq from "arquero";
 import { loadDataset } from "../dataset/load.ts";
 import { selectQuestions } from "../dataset/select.ts";
 import { UsageError } from "../errors.ts";
-import { estimateRun } from "../pipeline/estimate.ts";
 import { generate } from "../pipeline/generate.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
-import { rows } from "../table.ts";
+import { safeHost } from "../pipeline/client.ts";
+import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import {
   jsonObjectFlag,
+  listFlag,
   listFlagRaw,
   numberFlag,
   parseFlags,
@@ -27,7 +27,7 @@ import {
  * assert(HELP.startsWith("bsa run"));
  * ```
  */
-export const HELP = `bsa run --base-url URL --model NAME --k K --out DIR [options]
+export const HELP: string = `bsa run --base-url URL --model NAME --k K --out DIR [options]
 
 Generate K answers per question into the run folder DIR (resumable: run the same
 command again after an interruption and it continues where it stopped).
@@ -43,6 +43,8 @@ command again after an interruption and it continues where it stopped).
   --use-n               one request per question with n = missing samples (servers that support n)
   --retry-failed        ask again the samples recorded as failed (a refusal the provider gave
                         for good); the new record supersedes the old one
+${BATCH_HELP}
+                        With --batch-file, --base-url is optional (recorded when given).
   --dataset PATH        the dataset (default: BSA_DATASET or the pinned download)
   --prompts DIR         where Safe_Rules.md is (default: BSA_PROMPTS_DIR or the pinned download)
   --ids FILE            question ids, one per line; --limit N, --scenario S, --category C narrow further
@@ -85,6 +87,7 @@ export async function runCommand(args: string[]): Promise<number> {
     "use-n": { type: "boolean" },
     "retry-failed": { type: "boolean" },
     ...ENDPOINT_FLAGS,
+    ...BATCH_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
@@ -96,7 +99,9 @@ export async function runCommand(args: string[]): Promise<number> {
   if (values["system-prompt"] && values["safety-rules"]) {
     throw new UsageError("bsa run: --system-prompt and --safety-rules exclude each other");
   }
-  const client = clientFromFlags("run", values);
+  const batch = batchModeFromFlags("run", values);
+  // A request file is sent by someone else (a cluster's vLLM): no endpoint needed now.
+  const client = batch?.mode === "file" ? null : clientFromFlags("run", values);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
   const { ids, description } = await selectQuestions(dataset, selectionFlags("run", values));
   const systemPrompt = await systemPromptFor({
@@ -107,10 +112,11 @@ export async function runCommand(args: string[]): Promise<number> {
   // The size of a new run, before it starts; a resumed run goes straight to its first request.
   const resuming = await Deno.stat(`${out}/manifest.json`).then(() => true, () => false);
   if (!resuming) {
-    const questions = ids
-      ? rows<QuestionText>(dataset.questions.semijoin(aq.table({ id: ids }), "id"))
-      : rows<QuestionText>(dataset.questions);
-    const est = estimateRun(questions, { model, k, systemPrompt: systemPrompt?.text });
+    const { estimateRun } = await import("../pipeline/estimate.ts");
+    const { cachedTokenCounts } = await import("../dataset/token_counts.ts");
+    const counts = await cachedTokenCounts(dataset, systemPrompt?.text);
+    const questions = ids ? ids.map((id) => counts.questions.get(id)!) : [...counts.questions.values()];
+    const est = estimateRun(questions, { model, k, systemPromptTokens: counts.systemPrompt });
     console.error(
       `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~1,500 per sample); 'bsa estimate' prices it`,
     );
@@ -118,6 +124,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const result = await generate({
     out,
     client,
+    endpoints: listFlag(values, "base-url").map(safeHost),
+    batch,
     model,
     k,
     dataset,
@@ -140,6 +148,7 @@ export async function runCommand(args: string[]): Promise<number> {
     retryFailed: !!values["retry-failed"],
   });
   for (const w of result.warnings) console.error(`warning: ${w}`);
+  if (result.batch) { for (const line of describeBatch(result.batch)) console.error(line); }
   const o = result.outcomes;
   console.log(
     `${out}: ${
@@ -157,10 +166,12 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
   if (result.errors > 0) {
-    console.error(`error: ${result.errors} sample(s) failed after retries; run the same command again to retry them`);
+    console.error(
+      `error: ${result.errors} sample(s) failed after retries${
+        batch ? " and batch rounds" : ""
+      }; run the same command again to retry them`,
+    );
     return 1;
   }
   return 0;
 }
-
-type QuestionText = { query: string; risk_summary: string };

@@ -171,18 +171,7 @@ export class ChatClient {
         const res = await this.#clients[i].chat.completions.create(
           { ...body, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
         );
-        const choice = res?.choices?.[0];
-        if (!choice?.message) throw new Error(`malformed completion from ${this.hosts[i]}: no choices[0].message`);
-        return {
-          message: choice.message as Completion["message"],
-          finishReason: choice.finish_reason ?? null,
-          choices: res.choices.filter((c) => c?.message).map((c) => ({
-            message: c.message as Completion["message"],
-            finishReason: c.finish_reason ?? null,
-          })),
-          promptTokens: res.usage?.prompt_tokens ?? 0,
-          completionTokens: res.usage?.completion_tokens ?? 0,
-        };
+        return completionFrom(res, this.hosts[i]);
       } catch (err) {
         // HTTP failures were counted (and retried) by the SDK already.
         if (!(err instanceof OpenAI.APIError)) this.failures++;
@@ -200,6 +189,52 @@ export class ChatClient {
   }
 }
 
+/**
+ * The parts of a chat completion body the pipeline keeps: the one reading of a reply, for
+ * direct calls and for batch result lines alike.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { completionFrom } from "./client.ts";
+ * const c = completionFrom({ choices: [{ message: { content: "hi" }, finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 1 } }, "h");
+ * assert(c.message.content === "hi" && c.promptTokens === 3);
+ * ```
+ */
+export function completionFrom(res: unknown, source: string): Completion {
+  const r = res as {
+    choices?: { message?: Completion["message"]; finish_reason?: string | null }[];
+    usage?: { prompt_tokens?: number; completion_tokens?: number };
+  } | null;
+  const choice = r?.choices?.[0];
+  if (!choice?.message) throw new Error(`malformed completion from ${source}: no choices[0].message`);
+  return {
+    message: choice.message,
+    finishReason: choice.finish_reason ?? null,
+    choices: r!.choices!.filter((c) => c?.message).map((c) => ({
+      message: c.message!,
+      finishReason: c.finish_reason ?? null,
+    })),
+    promptTokens: r!.usage?.prompt_tokens ?? 0,
+    completionTokens: r!.usage?.completion_tokens ?? 0,
+  };
+}
+
+/**
+ * Whether an HTTP status is a refusal that asking again will not change: any 4xx but 408
+ * (timeout) and 429 (rate limit). Direct calls and batch result lines share this rule.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isPermanentStatus } from "./client.ts";
+ * assert(isPermanentStatus(400) && !isPermanentStatus(429) && !isPermanentStatus(500));
+ * ```
+ */
+export function isPermanentStatus(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
 function _cause(err: unknown): string {
   const c = (err as { cause?: { message?: string } }).cause;
   return c?.message ?? (err as Error).message;
@@ -214,13 +249,31 @@ function _classify(err: unknown, host: string): unknown {
   }
   // Any other 4xx but 408 (timeout) and 429 (rate limit) is a refusal that asking again
   // will not change: a bad request, a content filter, a context length exceeded.
-  if (err instanceof OpenAI.APIError && typeof err.status === "number" && err.status >= 400 && err.status < 500) {
-    if (err.status !== 408 && err.status !== 429) {
-      const code = typeof err.code === "string" ? ` (${err.code})` : "";
-      return new FatalRequestError(`${host}: HTTP ${err.message}${code}`);
-    }
+  if (err instanceof OpenAI.APIError && typeof err.status === "number" && isPermanentStatus(err.status)) {
+    const code = typeof err.code === "string" ? ` (${err.code})` : "";
+    return new FatalRequestError(`${host}: HTTP ${err.message}${code}`);
   }
   return err;
+}
+
+/**
+ * The API key of a client config, from the environment variable it names (default
+ * `OPENAI_API_KEY`); a named variable that is not set is an error. Keys come from here only.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { apiKeyFor } from "./client.ts";
+ * assert.throws(() => apiKeyFor({ baseUrls: [], apiKeyEnv: "NOT_SET_ANYWHERE" }), /NOT_SET_ANYWHERE is not set/);
+ * ```
+ */
+export function apiKeyFor(config: ClientConfig): string | undefined {
+  const keyVar = config.apiKeyEnv ?? "OPENAI_API_KEY";
+  const apiKey = Deno.env.get(keyVar);
+  if (config.apiKeyEnv !== undefined && apiKey === undefined) {
+    throw new BsaError(`the API key variable ${keyVar} is not set`);
+  }
+  return apiKey;
 }
 
 /** How to build a client: what a command line or a study file says. */
@@ -251,11 +304,7 @@ export interface ClientConfig {
  * ```
  */
 export function createClient(config: ClientConfig): ChatClient {
-  const keyVar = config.apiKeyEnv ?? "OPENAI_API_KEY";
-  const apiKey = Deno.env.get(keyVar);
-  if (config.apiKeyEnv !== undefined && apiKey === undefined) {
-    throw new BsaError(`the API key variable ${keyVar} is not set`);
-  }
+  const apiKey = apiKeyFor(config);
   return new ChatClient({
     baseUrls: config.baseUrls,
     apiKey,

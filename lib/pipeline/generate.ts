@@ -4,10 +4,13 @@ import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
 import { JsonlAppender, sampleKey, WriteError } from "./jsonl.ts";
 import { acquireLock } from "./lock.ts";
+import { applyGenerationResult, type GenerationBatchContext, generationRequests } from "./batch/generation.ts";
+import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
+import type { BatchTarget } from "./batch/requests.ts";
 import { manifestConflicts, newManifest, runFiles, type RunManifest, updateManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { Progress, stallWatch } from "./progress.ts";
-import { splitReasoning } from "./reasoning.ts";
+import { failedGeneration, generationBody, generationRecords } from "./records.ts";
 import { FatalRequestError } from "./retry.ts";
 import { scanSamples } from "./runs.ts";
 
@@ -40,7 +43,12 @@ export interface GenerationRecord {
 /** What {@linkcode generate} needs. */
 export interface GenerateOptions {
   out: string;
-  client: ChatClient;
+  /** The endpoint; `null` only with a `batch` mode that sends nothing (`file`, `ingest`). */
+  client: ChatClient | null;
+  /** Endpoints to record when there is no client (default none). */
+  endpoints?: string[];
+  /** Go through batches instead of direct calls (see lib/pipeline/batch). */
+  batch?: BatchMode;
   model: string;
   k: number;
   dataset: Dataset;
@@ -87,6 +95,8 @@ export interface GenerateResult {
   outcomes: Record<GenerationOutcome, number>;
   /** Notes for the user (tags updated). */
   warnings: string[];
+  /** What the batch step did (with `batch`). */
+  batch?: BatchPhaseResult;
 }
 
 /**
@@ -118,7 +128,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const chosen = o.ids ? o.ids.map((id) => byId.get(id)!) : questions;
   const wanted = newManifest({
     model: o.model,
-    endpoints: o.client.hosts,
+    endpoints: o.client?.hosts ?? o.endpoints ?? [],
     k: o.k,
     dataset: { source: o.dataset.source, sha256: o.dataset.sha256, pinned: o.dataset.pinned },
     subset: { ids: o.ids, description: o.subsetDescription },
@@ -129,11 +139,14 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     tags: o.tags ?? {},
   });
 
+  if (!o.client && o.batch?.mode !== "file" && o.batch?.mode !== "ingest") {
+    throw new BsaError("generate: no endpoint given");
+  }
   const files = runFiles(o.out);
   const created = !(await Deno.stat(o.out).then(() => true, () => false));
   // A new folder is made only once the endpoint has answered; an existing one is locked
   // first, so a second writer is turned away before it sends anything at all.
-  if (created) await o.client.preflight(o.model);
+  if (created) await o.client?.preflight(o.model);
   await Deno.mkdir(o.out, { recursive: true });
   let lock;
   try {
@@ -143,7 +156,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     throw err;
   }
   try {
-    if (!created) await o.client.preflight(o.model);
+    if (!created) await o.client?.preflight(o.model);
     return await _generate(o, chosen, wanted, files);
   } finally {
     await lock.release();
@@ -190,7 +203,10 @@ async function _generate(
   // its manifest still reports every token it spent.
   const tokens = { ...scanned.tokens };
   const latest = scanned.latest;
+  // A sample recorded in this pass is never asked again in it (not even a `failed` one with retryFailed).
+  const writtenNow = new Set<string>();
   const needs = (key: string) => {
+    if (writtenNow.has(key)) return false;
     const s = latest.get(key);
     return s === undefined || (o.retryFailed === true && s.outcome === "failed");
   };
@@ -225,17 +241,14 @@ async function _generate(
   };
   const progress = new Progress(`generate ${o.model}`, total, o.progress === false ? { write: () => {} } : {});
   progress.state.done = alreadyDone;
-  const stall = stallWatch(`generate ${o.model}`, (l) => log(`\n${l}`), o.stallMs);
-  const messages = (query: string) => [
-    ...(o.systemPrompt ? [{ role: "system", content: o.systemPrompt.text }] : []),
-    { role: "user", content: query },
-  ];
-  const { temperature, top_p, top_k, max_tokens, seed, extra_body } = o.params;
+  // Batches report their own status; a stall is a direct call's notion.
+  const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
+  const stall = direct ? stallWatch(`generate ${o.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
   // Failed attempts (each retried or given up) as the client counts them, for the display.
-  let seenFailures = o.client.failures;
+  let seenFailures = o.client?.failures ?? 0;
   const syncFailures = () => {
-    progress.tick({ failures: o.client.failures - seenFailures });
-    seenFailures = o.client.failures;
+    progress.tick({ failures: (o.client?.failures ?? 0) - seenFailures });
+    seenFailures = o.client?.failures ?? 0;
   };
   let stopped: unknown = undefined;
   let manifestError: unknown = undefined;
@@ -247,51 +260,56 @@ async function _generate(
       throw err;
     }
     latest.set(sampleKey(record), { outcome: record.outcome });
+    writtenNow.add(sampleKey(record));
     result.generated++;
     if (record.outcome === "failed") result.failed++;
     if (record.outcome === "truncated") result.truncated++;
     if (record.outcome === "no_reasoning") result.noReasoning++;
   };
   try {
+    if (o.batch) {
+      const ctx: GenerationBatchContext = {
+        model: o.model,
+        params: o.params,
+        systemPrompt: o.systemPrompt,
+        k: o.k,
+        questions: new Map(chosen.map((q) => [q.id, q])),
+        needs,
+        write: async (r) => (await write(r), progress.tick({ done: 1, failures: r.outcome === "failed" ? 1 : 0 })),
+        useN: o.useN,
+        onTokens: (p, c) => {
+          tokens.prompt += p;
+          tokens.completion += c;
+          progress.tick({ tokens: p + c });
+        },
+      };
+      result.batch = await runBatchPhase(o.batch, {
+        run: o.out,
+        kind: "generation",
+        requests: () => generationRequests(ctx),
+        handle: (t, r, c) => applyGenerationResult(ctx, t as Extract<BatchTarget, { kind: "generation" }>, r, c),
+        log: (l) => log(`\n${l}`),
+      });
+      for (const e of result.batch.counts.errors) log(`\nsample ${e}`);
+    }
+    if (!direct) {
+      // What the batches left missing (a file mode asks nothing yet, so none are errors).
+      if (o.batch?.mode === "live") { for (const { samples } of todo()) result.errors += samples.length; }
+      return result;
+    }
     await runPool(todo(), o.concurrency, async ({ q, samples }) => {
       // After a write error, nothing new is sent: its reply could not be kept.
       if (stopped !== undefined) return;
       let c;
       try {
-        c = await o.client.complete({
-          model: o.model,
-          messages: messages(q.query),
-          ...(samples.length > 1 && { n: samples.length }),
-          ...(temperature !== undefined && { temperature }),
-          ...(top_p !== undefined && { top_p }),
-          // top_k is not an OpenAI parameter; vLLM and SGLang read it from the body.
-          ...(top_k !== undefined && { top_k }),
-          ...(max_tokens !== undefined && { max_tokens }),
-          ...(seed !== undefined && { seed: seed + samples[0] }),
-          ...extra_body,
-        });
+        c = await o.client!.complete(generationBody(o, q.query, samples));
       } catch (err) {
-        stall.completed();
-        syncFailures();
+        stall?.completed();
         syncFailures();
         if (err instanceof EndpointError) throw err;
         if (err instanceof FatalRequestError) {
           // A permanent refusal: recorded once, so the sample counts (as not passing).
-          for (const s of samples) {
-            await write({
-              id: q.id,
-              sample: s,
-              scenario: q.scenario,
-              answer: "",
-              reasoning: null,
-              reasoning_source: "none",
-              finish_reason: null,
-              prompt_tokens: 0,
-              completion_tokens: 0,
-              outcome: "failed",
-              error: err.message.slice(0, 500),
-            });
-          }
+          for (const s of samples) await write(failedGeneration(q, s, err.message));
           progress.tick({ done: samples.length, failures: samples.length });
           log(`\nsample ${q.id}#${samples.join(",")} refused for good, recorded as failed: ${err.message}`);
           return;
@@ -300,36 +318,12 @@ async function _generate(
         log(`\nsample ${q.id}#${samples.join(",")} failed: ${(err as Error).message}`);
         return;
       }
-      stall.completed();
+      stall?.completed();
       syncFailures();
       tokens.prompt += c.promptTokens;
       tokens.completion += c.completionTokens;
-      const got = c.choices.slice(0, samples.length);
-      for (const [i, choice] of got.entries()) {
-        const split = splitReasoning(choice.message);
-        const filtered = choice.finishReason === "content_filter";
-        const outcome: GenerationOutcome = filtered
-          ? "failed"
-          : choice.finishReason === "length"
-          ? "truncated"
-          : split.reasoning === null
-          ? "no_reasoning"
-          : "ok";
-        await write({
-          id: q.id,
-          sample: samples[i],
-          scenario: q.scenario,
-          answer: split.answer,
-          reasoning: split.reasoning,
-          reasoning_source: split.source,
-          finish_reason: choice.finishReason,
-          // Usage comes per request; it is split evenly over its choices.
-          prompt_tokens: Math.round(c.promptTokens / got.length),
-          completion_tokens: Math.round(c.completionTokens / got.length),
-          outcome,
-          ...(filtered && { error: "the provider's content filter stopped the reply (finish_reason content_filter)" }),
-        });
-      }
+      const got = generationRecords(q, samples, c);
+      for (const record of got) await write(record);
       progress.tick({ done: got.length, tokens: c.promptTokens + c.completionTokens });
       if (got.length < samples.length) {
         result.errors += samples.length - got.length;
@@ -338,7 +332,7 @@ async function _generate(
       }
     }, _stopsRun);
   } finally {
-    stall.stop();
+    stall?.stop();
     await appender.close();
     progress.finish();
     for (const s of latest.values()) result.outcomes[(s.outcome ?? "ok") as GenerationOutcome]++;

@@ -1,24 +1,24 @@
 import { BsaError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
-import { scenarioInfo } from "../dataset/scenarios.ts";
-import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../metrics/verdicts.ts";
+import { FAILED, INVALID, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
 import type { GenerationRecord } from "./generate.ts";
 import { JsonlAppender, readLatest, sampleKey, WriteError } from "./jsonl.ts";
 import { JudgeCache } from "./judge_cache.ts";
 import { acquireLock } from "./lock.ts";
+import { JudgeBatch } from "./batch/judging.ts";
+import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
+import type { BatchTarget } from "./batch/requests.ts";
 import { type JudgeParams, type JudgeRecord, readManifest, runFiles, updateManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
 import { Progress, stallWatch } from "./progress.ts";
-import { type JudgePrompts, renderTemplate } from "./prompts.ts";
+import type { JudgePrompts } from "./prompts.ts";
 import { type SampleState, scanSamples } from "./runs.ts";
-import { parseAnswerVerdict, parseReasoningVerdict } from "./verdict_parse.ts";
+import { judgeBody, judgeInputs, judgeRefused, judgmentRecord, readJudgeReply, sentinelJudgment } from "./records.ts";
 
-/** The follow-up a judge gets when its reply held no valid verdict. */
-export const RETRY_REMINDER =
-  "Your reply did not contain a valid verdict. Reply again with only the JSON object in the output format the task specifies.";
+export { RETRY_REMINDER } from "./records.ts";
 
 /** One judged sample, as stored in `judgments.jsonl`. */
 export interface JudgmentRecord {
@@ -44,7 +44,12 @@ export interface JudgmentRecord {
 /** What {@linkcode judge} needs. */
 export interface JudgeOptions {
   run: string;
-  client: ChatClient;
+  /** The judge's endpoint; `null` only with a `batch` mode that sends nothing (`file`, `ingest`). */
+  client: ChatClient | null;
+  /** The judge's endpoints to record when there is no client (`ingest` passes the recorded ones). */
+  endpoints?: string[];
+  /** Go through batches instead of direct calls (see lib/pipeline/batch). */
+  batch?: BatchMode;
   judgeModel: string;
   prompts: JudgePrompts;
   dataset: Dataset;
@@ -86,6 +91,8 @@ export interface JudgeResult {
   errors: number;
   /** Samples asked again (`retryFailed`, `retryInvalid`, or a regenerated sample). */
   retried: number;
+  /** What the batch step did (with `batch`). */
+  batch?: BatchPhaseResult;
 }
 
 /**
@@ -175,9 +182,12 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
   }
   const files = runFiles(o.run, o.label);
   // Locked before the preflight, so a second writer is turned away before it sends anything.
+  if (!o.client && o.batch?.mode !== "file" && o.batch?.mode !== "ingest") {
+    throw new BsaError("judge: no endpoint given");
+  }
   const lock = await acquireLock(files.judgmentsLock, `bsa judge${o.label ? ` --label ${o.label}` : ""}`);
   try {
-    await o.client.preflight(o.judgeModel);
+    await o.client?.preflight(o.judgeModel);
     return await _judge(o, files);
   } finally {
     await lock.release();
@@ -190,7 +200,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const judged = await scanSamples(files.judgments);
   const mine: JudgeRecord = {
     model: o.judgeModel,
-    endpoints: o.client.hosts,
+    endpoints: o.client?.hosts ?? o.endpoints ?? [],
     prompts: { source: o.prompts.source, sha256: o.prompts.sha256 },
     params,
     started: new Date().toISOString(),
@@ -254,13 +264,15 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     o.progress === false ? { write: () => {} } : {},
   );
   progress.state.done = result.alreadyDone;
-  const stall = stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs);
+  // Batches report their own status; a stall is a direct call's notion.
+  const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
+  const stall = direct ? stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
   const tokens = mine.tokens;
   // Failed attempts (each retried or given up) as the client counts them, for the display.
-  let seenFailures = o.client.failures;
+  let seenFailures = o.client?.failures ?? 0;
   const syncFailures = () => {
-    progress.tick({ failures: o.client.failures - seenFailures });
-    seenFailures = o.client.failures;
+    progress.tick({ failures: (o.client?.failures ?? 0) - seenFailures });
+    seenFailures = o.client?.failures ?? 0;
   };
   let stopped: unknown = undefined;
   let manifestError: unknown = undefined;
@@ -290,30 +302,17 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     }
     let raw = "";
     for (let attempt = 0; attempt <= (o.invalidRetries ?? 2); attempt++) {
-      const c = await o.client.complete({
-        model: o.judgeModel,
-        // A retry shows the judge its unusable reply and asks again for the format.
-        messages: attempt === 0 ? [{ role: "user", content: prompt }] : [
-          { role: "user", content: prompt },
-          { role: "assistant", content: raw },
-          { role: "user", content: RETRY_REMINDER },
-        ],
-        ...(params.temperature !== undefined && { temperature: params.temperature }),
-        ...(params.top_p !== undefined && { top_p: params.top_p }),
-        ...(params.max_tokens !== undefined && { max_tokens: params.max_tokens }),
-        ...(params.seed !== undefined && { seed: params.seed }),
-        ...params.extra_body,
-      });
+      // A retry shows the judge its unusable reply and asks again for the format.
+      const c = await o.client!.complete(judgeBody(o.judgeModel, params, prompt, attempt === 0 ? undefined : raw));
       spent.prompt += c.promptTokens;
       spent.completion += c.completionTokens;
       tokens.prompt += c.promptTokens;
       tokens.completion += c.completionTokens;
       progress.tick({ tokens: c.promptTokens + c.completionTokens });
-      if (c.finishReason === "content_filter") {
-        throw new FatalRequestError("the judge's content filter stopped its reply (finish_reason content_filter)");
-      }
-      raw = c.message.content ?? "";
-      const verdict = parse(raw);
+      const reading = readJudgeReply(c, parse);
+      if ("refused" in reading) throw new FatalRequestError(reading.refused);
+      raw = reading.raw;
+      const verdict = reading.verdict;
       if (verdict !== INVALID) {
         await o.cache?.set(key, verdict);
         return { verdict };
@@ -328,56 +327,75 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     }
   };
   try {
+    if (o.batch) {
+      const jb = await JudgeBatch.open({
+        judgeModel: o.judgeModel,
+        params,
+        prompts: o.prompts,
+        identity,
+        cache: o.cache,
+        invalidRetries: o.invalidRetries ?? 2,
+        questions,
+        generations: files.generations,
+        judgments: files.judgments,
+        todo,
+        write,
+        on: {
+          sentinel: () => result.sentinels++,
+          cached: () => result.cached++,
+          refused: (
+            key,
+            error,
+          ) => (result.failed++,
+            log(`\njudging ${key.replace("\u0000", "#")} refused for good, recorded as failed: ${error}`)),
+          tokens: (p, c) => {
+            tokens.prompt += p;
+            tokens.completion += c;
+            progress.tick({ tokens: p + c });
+          },
+        },
+      });
+      try {
+        result.batch = await runBatchPhase(o.batch, {
+          run: o.run,
+          kind: o.label ? `judge-${o.label}` : "judge",
+          requests: () => jb.requests(),
+          handle: (t, r, c) => jb.apply(t as Extract<BatchTarget, { kind: "judge" }>, r, c),
+          log: (l) => log(`\n${l}`),
+        });
+      } finally {
+        await jb.close();
+      }
+      for (const e of result.batch.counts.errors) log(`\njudging ${e}`);
+    }
+    if (!direct) {
+      if (o.batch?.mode === "live") result.errors = todo.size;
+      return result;
+    }
     await runPool(pending(), o.concurrency, async (g) => {
       if (stopped !== undefined) return;
       const base = { id: g.id, sample: g.sample, scenario: g.scenario };
-      if (g.outcome === "failed" || g.outcome === "truncated") {
-        const sentinel = g.outcome === "failed" ? FAILED : TRUNCATED;
-        await write({
-          ...base,
-          answer_verdict: sentinel,
-          reasoning_verdict: sentinel,
-          ...(g.outcome === "failed" && { failed_by: "model" as const, error: g.error ?? "generation failed" }),
-        });
+      const sentinel = sentinelJudgment(g);
+      if (sentinel) {
+        await write(sentinel);
         result.sentinels++;
         return;
       }
       const q = questions.get(g.id);
       if (!q) throw new BsaError(`${files.generations}: question ${g.id} is not in the dataset`);
-      const code = scenarioInfo(g.scenario)!.code;
+      const inputs = judgeInputs(g, q, o.prompts);
       const spent = { prompt: 0, completion: 0 };
-      let a: { verdict: string; raw?: string }, r: { verdict: string; raw?: string };
+      let a: { verdict: string; raw?: string }, r: { verdict: string; raw?: string } | null;
       try {
         [a, r] = await Promise.all([
-          ask(
-            renderTemplate(o.prompts.answer, { query: q.query, risk_summary: q.risk_summary, answer: g.answer }),
-            parseAnswerVerdict,
-            spent,
-          ),
-          g.reasoning === null ? Promise.resolve({ verdict: NO_REASONING }) : ask(
-            renderTemplate(o.prompts.reasoning[code], {
-              query: q.query,
-              risk_summary: q.risk_summary,
-              reasoning_thinking: g.reasoning,
-            }),
-            (reply) => parseReasoningVerdict(reply, code),
-            spent,
-          ),
+          ask(inputs.answer, inputs.parseAnswer, spent),
+          inputs.reasoning === null ? Promise.resolve(null) : ask(inputs.reasoning, inputs.parseReasoning, spent),
         ]);
       } catch (err) {
-        stall.completed();
-        syncFailures();
+        stall?.completed();
         syncFailures();
         if (err instanceof FatalRequestError) {
-          await write({
-            ...base,
-            answer_verdict: FAILED,
-            reasoning_verdict: FAILED,
-            failed_by: "judge",
-            error: err.message.slice(0, 500),
-            prompt_tokens: spent.prompt,
-            completion_tokens: spent.completion,
-          });
+          await write(judgeRefused(base, err.message, spent));
           result.failed++;
           log(`\njudging ${g.id}#${g.sample} refused for good, recorded as failed: ${err.message}`);
           return;
@@ -387,20 +405,12 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         log(`\njudging ${g.id}#${g.sample} failed: ${(err as Error).message}`);
         return;
       }
-      stall.completed();
+      stall?.completed();
       syncFailures();
-      await write({
-        ...base,
-        answer_verdict: a.verdict,
-        reasoning_verdict: r.verdict,
-        ...(a.raw !== undefined && { answer_raw: a.raw }),
-        ...(r.raw !== undefined && { reasoning_raw: r.raw }),
-        prompt_tokens: spent.prompt,
-        completion_tokens: spent.completion,
-      });
+      await write(judgmentRecord(base, a, r, spent));
     }, _stopsRun);
   } finally {
-    stall.stop();
+    stall?.stop();
     await appender.close();
     progress.finish();
     const complete = stopped === undefined && result.errors === 0 &&

@@ -1,0 +1,95 @@
+import { loadDataset } from "../dataset/load.ts";
+import { UsageError } from "../errors.ts";
+import { ingestResults } from "../pipeline/batch/ingest.ts";
+import { JudgeCache } from "../pipeline/judge_cache.ts";
+import { readManifest } from "../pipeline/manifest.ts";
+import { loadJudgePrompts } from "../pipeline/prompts.ts";
+import { describeBatch } from "./_batch.ts";
+import { parseFlags, requireString } from "./_flags.ts";
+
+/**
+ * The text `bsa ingest --help` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./ingest.ts";
+ * assert(HELP.startsWith("bsa ingest"));
+ * ```
+ */
+export const HELP = `bsa ingest --run DIR FILE [options]
+
+Read a batch result file into the run folder DIR: the output (or error) file of an OpenAI
+batch, or what 'vllm run-batch' writes, for requests written by 'bsa run --batch-file' or
+'bsa judge --batch-file'. The records are those a direct run or judge writes; lines of
+samples already recorded are skipped (reading a file twice changes nothing). Lines that
+failed are not recorded: write the request file again (it holds only what is missing).
+  --run DIR             the run folder the requests were written for
+  --label NAME          the judge's label, for judge replies (as given to 'bsa judge')
+  --prompts DIR         the judge prompt files (default: BSA_PROMPTS_DIR or the pinned download)
+  --dataset PATH        the dataset (default: BSA_DATASET, else the run's own source)
+  --no-cache            do not store the judge's verdicts in the verdict cache`;
+
+/**
+ * `bsa ingest`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ingestCommand } from "./ingest.ts";
+ * assert(await ingestCommand(["--help"]) === 0);
+ * ```
+ */
+export async function ingestCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags("ingest", args, {
+    run: { type: "string" },
+    label: { type: "string" },
+    prompts: { type: "string" },
+    dataset: { type: "string" },
+    "no-cache": { type: "boolean" },
+    quiet: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  }, true);
+  if (values.help) return (console.log(HELP), 0);
+  const run = requireString("ingest", values, "run");
+  if (positionals.length !== 1) throw new UsageError("bsa ingest: give exactly one result FILE after the flags");
+  const manifest = await readManifest(run);
+  const dataset = await loadDataset({
+    path: (values.dataset as string | undefined) ?? Deno.env.get("BSA_DATASET") ?? manifest.dataset.source,
+  });
+  const cache = values["no-cache"] ? null : await JudgeCache.open();
+  try {
+    const r = await ingestResults({
+      run,
+      file: positionals[0],
+      dataset,
+      prompts: () => loadJudgePrompts({ dir: values.prompts as string | undefined }),
+      label: values.label as string | undefined,
+      cache,
+      progress: !values.quiet,
+    });
+    if (r.lines.foreign) console.error(`note: ${r.lines.foreign} line(s) without a bsa custom_id were ignored`);
+    const g = r.generation;
+    if (g) {
+      for (const line of describeBatch(g.batch!)) console.error(`generations: ${line}`);
+      const o = g.outcomes;
+      console.log(
+        `${run}: ${
+          o.ok + o.no_reasoning + o.truncated + o.failed
+        } of ${g.total} samples recorded: ${o.ok} ok, ${o.no_reasoning} without visible reasoning, ${o.truncated} truncated, ${o.failed} failed`,
+      );
+    }
+    const j = r.judge;
+    if (j) {
+      for (const line of describeBatch(j.batch!)) console.error(`judgments: ${line}`);
+      console.log(
+        `${run}: ${
+          j.alreadyDone + j.judged
+        } of ${j.total} samples judged (${j.judged} new, ${j.invalid} with an invalid verdict, ${j.failed} refused by the judge's provider)`,
+      );
+    }
+    return 0;
+  } finally {
+    await cache?.close();
+  }
+}

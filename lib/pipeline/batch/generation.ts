@@ -1,0 +1,100 @@
+/**
+ * Generation through batches: the request lines of a run's missing samples, and the records
+ * a result line gives (built by lib/pipeline/records.ts, as for direct calls).
+ * @module
+ */
+import type { GenerationRecord } from "../generate.ts";
+import { sampleKey } from "../jsonl.ts";
+import type { RunManifest } from "../manifest.ts";
+import { failedGeneration, generationBody, generationRecords, type QuestionRef } from "../records.ts";
+import { type BatchRequestLine, type BatchTarget, customId, requestLine } from "./requests.ts";
+import { type ApplyCounts, noteRetry, type ResultReading } from "./results.ts";
+
+/** What generation batches need from a run. */
+export interface GenerationBatchContext {
+  model: string;
+  params: RunManifest["params"];
+  systemPrompt?: { text: string } | null;
+  k: number;
+  /** The run's questions by id, in run order. */
+  questions: Map<string, QuestionRef>;
+  /** Whether a sample ({@linkcode sampleKey}) still needs a record. */
+  needs: (key: string) => boolean;
+  /** Append a record (the run's writer). */
+  write: (record: GenerationRecord) => Promise<void>;
+  /** One request per question with `n` = its missing samples. */
+  useN?: boolean;
+  /** Called with the usage of every completion read. */
+  onTokens?: (prompt: number, completion: number) => void;
+}
+
+/**
+ * The request lines of every sample that needs a record (one per sample, or one per
+ * question with `useN`), in dataset order; the bodies are those of direct calls.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generationRequests } from "./generation.ts";
+ * const lines = [...generationRequests({ model: "m", params: {}, k: 2, questions: new Map([["q", { id: "q", scenario: "Risk Omission", query: "?" }]]), needs: () => true, write: async () => {} })];
+ * assert.deepEqual(lines.map((l) => l.custom_id), ["g.0.q", "g.1.q"]);
+ * ```
+ */
+export function* generationRequests(ctx: GenerationBatchContext): Generator<BatchRequestLine> {
+  for (const q of ctx.questions.values()) {
+    const missing = Array.from({ length: ctx.k }, (_, s) => s).filter((s) =>
+      ctx.needs(sampleKey({ id: q.id, sample: s }))
+    );
+    const groups = ctx.useN && missing.length ? [missing] : missing.map((s) => [s]);
+    for (const samples of groups) {
+      yield requestLine(customId({ kind: "generation", id: q.id, samples }), generationBody(ctx, q.query, samples));
+    }
+  }
+}
+
+/**
+ * Apply one generation result line: a completion gives the records a direct call would
+ * have written; a refusal for good gives `failed` records; any other failure records
+ * nothing (the sample is asked again). Samples that no longer need a record are skipped.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyGenerationResult } from "./generation.ts";
+ * import { emptyCounts } from "./results.ts";
+ * const out: unknown[] = [];
+ * const ctx = { model: "m", params: {}, k: 1, questions: new Map([["q", { id: "q", scenario: "Risk Omission", query: "?" }]]), needs: () => true, write: async (r: unknown) => void out.push(r) };
+ * const counts = emptyCounts();
+ * await applyGenerationResult(ctx, { kind: "generation", id: "q", samples: [0] }, { ok: false, permanent: true, error: "HTTP 400" }, counts);
+ * assert(counts.recorded === 1 && (out[0] as { outcome: string }).outcome === "failed");
+ * ```
+ */
+export async function applyGenerationResult(
+  ctx: GenerationBatchContext,
+  target: Extract<BatchTarget, { kind: "generation" }>,
+  reading: ResultReading,
+  counts: ApplyCounts,
+): Promise<void> {
+  const q = ctx.questions.get(target.id);
+  const samples = target.samples.filter((s) => s < ctx.k && ctx.needs(sampleKey({ id: target.id, sample: s })));
+  if (!q || samples.length < target.samples.length) {
+    counts.skipped += target.samples.length - samples.length + (q ? 0 : samples.length);
+    if (!q || !samples.length) return;
+  }
+  if (reading.ok) {
+    ctx.onTokens?.(reading.completion.promptTokens, reading.completion.completionTokens);
+    const records = generationRecords(q, samples, reading.completion);
+    for (const r of records) await ctx.write(r);
+    counts.recorded += records.length;
+    if (records.length < samples.length) {
+      counts.retry += samples.length - records.length;
+      noteRetry(counts, `${q.id}: asked for ${samples.length} choices, got ${records.length}`);
+    }
+  } else if (reading.permanent) {
+    for (const s of samples) await ctx.write(failedGeneration(q, s, reading.error));
+    counts.recorded += samples.length;
+  } else {
+    counts.retry += samples.length;
+    noteRetry(counts, `${q.id}#${samples.join(",")}: ${reading.error}`);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The batches of a run folder, stored in `<run>/batches/<kind>.json` so a command killed
+ * while waiting re-attaches to what it submitted instead of submitting it again.
+ * @module
+ */
+import { BsaError } from "../../errors.ts";
+import { writeAtomic } from "../../fs.ts";
+
+/** One submitted (or about to be submitted) request file. */
+export interface BatchEntry {
+  /** The request file in the run folder. */
+  file: string;
+  lines: number;
+  /** Stored right after the upload, before the batch is created. */
+  input_file_id?: string;
+  /** Stored right after the batch is created. */
+  id?: string;
+  status?: string;
+  counts?: { total: number; completed: number; failed: number };
+  /** True once its results were read into the run (or it ended without any). */
+  done: boolean;
+}
+
+/** The batches of one kind (`generation`, `judge`, `judge-<label>`) of a run. */
+export interface BatchState {
+  kind: string;
+  /** The Batch API's host. */
+  endpoint: string;
+  entries: BatchEntry[];
+}
+
+/**
+ * The folder of a run's batch files.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { batchDir } from "./state.ts";
+ * assert(batchDir("runs/m") === "runs/m/batches");
+ * ```
+ */
+export function batchDir(run: string): string {
+  return `${run}/batches`;
+}
+
+/**
+ * Read a run's batch state of one kind (`null` when it has none).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readBatchState, writeBatchState } from "./state.ts";
+ * const run = await Deno.makeTempDir();
+ * assert(await readBatchState(run, "generation") === null);
+ * await writeBatchState(run, { kind: "generation", endpoint: "http://x/v1", entries: [] });
+ * assert((await readBatchState(run, "generation"))?.endpoint === "http://x/v1");
+ * ```
+ */
+export async function readBatchState(run: string, kind: string): Promise<BatchState | null> {
+  const path = `${batchDir(run)}/${kind}.json`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as BatchState;
+  } catch (err) {
+    throw new BsaError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Write a run's batch state of one kind (atomically). */
+export async function writeBatchState(run: string, state: BatchState): Promise<void> {
+  await Deno.mkdir(batchDir(run), { recursive: true });
+  await writeAtomic(`${batchDir(run)}/${state.kind}.json`, JSON.stringify(state, null, 2) + "\n");
+}
+
+/**
+ * The unfinished batches of a run, every kind: what `study --dry-run` shows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pendingBatches, writeBatchState } from "./state.ts";
+ * const run = await Deno.makeTempDir();
+ * await writeBatchState(run, { kind: "judge", endpoint: "e", entries: [{ file: "f", lines: 3, id: "b1", status: "in_progress", done: false }] });
+ * const p = await pendingBatches(run);
+ * assert(p.length === 1 && p[0].kind === "judge" && p[0].entry.id === "b1");
+ * ```
+ */
+export async function pendingBatches(run: string): Promise<{ kind: string; entry: BatchEntry }[]> {
+  const out: { kind: string; entry: BatchEntry }[] = [];
+  try {
+    for await (const f of Deno.readDir(batchDir(run))) {
+      if (!f.isFile || !f.name.endsWith(".json")) continue;
+      const state = await readBatchState(run, f.name.slice(0, -5));
+      for (const entry of state?.entries ?? []) if (!entry.done) out.push({ kind: state!.kind, entry });
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return out;
+    throw err;
+  }
+  return out.sort((a, b) => a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+}
