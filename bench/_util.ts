@@ -147,3 +147,16 @@ export async function generateAndJudge(
   if (judge.code !== 0) throw new Error(judge.stderr);
   return { gen, judge };
 }
+
+/**
+ * Count and cache the dataset's token counts in `env`'s cache (a `bsa run --batch-file` of one
+ * question, which sends nothing), so a measured run starts as runs usually do: without a tokenizer.
+ */
+export async function warmTokenCounts(env: Record<string, string>, tmp: string): Promise<void> {
+  const dir = await Deno.makeTempDir({ dir: tmp });
+  const m = await measure([
+    ...cliArgs(),
+    ...["run", "--model", "warm", "--k", "1", "--out", `${dir}/run`, "--limit", "1", "--batch-file", `${dir}/r.jsonl`],
+  ], env);
+  if (m.code !== 0) throw new Error(m.stderr);
+}

@@ -4,11 +4,13 @@
  */
 import { parseArgs } from "node:util";
 import { type Figure, ROOT } from "./_util.ts";
+import { batchBench } from "./batch.ts";
 import { memoryBench } from "./memory.ts";
 import { pipelineBench } from "./pipeline.ts";
 import { reproduceBench } from "./reproduce.ts";
 import { resumeBench } from "./resume.ts";
 import { scoringBench } from "./scoring.ts";
+import { leanMemoryBench, startBench } from "./start.ts";
 import { viewerBench } from "./viewer.ts";
 
 const BENCHES: Record<string, (tmp: string) => Promise<Figure[]>> = {
@@ -17,6 +19,9 @@ const BENCHES: Record<string, (tmp: string) => Promise<Figure[]>> = {
   resume: resumeBench,
   scoring: scoringBench,
   reproduce: reproduceBench,
+  start: startBench,
+  lean: leanMemoryBench,
+  batch: batchBench,
   viewer: viewerBench,
 };
 

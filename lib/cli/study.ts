@@ -23,7 +23,7 @@ export const HELP = `bsa study FILE [--dry-run | --estimate] [options]
 Expand a study file (models × conditions × decoding grid) into runs, generate and
 judge each one (runs already complete are skipped, partial ones resumed), then
 score them all in one table tagged with their condition columns.
-  --dry-run               list the runs and how far each has got
+  --dry-run               list the runs, how far each has got and its pending batches
   --estimate              requests, tokens and cost of the runs still to do (--prices FILE)
   --base-url URL          override the study's endpoint (repeatable for replicas)
   --judge-base-url URL, --judge-model NAME   override the study's judge

@@ -1,3 +1,4 @@
+import { pendingBatches } from "./batch/state.ts";
 import * as aq from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { BsaError } from "../errors.ts";
@@ -37,14 +38,15 @@ function _ids(study: StudyFile, dataset: Dataset): string[] | null {
 }
 
 /**
- * Each run of a study and how far it has got: `new`, `partial`, `generated` or `complete`.
+ * Each run of a study and how far it has got: `new`, `partial`, `generated` or `complete`,
+ * and its pending batches (kind, batch id, status, lines done of lines).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { loadStudy, studyProgress } from "./run_study.ts";
  * const rows = await studyProgress(await loadStudy("studies/safety-rules.json"));
- * assert(rows.length === 10 && rows[0].status === "new");
+ * assert(rows.length === 10 && rows[0].status === "new" && rows[0].pending_batches === "-");
  * ```
  */
 export async function studyProgress(study: StudyFile): Promise<Record<string, unknown>[]> {
@@ -52,7 +54,22 @@ export async function studyProgress(study: StudyFile): Promise<Record<string, un
   for (const r of expandStudy(study)) {
     const s = await runStatus(r.dir);
     const status = !s.exists ? "new" : s.judgingComplete ? "complete" : s.generationComplete ? "generated" : "partial";
-    out.push({ run: r.dir, model: r.model, ...r.tags, generated: s.generated, judged: s.judged, status });
+    // Batches submitted and not yet read back: what a re-run will pick up (see lib/pipeline/batch).
+    const batches = (await pendingBatches(r.dir)).map(({ kind, entry: e }) =>
+      `${kind} ${e.id ?? "(not submitted)"} ${e.status ?? ""} ${e.counts?.completed ?? 0}/${e.lines}`.replace(
+        /  +/g,
+        " ",
+      )
+    ).join("; ");
+    out.push({
+      run: r.dir,
+      model: r.model,
+      ...r.tags,
+      generated: s.generated,
+      judged: s.judged,
+      status,
+      pending_batches: batches || "-",
+    });
   }
   return out;
 }
