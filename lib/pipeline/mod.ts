@@ -2,6 +2,7 @@
  * Run the benchmark: client, generation, judging, run folders, studies, estimates.
  * @module
  */
+export * from "./batch/mod.ts";
 export * from "./client.ts";
 export * from "./estimate.ts";
 export * from "./generate.ts";
@@ -13,6 +14,7 @@ export * from "./manifest.ts";
 export * from "./pool.ts";
 export * from "./progress.ts";
 export * from "./prompts.ts";
+export * from "./records.ts";
 export * from "./reasoning.ts";
 export * from "./retry.ts";
 export * from "./runs.ts";

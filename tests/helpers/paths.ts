@@ -28,6 +28,17 @@ export async function runCli(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** Start the CLI as a real child process without waiting (output discarded), e.g. to kill it mid-way. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
 /** The environment CLI children get in tests: the shared dataset and prompts, a private cache. */
 export function cliEnv(cacheDir: string): Record<string, string> {
   return { BSA_DATASET: DATASET_CSV, BSA_PROMPTS_DIR: `${SHARED_BSA}prompts`, BSA_CACHE_DIR: cacheDir };

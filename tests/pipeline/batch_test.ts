@@ -4,8 +4,8 @@ import type { GenerationRecord } from "../../lib/pipeline/generate.ts";
 import type { JudgmentRecord } from "../../lib/pipeline/judge.ts";
 import { RETRY_REMINDER } from "../../lib/pipeline/records.ts";
 import { BatchApi } from "../../lib/pipeline/batch/api.ts";
-import { writeBatchState } from "../../lib/pipeline/batch/state.ts";
-import { cliEnv, ROOT, runArgs, runCli, tempDir } from "../helpers/paths.ts";
+import { pendingBatches, writeBatchState } from "../../lib/pipeline/batch/state.ts";
+import { cliEnv, runArgs, runCli, spawnCli, tempDir } from "../helpers/paths.ts";
 import { scriptedVerdicts, startFakeOpenAI } from "../helpers/fake_openai.ts";
 
 async function records<T>(path: string): Promise<T[]> {
@@ -41,6 +41,12 @@ async function runBatchLocally(url: string, requests: string, output: string): P
   await Deno.writeTextFile(output, out.join("\n") + "\n");
   return lines.length;
 }
+
+/** `bsa run ... --limit N --batch` polling without a pause, quiet. */
+const batchArgs = (url: string, model: string, k: number, out: string, limit: number) => [
+  ...runArgs(url, model, k, out),
+  ...["--limit", String(limit), "--batch", "--batch-poll", "0", "--quiet"],
+];
 
 const judgeArgs = (run: string, url: string, model = "judge-1") => [
   "judge",
@@ -192,15 +198,7 @@ Deno.test("--batch: status steps, failed lines asked again in a follow-up batch,
   // The first line gets a 500 (error file, asked again), the second a context-length refusal (recorded as failed).
   server.inject(["500", "context"]);
   server.throttlePolls(2);
-  const ran = await runCli([
-    ...runArgs(server.url, "m-rc", 2, b),
-    "--limit",
-    "10",
-    "--batch",
-    "--batch-poll",
-    "0",
-    "--quiet",
-  ], env);
+  const ran = await runCli(batchArgs(server.url, "m-rc", 2, b, 10), env);
   assertEquals(ran.code, 0, ran.stderr);
   for (const s of ["submitted, validating", ": in_progress, ", ": finalizing, ", ": completed, 18/20 done, 2 failed"]) {
     assert(ran.stderr.includes(s), ran.stderr);
@@ -256,15 +254,7 @@ Deno.test("--batch: an expired batch's missing half goes in a follow-up; a faile
   await using server = startFakeOpenAI();
   const b = `${dir.path}/run`;
   server.injectBatch(["expired"]);
-  const ran = await runCli([
-    ...runArgs(server.url, "m-think", 2, b),
-    "--limit",
-    "8",
-    "--batch",
-    "--batch-poll",
-    "0",
-    "--quiet",
-  ], env);
+  const ran = await runCli(batchArgs(server.url, "m-think", 2, b, 8), env);
   assertEquals(ran.code, 0, ran.stderr);
   assert(ran.stderr.includes(": expired, "), ran.stderr);
   assertEquals(server.stats.batches, 2);
@@ -273,12 +263,7 @@ Deno.test("--batch: an expired batch's missing half goes in a follow-up; a faile
   const c = `${dir.path}/failing`;
   server.injectBatch(["failed"]);
   const failed = await runCli([
-    ...runArgs(server.url, "m-think", 1, c),
-    "--limit",
-    "5",
-    "--batch",
-    "--batch-poll",
-    "0",
+    ...batchArgs(server.url, "m-think", 1, c, 5),
     "--batch-rounds",
     "1",
     "--quiet",
@@ -305,12 +290,7 @@ Deno.test("--batch: a command SIGKILLed while waiting re-attaches to its batch a
   await using server = startFakeOpenAI({ batchStepPolls: 15 });
   const b = `${dir.path}/run`;
   const args = [...runArgs(server.url, "m-think", 2, b), "--limit", "6", "--batch", "--batch-poll", "0.05", "--quiet"];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...args],
-    env,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnCli(args, env);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const state = await Deno.readTextFile(`${b}/batches/generation.json`).catch(() => "");
@@ -321,6 +301,9 @@ Deno.test("--batch: a command SIGKILLed while waiting re-attaches to its batch a
   await child.status;
   assertEquals([server.stats.uploads, server.stats.batches], [1, 1]);
   assertEquals((await records(`${b}/generations.jsonl`)).length, 0, "killed before the batch completed");
+  // What study --dry-run shows for the run: its batch, still open.
+  const pending = await pendingBatches(b);
+  assertEquals(pending.map((p) => [p.kind, p.entry.id, p.entry.lines]), [["generation", "batch_1", 12]]);
   const resumed = await runCli(args, env);
   assertEquals(resumed.code, 0, resumed.stderr);
   assert(resumed.stderr.includes("1 picked up again"), resumed.stderr);
@@ -348,15 +331,7 @@ Deno.test("--batch: a command SIGKILLed while waiting re-attaches to its batch a
     entries: [{ file: `${c}/batches/generation-001.jsonl`, lines: 3, input_file_id: fileId, done: false }],
   });
   const batches = server.stats.batches;
-  const attached = await runCli([
-    ...runArgs(server.url, "m-think", 1, c),
-    "--limit",
-    "3",
-    "--batch",
-    "--batch-poll",
-    "0",
-    "--quiet",
-  ], env);
+  const attached = await runCli(batchArgs(server.url, "m-think", 1, c, 3), env);
   assertEquals(attached.code, 0, attached.stderr);
   assert(attached.stderr.includes("found after an interruption"), attached.stderr);
   assertEquals(server.stats.batches, batches);

@@ -1,7 +1,7 @@
 /**
  * Judging through batches. A sample needs up to two judge calls (answer, reasoning), each
  * perhaps asked again when its reply held no verdict, and their replies arrive in any
- * batch: each reply is kept as a "part" in `<judgments>.parts.jsonl` until the sample has
+ * batch: each reply is kept as a "part" in `batches/<judgments>.parts.jsonl` until the sample has
  * both, then the sample's judgment is written — the record a direct judge would write
  * (lib/pipeline/records.ts), with the same cache, verdict parsing and sentinels.
  * @module
@@ -82,17 +82,21 @@ interface PartLine {
 }
 
 /**
- * The path of a judgments file's parts file.
+ * The path of a judgments file's parts file: in the run's `batches/` folder, so nothing that
+ * lists `judgments-<label>.jsonl` files mistakes it for a judge's verdicts.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { partsPath } from "./judging.ts";
- * assert(partsPath("r/judgments-x.jsonl") === "r/judgments-x.parts.jsonl");
+ * assert(partsPath("r/judgments-x.jsonl") === "r/batches/judgments-x.parts.jsonl");
+ * assert(partsPath("judgments.jsonl") === "batches/judgments.parts.jsonl");
  * ```
  */
 export function partsPath(judgments: string): string {
-  return judgments.replace(/\.jsonl$/, "") + ".parts.jsonl";
+  const slash = judgments.lastIndexOf("/");
+  const dir = slash === -1 ? "" : judgments.slice(0, slash + 1);
+  return `${dir}batches/${judgments.slice(slash + 1).replace(/\.jsonl$/, "")}.parts.jsonl`;
 }
 
 /**
@@ -128,7 +132,9 @@ export class JudgeBatch {
       const key = sampleKey(j);
       if (ctx.todo.has(key)) rounds.set(key, (rounds.get(key) ?? 0) + 1);
     }
-    const jb = new JudgeBatch(ctx, await JsonlAppender.open(partsPath(ctx.judgments)));
+    const parts = partsPath(ctx.judgments);
+    await Deno.mkdir(parts.slice(0, parts.lastIndexOf("/")), { recursive: true });
+    const jb = new JudgeBatch(ctx, await JsonlAppender.open(parts));
     try {
       for await (const g of readLatest<GenerationRecord>(ctx.generations)) {
         const key = sampleKey(g);
