@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.ts";
-import { auditPaper, loadPaper } from "../paper/mod.ts";
+import { auditPaper, formatK, loadPaper, paperKFits } from "../paper/mod.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
@@ -16,8 +16,14 @@ import { formatRows } from "./_print.ts";
 export const HELP = `bsa paper audit [--json] [--alpha A]
 
 Recompute every derived number of the paper (Think from RO/CS/OS, F-score from
-Think@1 and Safe@1, the same model in two tables) and list the printed values
-that disagree, with the F-score weight that explains them where one does.`;
+Think@1 and Safe@1, the same model in two tables), check that each percentage is
+possible for its question count at some k in 1-10 and that @k <= @1, and list the
+printed values that disagree, with the F-score weight that explains them where one
+does. Then, per table, the k each row fits and whether it matches its baseline's.
+
+  --json        the findings as JSON (with --k-fits: the k each row fits)
+  --k-fits      with --json, print the per-row k fits instead of the findings
+  --alpha A     the F-score weight to check against (default: the released code's)`;
 
 /**
  * `bsa paper audit`.
@@ -32,6 +38,7 @@ that disagree, with the F-score weight that explains them where one does.`;
 export async function paperCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags("paper", args, {
     json: { type: "boolean" },
+    "k-fits": { type: "boolean" },
     alpha: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, true);
@@ -41,11 +48,27 @@ export async function paperCommand(args: string[]): Promise<number> {
       `bsa paper: expected the subcommand 'audit', got ${JSON.stringify(positionals.join(" "))}\n${HELP}`,
     );
   }
-  const findings = auditPaper(await loadPaper(), numberFlag("paper", values, "alpha", { min: 0, max: 1 }));
-  if (values.json) console.log(JSON.stringify(findings, null, 2));
+  const paper = await loadPaper();
+  const findings = auditPaper(paper, numberFlag("paper", values, "alpha", { min: 0, max: 1 }));
+  const fits = paperKFits(paper);
+  if (values.json) console.log(JSON.stringify(values["k-fits"] ? fits : findings, null, 2));
   else {
     console.log(`${findings.length} printed value(s) disagree with their recomputation:\n`);
     console.log(formatRows(findings as unknown as Record<string, unknown>[]));
+    for (const table of [...new Set(fits.map((f) => f.table))]) {
+      const rs = fits.filter((f) => f.table === table);
+      const off = rs.filter((f) => !f.comparable).length;
+      console.log(`\nThe k each ${table} row fits (${off} of ${rs.length} not at their baseline's k):\n`);
+      console.log(formatRows(rs.map((f) => ({
+        model: f.model,
+        condition: f.condition,
+        "fits k": formatK(f.k),
+        "inferred k": f.inferredK ?? "none",
+        baseline: f.baseline,
+        "baseline k": f.baselineK ?? "-",
+        comparable: f.comparable ? "yes" : "NO",
+      }))));
+    }
   }
   return 0;
 }

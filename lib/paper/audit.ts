@@ -3,6 +3,8 @@ import { SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, fScore, impliedAlpha } from "../metrics/fscore.ts";
 import { thinkFromScenarios } from "../metrics/metric_table.ts";
 import { roundHalfEven } from "../metrics/round.ts";
+import { questionsFor } from "../stats/published.ts";
+import { formatK, paperKFits } from "./granularity.ts";
 import type { PaperTables } from "./load.ts";
 
 /** One printed value that disagrees with its recomputation from other printed values. */
@@ -31,7 +33,11 @@ function _decimals(values: number[]): number {
  * - F-score from Think@1 and Safe@1 with α = 0.7639… (and, where that fails, the α
  *   the printed value implies, checked against the nearest two-decimal α);
  * - the same model and setting printed in two tables (main vs decoding default,
- *   main vs safety-rules base, main vs STAR-1 base).
+ *   main vs safety-rules base, main vs STAR-1 base);
+ * - granularity: a percentage that no k in 1–10 makes possible for its question count
+ *   (metric as printed), and a row whose inferred k differs from its comparison baseline's
+ *   (metric `k`: printed = the row's k, recomputed = the baseline's; see {@linkcode paperKFits});
+ * - every @k no larger than its @1 (the best of k samples cannot beat the mean of one).
  * A value agrees when it lies inside the range its inputs' rounding spans, widened
  * by half a unit of the printed value's own last decimal.
  *
@@ -86,7 +92,81 @@ export function auditPaper(paper: PaperTables, alpha: number = DEFAULT_ALPHA): A
       }
     }
   }
-  out.push(..._crossTable(paper));
+  out.push(..._crossTable(paper), ..._granularity(paper), ..._atKBelowAt1(paper));
+  return out;
+}
+
+function _granularity(paper: PaperTables): AuditFinding[] {
+  const out: AuditFinding[] = [];
+  const tables: Record<string, ColumnTable> = {
+    main: paper.main,
+    decoding: paper.decoding,
+    safetyRules: paper.safetyRules,
+    star1: paper.star1,
+  };
+  for (const f of paperKFits(paper)) {
+    const row = (tables[f.table].objects() as Row[]).find((r) => r.model === f.model && _condition(r) === f.condition)!;
+    for (const metric of f.impossible) {
+      const at1 = metric.endsWith("@1");
+      out.push({
+        table: f.table,
+        model: f.model,
+        condition: f.condition,
+        metric,
+        printed: row[metric] as number,
+        recomputed: NaN,
+        note: at1
+          ? `possible for no k in 1–10: not a multiple of 100/(${questionsFor(metric)}·k) at the printed precision`
+          : `impossible for any k: not a multiple of 100/${questionsFor(metric)} = ${
+            roundHalfEven(100 / questionsFor(metric), 4)
+          } at the printed precision`,
+      });
+    }
+    if (f.inferredK === null && !f.impossible.length) {
+      out.push({
+        table: f.table,
+        model: f.model,
+        condition: f.condition,
+        metric: "k",
+        printed: NaN,
+        recomputed: f.baselineK ?? NaN,
+        note: "no k in 1–10 makes all of the row's percentages possible together",
+      });
+    } else if (!f.comparable && f.inferredK !== null) {
+      out.push({
+        table: f.table,
+        model: f.model,
+        condition: f.condition,
+        metric: "k",
+        printed: f.inferredK,
+        recomputed: f.baselineK ?? NaN,
+        note: `the row fits k ∈ {${formatK(f.k)}}, not k=${f.baselineK} of its baseline (${f.baseline}): ` +
+          `its @k values measure best-of-${f.inferredK}, not best-of-${f.baselineK}, so only its @1 values compare with the baseline's`,
+      });
+    }
+  }
+  return out;
+}
+
+function _atKBelowAt1(paper: PaperTables): AuditFinding[] {
+  const out: AuditFinding[] = [];
+  for (const [name, table] of [["main", paper.main], ["decoding", paper.decoding]] as const) {
+    for (const r of table.objects() as Row[]) {
+      for (const m of ["Safe", "Think", ...SCENARIOS.map((s) => s.code)]) {
+        const a1 = r[`${m}@1`], ak = r[`${m}@k`];
+        if (typeof a1 !== "number" || typeof ak !== "number" || ak <= a1) continue;
+        out.push({
+          table: name,
+          model: r.model as string,
+          condition: _condition(r),
+          metric: `${m}@k`,
+          printed: ak,
+          recomputed: a1,
+          note: `${m}@k is above ${m}@1: a question passed by all k samples counts fully in both, so @k ≤ @1`,
+        });
+      }
+    }
+  }
   return out;
 }
 

@@ -3,4 +3,5 @@
  * @module
  */
 export * from "./audit.ts";
+export * from "./granularity.ts";
 export * from "./load.ts";

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { BsaError } from "../../lib/errors.ts";
-import { auditPaper, loadPaper, parsePaperCsv } from "../../lib/paper/mod.ts";
+import { auditPaper, K_CANDIDATES, loadPaper, paperKFits, parsePaperCsv, possibleK } from "../../lib/paper/mod.ts";
 import { rows } from "../../lib/table.ts";
 import { ROOT } from "../helpers/paths.ts";
 
@@ -54,7 +54,7 @@ Deno.test("the audit recomputes Think and F-score and explains the main table's 
 
 Deno.test("the audit lists the decoding table's inconsistent values", async () => {
   const findings = auditPaper(await loadPaper());
-  const decoding = findings.filter((f) => f.table === "decoding");
+  const decoding = findings.filter((f) => f.table === "decoding" && ["Think@k", "F-score"].includes(f.metric));
   const keys = decoding.map((f) => `${f.model}|${f.condition}|${f.metric}`).sort();
   assertEquals(keys, [
     "QwQ-32B|top_k=40 top_p=0.95 T=1.2|F-score",
@@ -82,4 +82,49 @@ Deno.test("with the α that the main table used, its F-scores are no longer find
   const findings = auditPaper(await loadPaper(), 0.61);
   const mainF = findings.filter((f) => f.table === "main" && f.metric === "F-score");
   assertEquals(mainF.map((f) => f.model).sort(), ["GLM-Z1-AirX", "Kimi-K1.5", "Qwen3-235B-A22B"]);
+});
+
+Deno.test("possibleK: @1 values are multiples of 100/(n·k), @k values of 100/n, at the printed precision", () => {
+  assertEquals(possibleK(60.56, 600, "@1", 2), [3, 6, 8, 9]); // at k=5: 1816/3000 = 60.533, 1817/3000 = 60.567
+  assertEquals(possibleK(60.43, 600, "@1", 2).includes(5), true);
+  assertEquals(possibleK(82.59, 2000, "@k", 2), []);
+  assertEquals(possibleK(82.6, 2000, "@k", 2), K_CANDIDATES);
+  assertEquals(possibleK(49.8, 200, "@1", 1), [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assertEquals(possibleK(49.8, 200, "@1", 2), [5, 10]);
+});
+
+Deno.test("the audit finds the decoding sweep's k: 15 of 16 other settings fit k=3/6/9, not the recommended k=5", async () => {
+  const paper = await loadPaper();
+  const fits = paperKFits(paper);
+  const rec = fits.filter((f) => f.table === "decoding" && f.baseline === "-");
+  assertEquals(rec.map((f) => f.inferredK), [5, 5]);
+  const others = fits.filter((f) => f.table === "decoding" && f.baseline !== "-");
+  assertEquals(others.length, 16);
+  const off = others.filter((f) => !f.comparable);
+  assertEquals(off.length, 15);
+  assert(off.every((f) => !f.k.includes(5) && f.baselineK === 5), JSON.stringify(off[0]));
+  assertEquals(off.filter((f) => f.inferredK === 3).length, 14);
+  // The one setting that fits k=5 is QwQ-32B's greedy top_k=1.
+  assertEquals(others.filter((f) => f.comparable).map((f) => `${f.model} ${f.condition}`), [
+    "QwQ-32B top_k=1 top_p=0.95 T=0.6",
+  ]);
+  // Every main-table row, STAR-1 and safety-rules row fits the paper's k=5.
+  assert(fits.filter((f) => f.table !== "decoding").every((f) => f.k.includes(5) && f.comparable));
+  const findings = auditPaper(paper).filter((f) => f.metric === "k");
+  assertEquals(findings.length, 15);
+  assert(findings.every((f) => f.table === "decoding" && f.recomputed === 5 && f.note.includes("not k=5")));
+});
+
+Deno.test("the audit flags values possible for no k and checks @k ≤ @1", async () => {
+  const paper = await loadPaper();
+  const impossible = auditPaper(paper).filter((f) => f.note.includes("impossible for any k"));
+  assertEquals(impossible.map((f) => `${f.table}|${f.model}|${f.metric}|${f.printed}`).sort(), [
+    "decoding|QwQ-32B|CS@k|3.68",
+    "main|GLM-Z1-AirX|Safe@k|82.59",
+  ]);
+  // The published tables respect @k ≤ @1; a row that does not is named.
+  assert(!auditPaper(paper).some((f) => f.note.includes("@k ≤ @1")));
+  const bad = { ...paper, main: parsePaperCsv("model,Safe@1,Safe@k\nm,80.00,81.00\n", "x.csv") };
+  const f = auditPaper(bad).find((x) => x.note.includes("@k ≤ @1"))!;
+  assertEquals([f.model, f.metric, f.printed, f.recomputed], ["m", "Safe@k", 81, 80]);
 });

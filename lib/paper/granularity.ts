@@ -1,0 +1,184 @@
+import type { ColumnTable } from "arquero";
+import { questionsFor } from "../stats/published.ts";
+import type { PaperTables } from "./load.ts";
+
+/** The sample counts the granularity check considers (the paper's runs use k = 5). */
+export const K_CANDIDATES: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+/** The k (samples per question) one published row fits, and what it is compared with. */
+export interface RowKFit {
+  /** Paper table: `main`, `decoding`, `safetyRules`, `star1`. */
+  table: string;
+  model: string;
+  /** The row's condition (`base`/`rules`/`star1`, a decoding setting, or `-`). */
+  condition: string;
+  /** Every k in {@linkcode K_CANDIDATES} for which all of the row's percentages are possible. */
+  k: number[];
+  /**
+   * The k the row was most likely run at: the paper's k (the smallest k most main-table
+   * rows fit, 5) when the row fits it, else the smallest k it fits; null when none fits.
+   */
+  inferredK: number | null;
+  /** Metrics whose value is possible for no k at all. */
+  impossible: string[];
+  /** The row this one is compared with in the paper (`-` for none). */
+  baseline: string;
+  /** The baseline's inferred k (null when there is no baseline). */
+  baselineK: number | null;
+  /** False when the row's inferred k differs from its baseline's: a difference then mixes k with the condition. */
+  comparable: boolean;
+}
+
+type Row = Record<string, number | string | boolean | null>;
+
+/**
+ * The number of decimals a table prints (the most any of its percentages shows):
+ * the granularity check's tolerance is half a unit of that last decimal.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { printedDecimals } from "./granularity.ts";
+ * assert(printedDecimals([93.5, 17.25, 60]) === 2);
+ * ```
+ */
+export function printedDecimals(values: number[]): number {
+  return Math.max(0, ...values.map((v) => (String(v).split(".")[1] ?? "").length));
+}
+
+/**
+ * Which k make a published percentage possible. An @k value (and Safe@k, Think@k) is a
+ * share of `n` questions: a multiple of 100/n for every k, or for none. An @1 value is a
+ * mean over `n` questions of a share of k samples: a multiple of 100/(n·k). "Multiple" is
+ * up to the printed precision: the value must lie within half a unit of its last decimal
+ * of such a multiple.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { possibleK } from "./granularity.ts";
+ * assert.deepEqual(possibleK(60.56, 600, "@1", 2), [3, 6, 9]);   // QwQ-32B RO@1 at top_k=20
+ * assert.deepEqual(possibleK(82.59, 2000, "@k", 2), []);         // GLM-Z1-AirX Safe@k
+ * assert.deepEqual(possibleK(85.10, 2000, "@k", 2).length, 10);
+ * ```
+ */
+export function possibleK(
+  value: number,
+  n: number,
+  at: "@1" | "@k",
+  decimals: number,
+  candidates: readonly number[] = K_CANDIDATES,
+): number[] {
+  const half = 0.5 * 10 ** -decimals + 1e-9;
+  const fits = (unit: number) => {
+    const m = Math.round(value / unit);
+    return [m - 1, m, m + 1].some((j) => j >= 0 && Math.abs(j * unit - value) <= half);
+  };
+  if (at === "@k") return fits(100 / n) ? [...candidates] : [];
+  return candidates.filter((k) => fits(100 / (n * k)));
+}
+
+/** Columns of a paper table that are percentages over a known question count (F-score is derived). */
+function _percentColumns(table: ColumnTable): string[] {
+  return table.columnNames().filter((c) => /@(1|k)$/.test(c));
+}
+
+function _condition(r: Row): string {
+  if (r.condition != null) return String(r.condition);
+  if (r.top_k != null) return `top_k=${r.top_k} top_p=${r.top_p} T=${r.temperature}`;
+  return "-";
+}
+
+/**
+ * For every row of the paper's tables, the k (1–10) that make all its percentages
+ * possible given their question counts (Safe/Think 2,000, RO 600, CS 1,200, OS 200), the
+ * metrics possible for no k, the k it was most likely run at, and whether that is the k of
+ * its comparison baseline: decoding rows against their model's recommended setting, `rules`
+ * and `star1` rows against the model's `base` row, main-table rows against the paper's k.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPaper } from "./load.ts";
+ * import { paperKFits } from "./granularity.ts";
+ * const fits = paperKFits(await loadPaper());
+ * const t02 = fits.find((f) => f.model === "QwQ-32B" && f.condition === "top_k=20 top_p=0.95 T=0.6")!;
+ * assert.deepEqual(t02.k, [3, 6, 9]);
+ * assert(t02.inferredK === 3 && t02.baselineK === 5 && !t02.comparable);
+ * ```
+ */
+export function paperKFits(paper: PaperTables): RowKFit[] {
+  const out: RowKFit[] = [];
+  let paperK: number | null = null;
+  const sources: [string, ColumnTable][] = [
+    ["main", paper.main],
+    ["decoding", paper.decoding],
+    ["safetyRules", paper.safetyRules],
+    ["star1", paper.star1],
+  ];
+  for (const [table, t] of sources) {
+    const cols = _percentColumns(t);
+    const rs = t.objects() as Row[];
+    const decimals = printedDecimals(rs.flatMap((r) => cols.map((c) => r[c]).filter((v) => typeof v === "number")));
+    const fits = rs.map((r) => {
+      let k = [...K_CANDIDATES];
+      const impossible: string[] = [];
+      for (const c of cols) {
+        if (typeof r[c] !== "number") continue;
+        const ks = possibleK(r[c] as number, questionsFor(c), c.endsWith("@k") ? "@k" : "@1", decimals);
+        if (!ks.length) impossible.push(c);
+        else k = k.filter((x) => ks.includes(x));
+      }
+      return { r, k, impossible };
+    });
+    if (table === "main") paperK = _modalK(fits.map((f) => f.k))[0] ?? null;
+    const infer = (k: number[]) => (paperK != null && k.includes(paperK) ? paperK : k[0] ?? null);
+    for (const { r, k, impossible } of fits) {
+      let base: { label: string; k: number | null } | null = null;
+      if (table === "main") base = { label: "the paper's k (most main-table rows)", k: paperK };
+      else if (table === "decoding" && !r.recommended) {
+        const b = fits.find((f) => f.r.model === r.model && f.r.recommended);
+        if (b) base = { label: `recommended setting (${_condition(b.r)})`, k: infer(b.k) };
+      } else if ((table === "safetyRules" || table === "star1") && r.condition !== "base") {
+        const b = fits.find((f) => f.r.model === r.model && f.r.condition === "base");
+        if (b) base = { label: "base", k: infer(b.k) };
+      }
+      const inferredK = infer(k);
+      out.push({
+        table,
+        model: r.model as string,
+        condition: _condition(r),
+        k,
+        inferredK,
+        impossible,
+        baseline: base?.label ?? "-",
+        baselineK: base?.k ?? null,
+        comparable: !base || inferredK === base.k,
+      });
+    }
+  }
+  return out;
+}
+
+/** The k set shared by most rows (ties: the first seen), the main table's working k. */
+function _modalK(sets: number[][]): number[] {
+  const counts = new Map<string, number>();
+  for (const s of sets) counts.set(s.join(","), (counts.get(s.join(",")) ?? 0) + 1);
+  let best = "", n = -1;
+  for (const [key, c] of counts) if (c > n && key !== "") [best, n] = [key, c];
+  return best ? best.split(",").map(Number) : [];
+}
+
+/**
+ * Format a k set compactly: `3, 6, 9`, or `none` when empty.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatK } from "./granularity.ts";
+ * assert(formatK([5, 10]) === "5, 10" && formatK([]) === "none");
+ * ```
+ */
+export function formatK(k: number[]): string {
+  return k.length ? k.join(", ") : "none";
+}
