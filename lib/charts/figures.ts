@@ -4,6 +4,8 @@ import type { Dataset } from "../dataset/load.ts";
 import { countTokens } from "../dataset/tokens.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import type { PaperTables } from "../paper/load.ts";
+import { withRecomputedFScore } from "../paper/fscore.ts";
+import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
 import { aggregateInterval } from "../stats/wilson.ts";
 import { publishedDifference, questionsFor } from "../stats/published.ts";
 import { type Row, rows } from "../table.ts";
@@ -92,7 +94,7 @@ export function safetyRulesSignificance(
  * ```
  */
 export function decodingSpreads(paper: PaperTables): SpreadRow[] {
-  const dec = rows<DecodingRow>(paper.decoding);
+  const dec = withRecomputedFScore(rows<DecodingRow>(paper.decoding)) as DecodingRow[];
   const out: SpreadRow[] = [];
   const spread = (vals: number[]) => Math.max(...vals) - Math.min(...vals);
   for (const model of [...new Set(dec.map((r) => r.model))]) {
@@ -253,7 +255,9 @@ export const FIGURES: Record<string, FigureDef> = {
     notebook: "05_decoding",
     size: "full",
     build: ({ paper }) => {
-      const r = rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "QwQ-32B"));
+      const r = withRecomputedFScore(
+        rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "QwQ-32B")),
+      ) as DecodingRow[];
       return decodingHeatmap(r, {
         marks: decodingMarks(r),
         title: "Decoding settings of QwQ-32B (* differs from the recommended setting beyond its uncertainty)",
@@ -265,7 +269,9 @@ export const FIGURES: Record<string, FigureDef> = {
     notebook: "05_decoding",
     size: "full",
     build: ({ paper }) => {
-      const r = rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "Qwen3-32B"));
+      const r = withRecomputedFScore(
+        rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "Qwen3-32B")),
+      ) as DecodingRow[];
       return decodingHeatmap(r, {
         marks: decodingMarks(r),
         title: "Decoding settings of Qwen3-32B (* differs from the recommended setting beyond its uncertainty)",
@@ -282,7 +288,17 @@ export const FIGURES: Record<string, FigureDef> = {
     title: "Scaling: metrics",
     notebook: "06_scaling",
     size: "full",
-    build: (ctx) => scalingMetrics(rows<ScalingRow>(ctx.paper.main), { yours: _yours(ctx) }),
+    build: (ctx) => {
+      // One F-score convention: recomputed at the released code's α for the paper's rows (the
+      // printed column mixes two weights and draws a false dip at Qwen3-235B-A22B); your runs
+      // are scored at the same α.
+      const label = `F-score (α=${DEFAULT_ALPHA.toFixed(2)})`;
+      const relabel = (r: Record<string, unknown>) => ({ ...r, [label]: r["F-score"] });
+      return scalingMetrics(withRecomputedFScore(rows<ScalingRow>(ctx.paper.main)).map(relabel) as ScalingRow[], {
+        yours: _yours(ctx).map(relabel),
+        metrics: ["Safe@1", "Safe@k", "Think@1", "Think@k", label],
+      });
+    },
   },
   scaling_scenarios: {
     title: "Scaling: scenarios",

@@ -3,5 +3,6 @@
  * @module
  */
 export * from "./audit.ts";
+export * from "./fscore.ts";
 export * from "./granularity.ts";
 export * from "./load.ts";

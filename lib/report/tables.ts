@@ -3,6 +3,7 @@ import { compareDatasetStats, datasetStats } from "../dataset/stats.ts";
 import { writeAtomic } from "../fs.ts";
 import { type AuditFinding, auditPaper } from "../paper/audit.ts";
 import type { PaperTables } from "../paper/load.ts";
+import { fScoreConvention, withRecomputedFScore } from "../paper/fscore.ts";
 import { formatRows, rows } from "../table.ts";
 
 /**
@@ -41,8 +42,10 @@ export async function writeTables(
     "",
     "## Leaderboard (published numbers, by F-score)",
     "",
+    `${fScoreConvention()}.`,
+    "",
     "```",
-    formatRows(rows(paper.main.orderby((d: Record<string, number>) => -d["F-score"]))),
+    formatRows(withRecomputedFScore(rows(paper.main)).sort((a, b) => (b["F-score"] ?? -1) - (a["F-score"] ?? -1))),
     "```",
     "",
     `## Audit: ${audit.length} printed values that disagree with their recomputation`,

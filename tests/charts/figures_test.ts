@@ -14,6 +14,7 @@ import {
 } from "../../lib/charts/mod.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
 import { loadPaper } from "../../lib/paper/mod.ts";
+import { fScore } from "../../lib/metrics/fscore.ts";
 import { rows } from "../../lib/table.ts";
 import { DATASET_CSV, ROOT, tempDir } from "../helpers/paths.ts";
 import { pdfFonts, svgTexts } from "../helpers/pdf.ts";
@@ -93,9 +94,12 @@ Deno.test("decoding heatmaps: every cell is the paper's value for its setting an
     const dec = rows(paper.decoding).filter((d) => d.model === model);
     assertEquals(cells.length, dec.length * 11);
     for (const r of dec) {
-      for (const m of ["Safe@1", "Think@k", "F-score", "CS@k"]) {
+      for (const m of ["Safe@1", "Think@k", "CS@k"]) {
         assertEquals(cells.find((c) => c.setting === settingLabel(r as never) && c.metric === m)!.value, r[m]);
       }
+      // F-score is recomputed at the code's α (QwQ-32B T=1.2 prints 41.54, which no two-decimal α gives).
+      const f = cells.find((c) => c.setting === settingLabel(r as never) && c.metric === "F-score")!.value as number;
+      assertAlmostEquals(f, fScore(r["Think@1"], r["Safe@1"]), 0.005);
     }
   }
 });
@@ -126,8 +130,13 @@ Deno.test("scaling figures: values and parameters from the main table; MoE at to
     30,
     30.84,
   ]]);
-  const q8 = pts.find((p) => p.model === "Qwen3-8B" && p.metric === "F-score")!;
-  assertEquals([q8.value, q8.params], [46.09, 8]);
+  // F-score recomputed at the code's α (the printed 46.09 uses α = 0.61): no false dip at Qwen3-235B-A22B.
+  const fq = (model: string) => pts.find((p) => p.model === model && p.metric === "F-score (α=0.76)")!;
+  assertEquals([fq("Qwen3-8B").value, fq("Qwen3-8B").params], [38.19, 8]);
+  assert(!pts.some((p) => p.metric === "F-score"));
+  const dense = ["Qwen3-0.6B", "Qwen3-1.7B", "Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B", "Qwen3-235B-A22B"]
+    .map((m) => fq(m).value as number);
+  assert(dense.every((v, i) => i === 0 || v > dense[i - 1]), `Qwen3 F-score not rising with size: ${dense}`);
   const sc = values(build("scaling_scenarios"));
   const gain = sc.find((p) => p.family === "Qwen3" && p.scenario === "RO" && p.gain)!;
   assertEquals(gain.gain, `RO +${(63.3 - 7.1).toFixed(1)}`);

@@ -1,6 +1,15 @@
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { BsaError } from "../../lib/errors.ts";
-import { auditPaper, K_CANDIDATES, loadPaper, paperKFits, parsePaperCsv, possibleK } from "../../lib/paper/mod.ts";
+import {
+  auditPaper,
+  fScoreConvention,
+  K_CANDIDATES,
+  loadPaper,
+  paperKFits,
+  parsePaperCsv,
+  possibleK,
+  withRecomputedFScore,
+} from "../../lib/paper/mod.ts";
 import { rows } from "../../lib/table.ts";
 import { ROOT } from "../helpers/paths.ts";
 
@@ -127,4 +136,19 @@ Deno.test("the audit flags values possible for no k and checks @k ≤ @1", async
   const bad = { ...paper, main: parsePaperCsv("model,Safe@1,Safe@k\nm,80.00,81.00\n", "x.csv") };
   const f = auditPaper(bad).find((x) => x.note.includes("@k ≤ @1"))!;
   assertEquals([f.model, f.metric, f.printed, f.recomputed], ["m", "Safe@k", 81, 80]);
+});
+
+Deno.test("one F-score convention: recomputed at the code's α, printed kept; Qwen3-235B-A22B ranks 7th, not 12th", async () => {
+  const main = rows((await loadPaper()).main);
+  const r = withRecomputedFScore(main);
+  const rank = (key: "F-score" | "F-score (printed)") =>
+    [...r].sort((a, b) => b[key]! - a[key]!).findIndex((x) => x.model === "Qwen3-235B-A22B") + 1;
+  assertEquals([rank("F-score"), rank("F-score (printed)")], [7, 12]);
+  const claude = r.find((x) => x.model === "Claude-3.7-Sonnet")!;
+  assertEquals([claude["F-score"], claude["F-score (printed)"]], [62.85, 68.92]);
+  // At α = 0.61 the ranking agrees: the fault is the mix, not the choice of α.
+  const r61 = withRecomputedFScore(main, 0.61).sort((a, b) => b["F-score"]! - a["F-score"]!);
+  assertEquals(r61.findIndex((x) => x.model === "Qwen3-235B-A22B") + 1, 7);
+  assertEquals(withRecomputedFScore([{ model: "m", "Safe@1": 90 }])[0]["F-score"], null);
+  assert(fScoreConvention().includes("paper audit"));
 });
