@@ -57,7 +57,7 @@ export function printedDecimals(values: number[]): number {
  * ```ts
  * import assert from "node:assert/strict";
  * import { possibleK } from "./granularity.ts";
- * assert.deepEqual(possibleK(60.56, 600, "@1", 2), [3, 6, 9]);   // QwQ-32B RO@1 at top_k=20
+ * assert.deepEqual(possibleK(60.56, 600, "@1", 2), [3, 6, 8, 9]); // QwQ-32B RO@1 at top_k=20: not 5
  * assert.deepEqual(possibleK(82.59, 2000, "@k", 2), []);         // GLM-Z1-AirX Safe@k
  * assert.deepEqual(possibleK(85.10, 2000, "@k", 2).length, 10);
  * ```
