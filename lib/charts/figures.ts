@@ -6,8 +6,10 @@ import { scenarioInfo } from "../dataset/scenarios.ts";
 import type { PaperTables } from "../paper/load.ts";
 import { withRecomputedFScore } from "../paper/fscore.ts";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
-import { aggregateInterval } from "../stats/wilson.ts";
-import { publishedDifference, questionsFor } from "../stats/published.ts";
+import { questionsFor } from "../stats/published.ts";
+import { normalRangeQuantile } from "../stats/range.ts";
+import { paperKFits } from "../paper/granularity.ts";
+import { decodingSignificance, safetyRulesSignificance } from "../paper/significance.ts";
 import { type Row, rows } from "../table.ts";
 import { melt } from "./specs/_common.ts";
 import type { PrintSize } from "./size.ts";
@@ -54,35 +56,12 @@ function _yours(ctx: FigureContext): Row[] {
 }
 
 /**
- * Significance marks for the safety-rules figure: "*" where rules − base exceeds the
- * uncertainty of two published values (see {@linkcode publishedDifference}).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadPaper } from "../paper/load.ts";
- * import { safetyRulesSignificance } from "./figures.ts";
- * const marks = safetyRulesSignificance(await loadPaper());
- * assert(marks.find((m) => m.model === "QwQ-32B" && m.metric === "Safe@1")!.mark === "*");
- * ```
- */
-export function safetyRulesSignificance(
-  paper: PaperTables,
-): { model: string; metric: string; mark: string; diff: number; halfWidth: number }[] {
-  const r = rows(paper.safetyRules);
-  return [...new Set(r.map((x) => x.model as string))].flatMap((model) =>
-    ["Safe@1", "Think@1", "RO@1", "CS@1", "OS@1"].map((metric) => {
-      const b = r.find((x) => x.model === model && x.condition === "base")![metric];
-      const t = r.find((x) => x.model === model && x.condition === "rules")![metric];
-      const d = publishedDifference(b, t, questionsFor(metric));
-      return { model, metric, mark: d.exceeds ? "*" : "", diff: d.diff, halfWidth: d.halfWidth };
-    })
-  );
-}
-
-/**
- * Spread (max − min) of every metric across each model's decoding settings, across the
- * Qwen3 dense sizes 4B–32B, and the 95% half-width of one published value (the noise floor).
+ * Like-with-like sensitivity: the spread (max − min) of every metric across each model's
+ * decoding settings that share one inferred k (the sweep's k = 3 rows; see `paperKFits`),
+ * beside the 95th percentile of the range that noise alone gives for that many settings
+ * (one value's binomial standard error, a bound for @1, times the normal range quantile),
+ * and the spread across the Qwen3 dense sizes 4B–32B. F-score is recomputed at the code's α
+ * and has no noise bar (it is derived).
  *
  * @example
  * ```ts
@@ -90,77 +69,73 @@ export function safetyRulesSignificance(
  * import { loadPaper } from "../paper/load.ts";
  * import { decodingSpreads } from "./figures.ts";
  * const s = decodingSpreads(await loadPaper());
- * assert(s.some((r) => r.metric === "Think@1" && r.source === "decoding: QwQ-32B"));
+ * assert(s.some((r) => r.metric === "Think@1" && r.source === "decoding: QwQ-32B, 6 settings at k=3"));
+ * assert(s.some((r) => r.metric === "Think@1" && r.source === "noise alone: 95% range of 6 values"));
  * ```
  */
 export function decodingSpreads(paper: PaperTables): SpreadRow[] {
   const dec = withRecomputedFScore(rows<DecodingRow>(paper.decoding)) as DecodingRow[];
+  const fits = paperKFits(paper).filter((f) => f.table === "decoding");
   const out: SpreadRow[] = [];
   const spread = (vals: number[]) => Math.max(...vals) - Math.min(...vals);
   for (const model of [...new Set(dec.map((r) => r.model))]) {
-    for (const m of DECODING_METRICS) {
-      out.push({
-        metric: m,
-        source: `decoding: ${model}`,
-        spread: spread(dec.filter((r) => r.model === model).map((r) => r[m] as number)),
-      });
+    const own = dec.filter((r) => r.model === model);
+    const kOf = (r: DecodingRow) =>
+      fits.find((f) => f.model === model && f.condition === `top_k=${r.top_k} top_p=${r.top_p} T=${r.temperature}`)
+        ?.inferredK ?? null;
+    // The largest group of settings at one k: only they compare like with like.
+    const byK = new Map<number | null, DecodingRow[]>();
+    for (const r of own) byK.set(kOf(r), [...(byK.get(kOf(r)) ?? []), r]);
+    const [k, group] = [...byK.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+    const m = group.length;
+    const q = normalRangeQuantile(m);
+    for (const metric of DECODING_METRICS) {
+      const vals = group.map((r) => r[metric] as number);
+      out.push({ metric, source: `decoding: ${model}, ${m} settings at k=${k}`, spread: spread(vals) });
+      if (metric === "F-score") continue;
+      const p = vals.reduce((a, b) => a + b, 0) / vals.length / 100;
+      const se = 100 * Math.sqrt((p * (1 - p)) / questionsFor(metric));
+      const source = `noise alone: 95% range of ${m} values`;
+      const prev = out.find((o) => o.metric === metric && o.source === source);
+      // Two models with the same number of settings share one noise bar (the larger).
+      if (prev) prev.spread = Math.max(prev.spread, q * se);
+      else out.push({ metric, source, spread: q * se });
     }
   }
-  // The recommended rows' @k values sit far below every other setting's (see the audit):
-  // the spread without them shows what the settings themselves do.
+  const sizes = withRecomputedFScore(rows(paper.main)).filter((r) =>
+    ["Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B"].includes(r.model as string)
+  );
   for (const m of DECODING_METRICS) {
-    const others = [...new Set(dec.map((r) => r.model))].map((model) =>
-      spread(dec.filter((r) => r.model === model && !r.recommended).map((r) => r[m] as number))
-    );
-    out.push({
-      metric: m,
-      source: "decoding, recommended rows left out (max of 2)",
-      spread: Math.max(...others),
-    });
-  }
-  const sizes = rows(paper.main).filter((r) => ["Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B"].includes(r.model));
-  for (const m of DECODING_METRICS) {
-    out.push({
-      metric: m,
-      source: "model size: Qwen3 4B–32B",
-      spread: spread(sizes.map((r) => r[m])),
-    });
-  }
-  const rec = dec.find((r) => r.model === "Qwen3-32B" && r.recommended)!;
-  for (const m of DECODING_METRICS) {
-    if (m === "F-score") continue;
-    const i = aggregateInterval(rec[m] as number, questionsFor(m), m);
-    out.push({ metric: m, source: "noise: 95% half-width of one value", spread: (i.hi - i.lo) / 2 });
+    out.push({ metric: m, source: "model size: Qwen3 4B–32B", spread: spread(sizes.map((r) => r[m] as number)) });
   }
   return out;
 }
 
-/**
- * Cells of a decoding table whose value differs from the recommended setting by more than its uncertainty ("*").
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { decodingMarks } from "./figures.ts";
- * const base = { model: "m", top_k: 40, top_p: 0.95, temperature: 0.6, recommended: true, "Safe@k": 85 };
- * const other = { ...base, top_k: 1, recommended: false, "Safe@k": 89 };
- * assert(decodingMarks([base, other])["k=1, p=0.95, t=0.6|Safe@k"] === "*");
- * ```
- */
-export function decodingMarks(rowsOfModel: DecodingRow[]): Record<string, string> {
-  const rec = rowsOfModel.find((r) => r.recommended);
+/** A decoding heatmap with marks only where a setting shares the recommended row's k, Holm-adjusted. */
+function _decodingFigure(paper: PaperTables, model: string): TopLevelSpec {
+  const r = withRecomputedFScore(rows<DecodingRow>(paper.decoding).filter((d) => d.model === model)) as DecodingRow[];
+  const sig = decodingSignificance(paper, model);
   const marks: Record<string, string> = {};
-  if (!rec) return marks;
-  for (const r of rowsOfModel) {
-    if (r === rec) continue;
-    for (const m of DECODING_METRICS) {
-      if (m === "F-score" || r[m] == null) continue;
-      if (publishedDifference(rec[m] as number, r[m] as number, questionsFor(m)).exceeds) {
-        marks[`${settingLabel(r)}|${m}`] = "*";
-      }
-    }
+  for (const m of sig.rows) {
+    const row = r.find((x) => `top_k=${x.top_k} top_p=${x.top_p} T=${x.temperature}` === m.condition)!;
+    if (m.mark) marks[`${settingLabel(row)}|${m.metric}`] = m.mark;
   }
-  return marks;
+  const ks = [...new Set(sig.excluded.map((e) => e.k))].join("/");
+  return decodingHeatmap(r, {
+    marks,
+    title: `Decoding settings of ${model}`,
+    subtitle: [
+      sig.rows.length
+        ? `* differs from the recommended setting: p < 0.05, ${sig.label}`
+        : "no setting is marked: none shares the recommended setting's k",
+      ...(sig.excluded.length
+        ? [
+          `${sig.excluded.length} settings fit k=${ks}, not k=${sig.excluded[0].baselineK}: not compared ` +
+          "(their @k values are best-of-" + ks + "); F-score recomputed at α = " + DEFAULT_ALPHA.toFixed(4),
+        ]
+        : []),
+    ],
+  });
 }
 
 /** One figure of the reproduction: its title, notebook, default print size and spec builder. */
@@ -226,11 +201,13 @@ export const FIGURES: Record<string, FigureDef> = {
     title: "Safety rules (change per metric)",
     notebook: "03_safety_rules",
     size: "full",
-    build: ({ paper }) =>
-      safetyRulesDumbbell(melt(rows(paper.safetyRules), ["Safe@1", "Think@1", "OS@1", "CS@1", "RO@1"]), {
-        significant: safetyRulesSignificance(paper),
-        title: "What safety rules change: base → with rules (* larger than the uncertainty of two published values)",
-      }),
+    build: ({ paper }) => {
+      const sr = safetyRulesSignificance(paper);
+      return safetyRulesDumbbell(melt(rows(paper.safetyRules), ["Safe@1", "Think@1", "OS@1", "CS@1", "RO@1"]), {
+        significant: sr.rows,
+        subtitle: `* p < 0.05, ${sr.label} (two published values, normal approximation)`,
+      });
+    },
   },
   star1_absolute: {
     title: "STAR-1 fine-tuning (values)",
@@ -241,7 +218,10 @@ export const FIGURES: Record<string, FigureDef> = {
       const yours = _yours(ctx)
         .filter((r) => typeof r.params_b === "number" && (r.condition === "base" || r.condition === "star1"))
         .map((r) => ({ ...r, model: r.paper_model, condition: `your ${r.condition}` })) as Star1Row[];
-      return star1Absolute([...rows<Star1Row>(ctx.paper.star1), ...yours]);
+      // A neutral title: what the data support is computed in notebook 04 (star1Claims).
+      return star1Absolute([...rows<Star1Row>(ctx.paper.star1), ...yours], {
+        title: "STAR-1 fine-tuning of Qwen3: each @1 metric by size, base vs STAR-1",
+      });
     },
   },
   star1_change: {
@@ -254,35 +234,20 @@ export const FIGURES: Record<string, FigureDef> = {
     title: "Decoding sweep: QwQ-32B",
     notebook: "05_decoding",
     size: "full",
-    build: ({ paper }) => {
-      const r = withRecomputedFScore(
-        rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "QwQ-32B")),
-      ) as DecodingRow[];
-      return decodingHeatmap(r, {
-        marks: decodingMarks(r),
-        title: "Decoding settings of QwQ-32B (* differs from the recommended setting beyond its uncertainty)",
-      });
-    },
+    build: ({ paper }) => _decodingFigure(paper, "QwQ-32B"),
   },
   "decoding_Qwen3-32B": {
     title: "Decoding sweep: Qwen3-32B",
     notebook: "05_decoding",
     size: "full",
-    build: ({ paper }) => {
-      const r = withRecomputedFScore(
-        rows<DecodingRow>(paper.decoding.filter((d: { model: string }) => d.model === "Qwen3-32B")),
-      ) as DecodingRow[];
-      return decodingHeatmap(r, {
-        marks: decodingMarks(r),
-        title: "Decoding settings of Qwen3-32B (* differs from the recommended setting beyond its uncertainty)",
-      });
-    },
+    build: ({ paper }) => _decodingFigure(paper, "Qwen3-32B"),
   },
   decoding_sensitivity: {
     title: "Decoding sensitivity",
     notebook: "05_decoding",
     size: "column",
-    build: ({ paper }) => decodingSensitivity(decodingSpreads(paper)),
+    build: ({ paper }) =>
+      decodingSensitivity(decodingSpreads(paper), { title: "Decoding spread at one k vs noise and size" }),
   },
   scaling_metrics: {
     title: "Scaling: metrics",

@@ -1,4 +1,6 @@
-import { powerTable } from "../stats/power.ts";
+import { questionTable } from "../metrics/score.ts";
+import { loadRunJudgments } from "../pipeline/runs.ts";
+import { estimateIcc, powerTable, PUBLISHED_ICC } from "../stats/power.ts";
 import { UsageError } from "../errors.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
@@ -13,12 +15,17 @@ import { formatRows } from "./_print.ts";
  * assert(HELP.startsWith("bsa power"));
  * ```
  */
-export const HELP = `bsa power --baseline PCT --k K [--icc R] [--alpha A] [--power P] [--json]
+export const HELP = `bsa power --baseline PCT --k K [--icc R | --run DIR] [--alpha A] [--power P] [--json]
 
 The smallest difference (points) between two conditions that a two-sided test detects
 with 80% power, for @1 and @k metrics, on the full set (2,000) and on each scenario's
-subset (600 RO, 1,200 CS, 200 OS). --icc is the correlation between samples of one
-question for @1 metrics (default 0.5).`;
+subset (600 RO, 1,200 CS, 200 OS).
+
+  --icc R     the correlation between samples of one question (@1 metrics). Default
+              ${PUBLISHED_ICC}: the largest the paper's Safe@1/Safe@k pairs imply (its 23
+              models range 0.26-0.74, median 0.51), so no published model is overstated
+  --run DIR   estimate the ICC from a judged run (Safe verdicts per question; one-way
+              ANOVA estimator) instead`;
 
 /**
  * `bsa power`.
@@ -30,28 +37,46 @@ question for @1 metrics (default 0.5).`;
  * assert(await powerCommand(["--help"]) === 0);
  * ```
  */
-export function powerCommand(args: string[]): Promise<number> {
+export async function powerCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("power", args, {
     baseline: { type: "string" },
     k: { type: "string" },
     icc: { type: "string" },
+    run: { type: "string" },
     alpha: { type: "string" },
     power: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
-  if (values.help) return (console.log(HELP), Promise.resolve(0));
+  if (values.help) return (console.log(HELP), 0);
   const baseline = numberFlag("power", values, "baseline", { min: 0, max: 100 });
   if (baseline === undefined) throw new UsageError("bsa power: --baseline PCT is required");
   const k = numberFlag("power", values, "k", { integer: true, min: 1, default: 5 })!;
+  if (values.icc !== undefined && values.run !== undefined) {
+    throw new UsageError("bsa power: give --icc or --run, not both");
+  }
+  let icc = numberFlag("power", values, "icc", { min: 0, max: 1 });
+  let source = icc === undefined ? `default (largest implied by the paper's Safe@1/Safe@k pairs)` : "--icc";
+  if (values.run !== undefined) {
+    const run = await loadRunJudgments([values.run as string]);
+    const q = questionTable(run.table, { k: run.k, by: [] });
+    const est = estimateIcc(q.array("safe") as number[], run.k);
+    if (est === null) {
+      throw new UsageError(`bsa power: ${values.run}: cannot estimate the ICC (k=${run.k}, ${q.numRows()} questions)`);
+    }
+    icc = est;
+    source = `estimated from ${values.run} (${q.numRows()} questions, k=${run.k}, Safe verdicts)`;
+  }
+  icc ??= PUBLISHED_ICC;
+  console.error(`ICC ${icc.toFixed(3)}: ${source}`);
   const rows = powerTable({
     baseline: baseline / 100,
     k,
-    icc: numberFlag("power", values, "icc", { min: 0, max: 1, default: 0.5 }),
+    icc,
     alpha: numberFlag("power", values, "alpha", { min: 0.0001, max: 0.5, default: 0.05 }),
     power: numberFlag("power", values, "power", { min: 0.5, max: 0.999, default: 0.8 }),
   });
   if (values.json) console.log(JSON.stringify(rows, null, 2));
   else console.log(formatRows(rows));
-  return Promise.resolve(0);
+  return 0;
 }

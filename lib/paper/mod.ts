@@ -3,6 +3,9 @@
  * @module
  */
 export * from "./audit.ts";
+export * from "./claims.ts";
 export * from "./fscore.ts";
 export * from "./granularity.ts";
+export * from "./icc.ts";
 export * from "./load.ts";
+export * from "./significance.ts";

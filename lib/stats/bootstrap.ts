@@ -1,11 +1,11 @@
 import { quantileSorted, sampleWithReplacement } from "simple-statistics";
 import type { ColumnTable } from "arquero";
 import { type ScenarioCode, scenarioInfo } from "../dataset/scenarios.ts";
-import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
+import { DEFAULT_ALPHA, fScore } from "../metrics/fscore.ts";
 import { emptySums, metricsFromSums, type ScenarioWeights } from "../metrics/metric_table.ts";
 import { type MetricName, METRICS } from "../metrics/names.ts";
 import { seededRandom } from "./random.ts";
-import type { Interval } from "./wilson.ts";
+import { clopperPearsonInterval, type Interval } from "./wilson.ts";
 
 /** Per-question scores of one group, column-wise (from the per-question table). */
 export interface QuestionColumns {
@@ -162,6 +162,39 @@ export function bootstrapIntervals(q: QuestionColumns, o: BootstrapOptions = {})
     out[name] = d.length
       ? { lo: quantileSorted(d, (1 - level) / 2), hi: quantileSorted(d, 1 - (1 - level) / 2) }
       : null;
+  }
+  return _noCollapse(q, out, level, o.alpha);
+}
+
+/**
+ * Where every replicate gave the same value (all questions at 0% or 100%, or all alike) the
+ * percentile interval has zero width, which claims certainty the data do not give. Replace it
+ * by the Clopper–Pearson interval with the metric's questions as trials (exact for @k, and
+ * conservative for @1, whose per-question fractions vary no more than 0/1 outcomes); F-score
+ * then spans F at the two ends of its inputs' intervals.
+ */
+function _noCollapse(
+  q: QuestionColumns,
+  out: Record<MetricName, Interval | null>,
+  level: number,
+  alpha = DEFAULT_ALPHA,
+): Record<MetricName, Interval | null> {
+  const all = Array.from({ length: q.code.length }, (_, i) => i);
+  const est = metricsAt(q, all, alpha);
+  const count = (m: string) => {
+    const code = m.slice(0, 2);
+    return ["RO", "CS", "OS"].includes(code) ? q.code.filter((c) => c === code).length : q.code.length;
+  };
+  for (const name of METRICS) {
+    const i = out[name], e = est[name];
+    if (!i || e == null || i.hi - i.lo > 1e-9 || name === "F-score") continue;
+    const n = count(name);
+    const cp = clopperPearsonInterval((e / 100) * n, n, level);
+    out[name] = { lo: 100 * cp.lo, hi: 100 * cp.hi, method: "clopper-pearson" };
+  }
+  const f = out["F-score"], t = out["Think@1"], s = out["Safe@1"];
+  if (f && t && s && f.hi - f.lo <= 1e-9) {
+    out["F-score"] = { lo: fScore(t.lo, s.lo, alpha), hi: fScore(t.hi, s.hi, alpha), method: "clopper-pearson" };
   }
   return out;
 }

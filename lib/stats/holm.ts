@@ -44,3 +44,57 @@ export function adjustHolm<T extends Comparison>(
   const adjusted = holm(rows.map((r) => r.p));
   return rows.map((r, i) => ({ ...r, p_holm: adjusted[i], significant: adjusted[i] < alpha }));
 }
+
+/**
+ * The multiple-comparison controls the toolkit applies to a family of significance marks.
+ * `holm`: family-wise error rate (Holm's step-down); `bh`: false discovery rate
+ * (Benjamini–Hochberg).
+ */
+export type FamilyControl = "holm" | "bh";
+
+/**
+ * Benjamini–Hochberg adjusted p-values (false discovery rate across a family), in input order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { benjaminiHochberg } from "./holm.ts";
+ * assert.deepEqual(benjaminiHochberg([0.01, 0.04, 0.03]), [0.03, 0.04, 0.04]);
+ * ```
+ */
+export function benjaminiHochberg(pValues: number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
+  const out = new Array<number>(m);
+  let running = 1;
+  order.forEach(([p, i], j) => {
+    running = Math.min(running, (m / (m - j)) * p);
+    out[i] = Math.round(Math.min(1, running) * 1e12) / 1e12;
+  });
+  return out;
+}
+
+/**
+ * Adjust a family of comparisons' p-values and mark those below `alpha` after adjustment;
+ * `label` names the control for a figure subtitle or table note.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { adjustFamily } from "./holm.ts";
+ * const r = adjustFamily([{ p: 0.01 }, { p: 0.04 }, { p: 0.03 }], "holm");
+ * assert(r.rows[0].significant && !r.rows[1].significant && r.label.startsWith("Holm"));
+ * ```
+ */
+export function adjustFamily<T extends { p: number }>(
+  rows: T[],
+  control: FamilyControl = "holm",
+  alpha = 0.05,
+): { rows: (T & { p_adj: number; significant: boolean })[]; label: string } {
+  const adj = control === "holm" ? holm(rows.map((r) => r.p)) : benjaminiHochberg(rows.map((r) => r.p));
+  return {
+    rows: rows.map((r, i) => ({ ...r, p_adj: adj[i], significant: adj[i] < alpha })),
+    label: `${control === "holm" ? "Holm-adjusted (family-wise" : "Benjamini–Hochberg-adjusted (false discovery"} ` +
+      `rate ${alpha}) over ${rows.length} comparisons`,
+  };
+}

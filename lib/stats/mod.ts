@@ -3,6 +3,7 @@
  * @module
  */
 export * from "./agreement.ts";
+export * from "./claims.ts";
 export * from "./binomial.ts";
 export * from "./bootstrap.ts";
 export * from "./compare.ts";
@@ -13,5 +14,6 @@ export * from "./score_intervals.ts";
 export * from "./wilson.ts";
 export * from "./normal.ts";
 export * from "./published.ts";
+export * from "./range.ts";
 export * from "./krippendorff.ts";
 export * from "./stratified.ts";

@@ -13,7 +13,7 @@ export interface PowerOptions {
   kind: "@1" | "@k";
   /**
    * Correlation of outcomes between samples of one question (intra-class correlation) for
-   * @1 metrics; 1 means the k samples add no information. Default 0.5.
+   * @1 metrics; 1 means the k samples add no information. Default {@linkcode PUBLISHED_ICC}.
    */
   icc?: number;
   alpha?: number;
@@ -39,7 +39,8 @@ export function minimumDetectableDifference(o: PowerOptions): number {
   const alpha = o.alpha ?? 0.05;
   const power = o.power ?? 0.8;
   const z = normalQuantile(1 - alpha / 2) + normalQuantile(power);
-  const design = o.kind === "@1" ? (o.icc ?? 0.5) + (1 - (o.icc ?? 0.5)) / o.k : 1;
+  const icc = o.icc ?? PUBLISHED_ICC;
+  const design = o.kind === "@1" ? icc + (1 - icc) / o.k : 1;
   // Solve d = z * sqrt((v(p) + v(p + d)) / n) by fixed-point iteration (converges in a few steps).
   const v = (p: number) => Math.max(p * (1 - p), 1e-6) * design;
   let d = z * Math.sqrt((2 * v(o.baseline)) / o.n);
@@ -77,4 +78,79 @@ export function powerTable(
       mdd_points: Math.round(100 * minimumDetectableDifference({ ...o, n, kind })) / 100,
     }))
   );
+}
+
+/**
+ * The default intra-question correlation for power planning: the largest value the paper's
+ * published Safe@1/Safe@k pairs imply (R1-Distill-Qwen-32B, 0.74; the 23 main-table models
+ * range 0.26–0.74, median 0.51; see {@linkcode iccFromAt1AtK} and `publishedIcc` in
+ * lib/paper). The largest is the conservative choice: a higher ICC means k samples add less
+ * information, so the detectable difference is not understated for any published model.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PUBLISHED_ICC } from "./power.ts";
+ * assert(PUBLISHED_ICC === 0.74);
+ * ```
+ */
+export const PUBLISHED_ICC = 0.74;
+
+/**
+ * The intra-question correlation a pair of published @1 and @k values implies, under a
+ * beta-binomial model of the k samples of a question: with mean μ = @1 and ICC ρ, the chance
+ * that all k pass is ∏ᵢ (a + i)/(a + b + i), a = μ(1 − ρ)/ρ, b = (1 − μ)(1 − ρ)/ρ, which rises
+ * from μᵏ (ρ = 0, independent samples) to μ (ρ = 1, identical samples). Solved by bisection;
+ * null when @k is outside [μᵏ, μ].
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { iccFromAt1AtK } from "./power.ts";
+ * assert(Math.abs(iccFromAt1AtK(0.8064, 0.717, 5)! - 0.74) < 0.005);   // R1-Distill-Qwen-32B Safe@1/Safe@k
+ * assert(iccFromAt1AtK(0.5, 0.5 ** 5, 5)! < 1e-6 && iccFromAt1AtK(0.5, 0.9, 5) === null);
+ * ```
+ */
+export function iccFromAt1AtK(at1: number, atK: number, k: number): number | null {
+  const all = (rho: number) => {
+    if (rho <= 0) return at1 ** k;
+    if (rho >= 1) return at1;
+    const s = (1 - rho) / rho, a = at1 * s, b = (1 - at1) * s;
+    let p = 1;
+    for (let i = 0; i < k; i++) p *= (a + i) / (a + b + i);
+    return p;
+  };
+  if (atK < at1 ** k - 1e-12 || atK > at1 + 1e-12) return null;
+  let lo = 0, hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (all(mid) < atK) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Estimate the intra-question correlation from a run: the one-way ANOVA estimator
+ * (MSB − MSW) / (MSB + (k − 1)·MSW) over questions, from each question's number of passing
+ * samples out of k. Null when there are fewer than two questions, k < 2, or no variation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimateIcc } from "./power.ts";
+ * assert(estimateIcc([0, 5, 0, 5, 5, 0], 5) === 1);          // all or nothing per question
+ * assert(Math.abs(estimateIcc([2, 3, 2, 3, 2, 3], 5)!) < 0.3); // little between-question variation
+ * ```
+ */
+export function estimateIcc(passes: number[], k: number): number | null {
+  const n = passes.length;
+  if (n < 2 || k < 2) return null;
+  const f = passes.map((x) => x / k);
+  const mean = f.reduce((a, b) => a + b, 0) / n;
+  const msb = (k * f.reduce((a, x) => a + (x - mean) ** 2, 0)) / (n - 1);
+  const msw = f.reduce((a, x) => a + k * x * (1 - x), 0) / (n * (k - 1));
+  const denom = msb + (k - 1) * msw;
+  if (denom <= 0) return null;
+  return Math.max(0, Math.min(1, (msb - msw) / denom));
 }

@@ -1,12 +1,15 @@
 import { BENCHMARK_SIZE, scenarioInfo } from "../dataset/scenarios.ts";
+import { normalCdf } from "./normal.ts";
 import { aggregateInterval, zFor } from "./wilson.ts";
 
 /**
  * Whether a difference between two published percentages is larger than their uncertainty,
  * when only the percentages and the question count are known. Each value's variance is
- * bounded by p(1 − p)/n (exact for @k metrics, which are proportions; an upper bound for @1
- * metrics, which are means of values in [0, 1]); the two runs are treated as independent,
- * which is conservative when they share questions and outcomes correlate.
+ * taken as p(1 − p)/n (the binomial variance for @k metrics, which are proportions; an upper
+ * bound for @1 metrics, which are means of values in [0, 1]); the two runs are treated as
+ * independent, which is conservative when they share questions and outcomes correlate.
+ * `p` is the two-sided normal-approximation p-value of the difference (not an exact test),
+ * for a family-wise adjustment across many marks (see `adjustFamily`).
  *
  * @example
  * ```ts
@@ -14,6 +17,7 @@ import { aggregateInterval, zFor } from "./wilson.ts";
  * import { publishedDifference } from "./published.ts";
  * assert(publishedDifference(93.54, 99.8, 2000).exceeds);        // safety rules on Safe@1
  * assert(!publishedDifference(32.50, 32.33, 2000).exceeds);      // two decoding settings
+ * assert(publishedDifference(32.50, 32.33, 2000).p > 0.5);
  * ```
  */
 export function publishedDifference(
@@ -21,12 +25,13 @@ export function publishedDifference(
   b: number,
   n: number,
   level = 0.95,
-): { diff: number; halfWidth: number; exceeds: boolean } {
+): { diff: number; halfWidth: number; exceeds: boolean; p: number } {
   const pa = a / 100, pb = b / 100;
   const se = Math.sqrt((pa * (1 - pa)) / n + (pb * (1 - pb)) / n);
   const halfWidth = 100 * zFor(level) * se;
   const diff = b - a;
-  return { diff, halfWidth, exceeds: Math.abs(diff) > halfWidth };
+  const p = se > 0 ? 2 * (1 - normalCdf(Math.abs(diff) / (100 * se))) : diff === 0 ? 1 : 0;
+  return { diff, halfWidth, exceeds: Math.abs(diff) > halfWidth, p: Math.min(1, p) };
 }
 
 /**

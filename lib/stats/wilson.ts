@@ -1,9 +1,12 @@
+import { binomialCdf } from "./binomial.ts";
 import { normalQuantile } from "./normal.ts";
 
 /** An interval in the unit of its estimate. */
 export interface Interval {
   lo: number;
   hi: number;
+  /** How it was computed, where it is not the caller's default (e.g. `clopper-pearson`). */
+  method?: string;
 }
 
 /**
@@ -67,4 +70,38 @@ export function aggregateInterval(
 ): Interval & { kind: AggregateIntervalKind } {
   const { lo, hi } = wilsonInterval((percent / 100) * n, n, level);
   return { lo: 100 * lo, hi: 100 * hi, kind: metric.endsWith("@k") ? "wilson" : "wilson-bernoulli-bound" };
+}
+
+/**
+ * Clopper–Pearson ("exact") interval for `successes / n` (fractions in [0, 1]): the
+ * binomial tail inversion, never narrower than the nominal coverage. At 0 or n successes it
+ * keeps a width of about 3.7/n (the "rule of three" at 95%), where a percentile bootstrap
+ * collapses to a point.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clopperPearsonInterval } from "./wilson.ts";
+ * const z = clopperPearsonInterval(0, 200);
+ * assert(z.lo === 0 && Math.abs(z.hi - 0.0182753) < 1e-6); // scipy: beta.ppf(0.975, 1, 200)
+ * const { lo, hi } = clopperPearsonInterval(81, 263);
+ * assert(Math.abs(lo - 0.2527367) < 1e-6 && Math.abs(hi - 0.3676219) < 1e-6);
+ * ```
+ */
+export function clopperPearsonInterval(successes: number, n: number, level = 0.95): Interval {
+  if (n <= 0) return { lo: NaN, hi: NaN };
+  const x = Math.round(successes), tail = (1 - level) / 2;
+  const solve = (f: (p: number) => number) => {
+    // f rises from below 0 to above 0 on [0, 1]: bisect.
+    let lo = 0, hi = 1;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (f(mid) < 0) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  const lo = x <= 0 ? 0 : solve((p) => (1 - binomialCdf(x - 1, n, p)) - tail);
+  const hi = x >= n ? 1 : solve((p) => tail - binomialCdf(x, n, p));
+  return { lo, hi, method: "clopper-pearson" };
 }

@@ -104,22 +104,42 @@ Deno.test("decoding heatmaps: every cell is the paper's value for its setting an
   }
 });
 
-Deno.test("decoding sensitivity: spreads are max − min of the paper's values", () => {
+Deno.test("decoding sensitivity compares like with like: settings at one k beside noise for that many settings", () => {
   const spreads = decodingSpreads(paper);
-  const qwqThink = rows(paper.decoding.filter((d: { model: string }) => d.model === "QwQ-32B")).map((r) =>
-    r["Think@1"]
-  );
-  assertAlmostEquals(
-    spreads.find((s) => s.metric === "Think@1" && s.source === "decoding: QwQ-32B")!.spread,
-    Math.max(...qwqThink) - Math.min(...qwqThink),
-    1e-9,
-  );
+  // QwQ-32B's six k=3 settings: top_k=20, top_p 0.5/0.75, T 0.4/0.8/1.0.
+  const k3 = rows(paper.decoding).filter((d) =>
+    d.model === "QwQ-32B" && !d.recommended && d.top_k !== 1 && d.temperature !== 1.2
+  ).map((r) => r["Think@1"]);
+  assertEquals(k3.length, 6);
+  const qwq = spreads.find((s) => s.metric === "Think@1" && s.source === "decoding: QwQ-32B, 6 settings at k=3")!;
+  assertAlmostEquals(qwq.spread, Math.max(...k3) - Math.min(...k3), 1e-9);
+  // Noise alone for 6 values: the range's 95% quantile (4.03 standard errors), not one value's half-width (1.96).
+  const noise = spreads.find((s) => s.metric === "Think@1" && s.source === "noise alone: 95% range of 6 values")!;
+  const p = k3.reduce((a, b) => a + b, 0) / 6 / 100;
+  const se = 100 * Math.sqrt(p * (1 - p) / 2000);
+  assertAlmostEquals(noise.spread / se, 4.03, 0.01);
+  assert(spreads.some((s) => s.source === "decoding: Qwen3-32B, 8 settings at k=3"));
+  assert(!spreads.some((s) => s.source.includes("half-width")));
   assertAlmostEquals(
     spreads.find((s) => s.metric === "Think@1" && s.source.startsWith("model size"))!.spread,
     34.02 - 25.57,
     1e-9,
   );
   assertEquals(values(build("decoding_sensitivity")).length, spreads.length);
+});
+
+Deno.test("decoding heatmaps mark only settings at the recommended row's k, Holm-adjusted, named in the subtitle", () => {
+  const spec = build("decoding_Qwen3-32B") as unknown as { title: { subtitle: string[] } };
+  // Every Qwen3-32B setting fits k=3, not the recommended k=5: no star at all.
+  assert(!values(spec).some((c) => String(c.label).endsWith("*")));
+  assert(spec.title.subtitle.join(" ").includes("8 settings fit k=3, not k=5"), spec.title.subtitle.join(" "));
+  const qwq = build("decoding_QwQ-32B") as unknown as { title: { subtitle: string[] } };
+  const starred = values(qwq).filter((c) => String(c.label).endsWith("*"));
+  assert(starred.length > 0 && starred.every((c) => String(c.setting).startsWith("k=1,")), JSON.stringify(starred));
+  assert(qwq.title.subtitle[0].includes("Holm-adjusted") && qwq.title.subtitle[0].includes("over 10 comparisons"));
+  const db = build("safety_rules_dumbbell") as unknown as { title: { subtitle: string[] } };
+  assert(db.title.subtitle.join(" ").includes("Holm-adjusted (family-wise rate 0.05) over 25 comparisons"));
+  assert(!values(db).some((v) => String(v.metric).includes("over-sensitive")));
 });
 
 Deno.test("scaling figures: values and parameters from the main table; MoE at total and active", () => {

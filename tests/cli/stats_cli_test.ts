@@ -115,6 +115,17 @@ Deno.test("score --ci adds M_lo and M_hi for every metric; compare, agreement an
     pw.find((r) => r.set === "Over Sensitivity" && r.kind === "@k")!.mdd_points >
       pw.find((r) => r.set === "full set" && r.kind === "@k")!.mdd_points,
   );
+  assert(p.stderr.includes("ICC 0.740: default"), p.stderr);
+  // --icc changes the @1 rows only; --run estimates the ICC from the run's Safe verdicts.
+  const lo = JSON.parse(
+    (await runCli(["power", "--baseline", "15", "--k", "5", "--icc", "0.1", "--json"], env)).stdout,
+  );
+  assert(lo[0].mdd_points < pw[0].mdd_points && lo[1].mdd_points === pw[1].mdd_points);
+  const est = await runCli(["power", "--baseline", "15", "--k", "3", "--run", `${dir.path}/a`, "--json"], env);
+  assertEquals(est.code, 0, est.stderr);
+  assert(/ICC \d\.\d{3}: estimated from .*\(60 questions, k=3, Safe verdicts\)/.test(est.stderr), est.stderr);
+  const both = await runCli(["power", "--baseline", "15", "--icc", "0.3", "--run", `${dir.path}/a`], env);
+  assertEquals(both.code, 2);
   const bad = await runCli(["power", "--k", "5"], env);
   assertEquals(bad.code, 2);
   assert(bad.stderr.includes("--baseline PCT is required"));

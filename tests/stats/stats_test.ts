@@ -178,3 +178,22 @@ Deno.test("score intervals: every metric gets M_lo and M_hi around its value", (
   }
   assertEquals([info.seed, info.replicates, info.level], [4, 300, 0.95]);
 });
+
+Deno.test("bootstrap intervals stay meaningful at 0% and 100%: Clopper–Pearson, not a zero-width percentile", () => {
+  const n = 200;
+  const zeros = new Float64Array(n), ones = new Float64Array(n).fill(1);
+  const q = { code: Array(n).fill("OS"), safe1: ones, safek: ones, think1: zeros, thinkk: zeros };
+  const ci = bootstrapIntervals(q, { seed: 1, replicates: 300 });
+  // Think@1 = 0 over 200 questions: [0, 1.83] (scipy beta.ppf(0.975, 1, 200) = 0.018275).
+  assertEquals(ci["Think@1"]!.lo, 0);
+  assertAlmostEquals(ci["Think@1"]!.hi, 1.8275, 1e-3);
+  assertEquals(ci["Think@1"]!.method, "clopper-pearson");
+  assertAlmostEquals(ci["Safe@k"]!.lo, 98.1725, 1e-3);
+  assertEquals(ci["Safe@k"]!.hi, 100);
+  assert(ci["OS@k"]!.hi > 1.8 && ci["F-score"]!.hi > ci["F-score"]!.lo);
+  // Away from the bounds the percentile bootstrap is kept.
+  const mixed = { ...q, think1: Float64Array.from({ length: n }, (_, i) => i % 2) };
+  const m = bootstrapIntervals(mixed, { seed: 1, replicates: 300 });
+  assertEquals(m["Think@1"]!.method, undefined);
+  assert(m["Think@1"]!.lo < 50 && m["Think@1"]!.hi > 50);
+});

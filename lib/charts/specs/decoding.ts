@@ -64,7 +64,7 @@ export function settingLabel(r: { top_k: number; top_p: number; temperature: num
  */
 export function decodingHeatmap(
   rows: DecodingRow[],
-  opts: { title?: string; marks?: Record<string, string> } = {},
+  opts: { title?: string; subtitle?: string | string[]; marks?: Record<string, string> } = {},
 ): TopLevelSpec {
   const settings = rows.map(settingLabel);
   const cells = rows.flatMap((r) =>
@@ -95,7 +95,10 @@ export function decodingHeatmap(
     $schema: SCHEMA,
     title: {
       text: opts.title ?? `Decoding settings of ${rows[0]?.model ?? ""}`,
-      subtitle: "k: top-k, p: top-p, t: temperature; rec.: the model's recommended setting",
+      subtitle: [
+        "k: top-k, p: top-p, t: temperature; rec.: the model's recommended setting",
+        ...(opts.subtitle ? [opts.subtitle].flat() : []),
+      ],
     },
     data: { values: cells },
     width: 400,

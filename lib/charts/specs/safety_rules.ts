@@ -148,8 +148,8 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
 
 /**
  * A clearer view of the same study: for each model and metric, a dumbbell from the base
- * value to the value with rules, labelled with the change. OS@1 falling while Safe@1 rises
- * is the rules making models over-sensitive.
+ * value to the value with rules, labelled with the change and, where `significant` says so,
+ * a mark (the subtitle names the test and its multiple-comparison control).
  *
  * @example
  * ```ts
@@ -164,7 +164,7 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
  */
 export function safetyRulesDumbbell(
   rows: MetricRow[],
-  opts: { title?: string; significant?: { model: string; metric: string; mark: string }[] } = {},
+  opts: { title?: string; subtitle?: string; significant?: { model: string; metric: string; mark: string }[] } = {},
 ): TopLevelSpec {
   const metrics = ["Safe@1", "Think@1", "RO@1", "CS@1", "OS@1"];
   const models = [...new Set(rows.map((r) => r.model))];
@@ -177,7 +177,7 @@ export function safetyRulesDumbbell(
       const sig = opts.significant?.find((s) => s.model === model && s.metric === metric)?.mark ?? "";
       return [{
         model,
-        metric: metric === "OS@1" ? "OS@1 (↓ over-sensitive)" : metric,
+        metric,
         base: b.value,
         rules: t.value,
         delta,
@@ -191,7 +191,7 @@ export function safetyRulesDumbbell(
     type: "nominal",
     title: null,
     axis: { labelLimit: 0 },
-    sort: metrics.map((m) => (m === "OS@1" ? "OS@1 (↓ over-sensitive)" : m)),
+    sort: metrics,
   };
   const direction: Color = {
     field: "direction",
@@ -203,8 +203,10 @@ export function safetyRulesDumbbell(
     $schema: SCHEMA,
     title: {
       text: opts.title ?? "What safety rules change: base → with rules",
-      subtitle:
+      subtitle: [
         "grey: base, blue: with safety rules; the line is blue where the score rises, vermillion where it falls",
+        ...(opts.subtitle ? [opts.subtitle] : []),
+      ],
     },
     data: { values: pairs },
     facet: {
