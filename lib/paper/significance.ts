@@ -42,7 +42,6 @@ function _family(
 }
 
 function _pairs(
-  table: Row[],
   model: string,
   base: Row,
   other: Row,
@@ -71,7 +70,7 @@ function _conditionFamily(
     models.flatMap((model) => {
       const b = table.find((r) => r.model === model && r.condition === "base");
       const t = table.find((r) => r.model === model && r.condition === condition);
-      return b && t ? _pairs(table, model, b, t, condition, metrics) : [];
+      return b && t ? _pairs(model, b, t, condition, metrics) : [];
     }),
     control,
   );
@@ -149,7 +148,7 @@ export function decodingSignificance(
         excluded.push({ condition: f.condition, k: f.inferredK, baselineK: f.baselineK });
         return [];
       }
-      return _pairs(rows, model, rec, r, cond(r), metrics);
+      return _pairs(model, rec, r, cond(r), metrics);
     })
     : [];
   return { ..._family(raw, control), excluded };
