@@ -16,7 +16,9 @@ function _signed(x: number, digits = 1): string {
 }
 
 /**
- * One change as a phrase with its interval: `QwQ-32B −7.8 points (95% CI −17.4 to +1.8, not significant)`.
+ * One change as a phrase with its (unadjusted) interval and its significance after the
+ * family's control `after`, when given: `QwQ-32B −7.8 points (95% CI −17.4 to +1.8, not
+ * significant after Holm)`.
  *
  * @example
  * ```ts
@@ -26,10 +28,10 @@ function _signed(x: number, digits = 1): string {
  * assert(s === "QwQ-32B −7.8 points (95% CI −17.4 to +1.8, not significant)");
  * ```
  */
-export function changePhrase(c: ChangeEstimate): string {
+export function changePhrase(c: ChangeEstimate, after?: string): string {
   return `${c.subject} ${_signed(c.diff)} points (95% CI ${_signed(c.lo)} to ${_signed(c.hi)}, ${
     c.significant ? "significant" : "not significant"
-  })`;
+  }${after ? ` after ${after}` : ""})`;
 }
 
 /**
@@ -65,7 +67,7 @@ export function changeClaim(metric: string, what: string, changes: ChangeEstimat
       sigDown ? `a significant fall for ${sigDown}` : "",
     ].filter(Boolean).join(" and ") + ` of ${n} (${control})`;
   return `${metric} ${what}: ${counts || "unchanged"}; ${sig}. Largest change: ${
-    largest ? changePhrase(largest) : "none"
+    largest ? changePhrase(largest, control.split(" over ")[0]) : "none"
   }.`;
 }
 

@@ -84,6 +84,7 @@ Deno.test("the scaling claim is computed per family: RO most in Qwen3 only signi
 Deno.test("claim sentences: intervals, signs and 'not significant'", () => {
   const s = changeClaim("X", "after", [{ subject: "a", diff: 2, lo: -1, hi: 5, significant: false }], "Holm over 1");
   assert(s.includes("no change is significant (Holm over 1)") && s.includes("a +2.0 points (95% CI −1.0 to +5.0"), s);
+  assert(s.endsWith("not significant after Holm)."), s);
   const t = changeClaim("X", "after", [{ subject: "a", diff: -6, lo: -9, hi: -3, significant: true }], "Holm over 1");
   assert(t.includes("a significant fall for 1 of 1"), t);
   const c = compareClaim({ name: "A", value: 10, halfWidth: 3 }, { name: "B", value: 9, halfWidth: 4 });
