@@ -8,7 +8,7 @@ import { withRecomputedFScore } from "../paper/fscore.ts";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
 import { questionsFor } from "../stats/published.ts";
 import { normalRangeQuantile } from "../stats/range.ts";
-import { paperKFits } from "../paper/granularity.ts";
+import { paperKFits, rowCondition } from "../paper/granularity.ts";
 import { decodingSignificance, safetyRulesSignificance } from "../paper/significance.ts";
 import { type Row, rows } from "../table.ts";
 import { melt } from "./specs/_common.ts";
@@ -81,8 +81,7 @@ export function decodingSpreads(paper: PaperTables): SpreadRow[] {
   for (const model of [...new Set(dec.map((r) => r.model))]) {
     const own = dec.filter((r) => r.model === model);
     const kOf = (r: DecodingRow) =>
-      fits.find((f) => f.model === model && f.condition === `top_k=${r.top_k} top_p=${r.top_p} T=${r.temperature}`)
-        ?.inferredK ?? null;
+      fits.find((f) => f.model === model && f.condition === rowCondition(r))?.inferredK ?? null;
     // The largest group of settings at one k: only they compare like with like.
     const byK = new Map<number | null, DecodingRow[]>();
     for (const r of own) byK.set(kOf(r), [...(byK.get(kOf(r)) ?? []), r]);
@@ -117,7 +116,7 @@ function _decodingFigure(paper: PaperTables, model: string): TopLevelSpec {
   const sig = decodingSignificance(paper, model);
   const marks: Record<string, string> = {};
   for (const m of sig.rows) {
-    const row = r.find((x) => `top_k=${x.top_k} top_p=${x.top_p} T=${x.temperature}` === m.condition)!;
+    const row = r.find((x) => rowCondition(x) === m.condition)!;
     if (m.mark) marks[`${settingLabel(row)}|${m.metric}`] = m.mark;
   }
   const ks = [...new Set(sig.excluded.map((e) => e.k))].join("/");

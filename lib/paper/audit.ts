@@ -1,10 +1,9 @@
-import type { ColumnTable } from "arquero";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, fScore, impliedAlpha } from "../metrics/fscore.ts";
 import { thinkFromScenarios } from "../metrics/metric_table.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { questionsFor } from "../stats/published.ts";
-import { formatK, paperKFits } from "./granularity.ts";
+import { formatK, paperKFits, rowCondition, scoreTables } from "./granularity.ts";
 import type { PaperTables } from "./load.ts";
 
 /** One printed value that disagrees with its recomputation from other printed values. */
@@ -52,19 +51,13 @@ function _decimals(values: number[]): number {
  */
 export function auditPaper(paper: PaperTables, alpha: number = DEFAULT_ALPHA): AuditFinding[] {
   const out: AuditFinding[] = [];
-  const sources: [string, ColumnTable][] = [
-    ["main", paper.main],
-    ["decoding", paper.decoding],
-    ["safetyRules", paper.safetyRules],
-    ["star1", paper.star1],
-  ];
-  for (const [name, table] of sources) {
+  for (const [name, table] of scoreTables(paper)) {
     const rows = table.objects() as Row[];
     const cols = table.columnNames();
     const half = 0.5 *
       10 ** -_decimals(rows.flatMap((r) => cols.filter((c) => c.includes("@")).map((c) => r[c] as number)));
     for (const r of rows) {
-      const condition = _condition(r);
+      const condition = rowCondition(r);
       for (const n of ["1", "k"]) {
         const parts = SCENARIOS.map((s) => r[`${s.code}@${n}`]);
         if (r[`Think@${n}`] == null || parts.some((p) => p == null)) continue;
@@ -98,14 +91,11 @@ export function auditPaper(paper: PaperTables, alpha: number = DEFAULT_ALPHA): A
 
 function _granularity(paper: PaperTables): AuditFinding[] {
   const out: AuditFinding[] = [];
-  const tables: Record<string, ColumnTable> = {
-    main: paper.main,
-    decoding: paper.decoding,
-    safetyRules: paper.safetyRules,
-    star1: paper.star1,
-  };
+  const tables = Object.fromEntries(scoreTables(paper));
   for (const f of paperKFits(paper)) {
-    const row = (tables[f.table].objects() as Row[]).find((r) => r.model === f.model && _condition(r) === f.condition)!;
+    const row = (tables[f.table].objects() as Row[]).find((r) =>
+      r.model === f.model && rowCondition(r) === f.condition
+    )!;
     for (const metric of f.impossible) {
       const at1 = metric.endsWith("@1");
       out.push({
@@ -158,7 +148,7 @@ function _atKBelowAt1(paper: PaperTables): AuditFinding[] {
         out.push({
           table: name,
           model: r.model as string,
-          condition: _condition(r),
+          condition: rowCondition(r),
           metric: `${m}@k`,
           printed: ak,
           recomputed: a1,
@@ -184,12 +174,6 @@ function _checkF(printed: number, t: number, s: number, alpha: number, half: num
       ? `does not match α=${alpha}; explained by α=${round} (implied α=${implied.toFixed(4)})`
       : `does not match α=${alpha}; implied α=${implied.toFixed(4)} and no two-decimal α reproduces it`,
   };
-}
-
-function _condition(r: Row): string {
-  if (r.condition != null) return String(r.condition);
-  if (r.top_k != null) return `top_k=${r.top_k} top_p=${r.top_p} T=${r.temperature}`;
-  return "-";
 }
 
 function _crossTable(paper: PaperTables): AuditFinding[] {

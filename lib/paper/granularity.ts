@@ -83,10 +83,39 @@ function _percentColumns(table: ColumnTable): string[] {
   return table.columnNames().filter((c) => /@(1|k)$/.test(c));
 }
 
-function _condition(r: Row): string {
+/**
+ * How the audit names a paper row's condition: `base`/`rules`/`star1`, a decoding setting
+ * `top_k=… top_p=… T=…`, or `-` for a main-table row.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rowCondition } from "./granularity.ts";
+ * assert(rowCondition({ top_k: 40, top_p: 0.95, temperature: 0.6 }) === "top_k=40 top_p=0.95 T=0.6");
+ * ```
+ */
+export function rowCondition(r: Record<string, unknown>): string {
   if (r.condition != null) return String(r.condition);
   if (r.top_k != null) return `top_k=${r.top_k} top_p=${r.top_p} T=${r.temperature}`;
   return "-";
+}
+
+/**
+ * The paper tables that hold scores, by the name the audit reports them under.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPaper } from "./load.ts";
+ * import { scoreTables } from "./granularity.ts";
+ * assert.deepEqual(scoreTables(await loadPaper()).map(([n]) => n), ["main", "decoding", "safetyRules", "star1"]);
+ * ```
+ */
+export function scoreTables(paper: PaperTables): [string, ColumnTable][] {
+  return [["main", paper.main], ["decoding", paper.decoding], ["safetyRules", paper.safetyRules], [
+    "star1",
+    paper.star1,
+  ]];
 }
 
 /**
@@ -110,13 +139,7 @@ function _condition(r: Row): string {
 export function paperKFits(paper: PaperTables): RowKFit[] {
   const out: RowKFit[] = [];
   let paperK: number | null = null;
-  const sources: [string, ColumnTable][] = [
-    ["main", paper.main],
-    ["decoding", paper.decoding],
-    ["safetyRules", paper.safetyRules],
-    ["star1", paper.star1],
-  ];
-  for (const [table, t] of sources) {
+  for (const [table, t] of scoreTables(paper)) {
     const cols = _percentColumns(t);
     const rs = t.objects() as Row[];
     const decimals = printedDecimals(rs.flatMap((r) => cols.map((c) => r[c]).filter((v) => typeof v === "number")));
@@ -138,7 +161,7 @@ export function paperKFits(paper: PaperTables): RowKFit[] {
       if (table === "main") base = { label: "the paper's k (most main-table rows)", k: paperK };
       else if (table === "decoding" && !r.recommended) {
         const b = fits.find((f) => f.r.model === r.model && f.r.recommended);
-        if (b) base = { label: `recommended setting (${_condition(b.r)})`, k: infer(b.k) };
+        if (b) base = { label: `recommended setting (${rowCondition(b.r)})`, k: infer(b.k) };
       } else if ((table === "safetyRules" || table === "star1") && r.condition !== "base") {
         const b = fits.find((f) => f.r.model === r.model && f.r.condition === "base");
         if (b) base = { label: "base", k: infer(b.k) };
@@ -147,7 +170,7 @@ export function paperKFits(paper: PaperTables): RowKFit[] {
       out.push({
         table,
         model: r.model as string,
-        condition: _condition(r),
+        condition: rowCondition(r),
         k,
         inferredK,
         impossible,

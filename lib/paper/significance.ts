@@ -1,6 +1,6 @@
 import { adjustFamily, type FamilyControl } from "../stats/holm.ts";
 import { publishedDifference, questionsFor } from "../stats/published.ts";
-import { paperKFits } from "./granularity.ts";
+import { paperKFits, rowCondition } from "./granularity.ts";
 import type { PaperTables } from "./load.ts";
 
 /** One published comparison (condition − its baseline) with its family-adjusted p-value. */
@@ -137,18 +137,17 @@ export function decodingSignificance(
 ): MarkFamily & { excluded: { condition: string; k: number | null; baselineK: number | null }[] } {
   const fits = paperKFits(paper).filter((f) => f.table === "decoding" && f.model === model);
   const rows = (paper.decoding.objects() as Row[]).filter((r) => r.model === model);
-  const cond = (r: Row) => `top_k=${r.top_k} top_p=${r.top_p} T=${r.temperature}`;
   const rec = rows.find((r) => r.recommended);
   const metrics = paper.decoding.columnNames().filter((c) => /@(1|k)$/.test(c));
   const excluded: { condition: string; k: number | null; baselineK: number | null }[] = [];
   const raw = rec
     ? rows.filter((r) => r !== rec).flatMap((r) => {
-      const f = fits.find((x) => x.condition === cond(r));
+      const f = fits.find((x) => x.condition === rowCondition(r));
       if (f && !f.comparable) {
         excluded.push({ condition: f.condition, k: f.inferredK, baselineK: f.baselineK });
         return [];
       }
-      return _pairs(model, rec, r, cond(r), metrics);
+      return _pairs(model, rec, r, rowCondition(r), metrics);
     })
     : [];
   return { ..._family(raw, control), excluded };
