@@ -182,7 +182,9 @@ Deno.test("score intervals: every metric gets M_lo and M_hi around its value", (
 Deno.test("bootstrap intervals stay meaningful at 0% and 100%: Clopper–Pearson, not a zero-width percentile", () => {
   const n = 200;
   const zeros = new Float64Array(n), ones = new Float64Array(n).fill(1);
-  const q = { code: Array(n).fill("OS"), safe1: ones, safek: ones, think1: zeros, thinkk: zeros };
+  // Every scenario present (Think is the scenario-weighted mean and needs all three), unequal sizes.
+  const code = Array.from({ length: n }, (_, i) => (i < 50 ? "RO" : i < 150 ? "CS" : "OS"));
+  const q = { code, safe1: ones, safek: ones, think1: zeros, thinkk: zeros };
   const ci = bootstrapIntervals(q, { seed: 1, replicates: 300 });
   // Think@1 = 0 over 200 questions: [0, 1.83] (scipy beta.ppf(0.975, 1, 200) = 0.018275).
   assertEquals(ci["Think@1"]!.lo, 0);
