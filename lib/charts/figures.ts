@@ -6,22 +6,14 @@ import { scenarioInfo } from "../dataset/scenarios.ts";
 import type { PaperTables } from "../paper/load.ts";
 import { withRecomputedFScore } from "../paper/fscore.ts";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
-import { questionsFor } from "../stats/published.ts";
-import { normalRangeQuantile } from "../stats/range.ts";
-import { paperKFits, rowCondition } from "../paper/granularity.ts";
+import { rowCondition } from "../paper/granularity.ts";
+import { type DecodingRow, decodingSpreads } from "../paper/decoding_spreads.ts";
 import { decodingSignificance, safetyRulesSignificance } from "../paper/significance.ts";
 import { type Row, rows } from "../table.ts";
 import { melt } from "./specs/_common.ts";
 import type { PrintSize } from "./size.ts";
 import { datasetComposition, queryLengths } from "./specs/dataset.ts";
-import {
-  DECODING_METRICS,
-  decodingHeatmap,
-  type DecodingRow,
-  decodingSensitivity,
-  settingLabel,
-  type SpreadRow,
-} from "./specs/decoding.ts";
+import { decodingHeatmap, decodingSensitivity, settingLabel } from "./specs/decoding.ts";
 import { type LeaderboardRow, leaderboardScatter } from "./specs/leaderboard.ts";
 import { scalingMetrics, type ScalingRow, scalingScenarios } from "./specs/scaling.ts";
 import { safetyRulesDumbbell, safetyRulesRadar } from "./specs/safety_rules.ts";
@@ -53,61 +45,6 @@ function _queryTokens(ds: Dataset) {
 /** The user's runs matched to a paper model through their `paper_model` tag (or model name). */
 function _yours(ctx: FigureContext): Row[] {
   return (ctx.runs?.scores ?? []).map((r) => ({ ...r, paper_model: r.paper_model ?? r.model }));
-}
-
-/**
- * Like-with-like sensitivity: the spread (max − min) of every metric across each model's
- * decoding settings that share one inferred k (the sweep's k = 3 rows; see `paperKFits`),
- * beside the 95th percentile of the range that noise alone gives for that many settings
- * (one value's binomial standard error, a bound for @1, times the normal range quantile),
- * and the spread across the Qwen3 dense sizes 4B–32B. F-score is recomputed at the code's α
- * and has no noise bar (it is derived).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadPaper } from "../paper/load.ts";
- * import { decodingSpreads } from "./figures.ts";
- * const s = decodingSpreads(await loadPaper());
- * assert(s.some((r) => r.metric === "Think@1" && r.source === "decoding: QwQ-32B, 6 settings at k=3"));
- * assert(s.some((r) => r.metric === "Think@1" && r.source === "noise alone: 95% range of 6 values"));
- * ```
- */
-export function decodingSpreads(paper: PaperTables): SpreadRow[] {
-  const dec = withRecomputedFScore(rows<DecodingRow>(paper.decoding)) as DecodingRow[];
-  const fits = paperKFits(paper).filter((f) => f.table === "decoding");
-  const out: SpreadRow[] = [];
-  const spread = (vals: number[]) => Math.max(...vals) - Math.min(...vals);
-  for (const model of [...new Set(dec.map((r) => r.model))]) {
-    const own = dec.filter((r) => r.model === model);
-    const kOf = (r: DecodingRow) =>
-      fits.find((f) => f.model === model && f.condition === rowCondition(r))?.inferredK ?? null;
-    // The largest group of settings at one k: only they compare like with like.
-    const byK = new Map<number | null, DecodingRow[]>();
-    for (const r of own) byK.set(kOf(r), [...(byK.get(kOf(r)) ?? []), r]);
-    const [k, group] = [...byK.entries()].sort((a, b) => b[1].length - a[1].length)[0];
-    const m = group.length;
-    const q = normalRangeQuantile(m);
-    for (const metric of DECODING_METRICS) {
-      const vals = group.map((r) => r[metric] as number);
-      out.push({ metric, source: `decoding: ${model}, ${m} settings at k=${k}`, spread: spread(vals) });
-      if (metric === "F-score") continue;
-      const p = vals.reduce((a, b) => a + b, 0) / vals.length / 100;
-      const se = 100 * Math.sqrt((p * (1 - p)) / questionsFor(metric));
-      const source = `noise alone: 95% range of ${m} values`;
-      const prev = out.find((o) => o.metric === metric && o.source === source);
-      // Two models with the same number of settings share one noise bar (the larger).
-      if (prev) prev.spread = Math.max(prev.spread, q * se);
-      else out.push({ metric, source, spread: q * se });
-    }
-  }
-  const sizes = withRecomputedFScore(rows(paper.main)).filter((r) =>
-    ["Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B"].includes(r.model as string)
-  );
-  for (const m of DECODING_METRICS) {
-    out.push({ metric: m, source: "model size: Qwen3 4B–32B", spread: spread(sizes.map((r) => r[m] as number)) });
-  }
-  return out;
 }
 
 /** A decoding heatmap with marks only where a setting shares the recommended row's k, Holm-adjusted. */

@@ -4,6 +4,7 @@
  */
 export * from "./audit.ts";
 export * from "./claims.ts";
+export * from "./decoding_spreads.ts";
 export * from "./fscore.ts";
 export * from "./granularity.ts";
 export * from "./icc.ts";

@@ -16,7 +16,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   metrics: [...BASE, "dataset"],
   stats: [...BASE, "dataset", "metrics"],
   paper: [...BASE, "dataset", "metrics", "stats"],
-  charts: [...BASE, "dataset", "metrics", "stats", "paper"],
+  // Charts only draw: statistics they show come computed from stats and paper, never from a chart module.
+  charts: [...BASE, "dataset", "metrics", "paper"],
   pipeline: [...BASE, "dataset", "metrics"],
   analysis: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline"],
   review: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline", "analysis"],
@@ -78,5 +79,6 @@ Deno.test("the layer check catches a library folder importing the run store or t
   assert(!allowed("stats", "pipeline"), "stats reading run folders");
   assert(!allowed("pipeline", "stats"), "the run store computing statistics");
   assert(!allowed("metrics", "cli"));
+  assert(!allowed("charts", "stats"), "a chart module computing statistics");
   assert(allowed("analysis", "pipeline") && allowed("cli", "analysis"));
 });

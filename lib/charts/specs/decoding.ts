@@ -1,39 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
+import { DECODING_METRICS, type DecodingRow, type SpreadRow } from "../../paper/decoding_spreads.ts";
 import { type Position, SCHEMA } from "./_common.ts";
-
-/**
- * The metric columns of the decoding heatmap, in the paper's order.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DECODING_METRICS } from "./decoding.ts";
- * assert(DECODING_METRICS.length === 11 && DECODING_METRICS[0] === "Safe@1");
- * ```
- */
-export const DECODING_METRICS = [
-  "Safe@1",
-  "Safe@k",
-  "Think@1",
-  "Think@k",
-  "F-score",
-  "RO@1",
-  "RO@k",
-  "OS@1",
-  "OS@k",
-  "CS@1",
-  "CS@k",
-];
-
-/** One decoding setting of one model. */
-export interface DecodingRow {
-  model: string;
-  top_k: number;
-  top_p: number;
-  temperature: number;
-  recommended: boolean;
-  [metric: string]: string | number | boolean | null;
-}
 
 /**
  * The row label the paper uses: "k=40, p=0.95, t=0.6" (plus "(recommended)").
@@ -130,13 +97,6 @@ export function decodingHeatmap(
       },
     ],
   };
-}
-
-/** How much each metric moves across decoding settings compared with across model sizes. */
-export interface SpreadRow {
-  metric: string;
-  source: string;
-  spread: number;
 }
 
 /**
