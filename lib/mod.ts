@@ -73,6 +73,7 @@ export { loadStudy, runStudy } from "./pipeline/run_study.ts";
 export {
   compareConditions,
   compareRuns,
+  type ConditionComparison,
   judgeAgreement,
   loadUserRuns,
   runsAgainstPaper,

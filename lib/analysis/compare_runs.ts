@@ -2,6 +2,7 @@ import { BsaError } from "../errors.ts";
 import { questionTable } from "../metrics/score.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import { readManifest } from "../pipeline/manifest.ts";
+import { expandRunPaths } from "../pipeline/run_paths.ts";
 import { questionColumns } from "../stats/bootstrap.ts";
 import { type CompareOptions, comparePaired, type Comparison } from "../stats/compare.ts";
 import { type AdjustedComparison, adjustHolm } from "../stats/holm.ts";
@@ -38,38 +39,77 @@ export async function compareRuns(
   };
 }
 
+/** Paired comparisons of two conditions across a study's runs, with what was left out. */
+export interface ConditionComparison {
+  /** One row per pair and metric (B − A), Holm-adjusted across the whole study. */
+  rows: (AdjustedComparison & { pair: string })[];
+  /** Runs without a partner, questions judged by only one run of a pair: for the caller to show. */
+  warnings: string[];
+}
+
 /**
  * Compare two conditions across a study's runs: runs are paired by `pairBy` (a tag such as
  * `paper_model`, or `model`) and split by the tag `tag` (e.g. condition = base vs rules).
- * All comparisons of the study are Holm-adjusted together.
+ * All comparisons of the study are Holm-adjusted together. A run without a partner, and the
+ * questions only one run of a pair judged, are left out with a counted warning.
+ *
+ * @param dirs Run folders, or folders holding run folders.
+ * @param o The tag that splits the runs, its two values `a` (baseline) and `b`, the pairing
+ *   column, and the options of the paired tests.
+ * @returns The comparison rows and warnings.
+ * @throws {BsaError} Two runs share one condition of one pair (the pairing would be a guess),
+ *   or no pair has both conditions.
  *
  * @example
  * ```ts ignore
- * const rows = await compareConditions(["runs/safety-rules"], { tag: "condition", a: "base", b: "rules" });
+ * const { rows, warnings } = await compareConditions(["runs/safety-rules"], { tag: "condition", a: "base", b: "rules" });
  * ```
  */
 export async function compareConditions(
   dirs: string[],
   o: { tag: string; a: string | number | boolean; b: string | number | boolean; pairBy?: string } & CompareOptions,
-): Promise<(AdjustedComparison & { pair: string })[]> {
+): Promise<ConditionComparison> {
   const pairBy = o.pairBy ?? "paper_model";
-  const runs = await Promise.all(dirs.map(async (d) => ({ dir: d, m: await readManifest(d) })));
+  const expanded = await expandRunPaths(dirs);
+  const runs = await Promise.all(expanded.map(async (d) => ({ dir: d, m: await readManifest(d) })));
   const key = (r: (typeof runs)[number]) => String(pairBy === "model" ? r.m.model : r.m.tags?.[pairBy] ?? r.m.model);
-  const pairs = new Map<string, { a?: string; b?: string }>();
+  const pairs = new Map<string, { a: string[]; b: string[] }>();
   for (const r of runs) {
-    const v = r.m.tags?.[o.tag];
-    const p = pairs.get(key(r)) ?? {};
-    if (String(v) === String(o.a)) p.a = r.dir;
-    if (String(v) === String(o.b)) p.b = r.dir;
+    const v = String(r.m.tags?.[o.tag]);
+    const p = pairs.get(key(r)) ?? { a: [], b: [] };
+    if (v === String(o.a)) p.a.push(r.dir);
+    if (v === String(o.b)) p.b.push(r.dir);
     pairs.set(key(r), p);
   }
+  const warnings: string[] = [];
   const out: (Comparison & { pair: string })[] = [];
   for (const [pair, p] of pairs) {
-    if (!p.a || !p.b) continue;
-    for (const row of (await compareRuns(p.a, p.b, o)).rows) out.push({ ...row, pair });
+    for (const [side, value] of [["a", o.a], ["b", o.b]] as const) {
+      if (p[side].length > 1) {
+        throw new BsaError(
+          `${p[side].length} runs have ${o.tag}=${value} for ${pairBy}=${pair} (${p[side].join(", ")}): ` +
+            `a paired comparison needs one run per condition; leave the repeats out, or tag them apart and pair by that tag`,
+        );
+      }
+    }
+    if (!p.a.length || !p.b.length) {
+      const [has, lacks] = p.a.length ? [o.a, o.b] : [o.b, o.a];
+      if (p.a.length || p.b.length) {
+        warnings.push(`${pairBy}=${pair}: a run with ${o.tag}=${has} but none with ${o.tag}=${lacks}; not compared`);
+      }
+      continue;
+    }
+    const c = await compareRuns(p.a[0], p.b[0], o);
+    if (c.leftOut) {
+      warnings.push(
+        `${pairBy}=${pair}: compared on the ${c.compared} questions both runs judged; ` +
+          `${c.leftOut} judged by only one of them left out`,
+      );
+    }
+    for (const row of c.rows) out.push({ ...row, pair });
   }
   if (!out.length) {
     throw new BsaError(`no pair of runs with ${o.tag}=${o.a} and ${o.tag}=${o.b} for the same ${pairBy}`);
   }
-  return adjustHolm(out);
+  return { rows: adjustHolm(out), warnings };
 }

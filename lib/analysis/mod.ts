@@ -13,5 +13,5 @@ export {
 } from "./score_runs.ts";
 export { loadUserRuns, type UserRuns } from "./user_runs.ts";
 export { runsAgainstPaper } from "./against_paper.ts";
-export { compareConditions, compareRuns } from "./compare_runs.ts";
+export { compareConditions, compareRuns, type ConditionComparison } from "./compare_runs.ts";
 export { type JudgeAgreement, judgeAgreement } from "./judge_agreement.ts";

@@ -7,7 +7,8 @@ import { appendLabel, loadJudged, planReview, validateRunJudge, writePlan } from
 import { scenarioInfo } from "../../lib/dataset/scenarios.ts";
 
 Deno.test({
-  name: "with BSA_RUNS, the notebooks score the user's runs with lib/metrics and overlay them on the paper",
+  name:
+    "with BSA_RUNS, the notebooks score the user's runs (two of one model kept apart) with lib/metrics and overlay them on the paper",
   ...requires("jupyter"),
 }, async () => {
   await using ws = await notebookWorkspace();
@@ -15,8 +16,9 @@ Deno.test({
   const env = cliEnv(`${ws.path}/cache`);
   const ids = await idsOfEveryScenario(ws.path, 14);
   try {
-    for (const cond of ["base", "rules"]) {
-      await generateAndJudge(server.url, `${ws.path}/runs/qwq__${cond}`, {
+    // `base_repeat` repeats `base` with the same model and tags: the notebooks must keep the two runs apart.
+    for (const [folder, cond] of [["base", "base"], ["rules", "rules"], ["base_repeat", "base"]]) {
+      await generateAndJudge(server.url, `${ws.path}/runs/qwq__${folder}`, {
         model: "m-mixed",
         k: 2,
         limit: 42,
@@ -54,20 +56,21 @@ Deno.test({
     });
   }
   const expected = (await validateRunJudge(base))!.rubrics.find((x) => x.scenario === "all")!;
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "task",
-      "reproduce",
-      "--only",
-      "02_leaderboard,03_safety_rules,06_scaling,07_slicing,08_samples,09_judge_validation",
-    ],
-    cwd: ws.path,
-    env: { ...env, BSA_RUNS: `${ws.path}/runs`, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  assertEquals(r.code, 0, dec.decode(r.stdout) + dec.decode(r.stderr));
+  const reproduce = async (only: string, runs: string) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "reproduce", "--only", only],
+      cwd: ws.path,
+      env: { ...env, BSA_RUNS: runs, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    assertEquals(r.code, 0, dec.decode(r.stdout) + dec.decode(r.stderr));
+  };
+  await reproduce(
+    "02_leaderboard,03_safety_rules,06_scaling,07_slicing,08_samples,09_judge_validation",
+    `${ws.path}/runs`,
+  );
   const outputs = async (name: string) => {
     const nb = JSON.parse(await Deno.readTextFile(`${ws.path}/notebooks/${name}.ipynb`));
     return JSON.stringify(nb.cells.flatMap((c: { outputs?: unknown[] }) => c.outputs ?? []));
@@ -80,8 +83,13 @@ Deno.test({
     }`,
   );
   assert(lb.includes("paper Think@1") && lb.includes("reproduces"), "leaderboard compares runs with the paper");
-  const sr = await outputs("03_safety_rules");
-  assert(sr.includes("p_holm") && sr.includes("QwQ-32B"), "safety-rules notebook compares base and rules runs");
+  // Two runs of one model with the same tags: scored apart, named, and never silently paired.
+  assert(lb.includes("qwq__base_repeat") && lb.includes("scored apart by run folder"), "the repeat is its own row");
+  const ambiguous = await outputs("03_safety_rules");
+  assert(
+    ambiguous.includes("Not compared:") && ambiguous.includes("2 runs have condition=base for paper_model=QwQ-32B"),
+    "the safety-rules notebook refuses to guess which base run to pair",
+  );
   const sc = await outputs("06_scaling");
   assert(sc.includes("your run: m-mixed"), "scaling figure overlays the runs");
   const sl = await outputs("07_slicing");
@@ -104,4 +112,9 @@ Deno.test({
   assert(jv.includes("could move by"), "how far each metric could move");
   // The figures written with BSA_RUNS carry the overlay too.
   assert((await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`)).includes("m-mixed"));
+  // With one run per condition, the notebook compares them (paired, Holm-adjusted).
+  await reproduce("03_safety_rules", `${ws.path}/runs/qwq__base,${ws.path}/runs/qwq__rules`);
+  const sr = await outputs("03_safety_rules");
+  assert(!sr.includes("Not compared:"), "one base and one rules run pair");
+  assert(sr.includes("|model|metric|base|rules|change|lo|hi|p_holm|sig|"), "the comparison table of the runs");
 });
