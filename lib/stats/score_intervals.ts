@@ -27,21 +27,13 @@ export function addIntervals(
   by: string[],
   o: BootstrapOptions = {},
 ): { report: ScoreReport; info: IntervalInfo } {
-  const keyOf = (row: Record<string, unknown>) => by.map((c) => String(row[c])).join("\u0000");
-  const groups = new Map<string, number[]>();
-  const n = perQ.numRows();
-  const cols = by.map((c) => perQ.array(c) as unknown[]);
-  for (let i = 0; i < n; i++) {
-    const key = cols.map((c) => String(c[i])).join("\u0000");
-    groups.get(key)?.push(i) ?? groups.set(key, [i]);
-  }
+  const questionsOf = _questionsOfRows(report.table, perQ, by);
   const seed = o.seed ?? 0;
   const replicates = o.replicates ?? 2000;
   const level = o.level ?? 0.95;
   const extra: Record<string, (number | null)[]> = {};
   for (const m of METRICS) (extra[`${m}_lo`] = [], extra[`${m}_hi`] = []);
-  for (const [i, row] of (report.table.objects() as Record<string, unknown>[]).entries()) {
-    const idx = groups.get(keyOf(row)) ?? [];
+  for (const [i, idx] of questionsOf.entries()) {
     const ci = bootstrapIntervals(questionColumns(perQ, idx), {
       seed,
       replicates,
@@ -58,4 +50,22 @@ export function addIntervals(
     report: { ...report, table: report.table.assign(extra) },
     info: { method: "bootstrap-percentile (questions resampled within scenarios)", level, replicates, seed },
   };
+}
+
+/**
+ * The positions in `perQ` of each report row's questions: the rows whose `by` values equal the
+ * report row's. Arquero does the matching: it groups the report's key columns stacked on the
+ * questions' (its group keys tell "a|b" from "a", "|b" and null from "null", and a join would
+ * drop null keys, which untagged runs have), and each question goes to its group's report rows.
+ * Positions ascend, as the bootstrap's seeded draws expect.
+ */
+function _questionsOfRows(report: ColumnTable, perQ: ColumnTable, by: string[]): number[][] {
+  const m = report.numRows(), n = perQ.numRows();
+  const all = Array.from({ length: n }, (_, j) => j);
+  if (!by.length) return Array.from({ length: m }, () => all);
+  // reify: positions as `perQ.array()` gives them (after any filter or order).
+  const { keys, size } = report.select(by).reify().concat(perQ.select(by).reify()).groupby(by).groups()!;
+  const members: number[][] = Array.from({ length: size }, () => []);
+  for (let j = 0; j < n; j++) members[keys[m + j]].push(j);
+  return Array.from({ length: m }, (_, i) => members[keys[i]]);
 }
