@@ -48,6 +48,42 @@ export interface Completion {
 export class EndpointError extends BsaError {}
 
 /**
+ * The one place an `npm:openai` client is made (chat completions, files, batches): the base
+ * URL checked, a key or the placeholder local servers accept, the SDK's own retries.
+ *
+ * @param baseURL An `http://` or `https://` base URL (e.g. `http://localhost:8000/v1`).
+ * @param o The key (from the environment), the per-request timeout, the SDK's retry count, and
+ *   optionally a `fetch` that sees every attempt.
+ * @returns The SDK client.
+ * @throws {BsaError} The URL is not an http(s) URL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openaiClient } from "./client.ts";
+ * const c = openaiClient("http://127.0.0.1:8000/v1", { timeoutMs: 1000, maxRetries: 2 });
+ * assert(c.baseURL === "http://127.0.0.1:8000/v1" && c.maxRetries === 2);
+ * assert.throws(() => openaiClient("localhost:8000", { timeoutMs: 1000, maxRetries: 2 }), /http:\/\/ or https:\/\//);
+ * ```
+ */
+export function openaiClient(
+  baseURL: string,
+  o: { apiKey?: string; timeoutMs: number; maxRetries: number; fetch?: typeof fetch },
+): OpenAI {
+  if (!/^https?:\/\/[^/]/.test(baseURL) || safeHost(baseURL) === "(invalid URL)") {
+    throw new BsaError(`base URL must be an http:// or https:// URL, got ${JSON.stringify(baseURL)}`);
+  }
+  return new OpenAI({
+    baseURL,
+    // Local servers (vLLM, Ollama) accept any key, but the SDK refuses to start without one.
+    apiKey: o.apiKey || "EMPTY",
+    timeout: o.timeoutMs,
+    maxRetries: o.maxRetries,
+    ...(o.fetch && { fetch: o.fetch }),
+  });
+}
+
+/**
  * A base URL without credentials or query, safe to record in a manifest or a log.
  *
  * @example
@@ -92,11 +128,6 @@ export class ChatClient {
 
   constructor(options: EndpointOptions) {
     if (!options.baseUrls.length) throw new BsaError("no base URL given");
-    for (const u of options.baseUrls) {
-      if (!/^https?:\/\/[^/]/.test(u) || safeHost(u) === "(invalid URL)") {
-        throw new BsaError(`base URL must be an http:// or https:// URL, got ${JSON.stringify(u)}`);
-      }
-    }
     const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(timeout >= 1 && timeout <= MAX_TIMEOUT_MS)) {
       throw new BsaError(`timeout must be between 1 ms and ${MAX_TIMEOUT_MS} ms (about 24.8 days), got ${timeout}`);
@@ -114,10 +145,9 @@ export class ChatClient {
       }
     };
     this.#clients = options.baseUrls.map((baseURL) =>
-      new OpenAI({
-        baseURL,
-        apiKey: options.apiKey || "EMPTY",
-        timeout,
+      openaiClient(baseURL, {
+        apiKey: options.apiKey,
+        timeoutMs: timeout,
         maxRetries: options.retry?.retries ?? 6,
         fetch: counted,
       })

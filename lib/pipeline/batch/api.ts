@@ -7,7 +7,7 @@
 import OpenAI, { toFile } from "openai";
 import { BsaError } from "../../errors.ts";
 import { writeAtomic } from "../../fs.ts";
-import { apiKeyFor, type ClientConfig, EndpointError, isPermanentStatus, safeHost } from "../client.ts";
+import { apiKeyFor, type ClientConfig, EndpointError, isPermanentStatus, openaiClient, safeHost } from "../client.ts";
 import { BATCH_URL } from "./requests.ts";
 
 /** Where the Batch API is. */
@@ -51,16 +51,12 @@ export class BatchApi {
   #client: OpenAI;
 
   constructor(o: BatchApiOptions) {
-    if (!/^https?:\/\//.test(o.baseUrl)) {
-      throw new BsaError(`base URL must start with http:// or https://, got ${JSON.stringify(o.baseUrl)}`);
-    }
-    this.host = safeHost(o.baseUrl);
-    this.#client = new OpenAI({
-      baseURL: o.baseUrl,
-      apiKey: o.apiKey || "EMPTY",
-      timeout: o.timeoutMs ?? 600_000,
+    this.#client = openaiClient(o.baseUrl, {
+      apiKey: o.apiKey,
+      timeoutMs: o.timeoutMs ?? 600_000,
       maxRetries: o.maxRetries ?? 8,
     });
+    this.host = safeHost(o.baseUrl);
   }
 
   /** Upload a request file (purpose `batch`); returns its file id. */
