@@ -64,7 +64,7 @@ export { generate } from "./pipeline/generate.ts";
 export { judge } from "./pipeline/judge.ts";
 export { readManifest, type RunManifest } from "./pipeline/manifest.ts";
 export { loadRunJudgments } from "./pipeline/runs.ts";
-export { expandRunPaths } from "./pipeline/run_paths.ts";
+export { expandRunPaths, runPathsFromEnv } from "./pipeline/run_paths.ts";
 export { runStatus } from "./pipeline/status.ts";
 export { estimateRun } from "./pipeline/estimate.ts";
 export { loadStudy, runStudy } from "./pipeline/run_study.ts";

@@ -35,3 +35,22 @@ export async function expandRunPaths(paths: string[]): Promise<string[]> {
   for (const p of paths) await walk(p.replace(/\/$/, ""));
   return out;
 }
+
+/**
+ * The run paths the `BSA_RUNS` environment variable names (separated by `,` or `:`), so that
+ * notebooks, the report and scripts read it one way.
+ *
+ * @param value The variable's value (default: read from the environment).
+ * @returns The paths, trimmed, without empty entries; empty when the variable is unset.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runPathsFromEnv } from "./run_paths.ts";
+ * assert.deepEqual(runPathsFromEnv("runs/a, runs/b:runs/c,"), ["runs/a", "runs/b", "runs/c"]);
+ * assert.deepEqual(runPathsFromEnv(""), []);
+ * ```
+ */
+export function runPathsFromEnv(value: string = Deno.env.get("BSA_RUNS") ?? ""): string[] {
+  return value.split(/[,:]/).map((s) => s.trim()).filter(Boolean);
+}
