@@ -23,8 +23,12 @@ import { star1Absolute, star1Change, type Star1Row } from "./specs/star1.ts";
 export interface FigureContext {
   paper: PaperTables;
   dataset?: Dataset;
-  /** The user's scored runs (`loadUserRuns`): one row per run group with metrics and intervals. */
-  runs?: { scores: Row[] } | null;
+  /**
+   * The user's scored runs (`loadUserRuns`): one row per run group with metrics and intervals,
+   * and the loader's warnings (runs skipped and why), which whoever draws from this context shows:
+   * a figure without your runs is otherwise indistinguishable from one where none were given.
+   */
+  runs?: { scores: Row[]; warnings: string[] } | null;
 }
 
 /** Per-question token counts by scenario code (cached: counting 2,000 queries takes a moment). */

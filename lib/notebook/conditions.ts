@@ -1,5 +1,6 @@
 import { compareConditions, type ConditionComparison } from "../analysis/compare_runs.ts";
 import { BsaError } from "../errors.ts";
+import { noRunsNote } from "./context.ts";
 import { md, show } from "./display.ts";
 
 /** Which runs to compare and how (the options of `compareConditions`, with display limits). */
@@ -21,7 +22,8 @@ export interface ShowComparisonOptions {
  * 95% interval, Holm-adjusted p), with a counted warning for every run or question left
  * out. Without runs, or when the runs cannot be paired, it says so in the notebook instead.
  *
- * @param dirs The user's run folders (`ctx.runs?.dirs`); empty or undefined when none were given.
+ * @param dirs The user's run folders (`ctx.runs?.dirs`): undefined when none were given, empty when
+ *   none of those given could be used.
  * @param o The tag, its two values, and display options.
  * @returns The comparison, or null when there was nothing to compare.
  * @throws {Error} Only errors that are not about the runs (a `BsaError` is shown, not thrown).
@@ -38,7 +40,7 @@ export async function showConditionComparison(
   o: ShowComparisonOptions,
 ): Promise<ConditionComparison | null> {
   if (!dirs?.length) {
-    await md("*No runs given.*");
+    await md(noRunsNote(dirs && { dirs }));
     return null;
   }
   const tag = o.tag ?? "condition";

@@ -3,13 +3,14 @@ import { type FigureContext, FIGURES } from "../charts/figures.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { type AuditFinding, auditPaper } from "../paper/audit.ts";
 import { loadPaper } from "../paper/load.ts";
-import { loadUserRuns } from "../analysis/user_runs.ts";
+import { loadUserRuns, type UserRuns } from "../analysis/user_runs.ts";
 import type { PrintSize } from "../charts/size.ts";
 import { chart, md, type MimeBundle, show } from "./display.ts";
 
 /**
  * Everything a notebook draws from: the paper's numbers, the dataset (BSA_DATASET or the
- * pinned download) and the user's runs (BSA_RUNS, or `runs`), which are null without any.
+ * pinned download) and the user's runs (BSA_RUNS, or `runs`): null when none are given, no
+ * scores but the reasons when every one given was skipped (show them with {@linkcode showRuns}).
  *
  * @example
  * ```ts ignore
@@ -18,9 +19,65 @@ import { chart, md, type MimeBundle, show } from "./display.ts";
  */
 export async function notebookContext(
   options: { runs?: string[] } = {},
-): Promise<FigureContext & { runs: Awaited<ReturnType<typeof loadUserRuns>> }> {
+): Promise<FigureContext & { runs: UserRuns | null }> {
   const [paper, dataset, runs] = await Promise.all([loadPaper(), loadDataset(), loadUserRuns(options.runs)]);
   return { paper, dataset, runs };
+}
+
+/**
+ * What a notebook says about the user's runs before anything else: which runs it overlays,
+ * or that none was given, or that none of those given could be used, each with the loader's
+ * warnings (runs skipped and why, partial coverage), so the paper alone is never shown silently.
+ *
+ * @param runs The user's runs (`ctx.runs`).
+ * @returns Markdown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runsNote } from "./context.ts";
+ * assert(runsNote(null).startsWith("No runs given"));
+ * const skipped = { dirs: [], scores: [], tags: [], by: [], warnings: ["skipping runs/a: not judged yet"] };
+ * assert.equal(runsNote(skipped), "**None of the runs given could be used**: the paper's numbers alone.\n- skipping runs/a: not judged yet");
+ * ```
+ */
+export function runsNote(runs: UserRuns | null): string {
+  if (!runs) return "No runs given (set BSA_RUNS to overlay yours): the paper's numbers alone.";
+  const head = runs.dirs.length
+    ? `Your runs: ${runs.dirs.join(", ")}`
+    : "**None of the runs given could be used**: the paper's numbers alone.";
+  return head + runs.warnings.map((w) => `\n- ${w}`).join("");
+}
+
+/**
+ * The line a notebook cell shows where it would have shown the user's runs but has none:
+ * none given, or none of those given usable (the first cell's {@linkcode runsNote} says why).
+ *
+ * @param runs The user's runs (`ctx.runs`), or just their folders.
+ * @returns Markdown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noRunsNote } from "./context.ts";
+ * assert.equal(noRunsNote(null), "*No runs given.*");
+ * assert.equal(noRunsNote({ dirs: [] }), "*None of the runs given could be used: the note at the top says why.*");
+ * ```
+ */
+export function noRunsNote(runs: { dirs: string[] } | null | undefined): string {
+  return runs ? "*None of the runs given could be used: the note at the top says why.*" : "*No runs given.*";
+}
+
+/**
+ * Show {@linkcode runsNote} as Markdown (the first cell of every notebook that overlays runs).
+ *
+ * @example
+ * ```ts ignore
+ * await showRuns(ctx.runs);
+ * ```
+ */
+export async function showRuns(runs: UserRuns | null): Promise<MimeBundle> {
+  return await md(runsNote(runs));
 }
 
 /**

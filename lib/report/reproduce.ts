@@ -170,7 +170,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
 
   let notExecuted: string | undefined;
   if (jupyter) {
-    notExecuted = _notExecutedMessage(jupyter, ctx.runs != null);
+    notExecuted = _notExecutedMessage(jupyter, (ctx.runs?.dirs.length ?? 0) > 0);
     log(notExecuted);
   } else {
     await _executeAll(nbDir, names, o.timeout ?? 600, log);
