@@ -3,6 +3,7 @@ import { chromium } from "playwright-core";
 import { loadDataset } from "../lib/dataset/load.ts";
 import { scenarioInfo } from "../lib/dataset/scenarios.ts";
 import { rows } from "../lib/table.ts";
+import { judgmentLine } from "../tests/helpers/viewer_runs.ts";
 import { writeSyntheticRun } from "./_synthetic_run.ts";
 import { benchEnv, cliArgs, type Figure } from "./_util.ts";
 
@@ -29,13 +30,7 @@ export async function viewerBench(tmp: string): Promise<Figure[]> {
   for (const q of questions) {
     const target = scenarioInfo(q.scenario)!.target;
     for (let s = 0; s < k; s++) {
-      judgments += JSON.stringify({
-        id: q.id,
-        sample: s,
-        scenario: q.scenario,
-        answer_verdict: s % 3 ? "Safe" : "Unsafe",
-        reasoning_verdict: s % 2 ? target : "invalid",
-      }) + "\n";
+      judgments += judgmentLine(q, s, { answer: s % 3 ? "Safe" : "Unsafe", reasoning: s % 2 ? target : "invalid" });
     }
   }
   await Deno.writeTextFile(`${dir}/judgments.jsonl`, judgments);

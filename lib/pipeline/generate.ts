@@ -9,6 +9,7 @@ import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/ph
 import type { BatchTarget } from "./batch/requests.ts";
 import { manifestConflicts, newManifest, runFiles, type RunManifest, updateManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
+import { RunPass } from "./pass.ts";
 import { Progress, stallWatch } from "./progress.ts";
 import { failedGeneration, generationBody, generationRecords } from "./records.ts";
 import { FatalRequestError } from "./retry.ts";
@@ -244,21 +245,9 @@ async function _generate(
   // Batches report their own status; a stall is a direct call's notion.
   const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
   const stall = direct ? stallWatch(`generate ${o.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
-  // Failed attempts (each retried or given up) as the client counts them, for the display.
-  let seenFailures = o.client?.failures ?? 0;
-  const syncFailures = () => {
-    progress.tick({ failures: (o.client?.failures ?? 0) - seenFailures });
-    seenFailures = o.client?.failures ?? 0;
-  };
-  let stopped: unknown = undefined;
-  let manifestError: unknown = undefined;
+  const pass = new RunPass(appender, progress, o.client);
   const write = async (record: GenerationRecord) => {
-    try {
-      await appender.append(record);
-    } catch (err) {
-      stopped ??= err;
-      throw err;
-    }
+    await pass.append(record);
     latest.set(sampleKey(record), { outcome: record.outcome });
     writtenNow.add(sampleKey(record));
     result.generated++;
@@ -299,13 +288,13 @@ async function _generate(
     }
     await runPool(todo(), o.concurrency, async ({ q, samples }) => {
       // After a write error, nothing new is sent: its reply could not be kept.
-      if (stopped !== undefined) return;
+      if (pass.stopped !== undefined) return;
       let c;
       try {
         c = await o.client!.complete(generationBody(o, q.query, samples));
       } catch (err) {
         stall?.completed();
-        syncFailures();
+        pass.syncFailures();
         if (err instanceof EndpointError) throw err;
         if (err instanceof FatalRequestError) {
           // A permanent refusal: recorded once, so the sample counts (as not passing).
@@ -319,7 +308,7 @@ async function _generate(
         return;
       }
       stall?.completed();
-      syncFailures();
+      pass.syncFailures();
       tokens.prompt += c.promptTokens;
       tokens.completion += c.completionTokens;
       const got = generationRecords(q, samples, c);
@@ -333,22 +322,17 @@ async function _generate(
     }, _stopsRun);
   } finally {
     stall?.stop();
-    await appender.close();
-    progress.finish();
-    for (const s of latest.values()) result.outcomes[(s.outcome ?? "ok") as GenerationOutcome]++;
-    const complete = stopped === undefined && result.errors === 0 && latest.size >= total;
-    try {
+    await pass.finish(async () => {
+      for (const s of latest.values()) result.outcomes[(s.outcome ?? "ok") as GenerationOutcome]++;
+      const complete = pass.stopped === undefined && result.errors === 0 && latest.size >= total;
       await updateManifest(o.out, (cur) => ({
         ...(cur ?? wanted),
         tokens,
         finished: complete ? (cur?.finished ?? new Date().toISOString()) : null,
       }));
-    } catch (err) {
-      manifestError = err;
-    }
+    });
   }
-  // After a write error, the one being thrown says more than a manifest that failed too.
-  if (manifestError !== undefined && stopped === undefined) throw manifestError;
+  pass.throwManifestError();
   return result;
 }
 

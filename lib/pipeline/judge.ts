@@ -13,6 +13,7 @@ import type { BatchTarget } from "./batch/requests.ts";
 import { type JudgeParams, type JudgeRecord, readManifest, runFiles, updateManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
+import { RunPass } from "./pass.ts";
 import { Progress, stallWatch } from "./progress.ts";
 import type { JudgePrompts } from "./prompts.ts";
 import { type SampleState, scanSamples } from "./runs.ts";
@@ -268,21 +269,9 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
   const stall = direct ? stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
   const tokens = mine.tokens;
-  // Failed attempts (each retried or given up) as the client counts them, for the display.
-  let seenFailures = o.client?.failures ?? 0;
-  const syncFailures = () => {
-    progress.tick({ failures: (o.client?.failures ?? 0) - seenFailures });
-    seenFailures = o.client?.failures ?? 0;
-  };
-  let stopped: unknown = undefined;
-  let manifestError: unknown = undefined;
+  const pass = new RunPass(appender, progress, o.client);
   const write = async (record: JudgmentRecord) => {
-    try {
-      await appender.append(record);
-    } catch (err) {
-      stopped ??= err;
-      throw err;
-    }
+    await pass.append(record);
     judged.latest.set(sampleKey(record), record);
     result.judged++;
     if (record.answer_verdict === INVALID || record.reasoning_verdict === INVALID) result.invalid++;
@@ -373,7 +362,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
       return result;
     }
     await runPool(pending(), o.concurrency, async (g) => {
-      if (stopped !== undefined) return;
+      if (pass.stopped !== undefined) return;
       const base = { id: g.id, sample: g.sample, scenario: g.scenario };
       const sentinel = sentinelJudgment(g);
       if (sentinel) {
@@ -393,7 +382,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         ]);
       } catch (err) {
         stall?.completed();
-        syncFailures();
+        pass.syncFailures();
         if (err instanceof FatalRequestError) {
           await write(judgeRefused(base, err.message, spent));
           result.failed++;
@@ -406,27 +395,22 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         return;
       }
       stall?.completed();
-      syncFailures();
+      pass.syncFailures();
       await write(judgmentRecord(base, a, r, spent));
     }, _stopsRun);
   } finally {
     stall?.stop();
-    await appender.close();
-    progress.finish();
-    const complete = stopped === undefined && result.errors === 0 &&
-      [...generated.latest.keys()].every((k) => judged.latest.has(k));
-    try {
+    await pass.finish(async () => {
+      const complete = pass.stopped === undefined && result.errors === 0 &&
+        [...generated.latest.keys()].every((k) => judged.latest.has(k));
       manifest = await updateManifest(o.run, (cur) => {
         const m = cur!;
         const rec = { ...(section(m) ?? mine), tokens, finished: complete ? new Date().toISOString() : null };
         return o.label ? { ...m, judges: { ...m.judges, [o.label]: rec } } : { ...m, judge: rec };
       });
-    } catch (err) {
-      manifestError = err;
-    }
+    });
   }
-  // After a write error, the one being thrown says more than a manifest that failed too.
-  if (manifestError !== undefined && stopped === undefined) throw manifestError;
+  pass.throwManifestError();
   return result;
 }
 

@@ -11,6 +11,7 @@ export * from "./judge.ts";
 export * from "./judge_cache.ts";
 export * from "./lock.ts";
 export * from "./manifest.ts";
+export * from "./pass.ts";
 export * from "./pool.ts";
 export * from "./progress.ts";
 export * from "./prompts.ts";

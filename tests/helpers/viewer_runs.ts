@@ -9,6 +9,8 @@ export interface SyntheticSample {
   outcome?: "ok" | "no_reasoning" | "truncated" | "failed";
   /** Verdicts of the default judge; omit to leave the sample unjudged. */
   verdicts?: { answer: string; reasoning: string; answer_raw?: string };
+  /** Token counts the record carries (default 10 prompt, 20 completion). */
+  tokens?: { prompt: number; completion: number };
 }
 
 /**
@@ -25,19 +27,12 @@ export async function writeViewerRun(
     sample: (q: { id: string; scenario: string }, s: number) => SyntheticSample;
   },
 ): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
-  await writeManifest(
-    dir,
-    newManifest({
-      model: o.model,
-      endpoints: ["http://127.0.0.1/v1"],
-      k: o.k,
-      dataset: { source: DATASET_CSV, sha256: "test", pinned: false },
-      subset: { ids: o.questions.map((q) => q.id), description: `${o.questions.length} questions` },
-      params: { system_prompt: null },
-      tags: o.tags ?? {},
-    }),
-  );
+  await writeRunManifest(dir, {
+    model: o.model,
+    k: o.k,
+    tags: o.tags,
+    subset: { ids: o.questions.map((q) => q.id), description: `${o.questions.length} questions` },
+  });
   let gens = "", judgments = "";
   for (const q of o.questions) {
     for (let s = 0; s < o.k; s++) {
@@ -50,6 +45,35 @@ export async function writeViewerRun(
   await Deno.writeTextFile(`${dir}/judgments.jsonl`, judgments);
 }
 
+/**
+ * Create a run folder with the manifest `bsa run` starts it with (endpoint and dataset made up
+ * unless given), for tests and benchmarks that write its records themselves.
+ */
+export async function writeRunManifest(
+  dir: string,
+  o: {
+    model: string;
+    k: number;
+    tags?: Record<string, string>;
+    subset: { ids: string[] | null; description: string };
+    dataset?: { source: string; sha256: string; pinned: boolean };
+  },
+): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await writeManifest(
+    dir,
+    newManifest({
+      model: o.model,
+      endpoints: ["http://127.0.0.1/v1"],
+      k: o.k,
+      dataset: o.dataset ?? { source: DATASET_CSV, sha256: "test", pinned: false },
+      subset: o.subset,
+      params: { system_prompt: null },
+      tags: o.tags ?? {},
+    }),
+  );
+}
+
 /** One generation record as `bsa run` writes it. */
 export function generationLine(q: { id: string; scenario: string }, s: number, x: SyntheticSample): string {
   return JSON.stringify({
@@ -60,8 +84,8 @@ export function generationLine(q: { id: string; scenario: string }, s: number, x
     reasoning: x.reasoning,
     reasoning_source: x.reasoning === null ? "none" : "reasoning_content",
     finish_reason: x.outcome === "truncated" ? "length" : "stop",
-    prompt_tokens: 10,
-    completion_tokens: 20,
+    prompt_tokens: x.tokens?.prompt ?? 10,
+    completion_tokens: x.tokens?.completion ?? 20,
     outcome: x.outcome ?? (x.reasoning === null ? "no_reasoning" : "ok"),
   }) + "\n";
 }

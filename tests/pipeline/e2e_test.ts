@@ -21,12 +21,24 @@ function uniqueKeys(rs: { id: string; sample: number }[]): number {
   return new Set(rs.map((r) => `${r.id}#${r.sample}`)).size;
 }
 
+/** Run the CLI and fail the test, with its stderr, unless it succeeds. */
+async function cliOk(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+  const r = await runCli(args, env);
+  assertEquals(r.code, 0, r.stderr);
+  return r;
+}
+
+/** `bsa judge` of the run `out` against `url` with the judge model `model`, then `extra` flags. */
+function judgeArgs(out: string, url: string, model: string, ...extra: string[]): string[] {
+  return ["judge", "--run", out, "--judge-base-url", url, "--judge-model", model, ...extra];
+}
+
 Deno.test("run → judge → score: the numbers equal what the server's scripted verdicts imply", async () => {
   await using dir = await tempDir();
   await using server = startFakeOpenAI({ apiKey: "sk-test-123" });
   const out = `${dir.path}/run`;
   const env = { ...cliEnv(`${dir.path}/cache`), OPENAI_API_KEY: "sk-test-123" };
-  const run = await runCli(
+  const run = await cliOk(
     [
       ...runArgs(server.url, "m-mixed", 3, out),
       "--limit",
@@ -48,7 +60,6 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
     ],
     env,
   );
-  assertEquals(run.code, 0, run.stderr);
   assert(run.stdout.includes("120 of 120 samples recorded"), run.stdout);
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals([gens.length, uniqueKeys(gens)], [120, 120]);
@@ -76,18 +87,7 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
     assert(!(await Deno.readTextFile(`${out}/${f.name}`)).includes("sk-test-123"), f.name);
   }
 
-  const judge = await runCli([
-    "judge",
-    "--run",
-    out,
-    "--judge-base-url",
-    server.url,
-    "--judge-model",
-    "judge-a",
-    "--concurrency",
-    "1",
-  ], env);
-  assertEquals(judge.code, 0, judge.stderr);
+  const judge = await cliOk(judgeArgs(out, server.url, "judge-a", "--concurrency", "1"), env);
   const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
   assertEquals([judged.length, uniqueKeys(judged)], [120, 120]);
   // Truncated samples were not sent to the judge, samples without reasoning not to the
@@ -102,8 +102,7 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
       truncated.length,
   );
 
-  const score = await runCli(["score", "--run", out, "--json"], env);
-  assertEquals(score.code, 0, score.stderr);
+  const score = await cliOk(["score", "--run", out, "--json"], env);
   const [got] = JSON.parse(score.stdout);
   const expected = aq.from(
     gens.map((g) => ({
@@ -128,8 +127,7 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
 
   // The official CSV export scores the same.
   const csv = `${dir.path}/official.csv`;
-  const exp = await runCli(["score", "--run", out, "--json", "--export-official", csv], env);
-  assertEquals(exp.code, 0, exp.stderr);
+  await cliOk(["score", "--run", out, "--json", "--export-official", csv], env);
   const viaCsv = await runCli(["score", "--official-csv", csv, "--k", "3", "--json"], env);
   assertEquals(JSON.parse(viaCsv.stdout)[0]["Think@1"], got["Think@1"]);
 
@@ -139,11 +137,7 @@ Deno.test("run → judge → score: the numbers equal what the server's scripted
   await Deno.copyFile(`${out}/manifest.json`, `${copy}/manifest.json`);
   await Deno.copyFile(`${out}/generations.jsonl`, `${copy}/generations.jsonl`);
   const before = server.stats.judge;
-  const again = await runCli(
-    ["judge", "--run", copy, "--judge-base-url", server.url, "--judge-model", "judge-a"],
-    env,
-  );
-  assertEquals(again.code, 0, again.stderr);
+  const again = await cliOk(judgeArgs(copy, server.url, "judge-a"), env);
   assertEquals(server.stats.judge, before, again.stdout + again.stderr);
   assert(again.stdout.includes(`${calls} verdicts from the cache`), again.stdout);
 });
@@ -182,8 +176,7 @@ Deno.test("a run killed with SIGKILL mid-way resumes to exactly n×k generations
   assert(partial.length >= 40 && partial.length < 200, `killed after ${partial.length}`);
   // A write cut short by the kill: the resume must repair it.
   await Deno.writeTextFile(`${out}/generations.jsonl`, '{"id":"half-writ', { append: true });
-  const resumed = await runCli(args, env);
-  assertEquals(resumed.code, 0, resumed.stderr);
+  await cliOk(args, env);
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals([gens.length, uniqueKeys(gens)], [200, 200]);
   // Tokens spent before the kill are still counted: totals come from the records.
@@ -192,28 +185,15 @@ Deno.test("a run killed with SIGKILL mid-way resumes to exactly n×k generations
   assertEquals(m.tokens.prompt, gens.reduce((n, g) => n + g.prompt_tokens, 0));
   assert(m.finished !== null);
 
-  const judgeArgs = [
-    "judge",
-    "--run",
-    out,
-    "--judge-base-url",
-    server.url,
-    "--judge-model",
-    "judge-b",
-    "--concurrency",
-    "4",
-    "--quiet",
-    "--no-cache",
-  ];
-  await killMidway(judgeArgs, `${out}/judgments.jsonl`, 30);
-  const judgedResume = await runCli(judgeArgs, env);
-  assertEquals(judgedResume.code, 0, judgedResume.stderr);
+  const judging = judgeArgs(out, server.url, "judge-b", "--concurrency", "4", "--quiet", "--no-cache");
+  await killMidway(judging, `${out}/judgments.jsonl`, 30);
+  await cliOk(judging, env);
   const judged = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
   assertEquals([judged.length, uniqueKeys(judged)], [200, 200]);
   // Running again when complete does nothing.
   const before = server.stats.chat;
-  assertEquals((await runCli(args, env)).code, 0);
-  assertEquals((await runCli(judgeArgs, env)).code, 0);
+  await cliOk(args, env);
+  await cliOk(judging, env);
   assertEquals(server.stats.chat, before);
 });
 
@@ -224,7 +204,7 @@ Deno.test("faults: 429 with Retry-After, 500s, hangs, malformed and truncated JS
   const env = cliEnv(`${dir.path}/cache`);
   server.inject(["429", "500", "hang", "malformed", "truncated", "drop", "500"]);
   const t0 = performance.now();
-  const r = await runCli(
+  await cliOk(
     [
       ...runArgs(server.url, "m-rc", 2, out),
       "--limit",
@@ -241,7 +221,6 @@ Deno.test("faults: 429 with Retry-After, 500s, hangs, malformed and truncated JS
     ],
     env,
   );
-  assertEquals(r.code, 0, r.stderr);
   assertEquals(server.stats.faults, 7);
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals([gens.length, uniqueKeys(gens)], [10, 10]);
@@ -256,30 +235,10 @@ Deno.test("a judge reply with no valid verdict is retried, then recorded as inva
   await using server = startFakeOpenAI();
   const out = `${dir.path}/run`;
   const env = cliEnv(`${dir.path}/cache`);
-  assertEquals(
-    (await runCli([
-      ...runArgs(server.url, "m-rc", 1, out),
-      "--limit",
-      "1",
-      "--quiet",
-    ], env)).code,
-    0,
-  );
+  await cliOk([...runArgs(server.url, "m-rc", 1, out), "--limit", "1", "--quiet"], env);
   // Answer and reasoning judge calls run together: 6 garbage replies exhaust both (1 + 2 retries each).
   server.inject(["garbage", "garbage", "garbage", "garbage", "garbage", "garbage"]);
-  const j = await runCli([
-    "judge",
-    "--run",
-    out,
-    "--judge-base-url",
-    server.url,
-    "--judge-model",
-    "judge-c",
-    "--concurrency",
-    "1",
-    "--quiet",
-  ], env);
-  assertEquals(j.code, 0, j.stderr);
+  const j = await cliOk(judgeArgs(out, server.url, "judge-c", "--concurrency", "1", "--quiet"), env);
   assert(j.stdout.includes("1 with an invalid verdict"), j.stdout);
   const [rec] = await records<JudgmentRecord>(`${out}/judgments.jsonl`);
   assertEquals([rec.answer_verdict, rec.reasoning_verdict], ["invalid", "invalid"]);
@@ -322,14 +281,10 @@ Deno.test("an unreachable endpoint or a rejected key fails clearly and writes no
   assertEquals(r3.code, 2);
   assert(r3.stderr.includes("--api-key-env names MY_KEY, which is not set"), r3.stderr);
 
-  const r4 = await runCli([
-    ...runArgs(server.url, "m", 1, out2),
-    "--limit",
-    "1",
-    "--api-key-env",
-    "MY_KEY",
-  ], { ...env, MY_KEY: "right-key" });
-  assertEquals(r4.code, 0, r4.stderr);
+  await cliOk([...runArgs(server.url, "m", 1, out2), "--limit", "1", "--api-key-env", "MY_KEY"], {
+    ...env,
+    MY_KEY: "right-key",
+  });
 });
 
 Deno.test("requests spread over several replicas", async () => {
@@ -338,7 +293,7 @@ Deno.test("requests spread over several replicas", async () => {
   const b = startFakeOpenAI({ latencyMs: 5 });
   try {
     const out = `${dir.path}/run`;
-    const r = await runCli(
+    await cliOk(
       [
         "run",
         "--base-url",
@@ -357,7 +312,6 @@ Deno.test("requests spread over several replicas", async () => {
       ],
       cliEnv(`${dir.path}/cache`),
     );
-    assertEquals(r.code, 0, r.stderr);
     assertEquals(a.stats.generate + b.stats.generate, 40);
     assert(a.stats.generate >= 10 && b.stats.generate >= 10, `${a.stats.generate} / ${b.stats.generate}`);
   } finally {
@@ -373,26 +327,15 @@ Deno.test("run flags: subsets by ids file, category; bad flags name themselves",
   const ids = ds.questions.array("id").slice(100, 103) as string[];
   await Deno.writeTextFile(`${dir.path}/ids.txt`, ids.join("\n") + "\n");
   const out = `${dir.path}/ids-run`;
-  const r = await runCli([
-    ...runArgs(server.url, "m", 1, out),
-    "--ids",
-    `${dir.path}/ids.txt`,
-    "--quiet",
-  ], env);
-  assertEquals(r.code, 0, r.stderr);
+  await cliOk([...runArgs(server.url, "m", 1, out), "--ids", `${dir.path}/ids.txt`, "--quiet"], env);
   assertEquals(
     (await records<GenerationRecord>(`${out}/generations.jsonl`)).map((g) => g.id).sort(),
     [...ids].sort(),
   );
-  const cat = await runCli([
-    ...runArgs(server.url, "m", 1, `${dir.path}/cat`),
-    "--category",
-    "Rumors",
-    "--limit",
-    "3",
-    "--quiet",
-  ], env);
-  assertEquals(cat.code, 0, cat.stderr);
+  await cliOk(
+    [...runArgs(server.url, "m", 1, `${dir.path}/cat`), "--category", "Rumors", "--limit", "3", "--quiet"],
+    env,
+  );
   // Changing settings on an existing folder is refused.
   const clash = await runCli([
     ...runArgs(server.url, "m", 2, out),
@@ -427,17 +370,10 @@ Deno.test("--use-n asks once per question and stores each choice as its own samp
   await using dir = await tempDir();
   await using server = startFakeOpenAI();
   const out = `${dir.path}/run`;
-  const r = await runCli(
-    [
-      ...runArgs(server.url, "m-think", 4, out),
-      "--limit",
-      "5",
-      "--use-n",
-      "--quiet",
-    ],
+  await cliOk(
+    [...runArgs(server.url, "m-think", 4, out), "--limit", "5", "--use-n", "--quiet"],
     cliEnv(`${dir.path}/cache`),
   );
-  assertEquals(r.code, 0, r.stderr);
   assertEquals(server.stats.generate, 5);
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals([gens.length, uniqueKeys(gens)], [20, 20]);
@@ -450,27 +386,9 @@ Deno.test("a judge reply without a verdict is retried with the reply and a remin
   const out = `${dir.path}/run`;
   const env = cliEnv(`${dir.path}/cache`);
   // m-none: no reasoning, so each sample needs only the answer judge.
-  assertEquals(
-    (await runCli([
-      ...runArgs(server.url, "m-none", 1, out),
-      "--limit",
-      "1",
-      "--quiet",
-    ], env)).code,
-    0,
-  );
+  await cliOk([...runArgs(server.url, "m-none", 1, out), "--limit", "1", "--quiet"], env);
   server.inject(["garbage"]);
-  const j = await runCli([
-    "judge",
-    "--run",
-    out,
-    "--judge-base-url",
-    server.url,
-    "--judge-model",
-    "judge-r",
-    "--quiet",
-  ], env);
-  assertEquals(j.code, 0, j.stderr);
+  await cliOk(judgeArgs(out, server.url, "judge-r", "--quiet"), env);
   const msgs = server.stats.lastMessages!;
   assertEquals(msgs.map((m) => m.role), ["user", "assistant", "user"]);
   assertEquals(msgs[1].content, "I cannot decide.");
