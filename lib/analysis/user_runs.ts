@@ -1,4 +1,4 @@
-import { expandRunPaths } from "../pipeline/run_paths.ts";
+import { expandRunPaths, runPathsFromEnv } from "../pipeline/run_paths.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import { type Row, rows } from "../table.ts";
 import { scoreRuns } from "./score_runs.ts";
@@ -44,7 +44,7 @@ export async function loadUserRuns(
   paths?: string[],
   options: { seed?: number; replicates?: number } = {},
 ): Promise<UserRuns | null> {
-  const given = paths ?? (Deno.env.get("BSA_RUNS") ?? "").split(/[,:]/).map((s) => s.trim()).filter(Boolean);
+  const given = paths ?? runPathsFromEnv();
   if (!given.length) return null;
   const dirs: string[] = [];
   const skipped: string[] = [];
