@@ -80,6 +80,7 @@ export {
   type RunScores,
   scoreOfficialCsv,
   scoreQuestionTable,
+  type ScoreRunDirsOptions,
   scoreRuns,
   type ScoreRunsOptions,
 } from "./analysis/mod.ts";

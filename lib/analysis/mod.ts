@@ -8,6 +8,7 @@ export {
   type RunScores,
   scoreOfficialCsv,
   scoreQuestionTable,
+  type ScoreRunDirsOptions,
   scoreRuns,
   type ScoreRunsOptions,
 } from "./score_runs.ts";

@@ -3,6 +3,7 @@
  * warnings in one place, for the CLI, studies, notebooks and the report alike.
  * @module
  */
+import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { BsaError } from "../errors.ts";
@@ -34,6 +35,15 @@ export interface ScoreRunsOptions {
   ci?: boolean | BootstrapOptions;
 }
 
+/** Options of {@linkcode scoreRuns}: those of every scoring path, and a question subset. */
+export interface ScoreRunDirsOptions extends ScoreRunsOptions {
+  /**
+   * Score only these question ids (a slice chosen elsewhere, e.g. in `bsa view`). Ids the
+   * runs hold no judgment of are counted in a warning.
+   */
+  questions?: ReadonlySet<string>;
+}
+
 /** Scores of runs, with what was scored and how. */
 export interface RunScores extends ScoreReport {
   /** The grouping used (may add `run` to the one asked for). */
@@ -56,29 +66,51 @@ export interface RunScores extends ScoreReport {
  * notebooks, the report) goes through here, so the same runs give the same numbers.
  *
  * @param dirs Run folders.
- * @param options Grouping, dataset, judge label, α, a k to check, intervals.
+ * @param options Grouping, dataset, judge label, α, a k to check, intervals, a question subset.
  * @returns The score table, its warnings, and the per-question table behind it.
- * @throws {BsaError} A run is unreadable or not judged, k differs, a grouping needs the dataset.
+ * @throws {BsaError} A run is unreadable or not judged, k differs, a grouping needs the dataset,
+ *   none of the questions asked for is judged.
  *
  * @example
  * ```ts ignore
  * const { table, warnings } = await scoreRuns(["runs/base", "runs/rules"], { ci: true });
  * ```
  */
-export async function scoreRuns(dirs: string[], options: ScoreRunsOptions = {}): Promise<RunScores> {
+export async function scoreRuns(dirs: string[], options: ScoreRunDirsOptions = {}): Promise<RunScores> {
   const loaded = await loadRunJudgments(dirs, options.judge);
   if (typeof options.k === "number" && options.k !== loaded.k) {
     throw new BsaError(`k=${options.k} differs from the runs' k=${loaded.k}`);
   }
   const { by, warning } = runGrouping(dirs, loaded.manifests, loaded.tags, options.by);
-  const perQ = questionTable(loaded.table, { k: loaded.k, by, dataset: options.dataset });
+  const { judgments, warnings: subset } = _questionSubset(loaded.table, options.questions);
+  const perQ = questionTable(judgments, { k: loaded.k, by, dataset: options.dataset });
   const scored = _score(perQ, by, options);
   return {
     ...scored,
-    warnings: [...loaded.warnings, ...(warning ? [warning] : []), ...scored.warnings],
-    judgments: loaded.table,
+    warnings: [...loaded.warnings, ...(warning ? [warning] : []), ...subset, ...scored.warnings],
+    judgments,
     manifests: loaded.manifests,
     tags: loaded.tags,
+  };
+}
+
+// The judgments of the questions asked for, and a count of those asked for that none of the runs judged.
+function _questionSubset(
+  judgments: ColumnTable,
+  questions: ReadonlySet<string> | undefined,
+): { judgments: ColumnTable; warnings: string[] } {
+  if (!questions) return { judgments, warnings: [] };
+  const kept = judgments.filter(aq.escape((d: { id: string }) => questions.has(d.id)));
+  const judged = new Set(kept.array("id") as string[]);
+  if (!judged.size) throw new BsaError(`none of the ${questions.size} questions asked for has a judgment in the runs`);
+  const absent = [...questions].filter((id) => !judged.has(id)).length;
+  return {
+    judgments: kept,
+    warnings: absent
+      ? [
+        `${absent} of the ${questions.size} questions asked for have no judgment in the runs and are not in the scores`,
+      ]
+      : [],
   };
 }
 

@@ -1,9 +1,8 @@
-import * as aq from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import { BsaError } from "../errors.ts";
 import { isReasoningCorrect } from "../metrics/verdicts.ts";
-import { scoreJudgments } from "../metrics/score.ts";
+import { type RunScores, scoreRuns } from "../analysis/score_runs.ts";
 import type { GenerationRecord } from "../pipeline/generate.ts";
 import type { JudgmentRecord } from "../pipeline/judge.ts";
 import { readManifest, runFiles, type RunManifest } from "../pipeline/manifest.ts";
@@ -519,8 +518,9 @@ export class RunViewer {
 
   /**
    * Each shown run's BSA scores over the questions the filter selects (all k samples of each,
-   * whatever the sample-level filters), by the toolkit's scoring (`lib/metrics`). Questions
-   * without k judged samples yet are left out, and counted in a warning.
+   * whatever the sample-level filters), by the one scoring path (`scoreRuns`): unfiltered, the
+   * strip equals `bsa score --run DIR`; a sample not judged yet counts as missing, as there,
+   * and matching questions without any judgment are counted in a warning.
    */
   async scores(filter: Filter): Promise<ScoreStrip> {
     const key = formatFilter(filter);
@@ -538,48 +538,29 @@ export class RunViewer {
     const filtered = formatFilter({ ...filter, runs: undefined, judge: undefined }) !== "";
     const out: Row[] = [];
     const warnings: string[] = [];
-    for (const r of shownRuns(filter, this.runs.length)) {
+    const shown = shownRuns(filter, this.runs.length);
+    for (const r of shown) {
       const run = this.runs[r];
-      const k = run.info.k;
-      const cols: Record<string, unknown[]> = {
-        run: [],
-        id: [],
-        scenario: [],
-        answer_verdict: [],
-        reasoning_verdict: [],
-      };
-      let incomplete = 0;
-      let matched = 0;
-      for (const m of matches) {
-        const byS = run.byQuestion.get(m.id);
-        if (!byS) continue;
-        matched++;
-        const judged = [...byS.values()].filter((s) => s.verdicts[judge]);
-        if (judged.length !== k) {
-          incomplete++;
-          continue;
-        }
-        for (const s of judged) {
-          cols.run.push(run.info.label);
-          cols.id.push(m.id);
-          cols.scenario.push(s.scenario);
-          cols.answer_verdict.push(s.verdicts[judge].answer);
-          cols.reasoning_verdict.push(s.verdicts[judge].reasoning);
-        }
-      }
-      if (incomplete) {
-        warnings.push(
-          `${run.info.label}: ${incomplete} of ${matched} questions have fewer than k=${k} samples judged by '${judge}' yet and are left out of the scores`,
-        );
-      }
-      if (!cols.id.length) {
+      // One run: its warnings word for word as `bsa score` prints them; several: each says whose it is.
+      const whose = (w: string) => (shown.length > 1 ? `${run.info.dir}: ${w}` : w);
+      // Under a filter: the run's questions with a matching sample, all k samples of each.
+      const questions = filtered
+        ? new Set(matches.filter((m) => run.byQuestion.has(m.id)).map((m) => m.id))
+        : undefined;
+      let scored: RunScores;
+      try {
+        // The one scoring path, as `bsa score --run DIR --judge LABEL` scores the run (one row: one model and its tags).
+        scored = await scoreRuns([run.info.dir], { judge: judge === "default" ? undefined : judge, questions });
+      } catch (err) {
+        if (!(err instanceof BsaError)) throw err;
+        warnings.push(`${run.info.dir}: ${err.message}`);
         out.push({ run: run.info.label, questions: 0, samples: 0 });
         continue;
       }
-      const report = scoreJudgments(aq.table(cols), { k, by: ["run"] });
       // Under a filter the questions are a chosen slice: coverage of the benchmark is not news.
-      warnings.push(...report.warnings.filter((w) => !(filtered && w.includes(": partial run,"))));
-      out.push(...rows(report.table));
+      warnings.push(...scored.warnings.filter((w) => !(filtered && w.includes(": partial run,"))).map(whose));
+      const [row] = rows(scored.table);
+      out.push(row ? { ...row, run: run.info.label } : { run: run.info.label, questions: 0, samples: 0 });
     }
     const scope = filtered
       ? "scores over all k samples of each question with a matching sample"

@@ -2,15 +2,15 @@ import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { DATASET_CSV, runCli, tempDir } from "../helpers/paths.ts";
 import { generationLine, judgmentLine, reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
 import { loadDataset } from "../../lib/dataset/load.ts";
-import { scoreJudgments } from "../../lib/metrics/score.ts";
-import { loadRunJudgments } from "../../lib/pipeline/runs.ts";
+import { roundHalfEven } from "../../lib/metrics/round.ts";
+import { METRICS } from "../../lib/metrics/names.ts";
 import { JsonlIndex } from "../../lib/viewer/jsonl_index.ts";
 import { exportViewer } from "../../lib/viewer/export.ts";
 import { formatFilter, parseFilter, SENTINELS } from "../../lib/viewer/page/filter.js";
 import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../../lib/metrics/verdicts.ts";
 import { RunViewer } from "../../lib/viewer/store.ts";
 import { serveViewer } from "../../lib/viewer/server.ts";
-import { rows } from "../../lib/table.ts";
+import { type Row, rows } from "../../lib/table.ts";
 import { samples } from "../../lib/notebook/samples.ts";
 import * as aq from "arquero";
 
@@ -111,28 +111,77 @@ Deno.test("RunViewer filters by question, verdict, the safe-but-wrong cell, outc
   assertEquals(s.reasoning, "I see the risk");
 });
 
-Deno.test("the summary strip's scores are the toolkit's scores of the same judgments (one scoring path)", async () => {
+/** `bsa score --run DIR --json --details` of a run: one row per group, as the CLI prints it. */
+async function bsaScore(dir: string): Promise<{ rows: Record<string, unknown>[]; stderr: string }> {
+  const r = await runCli(["score", "--run", dir, "--json", "--details"]);
+  assertEquals(r.code, 0, r.stderr);
+  return { rows: JSON.parse(r.stdout), stderr: r.stderr };
+}
+
+// Every metric the scores carry (the strip shows eight of them).
+const ALL_METRICS: readonly string[] = METRICS;
+
+/** The strip row's counts and metrics as `bsa score --json` rounds them. */
+function asPrinted(row: Row): Record<string, unknown> {
+  return Object.fromEntries(
+    ["questions", "samples", ...ALL_METRICS].map((c) => [
+      c,
+      typeof row[c] === "number" && ALL_METRICS.includes(c) ? roundHalfEven(row[c], 2) : row[c] ?? null,
+    ]),
+  );
+}
+
+Deno.test("the summary strip equals `bsa score` of the same run, and of a run holding only a filter's questions", async () => {
   await using dir = await tempDir();
-  await writeViewerRun(`${dir.path}/a`, { model: "m", k: 4, questions: QUESTIONS, sample });
-  const viewer = await RunViewer.open([`${dir.path}/a`], dataset);
+  const run = `${dir.path}/a`;
+  // Unequal scenario sizes and one question judged on 2 of its 4 samples: wrong weights or a
+  // wrong treatment of missing samples would both show.
+  const questions = [...QUESTIONS, ...all.filter((q) => q.scenario === "Cognitive Shortcut").slice(2, 5)];
+  await writeViewerRun(run, {
+    model: "m",
+    k: 4,
+    questions,
+    sample: (q, s) => {
+      const x = sample(q, s);
+      return q.id === questions[0].id && s >= 2 ? { ...x, verdicts: undefined } : x;
+    },
+  });
+  const viewer = await RunViewer.open([run], dataset);
   const strip = await viewer.scores({});
-  const loaded = await loadRunJudgments([`${dir.path}/a`]);
-  const expected = rows(scoreJudgments(loaded.table, { k: 4, by: ["model"] }).table)[0];
-  for (const m of ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "RO@1", "CS@1", "OS@1"]) {
-    assertEquals(strip.rows[0][m], expected[m], m);
-  }
-  // Under a filter: all k samples of the selected questions, whatever the sample-level filter.
-  const cs = await viewer.scores({ scenario: "CS", answer: "Unsafe" });
-  const csExpected = rows(
-    scoreJudgments(loaded.table.filter((d: { scenario: string }) => d.scenario === "Cognitive Shortcut"), { k: 4 })
-      .table,
-  )[0];
-  assertEquals([cs.rows[0].questions, cs.rows[0]["Think@1"]], [2, csExpected["Think@1"]]);
+  const cli = await bsaScore(run);
+  assertEquals(strip.rows.length, 1);
+  assertEquals(asPrinted(strip.rows[0]), asPrinted(cli.rows[0] as Row));
+  assertEquals(strip.rows[0].questions, 9);
+  for (const w of strip.warnings) assert(cli.stderr.includes(w), `${w}\nnot in\n${cli.stderr}`);
+  assert(
+    strip.warnings.some((w) => w.includes("2 of 36 samples are missing from the records")),
+    strip.warnings.join("\n"),
+  );
+
+  // Under a filter: all k samples of the questions with a matching sample, as `bsa score`
+  // scores a run folder that holds only those questions' judgments.
+  const filter = { scenario: "CS", answer: "Unsafe" };
+  const cs = await viewer.scores(filter);
+  const ids = new Set(
+    (await viewer.query(filter, { offset: 0, limit: 100 })).items.map((i) => i.question.id),
+  );
+  assertEquals(ids.size, 5);
+  const slice = `${dir.path}/slice`;
+  await Deno.mkdir(slice);
+  await Deno.copyFile(`${run}/manifest.json`, `${slice}/manifest.json`);
+  const lines = (await Deno.readTextFile(`${run}/judgments.jsonl`)).trim().split("\n");
+  await Deno.writeTextFile(
+    `${slice}/judgments.jsonl`,
+    lines.filter((l) => ids.has(JSON.parse(l).id)).join("\n") + "\n",
+  );
+  const sliced = await bsaScore(slice);
+  assertEquals(asPrinted(cs.rows[0]), asPrinted(sliced.rows[0] as Row));
+  assertEquals(cs.rows[0].questions, 5);
   assert(cs.warnings.some((w) => w.includes("showed no reasoning")));
-  assert(!cs.warnings.some((w) => w.includes("partial run")));
+  assert(!cs.warnings.some((w) => w.includes("partial run")), "a slice is not a partial run");
 });
 
-Deno.test("a run still being written: refresh shows appended samples, and scores leave out questions without k judged samples with a count", async () => {
+Deno.test("a run still being written: refresh shows appended samples; the strip scores them as `bsa score` does, with counts", async () => {
   await using dir = await tempDir();
   const run = `${dir.path}/live`;
   await writeViewerRun(run, { model: "m", k: 4, questions: QUESTIONS.slice(0, 1), sample });
@@ -146,12 +195,20 @@ Deno.test("a run still being written: refresh shows appended samples, and scores
   const page = await viewer.query({}, { offset: 0, limit: 10 });
   assertEquals([page.questions, page.samples], [2, 5]);
   assertEquals(page.items[1].runs[0].samples[0].flags, ["unjudged"]);
+  // Not judged yet: not in the scores, and counted (of the benchmark, or of the filter's questions).
   const strip = await viewer.scores({});
   assertEquals(strip.rows[0].questions, 1);
-  assert(
-    strip.warnings.some((w) => w.includes("1 of 2 questions have fewer than k=4 samples judged")),
-    strip.warnings.join(),
-  );
+  assert(strip.warnings.some((w) => w.includes("partial run, 1 of 2000 questions judged")), strip.warnings.join());
+  const one = await viewer.scores({ id: q.id });
+  assertEquals([one.rows[0].questions, one.rows[0].samples], [0, 0]);
+  assertEquals(one.warnings, [`${run}: none of the 1 questions asked for has a judgment in the runs`]);
+  // One of its k samples judged: scored with the other three as missing, as `bsa score` scores it.
+  await Deno.writeTextFile(`${run}/judgments.jsonl`, judgmentLine(q, 0, sample(q, 0).verdicts), { append: true });
+  assert(await viewer.refresh());
+  const now = await viewer.scores({});
+  assertEquals(now.rows[0].questions, 2);
+  assert(now.warnings.some((w) => w.includes("3 of 8 samples are missing from the records")), now.warnings.join());
+  assertEquals(asPrinted(now.rows[0]), asPrinted((await bsaScore(run)).rows[0] as Row));
   assert(!(await viewer.refresh()), "nothing new: no change");
 });
 
