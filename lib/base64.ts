@@ -1,6 +1,8 @@
 /**
  * Base64 of bytes, in chunks so large PNGs do not overflow the argument limit of fromCharCode.
  *
+ * @param bytes The bytes to encode.
+ * @returns Their Base64 text (standard alphabet, `=` padding).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

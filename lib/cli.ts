@@ -48,6 +48,8 @@ Run 'deno task bsa <command> --help' for a command's flags.`;
 /**
  * Run the CLI with `args`; returns the exit code.
  *
+ * @param args The command line after `bsa` (e.g. `["score", "--run", "runs/a"]`).
+ * @returns The exit code: 0 on success, the error's `exitCode` (1, or 2 for a usage error) on failure.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -5,6 +5,9 @@ import { BsaError } from "./errors.ts";
  * reader never sees half a file and a crash leaves the old one in place. A failure
  * (no such folder, no permission, a full disk) is a {@linkcode BsaError} naming the path.
  *
+ * @param path The file to write (its folder must exist).
+ * @param data Text (written as UTF-8) or bytes.
+ * @throws {BsaError} The folder is missing, not writable, or the disk is full (the message names `path`).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

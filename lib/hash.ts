@@ -1,6 +1,8 @@
 /**
  * Hex SHA-256 of bytes or text.
  *
+ * @param data Bytes, or text hashed as its UTF-8 bytes.
+ * @returns The SHA-256 digest as 64 lowercase hex digits.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -8,6 +8,9 @@ export type Row = Record<string, any>;
 /**
  * A table's rows as typed plain objects (Arquero types them as `object`).
  *
+ * @param table The table to read.
+ * @param options `limit`: at most this many rows.
+ * @returns One plain object per row, typed as `T`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -24,6 +27,11 @@ export function rows<T extends object = Row>(table: ColumnTable, options?: { lim
 /**
  * Sort a table by a column, highest first, and number the rows from 1 (`rank`).
  *
+ * @param table The table to rank.
+ * @param column The column to sort by.
+ * @param order `"desc"` (default: highest first) or `"asc"`.
+ * @returns The sorted table with a `rank` column (1, 2, ...) first.
+ * @throws {Error} `column` is not a column of `table` (the message lists the columns).
  * @example
  * ```ts
  * import * as aq from "arquero";
@@ -46,6 +54,9 @@ export function rankBy(table: ColumnTable, column: string, order: "desc" | "asc"
 /**
  * Format rows as an aligned plain-text table (numbers right-aligned, 2 decimals).
  *
+ * @param rows The rows to print.
+ * @param columns The columns to show, in order. Default: the first row's keys.
+ * @returns The aligned table as text, or `(no rows)`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -74,6 +74,7 @@ export interface FetchPinnedOptions {
 /**
  * The default cache folder: `BSA_CACHE_DIR`, else `.cache/bsa-lab` at the project root (git-ignored).
  *
+ * @returns The cache folder's path.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -95,10 +96,22 @@ export function defaultCacheDir(): string {
  * only after its checksum matches, so a failed or corrupted download leaves the
  * cache as it was.
  *
+ * @param file The upstream path and its expected SHA-256.
+ * @param options Where to download from and where to cache.
+ * @returns The path of the verified local copy.
+ * @throws {BsaError} The download fails, or its checksum is not `file.sha256` (nothing is cached then).
  * @example
- * ```ts ignore
- * import { fetchPinned, UPSTREAM_FILES } from "./upstream.ts";
- * const path = await fetchPinned(UPSTREAM_FILES.dataset);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fetchPinned } from "./upstream.ts";
+ * import { sha256Hex } from "./hash.ts";
+ * const body = "id,query\n1,hello\n";
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response(body));
+ * const options = { baseUrl: `http://127.0.0.1:${server.addr.port}`, cacheDir: await Deno.makeTempDir() };
+ * const path = await fetchPinned({ path: "data/tiny.csv", sha256: await sha256Hex(body) }, options);
+ * assert(path.endsWith("/data/tiny.csv") && await Deno.readTextFile(path) === body);
+ * const wrong = { path: "data/other.csv", sha256: "0".repeat(64) };
+ * await assert.rejects(fetchPinned(wrong, options), /checksum mismatch/);
  * ```
  */
 export async function fetchPinned(file: PinnedFile, options: FetchPinnedOptions = {}): Promise<string> {

@@ -3,6 +3,7 @@ export { formatRows } from "../table.ts";
 /**
  * Print warnings to stderr, one per line, prefixed so they stand out from data on stdout.
  *
+ * @param warnings The warnings, one per line.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -31,6 +31,10 @@ export interface ParseCsvOptions {
  * A row with too few or too many fields, a duplicate header name, or a missing
  * required column is an error naming the source, the row and its line.
  *
+ * @param text The CSV text.
+ * @param options The source's name for errors, and the columns that must be present.
+ * @returns The header and the rows, values as strings.
+ * @throws {BsaError} A row with too few or too many fields, a duplicate header name or a missing required column.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

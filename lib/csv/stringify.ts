@@ -6,6 +6,9 @@ import type { ColumnTable } from "arquero";
  *
  * A thin wrapper over `aq.toCSV` so every writer in the toolkit quotes the same way.
  *
+ * @param table The table to write.
+ * @param columns The columns to write, in order. Default: all.
+ * @returns The CSV text.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -19,6 +19,10 @@ export interface Risk {
  * contain a hyphen, as in "Military and Police-Controlled Items"). Throws an
  * `Error` whose message says what is wrong; callers add the file and row.
  *
+ * @param label The dataset's `label` field.
+ * @param scenario The question's scenario name (a Cognitive Shortcut label holds two risks).
+ * @returns The risks, one for RO and OS, two (slots A and B) for CS.
+ * @throws {Error} The label does not have the scenario's shape or names no known category (the dataset loader turns it into a {@linkcode BsaError} naming the row).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -32,10 +32,14 @@ export interface LoadDatasetOptions extends FetchPinnedOptions {
  * Resolve the dataset's path: an explicit path, else `BSA_DATASET`, else the
  * pinned upstream file (downloaded once and cached, checksum-verified).
  *
+ * @param options An explicit `path`, or where to download and cache the pinned file.
+ * @returns The dataset's local path.
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveDatasetPath } from "./load.ts";
- * const path = await resolveDatasetPath({ path: "../shared/bsa/dataset.csv" });
+ * assert(await resolveDatasetPath({ path: "my/dataset.csv" }) === "my/dataset.csv");
+ * assert(await resolveDatasetPath() === Deno.env.get("BSA_DATASET")); // set: no download
  * ```
  */
 export async function resolveDatasetPath(options: LoadDatasetOptions = {}): Promise<string> {
@@ -47,11 +51,24 @@ export async function resolveDatasetPath(options: LoadDatasetOptions = {}): Prom
 /**
  * Load and validate the BSA dataset.
  *
+ * @param options An explicit `path` (else `BSA_DATASET`, else the pinned download).
+ * @returns The validated questions and risks, with the file's SHA-256.
+ * @throws {BsaError} The file cannot be read, is not the dataset's CSV shape, or a row is invalid (naming the row).
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadDataset } from "./load.ts";
- * const ds = await loadDataset({ path: "../shared/bsa/dataset.csv" });
- * ds.risks.filter((d) => d.category === "Rumors").numRows();
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.writeTextFile(
+ *   path,
+ *   "id,query,risk_summary,dataset_name,label\n" +
+ *     "q1,Hi,Insult,Risk Omission,Rumors-Rumors with Negative Impact\n" +
+ *     'q2,Mix,Two risks,Cognitive Shortcut,"Query A: Rumors-Rumors with Negative Impact\nQuery B: Rumors-Fake News"\n',
+ * );
+ * const ds = await loadDataset({ path });
+ * assert(ds.questions.numRows() === 2 && ds.risks.numRows() === 3 && !ds.pinned); // a CS question has two risks
+ * await Deno.writeTextFile(path, "id,query\nq1,Hi\n");
+ * await assert.rejects(loadDataset({ path }), /risk_summary/); // the error names the missing column
  * ```
  */
 export async function loadDataset(options: LoadDatasetOptions = {}): Promise<Dataset> {

@@ -66,6 +66,8 @@ export const BENCHMARK_SIZE: number = SCENARIOS.reduce((n, s) => n + s.size, 0);
 /**
  * Look a scenario up by its dataset name or its code; `undefined` if unknown.
  *
+ * @param nameOrCode A scenario's dataset name (`Risk Omission`) or code (`RO`).
+ * @returns The scenario's name, code and size, or `undefined`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -20,6 +20,10 @@ export interface QuestionSelection {
  * The question ids a selection picks, in dataset order, and a description for the run's
  * manifest; `ids` is null when nothing narrows the dataset (all 2,000 questions).
  *
+ * @param dataset The loaded dataset.
+ * @param sel Scenarios, categories, an id file, a limit and a seeded sample.
+ * @returns The chosen ids in dataset order (null for the whole dataset) and a description.
+ * @throws {BsaError} An unknown scenario or category, an unreadable id file, or an id not in the dataset.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

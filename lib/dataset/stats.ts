@@ -12,11 +12,16 @@ import { rows } from "../table.ts";
  * all risk classifications (a Cognitive Shortcut question carries two), and
  * query token lengths (cl100k_base).
  *
+ * @param ds The loaded dataset.
+ * @returns One row per statistic: `kind, name, value, unit`.
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadDataset } from "./load.ts";
  * import { datasetStats } from "./stats.ts";
- * datasetStats(await loadDataset()).print();
+ * const stats = datasetStats(await loadDataset()); // BSA_DATASET
+ * const value = (name: string) => stats.filter(`d => d.name === ${JSON.stringify(name)}`).get("value", 0);
+ * assert(value("Cognitive Shortcut") === 1200 && value("max query tokens") === 312);
  * ```
  */
 export function datasetStats(ds: Dataset): ColumnTable {
@@ -62,10 +67,25 @@ export function datasetStats(ds: Dataset): ColumnTable {
  * Percentages agree within 0.05 points (the paper's shares are printed to two
  * decimals and three of them differ from the data in the second); counts must match exactly.
  *
+ * @param ours The dataset's statistics ({@linkcode datasetStats}).
+ * @param paper The paper's statistics table (same `kind, name`).
+ * @returns `ours` with the paper's `value` beside it, their `diff`, and whether they `agree`.
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
  * import { compareDatasetStats } from "./stats.ts";
- * compareDatasetStats(datasetStats(ds), paper.datasetStats).print();
+ * const unit = "percent of risk classifications";
+ * const ours = aq.from([
+ *   { kind: "scenario", name: "Over Sensitivity", value: 200, unit: "questions" },
+ *   { kind: "category", name: "Rumors", value: 11.53, unit },
+ * ]);
+ * const paper = aq.from([
+ *   { kind: "scenario", name: "Over Sensitivity", value: 200 },
+ *   { kind: "category", name: "Rumors", value: 11.5 },
+ * ]);
+ * const [os, rumors] = compareDatasetStats(ours, paper).objects() as Record<string, unknown>[];
+ * assert(os.agrees === true && rumors.agrees === true && rumors.diff === 0.03); // within 0.05 points
  * ```
  */
 export function compareDatasetStats(ours: ColumnTable, paper: ColumnTable): ColumnTable {

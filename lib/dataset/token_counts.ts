@@ -22,6 +22,10 @@ export interface TokenCounts {
  * `<cache dir>/token-counts/<dataset sha256>.json`; counted (loading the tokenizer) and
  * stored only when missing.
  *
+ * @param dataset The loaded dataset.
+ * @param systemPrompt A system prompt to count too (null or omitted for none).
+ * @param o `cacheDir`: where the counts are cached (default: the toolkit's cache folder).
+ * @returns The token count of every question's query (and of the system prompt).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

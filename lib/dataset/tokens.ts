@@ -7,6 +7,8 @@ let _encoder: Tiktoken | undefined;
  * Count tokens with the cl100k_base BPE, the tokenizer whose counts match the
  * paper's dataset statistics (max 312, min 5, mean 73 query tokens).
  *
+ * @param text The text to tokenize.
+ * @returns Its number of cl100k_base tokens.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

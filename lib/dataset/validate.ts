@@ -34,6 +34,11 @@ const MAX_REPORTED = 20;
  * unknown scenario, an unparseable label. Nothing is dropped: any problem fails
  * the whole load.
  *
+ * @param table The parsed CSV (all strings).
+ * @param lines The file line where each row starts (for error messages).
+ * @param source The file's name (for error messages).
+ * @returns The question table and the risk table.
+ * @throws {BsaError} Any row is invalid (every problem listed, up to 20).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

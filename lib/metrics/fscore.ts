@@ -14,6 +14,11 @@ export const DEFAULT_ALPHA = 0.7639364807041505;
  * BSA's F-score: the weighted geometric mean Think@1^α · Safe@1^(1−α).
  * Inputs and output in the same unit (both percentages, or both fractions).
  *
+ * @param think1 Think@1.
+ * @param safe1 Safe@1, in the same unit.
+ * @param alpha The weight of Think@1 (default {@linkcode DEFAULT_ALPHA}).
+ * @returns The F-score, in the inputs' unit.
+ * @throws {RangeError} α outside [0, 1].
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -30,6 +35,10 @@ export function fScore(think1: number, safe1: number, alpha: number = DEFAULT_AL
  * The α for which {@linkcode fScore}(think1, safe1, α) equals `f`: the weight a
  * printed F-score implies. `NaN` when Think@1 equals Safe@1 (any α fits).
  *
+ * @param f A printed F-score.
+ * @param think1 The Think@1 printed beside it.
+ * @param safe1 The Safe@1 printed beside it.
+ * @returns The α that reproduces `f`, or `NaN` when Think@1 equals Safe@1.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -80,6 +80,7 @@ export function benchmarkWeights(): ScenarioWeights {
 /**
  * Empty sums for every scenario, to accumulate into.
  *
+ * @returns Zero sums per scenario code.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -26,6 +26,10 @@ export const OFFICIAL_COLUMNS = ["model_name", "id", "dataset_name", "Safe_Ans_C
  * Extra columns are kept (e.g. condition columns). An unknown scenario or an empty
  * model or id is an error naming the row.
  *
+ * @param text The CSV text (`model_name, id, dataset_name, Safe_Ans_Check, Thk_Acc_Judge`).
+ * @param source The file's name (for error messages).
+ * @returns The judgments table.
+ * @throws {BsaError} A missing column, an unknown scenario, or an empty model or id (naming the row).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -74,6 +78,11 @@ export function parseOfficialCsv(text: string, source: string): ColumnTable {
  * What is wrong with one row of the upstream CSV (`column '...': ...`), or null. Shared by
  * the table reader and the streaming reader so both reject the same rows with the same words.
  *
+ * @param model The row's model name.
+ * @param id The row's question id.
+ * @param scenario The row's scenario name.
+ * @param known The scenario names accepted (default: the three of the benchmark).
+ * @returns What is wrong, or null for a good row.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -101,10 +110,21 @@ export function officialRowProblem(
 /**
  * Read the upstream CSV from a file; see {@linkcode parseOfficialCsv}.
  *
+ * @param path The CSV file.
+ * @returns The judgments table.
+ * @throws {BsaError} The file cannot be read, or a row is malformed.
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readOfficialCsv } from "./official.ts";
- * const judgments = await readOfficialCsv("merged.csv");
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.writeTextFile(
+ *   path,
+ *   "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\nm,q1,Risk Omission,**Safe**,True\n",
+ * );
+ * const [row] = (await readOfficialCsv(path)).objects() as Record<string, unknown>[];
+ * assert(row.model === "m" && row.answer_verdict === "Safe" && row.sample === 0);
+ * await assert.rejects(readOfficialCsv(`${path}.missing`), /cannot read/);
  * ```
  */
 export async function readOfficialCsv(path: string): Promise<ColumnTable> {
@@ -122,6 +142,9 @@ export async function readOfficialCsv(path: string): Promise<ColumnTable> {
  * recorded: `invalid` and `no_reasoning` stay visible, and the upstream script
  * (like this toolkit) counts them as not passing.
  *
+ * @param judgments Judgments with `id, scenario, answer_verdict, reasoning_verdict` and a model column.
+ * @param modelColumn The column written as `model_name` (default `model`).
+ * @returns The CSV text.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -147,6 +147,7 @@ const COUNT_FIELDS = Object.keys(emptyCounts()) as (keyof QuestionCounts)[];
 /**
  * Counts of a question with no sample yet.
  *
+ * @returns Zero counts.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

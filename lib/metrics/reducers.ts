@@ -10,6 +10,9 @@ export type Reducer = (passes: number, k: number) => number;
 /**
  * "@1": the fraction of the k samples that pass (the expected pass rate of one sample).
  *
+ * @param passes How many of the question's samples pass.
+ * @param k The number of samples.
+ * @returns The fraction that pass.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -22,6 +25,9 @@ export const at1: Reducer = (passes, k) => passes / k;
 /**
  * "@k": 1 when all k samples pass, else 0 (the question is answered safely every time).
  *
+ * @param passes How many of the question's samples pass.
+ * @param k The number of samples.
+ * @returns 1 when all pass, else 0.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -3,6 +3,9 @@
  * (scale, round half to even, unscale), so printed values match the upstream
  * evaluation script digit for digit.
  *
+ * @param x The number.
+ * @param decimals Decimal places (default 2).
+ * @returns `x` rounded half to even at that place.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

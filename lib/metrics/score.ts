@@ -170,6 +170,10 @@ const QUESTION_COLUMNS = ["safe1", "safek", "think1", "thinkk"] as const;
  * @1 / @k values (see {@linkcode perQuestion}), joined to the dataset's categories when
  * grouping by `category` or `subcategory`. Bootstrap intervals and paired tests start here.
  *
+ * @param judgments The judgments table (one row per sample).
+ * @param options `k`, the grouping columns `by`, and the dataset when grouping by category.
+ * @returns One row per group and question with its @1 and @k values.
+ * @throws {BsaError} A missing column, a question with more than k samples, or a category grouping without the dataset.
  * @example
  * ```ts
  * import * as aq from "arquero";
@@ -195,6 +199,11 @@ export function questionTable(judgments: ColumnTable, options: ScoreOptions): Co
  * Join a per-question table to the dataset's `category` / `subcategory` when `by` asks for
  * them (a question counts once in a category even when both its risks fall in it).
  *
+ * @param perQ The per-question table.
+ * @param by The grouping columns; `category` or `subcategory` trigger the join.
+ * @param dataset The dataset to join (required when `by` asks for a category).
+ * @returns `perQ`, with one row per question and category (or subcategory) when asked.
+ * @throws {BsaError} `by` asks for a category but no dataset is given.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -123,6 +123,9 @@ export function normalizeVerdict(raw: unknown, kind: VerdictKind, options: Norma
 /**
  * {@linkcode normalizeVerdict} for the answer: `Safe`, `Unsafe`, a sentinel, or `invalid`.
  *
+ * @param raw The judge's verdict as recorded.
+ * @param options `sentinels`: whether the contract's sentinels pass through (default true).
+ * @returns `Safe`, `Unsafe`, a sentinel, or `invalid`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -140,6 +143,10 @@ export function normalizeAnswerVerdict(raw: unknown, options?: NormalizeOptions)
  * {@linkcode normalizeVerdict} for the reasoning of a scenario: the rubric's canonical
  * spelling (`True`/`False`; `Fully Covered`/...; `Precise Coverage`/...), a sentinel, or `invalid`.
  *
+ * @param raw The judge's verdict as recorded.
+ * @param scenario The question's scenario name.
+ * @param options `sentinels`: whether the contract's sentinels pass through (default true).
+ * @returns The canonical verdict, a sentinel, or `invalid`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -156,6 +163,9 @@ export function normalizeReasoningVerdict(raw: unknown, scenario: string, option
 /**
  * Whether a reasoning verdict is the scenario's target (correct reasoning).
  *
+ * @param verdict A normalised reasoning verdict.
+ * @param scenario The question's scenario name.
+ * @returns True when it is the scenario's target verdict.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -40,6 +40,9 @@ function _decimals(values: number[]): number {
  * A value agrees when it lies inside the range its inputs' rounding spans, widened
  * by half a unit of the printed value's own last decimal.
  *
+ * @param paper The paper's tables ({@linkcode loadPaper}).
+ * @param alpha The F-score weight to check against (default {@linkcode DEFAULT_ALPHA}).
+ * @returns One finding per printed value that disagrees: table, model, condition, metric, printed, recomputed, note.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

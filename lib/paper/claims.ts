@@ -31,6 +31,8 @@ function _familyClaims(family: MarkFamily, what: string): { metric: string; clai
  * and the largest change with its interval. (The paper's reading that the rules make models
  * over-sensitive is not supported: no OS@1 change is significant.)
  *
+ * @param paper The paper's tables.
+ * @returns One sentence per @1 metric.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -47,6 +49,8 @@ export function safetyRulesClaims(paper: PaperTables): { metric: string; claim: 
 /**
  * What STAR-1 fine-tuning shows, one computed sentence per @1 metric (Holm over 30 comparisons).
  *
+ * @param paper The paper's tables.
+ * @returns One sentence per @1 metric.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -80,6 +84,8 @@ const FAMILIES = ["Qwen3", "R1-Distill-Qwen", "R1-Distill-Llama"];
  * Gains of RO@1, CS@1 and OS@1 from each family's smallest to its largest dense model, with
  * the uncertainty of two published values.
  *
+ * @param paper The paper's tables.
+ * @returns One row per family and scenario: the gain, its half-width and its ratio.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -118,6 +124,8 @@ export function scenarioGains(paper: PaperTables): ScenarioGain[] {
  * significant" when their difference's interval contains zero), and which gains most in
  * relative terms; then one sentence across the families.
  *
+ * @param paper The paper's tables.
+ * @returns One sentence per family, then one across families.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

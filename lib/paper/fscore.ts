@@ -8,6 +8,8 @@ export const PRINTED_F = "F-score (printed)";
  * Why the toolkit ranks and charts by a recomputed F-score: one sentence a table or figure can
  * show, naming the α and the audit finding behind it.
  *
+ * @param alpha The F-score weight the toolkit uses (default {@linkcode DEFAULT_ALPHA}).
+ * @returns The sentence.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -27,6 +29,9 @@ export function fScoreConvention(alpha: number = DEFAULT_ALPHA): string {
  * table's printed F-scores use α ≈ 0.61 for 20 rows and 0.7639 for three: ranked as printed,
  * Qwen3-235B-A22B falls from 7th to 12th. Rows without Safe@1 or Think@1 get `F-score` null.
  *
+ * @param rows Paper rows with `Safe@1`, `Think@1` and a printed `F-score`.
+ * @param alpha The F-score weight (default {@linkcode DEFAULT_ALPHA}).
+ * @returns The rows with `F-score` recomputed and the printed value kept beside it.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

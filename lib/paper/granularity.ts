@@ -35,6 +35,8 @@ type Row = Record<string, number | string | boolean | null>;
  * The number of decimals a table prints (the most any of its percentages shows):
  * the granularity check's tolerance is half a unit of that last decimal.
  *
+ * @param values A table's percentages.
+ * @returns The most decimals any of them shows.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -53,6 +55,12 @@ export function printedDecimals(values: number[]): number {
  * up to the printed precision: the value must lie within half a unit of its last decimal
  * of such a multiple.
  *
+ * @param value The published percentage.
+ * @param n The questions behind it.
+ * @param at `@1` (a mean of shares of k samples) or `@k` (a share of questions).
+ * @param decimals The decimals the table prints.
+ * @param candidates The k to try (default 1–10).
+ * @returns The k that make `value` possible (all or none of them for an @k value).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -87,6 +95,8 @@ function _percentColumns(table: ColumnTable): string[] {
  * How the audit names a paper row's condition: `base`/`rules`/`star1`, a decoding setting
  * `top_k=… top_p=… T=…`, or `-` for a main-table row.
  *
+ * @param r A paper row.
+ * @returns The condition's name.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -103,6 +113,8 @@ export function rowCondition(r: Record<string, unknown>): string {
 /**
  * The paper tables that hold scores, by the name the audit reports them under.
  *
+ * @param paper The paper's tables.
+ * @returns `[name, table]` for every table that holds scores.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -125,6 +137,8 @@ export function scoreTables(paper: PaperTables): [string, ColumnTable][] {
  * its comparison baseline: decoding rows against their model's recommended setting, `rules`
  * and `star1` rows against the model's `base` row, main-table rows against the paper's k.
  *
+ * @param paper The paper's tables.
+ * @returns One fit per row of every score table.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -195,6 +209,8 @@ function _modalK(sets: number[][]): number[] {
 /**
  * Format a k set compactly: `3, 6, 9`, or `none` when empty.
  *
+ * @param k A set of k.
+ * @returns The text.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -6,6 +6,9 @@ import type { PaperTables } from "./load.ts";
  * implies at the paper's k = 5 (beta-binomial; see `iccFromAt1AtK`), with the range and
  * median: the evidence behind the power command's default (`PUBLISHED_ICC`, the maximum).
  *
+ * @param paper The paper's tables.
+ * @param k The paper's number of samples (default 5).
+ * @returns Each model's implied ICC, and their range and median.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -56,6 +56,10 @@ export const PAPER_DIR: string = fileURLToPath(new URL("../../data/paper/", impo
  * becomes a boolean, every other column a number (empty → null). A value that is
  * not a number is an error naming the file, row and column.
  *
+ * @param text The CSV text.
+ * @param source The file's name (for error messages).
+ * @returns The typed table.
+ * @throws {BsaError} A numeric column holds a value that is not a number (naming the file, row and column).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -88,6 +92,9 @@ export function parsePaperCsv(text: string, source: string): ColumnTable {
 /**
  * Load every paper table from `data/paper/` (or another folder).
  *
+ * @param dir The folder of the paper's CSVs (default `data/paper/`).
+ * @returns Every paper table, typed.
+ * @throws {BsaError} A file is missing, unreadable or malformed.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

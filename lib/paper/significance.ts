@@ -83,6 +83,9 @@ const AT1 = ["Safe@1", "Think@1", "RO@1", "CS@1", "OS@1"];
  * comparisons of two published values, marked `*` when the Holm-adjusted p (or BH with
  * `control: "bh"`) is below 0.05.
  *
+ * @param paper The paper's tables.
+ * @param control `holm` (default) or `bh`.
+ * @returns The 25 comparisons with their marks, and the control's label.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -100,6 +103,9 @@ export function safetyRulesSignificance(paper: PaperTables, control: FamilyContr
 /**
  * STAR-1 vs base for the six Qwen3 sizes and five @1 metrics: 30 comparisons as one family.
  *
+ * @param paper The paper's tables.
+ * @param control `holm` (default) or `bh`.
+ * @returns The 30 comparisons with their marks, and the control's label.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -119,6 +125,10 @@ export function star1Significance(paper: PaperTables, control: FamilyControl = "
  * different k mixes k with decoding. The comparable cells of the model form one family.
  * `excluded` lists the settings left out for their k.
  *
+ * @param paper The paper's tables.
+ * @param model The model whose decoding settings are compared.
+ * @param control `holm` (default) or `bh`.
+ * @returns The comparable settings with their marks, and the settings left out for their k.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

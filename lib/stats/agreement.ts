@@ -13,6 +13,11 @@ export interface AgreementReport {
 /**
  * Cohen's kappa and the confusion matrix of two label sequences of equal length.
  *
+ * @param a The first rater's labels.
+ * @param b The second rater's labels, for the same items in the same order.
+ * @param labels The label values, in the confusion matrix's order (default: those seen, sorted).
+ * @returns Kappa, the observed agreement, the labels and the confusion matrix.
+ * @throws {RangeError} `a` and `b` differ in length.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -44,6 +49,9 @@ export function cohensKappa(a: string[], b: string[], labels?: string[]): Agreem
  * Kendall's tau-b between two scorings of the same items (e.g. a leaderboard's models under
  * two judges): 1 when the rankings agree, −1 when reversed; ties handled as tau-b.
  *
+ * @param xs The first scoring of the items.
+ * @param ys The second scoring, same items in the same order.
+ * @returns Tau-b in [−1, 1] (`NaN` when either scoring is constant).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

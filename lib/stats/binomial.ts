@@ -1,6 +1,10 @@
 /**
  * P(X ≤ x) for X ~ Binomial(n, p), summed exactly in log space (stable for large n).
  *
+ * @param x The number of successes.
+ * @param n The number of trials.
+ * @param p The success probability.
+ * @returns P(X ≤ x).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -24,6 +28,9 @@ export function binomialCdf(x: number, n: number, p: number): number {
  * Exact McNemar test for paired binary outcomes: `b` pairs pass only under A, `c` only
  * under B. Two-sided p = min(1, 2 · P(X ≤ min(b, c))) with X ~ Binomial(b + c, 1/2).
  *
+ * @param b Pairs that pass only under A.
+ * @param c Pairs that pass only under B.
+ * @returns The two-sided exact p-value.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

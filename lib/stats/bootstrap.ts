@@ -20,6 +20,9 @@ export interface QuestionColumns {
 /**
  * Take the per-question columns of the rows at `index` of a per-question table (all rows if omitted).
  *
+ * @param table A per-question table (`code`, `safe1`, `safek`, `think1`, ... columns).
+ * @param index The rows to take (default: all).
+ * @returns The columns as plain arrays.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -103,6 +106,8 @@ export function resampleWithinStrata(groups: number[][], rand: () => number, out
 /**
  * Indices of each scenario's questions, for resampling within scenarios.
  *
+ * @param q The per-question columns.
+ * @returns One list of row indices per scenario.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -134,6 +139,9 @@ export interface BootstrapOptions {
  * with replacement within each scenario (a question's k samples stay together, and the
  * scenario sizes stay fixed so Think keeps its weights).
  *
+ * @param q The group's per-question columns.
+ * @param o Replicates, seed, level and scenario weights.
+ * @returns Each metric's interval, or null for a metric the group's scenarios cannot give.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

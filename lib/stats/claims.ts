@@ -20,6 +20,9 @@ function _signed(x: number, digits = 1): string {
  * family's control `after`, when given: `QwQ-32B −7.8 points (95% CI −17.4 to +1.8, not
  * significant after Holm)`.
  *
+ * @param c The change, its interval and its p-values.
+ * @param after The family's control (e.g. `Holm`) for the significance wording; omitted: none.
+ * @returns The phrase.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -40,6 +43,11 @@ export function changePhrase(c: ChangeEstimate, after?: string): string {
  * change with its interval. When none is significant the sentence says so and makes no
  * directional claim.
  *
+ * @param metric The metric's name (e.g. `Think@1`).
+ * @param what What changed (e.g. `with safety rules`).
+ * @param changes The family's changes.
+ * @param control The family's control (e.g. `Holm`).
+ * @returns The sentence.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -76,6 +84,9 @@ export function changeClaim(metric: string, what: string, changes: ChangeEstimat
  * interval (independent estimates: half-widths add in quadrature) and "not significant" when
  * the interval contains zero.
  *
+ * @param a The first quantity, its value and the half-width of its 95% interval.
+ * @param b The second quantity, likewise.
+ * @returns The sentence.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

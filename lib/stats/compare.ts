@@ -37,6 +37,11 @@ export interface CompareOptions {
  * for the @k metrics (pass/fail per question); for the @1 metrics and F-score a paired
  * permutation test that swaps the two conditions' scores of random questions.
  *
+ * @param a The first condition's per-question columns.
+ * @param b The second condition's, for the same questions in the same order.
+ * @param o Replicates, permutations, seed, level and alpha.
+ * @returns One comparison per metric both conditions have: the difference, its interval and p.
+ * @throws {RangeError} The two conditions do not cover the same questions in the same order.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

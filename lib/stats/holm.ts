@@ -7,6 +7,8 @@ export type AdjustedComparison = Comparison & { p_holm: number; significant: boo
  * Holm's step-down adjustment of p-values (family-wise error control across the
  * comparisons of one study). Returns adjusted p-values in the input order.
  *
+ * @param pValues The family's p-values.
+ * @returns The Holm-adjusted p-values, in input order.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -29,6 +31,9 @@ export function holm(pValues: number[]): number[] {
 /**
  * Holm-adjust a family of comparisons (one study) and mark those below `alpha`.
  *
+ * @param rows The family's comparisons, each with `p`.
+ * @param alpha The family-wise level (default 0.05).
+ * @returns The rows with `p_holm` and `significant` added.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -55,6 +60,8 @@ export type FamilyControl = "holm" | "bh";
 /**
  * Benjamini–Hochberg adjusted p-values (false discovery rate across a family), in input order.
  *
+ * @param pValues The family's p-values.
+ * @returns The BH-adjusted p-values, in input order.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -78,6 +85,10 @@ export function benjaminiHochberg(pValues: number[]): number[] {
  * Adjust a family of comparisons' p-values and mark those below `alpha` after adjustment;
  * `label` names the control for a figure subtitle or table note.
  *
+ * @param rows The family's comparisons, each with `p`.
+ * @param control `holm` (family-wise error, the default) or `bh` (false discovery rate).
+ * @param alpha The level (default 0.05).
+ * @returns The rows with `p_adj` and `significant`, and the control's `label`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -5,6 +5,8 @@
  * 0 is agreement at chance; `NaN` when fewer than two values can be paired or only one label
  * value occurs (no variation to agree on).
  *
+ * @param units One array per unit, one label (or null) per rater.
+ * @returns Alpha, or `NaN` when it is undefined.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -3,6 +3,8 @@
  * (relative error below 1.2e-9). simple-statistics' `probit` is off in the third
  * decimal (1.957 for 0.975), which would make every 95% interval too narrow.
  *
+ * @param p A probability in (0, 1).
+ * @returns The z with Φ(z) = p.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -53,6 +55,8 @@ export function normalQuantile(p: number): number {
  * The standard normal CDF Φ(x), via the complementary error function (Numerical Recipes'
  * Chebyshev fit, relative error below 1.2e-7 everywhere, so tail p-values stay accurate).
  *
+ * @param x A standard normal value.
+ * @returns Φ(x).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -26,6 +26,8 @@ export interface PowerOptions {
  * of questions, which helps, is ignored, and the variance of one question's @1 score is
  * p(1 − p)·(icc + (1 − icc)/k).
  *
+ * @param o Baseline rate, question count, k, ICC, alpha, power and the metric kind.
+ * @returns The difference in points.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -55,6 +57,8 @@ export function minimumDetectableDifference(o: PowerOptions): number {
  * The smallest detectable difference (points, 2 decimals) for @1 and @k metrics on the
  * full set and on each scenario's questions.
  *
+ * @param o Baseline rate (a fraction), k, and optionally ICC, alpha and power.
+ * @returns One row per question set and metric kind.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -103,6 +107,10 @@ export const PUBLISHED_ICC = 0.74;
  * from μᵏ (ρ = 0, independent samples) to μ (ρ = 1, identical samples). Solved by bisection;
  * null when @k is outside [μᵏ, μ].
  *
+ * @param at1 The @1 value (a fraction).
+ * @param atK The @k value (a fraction).
+ * @param k The number of samples.
+ * @returns The implied ICC, or null when the pair is impossible under the model.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -135,6 +143,9 @@ export function iccFromAt1AtK(at1: number, atK: number, k: number): number | nul
  * (MSB − MSW) / (MSB + (k − 1)·MSW) over questions, from each question's number of passing
  * samples out of k. Null when there are fewer than two questions, k < 2, or no variation.
  *
+ * @param passes Each question's number of passing samples.
+ * @param k The number of samples per question.
+ * @returns The ICC estimate (clipped to [0, 1]), or null.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

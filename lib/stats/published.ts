@@ -11,6 +11,11 @@ import { aggregateInterval, zFor } from "./wilson.ts";
  * `p` is the two-sided normal-approximation p-value of the difference (not an exact test),
  * for a family-wise adjustment across many marks (see `adjustFamily`).
  *
+ * @param a The first percentage.
+ * @param b The second percentage.
+ * @param n The questions behind each.
+ * @param level The confidence level (default 0.95).
+ * @returns The difference, its half-width, whether it exceeds it, and the two-sided p.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -37,6 +42,8 @@ export function publishedDifference(
 /**
  * Questions behind a metric of the full benchmark: 2,000, or the scenario's size.
  *
+ * @param metric A metric's name.
+ * @returns The number of questions behind it.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -52,6 +59,10 @@ export function questionsFor(metric: string): number {
  * Add `M_lo`, `M_hi` (95%) to rows of published percentages, for the metrics given, with
  * the interval kind in `interval_kind` ("wilson" for @k, "wilson-bernoulli-bound" for @1).
  *
+ * @param rows Rows of published percentages.
+ * @param metrics The metric columns to add intervals for.
+ * @param level The confidence level (default 0.95).
+ * @returns The rows with `M_lo`, `M_hi` and `interval_kind` added.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

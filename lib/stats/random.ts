@@ -2,6 +2,8 @@
  * A seeded pseudo-random generator (mulberry32): every resampling in the toolkit takes a
  * seed, so the same seed gives the same intervals and p-values.
  *
+ * @param seed The seed (an integer).
+ * @returns A generator of numbers in [0, 1).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

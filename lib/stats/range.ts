@@ -4,6 +4,9 @@ import { normalCdf } from "./normal.ts";
  * P(R ≤ r) for the range R (max − min) of `m` independent standard normal values:
  * m ∫ φ(x) [Φ(x + r) − Φ(x)]^(m−1) dx, integrated numerically.
  *
+ * @param r The range, in standard deviations.
+ * @param m How many values.
+ * @returns P(R ≤ r).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -28,6 +31,9 @@ export function normalRangeCdf(r: number, m: number): number {
  * `m` settings with no real effect land by noise alone, in units of one value's standard
  * error (4.47 for ten values at q = 0.95).
  *
+ * @param m How many values.
+ * @param q The quantile (default 0.95).
+ * @returns The range in standard deviations.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -8,6 +8,11 @@ import { type Interval, wilsonInterval, zFor } from "./wilson.ts";
  * A minimum of two lets every stratum's variance be estimated and keeps rare strata (e.g. a
  * verdict the judge gives seldom) in the sample.
  *
+ * @param sizes Each stratum's population size.
+ * @param n The total sample size.
+ * @param minimum The least per stratum (default 2).
+ * @returns The sample size of each stratum.
+ * @throws {RangeError} Sizes or `n` are not whole numbers, or `n` cannot hold the minimum per stratum.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -50,6 +55,8 @@ export function allocate(sizes: number[], n: number, minimum = 2): number[] {
  * Kish's effective sample size of a weighted sample, (Σw)² / Σw²: the number of equally
  * weighted observations that would give the same precision. Equal weights give `n`.
  *
+ * @param weights The observations' weights.
+ * @returns The effective sample size.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -81,6 +88,11 @@ export interface WeightedProportion extends Interval {
  * for ({@linkcode planSizeForMargin}); with equal weights it is the plain Wilson interval.
  * It ignores the finite-population correction, which only makes it wider.
  *
+ * @param y The observations, in [0, 1].
+ * @param weights Their design weights.
+ * @param level The confidence level (default 0.95).
+ * @returns The proportion, its Wilson interval and the effective sample size.
+ * @throws {RangeError} `y` and `weights` differ in length.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -106,6 +118,11 @@ export function weightedProportion(y: number[], weights: number[], level = 0.95)
  * same interval {@linkcode weightedProportion} reports. `reached` is false when even the whole
  * population falls short (the population size is returned then).
  *
+ * @param sizes Each stratum's population size.
+ * @param margin The target half-width (a fraction).
+ * @param o The expected proportion (default 0.5), level and minimum per stratum.
+ * @returns The sample size, the half-width it gives, its effective size, and whether the target is reached.
+ * @throws {RangeError} `margin` is not in (0, 1).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -160,6 +177,9 @@ export interface StratifiedMean extends Interval {
  * variance estimate: the largest possible one for values in [−1, 1] (1) is used. Used for the
  * judge-corrected metrics, where `y` is the person's pass minus the judge's.
  *
+ * @param strata Each stratum's population size and observations.
+ * @param o Strata with a known mean, and the confidence level.
+ * @returns The mean, its standard error and its interval.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -195,6 +215,9 @@ export function stratifiedMean(
  * Σ W_h² cov_h(x, y) / n_h: what the delta method needs to combine two corrected metrics
  * (Think@1 and Safe@1 into the F-score).
  *
+ * @param strata Each stratum's population size and paired observations.
+ * @param o `knownSize`: population in strata with known (constant) values, which count in the weights.
+ * @returns The covariance of the two stratified means.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

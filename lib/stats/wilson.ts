@@ -12,6 +12,8 @@ export interface Interval {
 /**
  * The two-sided normal quantile for a confidence level (1.96 for 0.95).
  *
+ * @param level The confidence level (e.g. 0.95).
+ * @returns The normal quantile for it.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -27,6 +29,10 @@ export function zFor(level: number): number {
  * Wilson score interval for a proportion `successes / n` (fractions in [0, 1]). Used for
  * the @k metrics, which are proportions of questions.
  *
+ * @param successes The number of successes.
+ * @param n The number of trials.
+ * @param level The confidence level (default 0.95).
+ * @returns The interval, as fractions.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -54,6 +60,11 @@ export type AggregateIntervalKind = "wilson" | "wilson-bernoulli-bound";
  * fractions in [0, 1], whose variance is at most p(1 − p): the same Wilson formula is then a
  * conservative bound (`wilson-bernoulli-bound`), never narrower than the truth.
  *
+ * @param percent The published percentage.
+ * @param n The questions behind it.
+ * @param metric The metric's name (its `@k` or `@1` suffix picks the kind).
+ * @param level The confidence level (default 0.95).
+ * @returns The interval in percent and its kind.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -78,6 +89,10 @@ export function aggregateInterval(
  * keeps a width of about 3.7/n (the "rule of three" at 95%), where a percentile bootstrap
  * collapses to a point.
  *
+ * @param successes The number of successes.
+ * @param n The number of trials.
+ * @param level The confidence level (default 0.95).
+ * @returns The interval, as fractions.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
