@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals } from "../helpers/assert.ts";
+import { sourceFiles, tempDir } from "../helpers/paths.ts";
 
 const LIB = fileURLToPath(new URL("../../lib/", import.meta.url));
 
@@ -53,16 +54,6 @@ interface DocFunction {
   params: string[];
   returns: "value" | "nothing";
   tags: Tag[];
-}
-
-function _files(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of Deno.readDirSync(dir)) {
-    const p = `${dir}/${e.name}`;
-    if (e.isDirectory) out.push(..._files(p));
-    else if (/\.(ts|js)$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
 }
 
 /** The name of a parameter, or undefined for a destructured one. */
@@ -212,7 +203,7 @@ async function _gaps(files: string[]): Promise<string[]> {
   return gaps;
 }
 
-const CHECKED = _files(LIB.replace(/\/$/, "")).filter((f) => {
+const CHECKED = sourceFiles(LIB.replace(/\/$/, "")).filter((f) => {
   const rel = f.slice(LIB.length);
   return !(rel in EXEMPT_FILES) && !PENDING.some((p) => rel.startsWith(p));
 });
@@ -226,10 +217,7 @@ Deno.test("every exported function of lib/ has @param, @returns, @throws and a r
 });
 
 Deno.test("the doc check catches a function without @example, @param, @returns or @throws", async () => {
-  await using dir = await Deno.makeTempDir().then((path) => ({
-    path,
-    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
-  }));
+  await using dir = await tempDir();
   // Written inside lib/'s layout so paths resolve the same way; a temp folder keeps lib/ untouched.
   const file = `${dir.path}/probe.ts`;
   await Deno.writeTextFile(

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals } from "../helpers/assert.ts";
+import { sourceFiles } from "../helpers/paths.ts";
 
 const LIB = fileURLToPath(new URL("../../lib/", import.meta.url));
 
@@ -28,16 +29,6 @@ const MAY_IMPORT: Record<string, string[]> = {
 };
 const TOP_FILES = ["mod.ts", "cli.ts"];
 
-function _files(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of Deno.readDirSync(dir)) {
-    const p = `${dir}/${e.name}`;
-    if (e.isDirectory) out.push(..._files(p));
-    else if (/\.(ts|js)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-
 /** Top folder of a path relative to lib/ ("." for files directly in lib/). */
 function _layer(rel: string): string {
   return rel.includes("/") ? rel.split("/")[0] : ".";
@@ -46,7 +37,7 @@ function _layer(rel: string): string {
 /** Every relative import of lib's files as [importing file, imported file], relative to lib/. */
 function _imports(): [string, string][] {
   const out: [string, string][] = [];
-  for (const file of _files(LIB.replace(/\/$/, ""))) {
+  for (const file of sourceFiles(LIB.replace(/\/$/, ""))) {
     const rel = file.slice(LIB.length);
     const text = Deno.readTextFileSync(file);
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {

@@ -6,6 +6,17 @@ export const DATASET_CSV = `${SHARED_BSA}dataset.csv`;
 /** The project root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/** Every .ts and .js file under `dir` (absolute paths, sorted), for tests that scan lib/. */
+export function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(dir)) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory) out.push(...sourceFiles(p));
+    else if (/\.(ts|js)$/.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
 /** A fresh temporary folder, removed when the returned disposer runs. */
 export async function tempDir(): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
   const path = await Deno.makeTempDir({ prefix: "bsa-test-" });
