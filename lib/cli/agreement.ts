@@ -11,8 +11,12 @@ import { formatRows, printWarnings } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./agreement.ts";
- * assert(HELP.startsWith("bsa agreement"));
+ * import { HELP, agreementCommand } from "./agreement.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await agreementCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa agreement --run DIR [--run DIR ...] --judges A,B [--json]
@@ -35,11 +39,34 @@ person's pass minus judge's pass, with its interval); agreement between people.`
 /**
  * `bsa agreement`.
  *
+ * @param args The flags after `bsa agreement`.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), a run or labels file that cannot be read.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { agreementCommand } from "./agreement.ts";
- * assert(await agreementCommand(["--help"]) === 0);
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, second = "True") => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags: {} }));
+ *   const verdicts = (reasoning: string) =>
+ *     ids.map((id, i) => JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: reasoning }) + "\n").join("");
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, verdicts("True"));
+ *   await Deno.writeTextFile(`${dir}/judgments-second.jsonl`, verdicts(second));
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 5, "False"); // a second judge that calls every reasoning wrong
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await agreementCommand(["--run", run, "--judges", "default,second", "--json"]).finally(() => (console.log = log));
+ * const [answers, reasoning] = JSON.parse(printed[0]).rubrics;
+ * assert(code === 0 && answers.kappa === 1 && answers.agreement === 100); // same answer verdicts
+ * assert(reasoning.rubric === "reasoning: Risk Omission" && reasoning.agreement === 0);
  * ```
  */
 export async function agreementCommand(args: string[]): Promise<number> {

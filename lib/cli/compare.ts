@@ -11,8 +11,12 @@ import { formatRows } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./compare.ts";
- * assert(HELP.startsWith("bsa compare"));
+ * import { HELP, compareCommand } from "./compare.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await compareCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa compare --run A --run B [--judge NAME] [--seed S] [--json]
@@ -25,11 +29,34 @@ permutation test for the others), Holm-adjusted across the metrics.`;
 /**
  * `bsa compare`.
  *
+ * @param args The flags after `bsa compare`.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), a run that cannot be read, or runs with no question in common.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareCommand } from "./compare.ts";
- * assert(await compareCommand(["--help"]) === 0);
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, second = "True") => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags: {} }));
+ *   const verdicts = (reasoning: string) =>
+ *     ids.map((id, i) => JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: reasoning }) + "\n").join("");
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, verdicts("True"));
+ *   await Deno.writeTextFile(`${dir}/judgments-second.jsonl`, verdicts(second));
+ *   return dir;
+ * };
+ * const a = await judgedRun("a", 5), b = await judgedRun("b", 10);
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await compareCommand(["--run", a, "--run", b, "--json", "--seed", "1"]).finally(() => (console.log = log));
+ * const safe1 = JSON.parse(printed[0]).find((r: { metric: string }) => r.metric === "Safe@1");
+ * assert(code === 0 && safe1.A === 50 && safe1.B === 100 && safe1.diff === 50 && safe1.n === 10);
+ * assert(safe1.diff_lo > 0 && safe1.p_holm >= safe1.p); // B − A, paired over the ten questions
  * ```
  */
 export async function compareCommand(args: string[]): Promise<number> {

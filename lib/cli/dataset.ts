@@ -11,8 +11,12 @@ import { formatRows } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./dataset.ts";
- * assert(HELP.startsWith("bsa dataset"));
+ * import { HELP, datasetCommand } from "./dataset.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await datasetCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa dataset stats [--json] [--dataset PATH]
@@ -23,11 +27,20 @@ query token lengths (cl100k_base), side by side with the paper's published numbe
 /**
  * `bsa dataset stats`.
  *
+ * @param args The subcommand `stats` and its flags.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}) or a dataset that cannot be read.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { datasetCommand } from "./dataset.ts";
- * assert(await datasetCommand(["--help"]) === 0);
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await datasetCommand(["stats", "--json"]).finally(() => (console.log = log)); // reads BSA_DATASET
+ * const rows = JSON.parse(printed[0]) as { name: string; value: number; paper: number; agrees: boolean }[];
+ * const cs = rows.find((r) => r.name === "Cognitive Shortcut")!;
+ * assert(code === 0 && cs.value === 1200 && cs.paper === 1200 && cs.agrees);
  * ```
  */
 export async function datasetCommand(args: string[]): Promise<number> {

@@ -13,8 +13,12 @@ import { formatRows } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./estimate.ts";
- * assert(HELP.startsWith("bsa estimate"));
+ * import { HELP, estimateCommand } from "./estimate.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await estimateCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa estimate --model NAME [--k K] [--judge-model NAME] [--prices FILE] [subset flags] [--json]
@@ -31,11 +35,21 @@ Requests, tokens and cost of a run before it starts. Prompt tokens are counted
 /**
  * `bsa estimate`.
  *
+ * @param args The flags after `bsa estimate`.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), the dataset or a prices file that cannot be read.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { estimateCommand } from "./estimate.ts";
- * assert(await estimateCommand(["--help"]) === 0);
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const args = ["--model", "m", "--k", "5", "--scenario", "OS", "--completion-tokens", "1000", "--json"];
+ * const code = await estimateCommand(args).finally(() => (console.log = log)); // counts tokens on BSA_DATASET
+ * const e = JSON.parse(printed[0]);
+ * assert(code === 0 && e.requests === 1000 && e.judge_requests === 2000); // 200 questions × 5; two judge calls each
+ * assert(e.completion_tokens === 1_000_000 && e.prompt_tokens > 0 && e.cost === null); // no --prices: no cost
  * ```
  */
 export async function estimateCommand(args: string[]): Promise<number> {

@@ -14,8 +14,12 @@ import { listFlag, parseFlags } from "./_flags.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./figures.ts";
- * assert(HELP.startsWith("bsa figures"));
+ * import { HELP, figuresCommand } from "./figures.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await figuresCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa figures [--out DIR] [--only NAME,...] [--size column|full] [--runs PATH,...]
@@ -32,11 +36,21 @@ Figures: ${Object.entries(FIGURES).map(([n, f]) => `${n} (${f.size})`).join(", "
 /**
  * `bsa figures`.
  *
+ * @param args The flags after `bsa figures`.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag or an unknown figure ({@linkcode UsageError}), or a file that cannot be written.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { figuresCommand } from "./figures.ts";
- * assert(await figuresCommand(["--help"]) === 0);
+ * const out = await Deno.makeTempDir();
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await figuresCommand(["--out", out, "--only", "query_lengths"]).finally(() => (console.log = log));
+ * const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+ * assert(code === 0 && files.join(" ") === "query_lengths.pdf query_lengths.png query_lengths.svg");
+ * assert((await Deno.readTextFile(`${out}/query_lengths.svg`)).startsWith("<svg"));
  * ```
  */
 export async function figuresCommand(args: string[]): Promise<number> {

@@ -13,8 +13,12 @@ import { parseFlags, requireString } from "./_flags.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./ingest.ts";
- * assert(HELP.startsWith("bsa ingest"));
+ * import { HELP, ingestCommand } from "./ingest.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await ingestCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa ingest --run DIR FILE [options]
@@ -33,11 +37,25 @@ failed are not recorded: write the request file again (it holds only what is mis
 /**
  * `bsa ingest`.
  *
+ * @param args `--run DIR`, the result file, and options.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), or a result file with no line bsa wrote the request for.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { runCommand } from "./run.ts";
  * import { ingestCommand } from "./ingest.ts";
- * assert(await ingestCommand(["--help"]) === 0);
+ * const dir = await Deno.makeTempDir();
+ * // Write the requests of two questions (no endpoint needed), answer them as a batch would, read the answers in.
+ * await runCommand(["--model", "m", "--k", "1", "--limit", "2", "--out", `${dir}/run`, "--batch-file", `${dir}/requests.jsonl`]);
+ * const requests = (await Deno.readTextFile(`${dir}/requests.jsonl`)).trim().split("\n").map((l) => JSON.parse(l));
+ * const message = { role: "assistant", content: "<think>It insults.</think>Please be kind." };
+ * const body = { choices: [{ message, finish_reason: "stop" }], usage: { prompt_tokens: 5, completion_tokens: 3 } };
+ * const results = requests.map((r) => JSON.stringify({ custom_id: r.custom_id, response: { status_code: 200, body } }));
+ * await Deno.writeTextFile(`${dir}/results.jsonl`, results.join("\n") + "\n");
+ * assert(await ingestCommand(["--run", `${dir}/run`, `${dir}/results.jsonl`]) === 0);
+ * const [first] = (await Deno.readTextFile(`${dir}/run/generations.jsonl`)).trim().split("\n").map((l) => JSON.parse(l));
+ * assert(first.answer === "Please be kind." && first.reasoning === "It insults." && first.outcome === "ok");
  * ```
  */
 export async function ingestCommand(args: string[]): Promise<number> {

@@ -14,8 +14,12 @@ import { jsonObjectFlag, listFlag, numberFlag, parseFlags, requireString } from 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./judge.ts";
- * assert(HELP.startsWith("bsa judge"));
+ * import { HELP, judgeCommand } from "./judge.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await judgeCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa judge --run DIR --judge-base-url URL --judge-model NAME [options]
@@ -43,11 +47,25 @@ ${BATCH_HELP}
 /**
  * `bsa judge`.
  *
+ * @param args The flags after `bsa judge`.
+ * @returns The exit code: 0, or 1 when samples could not be judged.
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), a run of another dataset, an unreachable judge, a run locked by another judge.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { judgeCommand } from "./judge.ts";
- * assert(await judgeCommand(["--help"]) === 0);
+ * import { ingestCommand } from "./ingest.ts";
+ * import { runCommand } from "./run.ts";
+ * const dir = await Deno.makeTempDir();
+ * // Two generations, recorded from a batch; then the judge's requests for them, written to a file (no endpoint needed).
+ * await runCommand(["--model", "m", "--k", "1", "--limit", "2", "--out", `${dir}/run`, "--batch-file", `${dir}/gen.jsonl`]);
+ * const gen = (await Deno.readTextFile(`${dir}/gen.jsonl`)).trim().split("\n").map((l) => JSON.parse(l));
+ * const body = { choices: [{ message: { role: "assistant", content: "<think>r</think>a" }, finish_reason: "stop" }] };
+ * await Deno.writeTextFile(`${dir}/out.jsonl`, gen.map((r) => JSON.stringify({ custom_id: r.custom_id, response: { status_code: 200, body } })).join("\n"));
+ * await ingestCommand(["--run", `${dir}/run`, `${dir}/out.jsonl`]);
+ * const code = await judgeCommand(["--run", `${dir}/run`, "--judge-model", "j", "--no-cache", "--batch-file", `${dir}/judge.jsonl`]);
+ * const requests = (await Deno.readTextFile(`${dir}/judge.jsonl`)).trim().split("\n");
+ * assert(code === 0 && requests.length === 4); // an answer and a reasoning request per sample
  * ```
  */
 export async function judgeCommand(args: string[]): Promise<number> {

@@ -9,8 +9,12 @@ import { formatRows } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./paper.ts";
- * assert(HELP.startsWith("bsa paper"));
+ * import { HELP, paperCommand } from "./paper.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await paperCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa paper audit [--json] [--alpha A]
@@ -28,11 +32,20 @@ does. Then, per table, the k each row fits and whether it matches its baseline's
 /**
  * `bsa paper audit`.
  *
+ * @param args The subcommand `audit` and its flags.
+ * @returns The exit code (0).
+ * @throws {UsageError} No `audit` subcommand, or a bad flag.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { paperCommand } from "./paper.ts";
- * assert(await paperCommand(["--help"]) === 0);
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await paperCommand(["audit", "--json"]).finally(() => (console.log = log)); // data/paper/
+ * const findings = JSON.parse(printed[0]) as { table: string; model: string; metric: string; note: string }[];
+ * const flash = findings.find((f) => f.model === "Gemini-2.5-Flash" && f.metric === "F-score")!;
+ * assert(code === 0 && flash.table === "main" && flash.note.includes("explained by α=0.61"));
  * ```
  */
 export async function paperCommand(args: string[]): Promise<number> {

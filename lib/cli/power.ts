@@ -11,8 +11,12 @@ import { formatRows } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./power.ts";
- * assert(HELP.startsWith("bsa power"));
+ * import { HELP, powerCommand } from "./power.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await powerCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa power --baseline PCT --k K [--icc R | --run DIR] [--alpha A] [--power P] [--json]
@@ -30,11 +34,21 @@ subset (600 RO, 1,200 CS, 200 OS).
 /**
  * `bsa power`.
  *
+ * @param args The flags after `bsa power`.
+ * @returns The exit code (0).
+ * @throws {UsageError} A missing `--baseline`, a value out of range, `--icc` with `--run`, or a run whose ICC cannot be estimated.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { powerCommand } from "./power.ts";
- * assert(await powerCommand(["--help"]) === 0);
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await powerCommand(["--baseline", "50", "--k", "5", "--icc", "0.5", "--json"]).finally(() => (console.log = log));
+ * const rows = JSON.parse(printed[0]) as { set: string; kind: string; mdd_points: number }[];
+ * const mdd = (set: string, kind: string) => rows.find((r) => r.set === set && r.kind === kind)!.mdd_points;
+ * assert(code === 0 && mdd("full set", "@1") === 3.43 && mdd("full set", "@k") === 4.42);
+ * assert(mdd("Over Sensitivity", "@1") > mdd("Risk Omission", "@1")); // 200 questions detect less than 600
  * ```
  */
 export async function powerCommand(args: string[]): Promise<number> {

@@ -9,8 +9,12 @@ import { printWarnings } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./reproduce.ts";
- * assert(HELP.startsWith("bsa reproduce"));
+ * import { HELP, reproduceCommand } from "./reproduce.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await reproduceCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa reproduce [--only NOTEBOOK,...] [--notebooks | --no-notebooks] [--out DIR]
@@ -31,11 +35,15 @@ Default DIR: out/reproduce.`;
 /**
  * `bsa reproduce`.
  *
+ * @param args The flags after `bsa reproduce`.
+ * @returns The exit code (0).
+ * @throws {UsageError} Contradicting flags, or `--notebooks` without Jupyter.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { reproduceCommand } from "./reproduce.ts";
- * assert(await reproduceCommand(["--help"]) === 0);
+ * // The full run takes about 30 s (tests/report cover it); here, a contradiction stops it before anything is written.
+ * await assert.rejects(reproduceCommand(["--notebooks", "--no-notebooks"]), /contradict each other/);
  * ```
  */
 export async function reproduceCommand(args: string[]): Promise<number> {

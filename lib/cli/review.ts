@@ -9,8 +9,12 @@ import { formatRows, printWarnings } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./review.ts";
- * assert(HELP.startsWith("bsa review plan"));
+ * import { HELP, reviewCommand } from "./review.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await reviewCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa review plan --run DIR (--n N | --margin PTS [--expected-accuracy PCT]) [--seed S]
@@ -29,11 +33,34 @@ the judge's is in them. The plan records strata, population sizes, weights and t
 /**
  * `bsa review plan`.
  *
+ * @param args The subcommand `plan` and its flags.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), a run that cannot be read, or a plan file that exists (without `--force`).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { reviewCommand } from "./review.ts";
- * assert(await reviewCommand(["--help"]) === 0);
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, second = "True") => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags: {} }));
+ *   const verdicts = (reasoning: string) =>
+ *     ids.map((id, i) => JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: reasoning }) + "\n").join("");
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, verdicts("True"));
+ *   await Deno.writeTextFile(`${dir}/judgments-second.jsonl`, verdicts(second));
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 5);
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await reviewCommand(["plan", "--run", run, "--n", "6", "--seed", "1", "--json"]).finally(() => (console.log = log));
+ * const plan = JSON.parse(printed[0]);
+ * assert(code === 0 && plan.samples.length === 6 && plan.strata[0].population === 10 && plan.seed === 1);
+ * assert(JSON.parse(await Deno.readTextFile(`${run}/review-plan.json`)).samples.length === 6); // saved beside the run
  * ```
  */
 export async function reviewCommand(args: string[]): Promise<number> {

@@ -23,8 +23,12 @@ import {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./run.ts";
- * assert(HELP.startsWith("bsa run"));
+ * import { HELP, runCommand } from "./run.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await runCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP: string = `bsa run --base-url URL --model NAME --k K --out DIR [options]
@@ -54,11 +58,21 @@ ${ENDPOINT_HELP}`;
 /**
  * `bsa run`.
  *
+ * @param args The flags after `bsa run`.
+ * @returns The exit code: 0, or 1 when samples failed after retries.
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), an unreachable endpoint, a wrong key or model, a run folder locked or of other settings.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { runCommand } from "./run.ts";
- * assert(await runCommand(["--help"]) === 0);
+ * const out = await Deno.makeTempDir();
+ * // An unreachable endpoint stops the run before anything is recorded.
+ * const args = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--k", "1", "--limit", "1", "--out", `${out}/run`];
+ * await assert.rejects(runCommand(args), /unreachable/);
+ * await assert.rejects(Deno.stat(`${out}/run/generations.jsonl`), Deno.errors.NotFound);
+ * // With --batch-file it writes the requests instead (for the Batch API or 'vllm run-batch'), one per sample.
+ * assert(await runCommand(["--model", "m", "--k", "2", "--limit", "3", "--out", `${out}/b`, "--batch-file", `${out}/b.jsonl`]) === 0);
+ * assert((await Deno.readTextFile(`${out}/b.jsonl`)).trim().split("\n").length === 6);
  * ```
  */
 export async function runCommand(args: string[]): Promise<number> {

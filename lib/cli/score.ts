@@ -12,8 +12,12 @@ import { formatRows, printWarnings } from "./_print.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./score.ts";
- * assert(HELP.startsWith("bsa score"));
+ * import { HELP, scoreCommand } from "./score.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await scoreCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa score (--run DIR [--run DIR ...] | --official-csv FILE) [options]
@@ -41,6 +45,9 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
 /**
  * `bsa score`.
  *
+ * @param args The flags after `bsa score`.
+ * @returns The exit code (0).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), or judgments that cannot be read or scored.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -123,6 +130,8 @@ export async function scoreCommand(args: string[]): Promise<number> {
 /**
  * Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr.
  *
+ * @param report The scores and their warnings.
+ * @param opts `json`: print JSON; `details`: keep the count columns; `extra`: more columns to keep.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

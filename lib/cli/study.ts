@@ -14,8 +14,12 @@ import { printReport } from "./score.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./study.ts";
- * assert(HELP.startsWith("bsa study"));
+ * import { HELP, studyCommand } from "./study.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await studyCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa study FILE [--dry-run | --estimate] [options]
@@ -35,11 +39,26 @@ ${ENDPOINT_HELP}`;
 /**
  * `bsa study`.
  *
+ * @param args The study file and flags.
+ * @returns The exit code: 0, or 1 when requests failed after retries.
+ * @throws {BsaError} A bad flag or study file ({@linkcode UsageError}), or a run's failure.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { studyCommand } from "./study.ts";
- * assert(await studyCommand(["--help"]) === 0);
+ * const dir = await Deno.makeTempDir();
+ * const study = {
+ *   name: "rules", k: 1, out: `${dir}/runs`,
+ *   endpoint: { base_url: ["http://127.0.0.1:9/v1"] }, judge: { base_url: ["http://127.0.0.1:9/v1"], model: "j" },
+ *   models: [{ model: "m" }], conditions: [{ tags: { c: "base" } }, { tags: { c: "rules" }, safety_rules: true }],
+ * };
+ * await Deno.writeTextFile(`${dir}/study.json`, JSON.stringify(study));
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await studyCommand([`${dir}/study.json`, "--dry-run", "--json"]).finally(() => (console.log = log));
+ * const runs = JSON.parse(printed[0]) as { run: string; c: string; status: string }[];
+ * assert(code === 0 && runs.map((r) => `${r.c}:${r.status}`).join(" ") === "base:new rules:new");
  * ```
  */
 export async function studyCommand(args: string[]): Promise<number> {

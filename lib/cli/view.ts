@@ -17,8 +17,12 @@ import { numberFlag, parseFlags } from "./_flags.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HELP } from "./view.ts";
- * assert(HELP.startsWith("bsa view"));
+ * import { HELP, viewCommand } from "./view.ts";
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * assert(await viewCommand(["--help"]).finally(() => (console.log = log)) === 0);
+ * assert.deepEqual(printed, [HELP]);
  * ```
  */
 export const HELP = `bsa view --run DIR [--run DIR ...] [--port N] [--dataset FILE]
@@ -48,11 +52,33 @@ reason, j/Enter next, k previous.`;
 /**
  * `bsa view`.
  *
+ * @param args The flags after `bsa view`.
+ * @returns The exit code (0; serving runs until Ctrl-C).
+ * @throws {BsaError} A bad flag ({@linkcode UsageError}), a folder that is not a run, or a slice above `--max-mb`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { viewCommand } from "./view.ts";
- * assert(await viewCommand(["--help"]) === 0);
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, second = "True") => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags: {} }));
+ *   const verdicts = (reasoning: string) =>
+ *     ids.map((id, i) => JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: reasoning }) + "\n").join("");
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, verdicts("True"));
+ *   await Deno.writeTextFile(`${dir}/judgments-second.jsonl`, verdicts(second));
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 5);
+ * const printed: string[] = [];
+ * const log = console.log;
+ * console.log = (s: string) => void printed.push(s);
+ * const code = await viewCommand(["--run", run, "--out", `${run}/view.html`]).finally(() => (console.log = log));
+ * const html = await Deno.readTextFile(`${run}/view.html`);
+ * assert(code === 0 && printed[0].startsWith("bsa view: wrote") && html.includes("q9")); // one self-contained file
  * ```
  */
 export async function viewCommand(args: string[]): Promise<number> {

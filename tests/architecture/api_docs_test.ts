@@ -26,7 +26,6 @@ const EXEMPT_FILES: Record<string, string> = {
 const PENDING: string[] = [
   "analysis/",
   "charts/",
-  "cli/",
   "notebook/",
   "pipeline/",
   "report/",
