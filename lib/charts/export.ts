@@ -28,10 +28,23 @@ export interface ExportOptions {
  * embedded). Figures that need the dataset are skipped when it is absent. Files are written
  * atomically.
  *
+ * @param ctx The paper's tables, and the dataset and runs when present.
+ * @param dir The folder to write to (created if missing).
+ * @param options Which figures (`only`), formats, one print size for all (`size`), PNG `dpi`.
+ * @returns One entry per figure written: its name, print size and files (a figure whose data is absent is left out).
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { exportFigures } from "./export.ts";
- * await exportFigures({ paper: await loadPaper(), dataset: await loadDataset() }, "figures", { size: "column" });
+ * import { loadPaper } from "../paper/load.ts";
+ * const dir = await Deno.makeTempDir();
+ * const [fig] = await exportFigures({ paper: await loadPaper() }, dir, { only: ["leaderboard_scatter"], formats: ["svg"], size: "column" });
+ * assert(fig.name === "leaderboard_scatter" && fig.size === "column");
+ * assert.deepEqual(fig.files, [`${dir}/leaderboard_scatter.svg`]);
+ * const width = Number(/width="([\d.]+)pt"/.exec(await Deno.readTextFile(fig.files[0]))![1]);
+ * assert(Math.abs(width - 3.3 * 72) < 0.5); // one column: 3.3 in, in points
+ * // Without the dataset, the figures drawn from it are left out.
+ * assert.deepEqual(await exportFigures({ paper: await loadPaper() }, dir, { only: ["query_lengths"] }), []);
  * ```
  */
 export async function exportFigures(

@@ -38,6 +38,7 @@ export type FontWeight = "normal" | "bold";
 /**
  * Paths of the shipped TTF files, by weight.
  *
+ * @returns The TTF path of each weight.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -64,6 +65,7 @@ let _bytes: Record<FontWeight, Uint8Array> | undefined;
 /**
  * The TTF bytes of each weight (read once).
  *
+ * @returns The TTF bytes of each weight.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -95,6 +97,10 @@ const _widths = new Map<string, number>();
 /**
  * Width of `text` in the shipped font at `fontSize` (kerning applied, as the renderers do).
  *
+ * @param text The text.
+ * @param fontSize The font size in points.
+ * @param weight `normal` (default) or `bold`.
+ * @returns The width in points.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

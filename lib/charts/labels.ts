@@ -76,6 +76,9 @@ function _crosses(px: number, py: number, qx: number, qy: number, b: Box): boole
  * fixed list, next to its point (right, left, above, below, diagonals) and then further out
  * every 15° with a leader line. Crowded points are placed first. Deterministic.
  *
+ * @param points The points, in plot coordinates, with their labels and marker sizes.
+ * @param frame The plot's size and the label font.
+ * @returns Each label's position, anchor and leader line (if any).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -18,6 +18,8 @@ function _themed(spec: TopLevelSpec): TopLevelSpec {
  * Lay out a Vega-Lite spec (paper theme, shipped font metrics) and return its Vega view, which the
  * caller must `finalize()`. Tests read the scenegraph from it.
  *
+ * @param spec The Vega-Lite spec.
+ * @returns The laid-out Vega view (call `finalize()` when done).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -53,6 +55,9 @@ function _size(svg: string): [number, number] {
  * Fit a spec to a print size (see {@linkcode fitToWidth}): the spec that `renderSvg` then draws at
  * exactly that width. Notebooks and `bsa figures` both draw the fitted spec, so they agree.
  *
+ * @param spec The Vega-Lite spec.
+ * @param size `column`, `full`, or a width in points.
+ * @returns The fitted spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -78,6 +83,8 @@ export async function fitSpec(spec: TopLevelSpec, size: PrintSize | number): Pro
  * ({@linkcode FONT_FAMILY}), sized in points (`width="…pt"`) so it prints at its figure size.
  * Rendering is headless (no canvas, no randomness), so the same spec gives byte-identical SVG.
  *
+ * @param spec The Vega-Lite spec.
+ * @returns The SVG text.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -114,6 +121,9 @@ function _renumberIds(svg: string): string {
  * Rasterise SVG to PNG at `dpi` dots per inch of its print size (300 by default), with the
  * shipped font only (system fonts are not loaded, so every machine draws the same pixels).
  *
+ * @param svg The SVG text (sized in points).
+ * @param dpi Dots per inch (default 300).
+ * @returns The PNG bytes.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -144,6 +154,8 @@ export function renderPng(svg: string, dpi = 300): Uint8Array {
  * subset of the glyphs used) so every character survives, and a fixed creation date so the file
  * depends only on the figure.
  *
+ * @param svg The SVG text (sized in points).
+ * @returns The PDF bytes.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -184,6 +196,9 @@ export async function renderPdf(svg: string): Promise<Uint8Array> {
 /**
  * Fit a spec to a print size and render it: the fitted spec and its SVG.
  *
+ * @param spec The Vega-Lite spec.
+ * @param size `column`, `full`, or a width in points.
+ * @returns The fitted spec and its SVG.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -32,6 +32,8 @@ export const MIN_TEXT_PT = 6;
 /**
  * Parse a `--size` value.
  *
+ * @param s The value given.
+ * @returns True for `column` or `full`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -46,6 +48,11 @@ export function isPrintSize(s: unknown): s is PrintSize {
 /**
  * Break `text` into lines no wider than `width` at `fontSize` in the shipped font.
  *
+ * @param text The text to wrap.
+ * @param width The widest a line may be, in points.
+ * @param fontSize The font size in points.
+ * @param bold Whether the text is bold (default false).
+ * @returns The lines.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -99,6 +106,11 @@ function _wrapTitle(s: _Obj, width: number, titleSize: number, subtitleSize: num
  * columns for a facet), and the view width is solved for (never wider than `width` when a
  * narrower trial fitted).
  *
+ * @param spec The Vega-Lite spec.
+ * @param width The target width in points.
+ * @param measure Renders a spec and returns its width in points.
+ * @param text The title and subtitle font sizes, for wrapping them.
+ * @returns The fitted copy of `spec`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -52,6 +52,7 @@ export const SCENARIO_COLORS: Record<string, string> = { "RO": "#E69F00", "CS": 
 /**
  * The family domain and range, for a Vega-Lite `scale` that keeps colours fixed.
  *
+ * @returns The families and their colours, in the same order.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -81,6 +82,7 @@ export const FONT = FONT_FAMILY;
  * see `size.ts`): titles 9 pt, axis and legend text 7–7.5 pt, data labels 6.5 pt (never below
  * 6 pt), light grid, no chart border.
  *
+ * @returns The Vega-Lite config.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

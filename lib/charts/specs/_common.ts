@@ -26,6 +26,10 @@ export interface MetricRow {
  * Melt wide rows (`{model, condition, "Safe@1": .., ...}`) into long {@linkcode MetricRow}s;
  * `M_lo` / `M_hi` columns become the row's interval.
  *
+ * @param rows Wide rows, one column per metric (and `M_lo` / `M_hi`).
+ * @param metrics The metric columns to melt.
+ * @param conditionField The column naming the condition (default `condition`).
+ * @returns One row per model, condition and metric.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -83,6 +87,9 @@ export type Tooltip = NonNullable<Encoding["tooltip"]>;
  * A signed number for labels: "+1.2", "−0.8" (a true minus sign), and never "-0" or "+0": a
  * value that rounds to zero prints as "0".
  *
+ * @param value The number.
+ * @param digits Decimal places.
+ * @returns The signed text.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -6,6 +6,10 @@ import { type Position, SCHEMA } from "./_common.ts";
  * Dataset composition: risk classifications per category, stacked by scenario, each bar
  * labelled with its share and the paper's printed share.
  *
+ * @param counts Risk classifications per category and scenario.
+ * @param paperShares The paper's share of each category (percent).
+ * @param opts `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -79,6 +83,9 @@ export function datasetComposition(
 /**
  * Query length in tokens (cl100k_base) per scenario: a histogram per scenario.
  *
+ * @param rows One row per question: its scenario and query tokens.
+ * @param opts `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

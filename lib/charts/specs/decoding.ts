@@ -5,6 +5,8 @@ import { type Position, SCHEMA } from "./_common.ts";
 /**
  * The row label the paper uses: "k=40, p=0.95, t=0.6" (plus "(recommended)").
  *
+ * @param r The setting's top-k, top-p, temperature and whether it is recommended.
+ * @returns The label.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -21,6 +23,9 @@ export function settingLabel(r: { top_k: number; top_p: number; temperature: num
  * its value and labelled with it. `marks` adds a marker (e.g. "*" for a change larger than
  * its uncertainty) after a cell's value, keyed `setting|metric`.
  *
+ * @param rows One row per setting, with the metrics.
+ * @param opts `title`, `subtitle`, and `marks` keyed `setting|metric`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -105,6 +110,9 @@ export function decodingHeatmap(
  * one measurement. Decoding moves every metric by a few points at most, far less than model
  * size does: the paper's conclusion that decoding is no fix for superficial safety.
  *
+ * @param rows One row per metric and source of spread.
+ * @param opts `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

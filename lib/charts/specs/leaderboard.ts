@@ -36,6 +36,9 @@ const LABEL_PT = 6.5;
  * no free place is left unnamed and counted in the subtitle). `yours` adds run markers with 95%
  * error bars when `_lo`/`_hi` are given. `size` sets the plot area for that print size.
  *
+ * @param rows The published models.
+ * @param opts `yours`: your runs, drawn apart; `title`; `size`: the print size the labels are placed for.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -20,6 +20,9 @@ export const RADAR_AXES = ["OS@1", "Safe@1", "Think@1", "RO@1", "CS@1"];
  * is plain layered marks. The per-vertex numbers of the paper's figure collide at print size, so
  * they are left to {@linkcode safetyRulesDumbbell}, which prints every value and change.
  *
+ * @param rows One row per model, condition and metric.
+ * @param opts `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -151,6 +154,9 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
  * value to the value with rules, labelled with the change and, where `significant` says so,
  * a mark (the subtitle names the test and its multiple-comparison control).
  *
+ * @param rows One row per model, condition and metric.
+ * @param opts `title`, `subtitle`, and the `significant` changes with their marks.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -19,6 +19,9 @@ const FAMILIES = ["Qwen3", "R1-Distill-Qwen", "R1-Distill-Llama"];
  * models (Qwen3-30B-A3B, Qwen3-235B-A22B) are drawn at both their total (hollow) and active
  * (filled) parameters, joined by a dotted segment.
  *
+ * @param rows One row per model, with its parameters and metrics.
+ * @param opts The `metrics` to draw, `title`, and `yours`: your runs.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -151,6 +154,9 @@ export function scalingMetrics(
  * Which scenario gains most with scale: RO@1, CS@1 and OS@1 against parameters (log) for
  * each dense family, with the gain from smallest to largest model in the legend labels.
  *
+ * @param rows One row per model, with its parameters and scenario metrics.
+ * @param opts `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -5,6 +5,9 @@ import { type Color, type Layer, type Position, SCHEMA } from "./_common.ts";
  * A metric by any grouping: bars per group (sorted by value), one colour per `color`
  * column, with 95% interval whiskers when the rows carry `<metric>_lo` / `<metric>_hi`.
  *
+ * @param rows One row per group, with the metric (and its `_lo` / `_hi`).
+ * @param opts The `metric`, the grouping column `by`, the `color` column and `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -17,6 +17,9 @@ const METRICS = ["Safe@1", "Think@1", "RO@1", "CS@1", "OS@1"];
  * absolute values as two lines, so both the level and the gap are readable (the paper
  * stacked unlike metrics into one bar). `yours` rows are drawn as crosses.
  *
+ * @param rows One row per size, condition and metric.
+ * @param opts `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -99,6 +102,9 @@ export function star1Absolute(rows: Star1Row[], opts: { title?: string } = {}): 
  * The change STAR-1 brings, per metric and size: absolute change in points (bars, labelled
  * with the relative change), negative changes in vermillion.
  *
+ * @param rows One row per size, condition and metric.
+ * @param opts `title`.
+ * @returns The Vega-Lite spec.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
