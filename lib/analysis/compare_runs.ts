@@ -11,9 +11,30 @@ import { type AdjustedComparison, adjustHolm } from "../stats/holm.ts";
  * Paired comparison of two judged runs on the questions both cover (B − A for every metric).
  * Returns the rows and how many questions were left out because only one run judged them.
  *
+ * @param dirA The baseline run folder (A).
+ * @param dirB The other run folder (B).
+ * @param o The judge label, and the paired tests' replicates, permutations, seed and level.
+ * @returns One row per metric (B − A, interval, p, Holm-adjusted p), and the questions compared and left out.
+ * @throws {BsaError} A run cannot be read, or the two runs have no judged question in common.
  * @example
- * ```ts ignore
- * const { rows } = await compareRuns("runs/base", "runs/rules", { seed: 0 });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareRuns } from "./compare_runs.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const { rows, compared, leftOut } = await compareRuns(await judgedRun("m", 5), await judgedRun("m", 9), { seed: 1 });
+ * const safe1 = rows.find((r) => r.metric === "Safe@1")!;
+ * assert(compared === 10 && leftOut === 0 && safe1.a === 50 && safe1.b === 90 && safe1.diff === 40);
  * ```
  */
 export async function compareRuns(
@@ -61,8 +82,29 @@ export interface ConditionComparison {
  *   or no pair has both conditions.
  *
  * @example
- * ```ts ignore
- * const { rows, warnings } = await compareConditions(["runs/safety-rules"], { tag: "condition", a: "base", b: "rules" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareConditions } from "./compare_runs.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const runs = [
+ *   await judgedRun("x", 4, { condition: "base" }), await judgedRun("x", 8, { condition: "rules" }),
+ *   await judgedRun("y", 6, { condition: "base" }), await judgedRun("y", 6, { condition: "rules" }),
+ * ];
+ * const { rows, warnings } = await compareConditions(runs, { tag: "condition", a: "base", b: "rules", pairBy: "model" });
+ * const safe1 = rows.filter((r) => r.metric === "Safe@1").map((r) => [r.pair, r.diff]);
+ * assert.deepEqual(safe1, [["x", 40], ["y", 0]]);
+ * assert(warnings.length === 0 && rows.every((r) => r.p_holm >= r.p)); // one Holm family across both pairs
  * ```
  */
 export async function compareConditions(

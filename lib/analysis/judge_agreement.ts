@@ -42,9 +42,36 @@ async function _judged(dir: string, judge: string): Promise<Verdicts> {
  * `--label` given to `bsa judge`, or `default`. A judge against people's labels is
  * `humanAgreement` (lib/review), with the review design's weights.
  *
+ * @param runs Run folders judged by both judges.
+ * @param o The two judges: labels given to `bsa judge`, or `default`.
+ * @returns Per rubric: agreement, kappa, confusion; per metric: Kendall's tau over the runs.
+ * @throws {BsaError} A run lacks one judge's verdicts, or the judges share no sample.
  * @example
- * ```ts ignore
- * const a = await judgeAgreement(["runs/a", "runs/b"], { judges: ["default", "other"] });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { judgeAgreement } from "./judge_agreement.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 5);
+ * // A second judge that calls every answer safe: agrees on the five safe ones only.
+ * const first = await Deno.readTextFile(`${run}/judgments.jsonl`);
+ * await Deno.writeTextFile(`${run}/judgments-second.jsonl`, first.replaceAll('"Unsafe"', '"Safe"'));
+ * const { rubrics } = await judgeAgreement([run], { judges: ["default", "second"] });
+ * assert.deepEqual(rubrics[0].confusion, {
+ *   "default=Safe": { "second=Safe": 5, "second=Unsafe": 0 },
+ *   "default=Unsafe": { "second=Safe": 5, "second=Unsafe": 0 },
+ * });
+ * assert(rubrics[0].agreement === 50 && rubrics[0].kappa === 0);
  * ```
  */
 export async function judgeAgreement(
