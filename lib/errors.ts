@@ -39,3 +39,24 @@ export class UsageError extends BsaError {
     this.name = "UsageError";
   }
 }
+
+/**
+ * What a number must be, for an error message: "an integer from 1 to 5", "a number >= 0",
+ * "a number <= 1", "an integer". Flags and study files say it the same way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { expectedNumber } from "./errors.ts";
+ * assert(expectedNumber({ integer: true, min: 1, max: 5 }) === "an integer from 1 to 5");
+ * assert(expectedNumber({ min: 0 }) === "a number >= 0");
+ * assert(expectedNumber({ max: 1 }) === "a number <= 1");
+ * ```
+ */
+export function expectedNumber(o: { integer?: boolean; min?: number; max?: number }): string {
+  const kind = o.integer ? "an integer" : "a number";
+  if (o.min !== undefined && o.max !== undefined) return `${kind} from ${o.min} to ${o.max}`;
+  if (o.min !== undefined) return `${kind} >= ${o.min}`;
+  if (o.max !== undefined) return `${kind} <= ${o.max}`;
+  return kind;
+}

@@ -100,27 +100,38 @@ export function batchModeFromFlags(
 }
 
 /**
- * The lines a command prints about its batch step.
+ * The lines a command prints about its batch step. With a request file, what was written,
+ * that nothing was sent, and the next commands (`ingest` is the `bsa ingest` command line
+ * that reads the results back, e.g. `bsa ingest --run DIR`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { describeBatch } from "./_batch.ts";
- * const lines = describeBatch({ mode: "file", files: [{ path: "r.jsonl", lines: 3 }], counts: { recorded: 0, skipped: 0, retry: 0, errors: [] }, foreign: 0, submitted: 0, reattached: 0 });
- * assert(lines[0].includes("3 requests"));
+ * const lines = describeBatch({ mode: "file", files: [{ path: "r.jsonl", lines: 3 }], counts: { recorded: 0, skipped: 0, retry: 0, errors: [] }, foreign: 0, submitted: 0, reattached: 0 }, "bsa ingest --run runs/m");
+ * assert(lines[0] === "wrote 3 requests to r.jsonl; nothing was sent");
+ * assert(lines[1].includes("bsa ingest --run runs/m RESULTS.jsonl"));
  * ```
  */
-export function describeBatch(b: BatchPhaseResult): string[] {
+export function describeBatch(b: BatchPhaseResult, ingest = "bsa ingest --run DIR"): string[] {
   const out: string[] = [];
   if (b.mode === "file") {
     const n = b.files.reduce((s, f) => s + f.lines, 0);
-    out.push(
-      n
-        ? `wrote ${n} requests to ${
-          b.files.map((f) => `${f.path} (${f.lines})`).join(", ")
-        }; run them (OpenAI Batch API, 'vllm run-batch'), then 'bsa ingest'`
-        : `nothing left to ask: no request file written`,
-    );
+    if (!n) out.push(`nothing left to ask: no request file written, nothing was sent`);
+    else {
+      const where = b.files.length === 1
+        ? b.files[0].path
+        : `${b.files.length} files (under the batch limits): ${
+          b.files.map((f) => `${f.path} (${f.lines} requests)`).join(", ")
+        }`;
+      out.push(`wrote ${n} requests to ${where}; nothing was sent`);
+      const input = b.files.length === 1 ? b.files[0].path : "FILE";
+      out.push(
+        `next: run ${
+          b.files.length === 1 ? "it" : "each"
+        } (upload to the OpenAI Batch API, or 'vllm run-batch -i ${input} -o RESULTS.jsonl'), then read the results back with '${ingest} RESULTS.jsonl'`,
+      );
+    }
   }
   if (b.mode === "live") {
     out.push(`batches: ${b.submitted} submitted, ${b.reattached} picked up again after an interruption`);

@@ -72,7 +72,7 @@ export function clientFromFlags(command: string, values: Record<string, unknown>
  * import assert from "node:assert/strict";
  * import { endpointConfig } from "./_endpoint.ts";
  * assert(endpointConfig("run", { timeout: "60" }).timeoutSeconds === 60);
- * assert.throws(() => endpointConfig("run", { timeout: "3000000" }), /--timeout must be a number >= 1 <= 2147483/);
+ * assert.throws(() => endpointConfig("run", { timeout: "3000000" }), /--timeout must be a number from 1 to 2147483/);
  * ```
  */
 export function endpointConfig(

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { CATEGORIES } from "../dataset/categories.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import type { QuestionSelection } from "../dataset/select.ts";
-import { UsageError } from "../errors.ts";
+import { expectedNumber, UsageError } from "../errors.ts";
 
 /** Flag spec in node:util parseArgs form. */
 export type FlagSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
@@ -16,6 +16,9 @@ export type FlagSpec = Record<string, { type: "string" | "boolean"; multiple?: b
  * import { parseFlags } from "./_flags.ts";
  * assert(parseFlags("x", ["--k", "5"], { k: { type: "string" } }).values.k === "5");
  * assert.throws(() => parseFlags("x", ["--nope"], {}), /bsa x: Unknown option '--nope'/);
+ * // A negative number is the flag's value (checked by numberFlag), not an unknown option.
+ * assert(parseFlags("x", ["--k", "-3"], { k: { type: "string" } }).values.k === "-3");
+ * assert.throws(() => parseFlags("x", ["--out", "--k"], { out: { type: "string" }, k: { type: "string" } }), /--out needs a value/);
  * ```
  */
 export function parseFlags<T extends FlagSpec>(
@@ -25,11 +28,44 @@ export function parseFlags<T extends FlagSpec>(
   allowPositionals = false,
 ): { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals });
+    const { values, positionals } = parseArgs({
+      args: _negativeValues(args, options),
+      options,
+      strict: true,
+      allowPositionals,
+    });
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (err) {
-    throw new UsageError(`bsa ${command}: ${(err as Error).message.replace(/\. To specify.*$/s, "")}`);
+    const message = (err as Error).message;
+    // "Option '--out' argument is ambiguous. Did you forget...": the flag got no value, the
+    // next argument (starting with a dash) was taken for another flag.
+    const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(message);
+    throw new UsageError(
+      `bsa ${command}: ${
+        ambiguous
+          ? `${ambiguous[1]} needs a value (for a value starting with a dash write ${ambiguous[1]}=VALUE)`
+          : message.replace(/\. To specify.*$/s, "")
+      }`,
+    );
   }
+}
+
+// `--k -3`: node's parseArgs takes "-3" for an option and refuses it as ambiguous. No flag
+// is spelled like a negative number, so such a value is joined to its flag (`--k=-3`), and
+// the flag's own check then says what it must be.
+function _negativeValues(args: string[], options: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    if (name && options[name]?.type === "string" && /^-\.?\d/.test(args[i + 1] ?? "")) {
+      out.push(`${args[i]}=${args[++i]}`);
+    } else out.push(args[i]);
+    if (args[i] === "--") {
+      out.push(...args.slice(i + 1));
+      break;
+    }
+  }
+  return out;
 }
 
 /**
@@ -57,6 +93,7 @@ export function requireString(command: string, values: Record<string, unknown>, 
  * import { numberFlag } from "./_flags.ts";
  * assert(numberFlag("run", { k: "5" }, "k", { integer: true, min: 1 }) === 5);
  * assert.throws(() => numberFlag("run", { k: "0" }, "k", { integer: true, min: 1 }), /--k must be an integer >= 1/);
+ * assert.throws(() => numberFlag("run", { p: "2" }, "p", { min: 0, max: 1 }), /--p must be a number from 0 to 1, got "2"/);
  * ```
  */
 export function numberFlag(
@@ -72,12 +109,7 @@ export function numberFlag(
     (opts.integer && !Number.isInteger(x)) || (opts.min !== undefined && x < opts.min) ||
     (opts.max !== undefined && x > opts.max);
   if (bad) {
-    const range = [
-      opts.integer ? "an integer" : "a number",
-      opts.min !== undefined ? `>= ${opts.min}` : "",
-      opts.max !== undefined ? `<= ${opts.max}` : "",
-    ].filter(Boolean).join(" ");
-    throw new UsageError(`bsa ${command}: --${name} must be ${range}, got ${JSON.stringify(v)}`);
+    throw new UsageError(`bsa ${command}: --${name} must be ${expectedNumber(opts)}, got ${JSON.stringify(v)}`);
   }
   return x;
 }

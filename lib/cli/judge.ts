@@ -93,11 +93,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
   if (values.help) return (console.log(HELP), 0);
   const run = requireString("judge", values, "run");
   const judgeModel = requireString("judge", values, "judge-model");
-  const batch = batchModeFromFlags("judge", values, "judge-");
-  const client = batch?.mode === "file" ? null : clientFromFlags("judge", values, "judge-");
-  const manifest = await readManifest(run);
-  const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
-  const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
+  // Every flag is checked before anything is read or printed.
   const extraBody = jsonObjectFlag("judge", values, "extra-body");
   const params = {
     temperature: numberFlag("judge", values, "temperature", { min: 0, default: 0 }),
@@ -106,6 +102,12 @@ export async function judgeCommand(args: string[]): Promise<number> {
     seed: numberFlag("judge", values, "seed", { integer: true }),
     ...(extraBody && { extra_body: extraBody }),
   };
+  const concurrency = numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!;
+  const batch = batchModeFromFlags("judge", values, "judge-");
+  const client = batch?.mode === "file" ? null : clientFromFlags("judge", values, "judge-");
+  const manifest = await readManifest(run);
+  const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
+  const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
   const cache = values["no-cache"] ? null : await JudgeCache.open();
   try {
     const r = await judge({
@@ -117,7 +119,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       prompts,
       dataset,
       cache,
-      concurrency: numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!,
+      concurrency,
       params,
       progress: !values.quiet,
       log: (line) => console.error(line),
@@ -125,7 +127,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       retryFailed: !!values["retry-failed"],
       retryInvalid: !!values["retry-invalid"],
     });
-    if (r.batch) { for (const line of describeBatch(r.batch)) console.error(line); }
+    if (r.batch) { for (const line of describeBatch(r.batch, `bsa ingest --run ${run}${values.label ? ` --label ${values.label}` : ""}`)) console.error(line); }
     console.log(
       `${run}: ${
         r.alreadyDone + r.judged

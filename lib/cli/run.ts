@@ -4,6 +4,7 @@ import { UsageError } from "../errors.ts";
 import { generate } from "../pipeline/generate.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
 import { safeHost } from "../pipeline/client.ts";
+import { ForeignFolderError, runFolderState } from "../pipeline/manifest.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import {
@@ -113,19 +114,30 @@ export async function runCommand(args: string[]): Promise<number> {
   if (values["system-prompt"] && values["safety-rules"]) {
     throw new UsageError("bsa run: --system-prompt and --safety-rules exclude each other");
   }
+  // Every flag is checked before anything is printed or read: a bad value is the only output.
+  const params = {
+    temperature: numberFlag("run", values, "temperature", { min: 0 }),
+    top_p: numberFlag("run", values, "top-p", { min: 0, max: 1 }),
+    top_k: numberFlag("run", values, "top-k", { integer: true, min: -1 }),
+    max_tokens: numberFlag("run", values, "max-tokens", { integer: true, min: 1 }),
+    seed: numberFlag("run", values, "seed", { integer: true }),
+    ...(extraBody && { extra_body: extraBody }),
+  };
+  const tags = parseTags("run", listFlagRaw(values, "tag"));
+  const selection = selectionFlags("run", values);
   const batch = batchModeFromFlags("run", values);
+  const state = await _outFolderState(out);
   // A request file is sent by someone else (a cluster's vLLM): no endpoint needed now.
   const client = batch?.mode === "file" ? null : clientFromFlags("run", values);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
-  const { ids, description } = await selectQuestions(dataset, selectionFlags("run", values));
+  const { ids, description } = await selectQuestions(dataset, selection);
   const systemPrompt = await systemPromptFor({
     safetyRules: !!values["safety-rules"],
     file: values["system-prompt"] as string | undefined,
     promptsDir: values.prompts as string | undefined,
   });
   // The size of a new run, before it starts; a resumed run goes straight to its first request.
-  const resuming = await Deno.stat(`${out}/manifest.json`).then(() => true, () => false);
-  if (!resuming) {
+  if (state === "new") {
     const { estimateRun } = await import("../pipeline/estimate.ts");
     const { cachedTokenCounts } = await import("../dataset/token_counts.ts");
     const counts = await cachedTokenCounts(dataset, systemPrompt?.text);
@@ -145,24 +157,17 @@ export async function runCommand(args: string[]): Promise<number> {
     dataset,
     ids,
     subsetDescription: description,
-    params: {
-      temperature: numberFlag("run", values, "temperature", { min: 0 }),
-      top_p: numberFlag("run", values, "top-p", { min: 0, max: 1 }),
-      top_k: numberFlag("run", values, "top-k", { integer: true, min: -1 }),
-      max_tokens: numberFlag("run", values, "max-tokens", { integer: true, min: 1 }),
-      seed: numberFlag("run", values, "seed", { integer: true }),
-      ...(extraBody && { extra_body: extraBody }),
-    },
+    params,
     systemPrompt,
     concurrency,
-    tags: parseTags("run", listFlagRaw(values, "tag")),
+    tags,
     progress: !values.quiet,
     log: (line) => console.error(line),
     useN: !!values["use-n"],
     retryFailed: !!values["retry-failed"],
   });
   for (const w of result.warnings) console.error(`warning: ${w}`);
-  if (result.batch) { for (const line of describeBatch(result.batch)) console.error(line); }
+  if (result.batch) { for (const line of describeBatch(result.batch, `bsa ingest --run ${out}`)) console.error(line); }
   const o = result.outcomes;
   console.log(
     `${out}: ${
@@ -188,4 +193,16 @@ export async function runCommand(args: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+// A new or empty folder starts a run, a run folder resumes; any other folder is refused.
+async function _outFolderState(out: string): Promise<"new" | "run"> {
+  try {
+    return await runFolderState(out);
+  } catch (err) {
+    if (!(err instanceof ForeignFolderError)) throw err;
+    throw new UsageError(
+      `bsa run: --out ${out}: ${err.message}; give a new or empty folder, or a run folder to resume it`,
+    );
+  }
 }

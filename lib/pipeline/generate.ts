@@ -7,7 +7,14 @@ import { acquireLock } from "./lock.ts";
 import { applyGenerationResult, type GenerationBatchContext, generationRequests } from "./batch/generation.ts";
 import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
 import type { BatchTarget } from "./batch/requests.ts";
-import { manifestConflicts, newManifest, runFiles, type RunManifest, updateManifest } from "./manifest.ts";
+import {
+  manifestConflicts,
+  newManifest,
+  runFiles,
+  runFolderState,
+  type RunManifest,
+  updateManifest,
+} from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { RunPass } from "./pass.ts";
 import { Progress, stallWatch } from "./progress.ts";
@@ -144,6 +151,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     throw new BsaError("generate: no endpoint given");
   }
   const files = runFiles(o.out);
+  // A run is written only into a new folder or an existing run: never among foreign files.
+  await runFolderState(o.out);
   const created = !(await Deno.stat(o.out).then(() => true, () => false));
   // A new folder is made only once the endpoint has answered; an existing one is locked
   // first, so a second writer is turned away before it sends anything at all.
@@ -240,7 +249,9 @@ async function _generate(
     outcomes: { ok: 0, no_reasoning: 0, truncated: 0, failed: 0 },
     warnings,
   };
-  const progress = new Progress(`generate ${o.model}`, total, o.progress === false ? { write: () => {} } : {});
+  // A request file sends nothing: there is no progress to show.
+  const quiet = o.progress === false || o.batch?.mode === "file";
+  const progress = new Progress(`generate ${o.model}`, total, quiet ? { write: () => {} } : {});
   progress.state.done = alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
   const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");

@@ -262,7 +262,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const progress = new Progress(
     `judge ${manifest.model}`,
     generated.latest.size,
-    o.progress === false ? { write: () => {} } : {},
+    // A request file sends nothing: there is no progress to show.
+    o.progress === false || o.batch?.mode === "file" ? { write: () => {} } : {},
   );
   progress.state.done = result.alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.

@@ -146,6 +146,60 @@ export async function readManifest(dir: string): Promise<RunManifest> {
 export class NotARunError extends BsaError {}
 
 /**
+ * The folder is not empty and holds no run: writing a run into it would mix the run's files
+ * with someone else's (`--out .` in a project folder).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ForeignFolderError } from "./manifest.ts";
+ * assert(new ForeignFolderError("x").exitCode === 1);
+ * ```
+ */
+export class ForeignFolderError extends BsaError {}
+
+/**
+ * What a folder is before a run is written into it: `"new"` (absent or empty, or holding only
+ * the files a run interrupted before its manifest leaves), or `"run"` (it has a manifest: resume it).
+ *
+ * @param dir The folder a run is to be written into.
+ * @returns `"new"` or `"run"`.
+ * @throws {ForeignFolderError} The folder holds other files and no manifest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runFolderState } from "./manifest.ts";
+ * const dir = await Deno.makeTempDir();
+ * assert(await runFolderState(`${dir}/absent`) === "new");
+ * await Deno.writeTextFile(`${dir}/notes.txt`, "mine");
+ * await assert.rejects(runFolderState(dir), /is not empty and is not a run folder \(no manifest.json\); it holds notes.txt/);
+ * ```
+ */
+export async function runFolderState(dir: string): Promise<"new" | "run"> {
+  const files = runFiles(dir);
+  if (await Deno.stat(files.manifest).then(() => true, () => false)) return "run";
+  const others: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      // A run's own files (a lock, a first line) may precede its manifest after a crash.
+      if (!/^(manifest\.json|generations\.jsonl|judgments.*\.jsonl|batches$)/.test(e.name)) others.push(e.name);
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return "new";
+    if (err instanceof Deno.errors.NotADirectory) throw new ForeignFolderError(`${dir} is a file, not a folder`);
+    throw new BsaError(`cannot read ${dir}: ${(err as Error).message}`);
+  }
+  if (!others.length) return "new";
+  others.sort();
+  throw new ForeignFolderError(
+    `${dir} is not empty and is not a run folder (no manifest.json); it holds ${others.slice(0, 3).join(", ")}${
+      others.length > 3 ? ` and ${others.length - 3} more` : ""
+    }`,
+  );
+}
+
+/**
  * Update a manifest under its lock: re-read it, apply `change` (which edits only its own
  * section), write it atomically. Another writer's section (a judge's record while `run`
  * updates its tokens, or the reverse) is never erased. `change` gets `null` when there is

@@ -1,4 +1,4 @@
-import { BsaError } from "../errors.ts";
+import { BsaError, expectedNumber } from "../errors.ts";
 
 /** Generation parameters a study can set at any level (defaults, model, condition, grid). */
 export interface StudyParams {
@@ -90,10 +90,7 @@ class _Schema {
     const ok = typeof v === "number" && Number.isFinite(v) && (!integer || Number.isInteger(v)) &&
       (min === undefined || v >= min) && (max === undefined || v <= max);
     if (!ok) {
-      const range = [min !== undefined ? `>= ${min}` : "", max !== undefined ? `<= ${max}` : ""].filter(Boolean).join(
-        " ",
-      );
-      this.fail(path, `must be ${integer ? "an integer" : "a number"}${range ? ` ${range}` : ""}`, v);
+      this.fail(path, `must be ${expectedNumber({ integer, min, max })}`, v);
     }
   };
   boolean: _Check = (v, path) => {

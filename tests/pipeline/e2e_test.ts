@@ -349,7 +349,7 @@ Deno.test("run flags: subsets by ids file, category; bad flags name themselves",
     [["--ids", `${dir.path}/bad-ids.txt`], "line 2: id 'not-an-id' is not in the dataset"],
     [["--scenario", "Nope"], "--scenario Nope"],
     [["--category", "Cooking"], "--category Cooking"],
-    [["--top-p", "2"], "--top-p must be a number >= 0 <= 1"],
+    [["--top-p", "2"], "--top-p must be a number from 0 to 1"],
     [["--extra-body", "[1]"], "--extra-body must be a JSON object"],
     [["--tag", "oops"], '--tag "oops" must be NAME=VALUE'],
   ];

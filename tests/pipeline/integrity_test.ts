@@ -377,7 +377,7 @@ Deno.test("timeouts: bounded to what timers accept; a stall is reported even wit
     cliEnv(`${dir.path}/cache`),
   );
   assertEquals(r.code, 2, r.stderr);
-  assert(r.stderr.includes("--timeout must be a number >= 1 <= 2147483"), r.stderr);
+  assert(r.stderr.includes("--timeout must be a number from 1 to 2147483"), r.stderr);
   await using server = startFakeOpenAI();
   server.inject(["hang"]);
   const lines: string[] = [];
@@ -442,7 +442,7 @@ Deno.test("study files: types and ranges checked by a schema naming the field pa
     ],
     [{ ...base, endpoint: { base_url: "http://h/v1" } }, "'endpoint.base_url' must be a list of URLs"],
     [{ ...base, judge: { model: "j", temprature: 0 } }, "'judge.temprature' is not a field here"],
-    [{ ...base, models: [{ model: "m", top_p: 2 }] }, "'models[0].top_p' must be a number >= 0 <= 1, got 2"],
+    [{ ...base, models: [{ model: "m", top_p: 2 }] }, "'models[0].top_p' must be a number from 0 to 1, got 2"],
     [{ ...base, conditions: [{ tags: { c: [1] } }] }, "'conditions[0].tags.c' must be a string, number or boolean"],
   ];
   for (const [study, message] of cases) {
