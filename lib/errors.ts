@@ -60,3 +60,24 @@ export function expectedNumber(o: { integer?: boolean; min?: number; max?: numbe
   if (o.max !== undefined) return `${kind} <= ${o.max}`;
   return kind;
 }
+
+/**
+ * A grouping names columns the data does not have; says which, and which it has, so the
+ * caller (a command naming its flag) can say what to give instead.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UnknownColumnError } from "./errors.ts";
+ * const e = new UnknownColumnError(["nope"], ["model", "scenario"]);
+ * assert(e.message === "no column 'nope' to group by (available: model, scenario)");
+ * ```
+ */
+export class UnknownColumnError extends BsaError {
+  constructor(readonly columns: string[], readonly available: string[]) {
+    super(
+      `no column ${columns.map((c) => `'${c}'`).join(", ")} to group by (available: ${available.join(", ")})`,
+    );
+    this.name = "UnknownColumnError";
+  }
+}

@@ -50,6 +50,23 @@ export function parseFlags<T extends FlagSpec>(
   }
 }
 
+/**
+ * The name a command's messages use: `paper audit` when the arguments hold the subcommand
+ * `audit`, else `paper`, so every error of a subcommand (flag parsing included) is prefixed
+ * `bsa paper audit:` alike.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subcommandName } from "./_flags.ts";
+ * assert(subcommandName("paper", ["audit", "--json"], "audit") === "paper audit");
+ * assert(subcommandName("paper", ["--json"], "audit") === "paper");
+ * ```
+ */
+export function subcommandName(command: string, args: string[], sub: string): string {
+  return args.includes(sub) ? `${command} ${sub}` : command;
+}
+
 // `--k -3`: node's parseArgs takes "-3" for an option and refuses it as ambiguous. No flag
 // is spelled like a negative number, so such a value is joined to its flag (`--k=-3`), and
 // the flag's own check then says what it must be.

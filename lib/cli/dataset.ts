@@ -2,7 +2,7 @@ import { compareDatasetStats, datasetStats, loadDataset } from "../dataset/mod.t
 import { UsageError } from "../errors.ts";
 import { loadPaper } from "../paper/load.ts";
 import { rows as tableRows } from "../table.ts";
-import { parseFlags } from "./_flags.ts";
+import { parseFlags, subcommandName } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
 /**
@@ -44,7 +44,8 @@ query token lengths (cl100k_base), side by side with the paper's published numbe
  * ```
  */
 export async function datasetCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("dataset", args, {
+  const name = subcommandName("dataset", args, "stats");
+  const { values, positionals } = parseFlags(name, args, {
     json: { type: "boolean" },
     dataset: { type: "string" },
     help: { type: "boolean", short: "h" },

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.ts";
 import { auditPaper, formatK, loadPaper, paperKFits } from "../paper/mod.ts";
-import { numberFlag, parseFlags } from "./_flags.ts";
+import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
 /**
@@ -49,7 +49,8 @@ does. Then, per table, the k each row fits and whether it matches its baseline's
  * ```
  */
 export async function paperCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("paper", args, {
+  const name = subcommandName("paper", args, "audit");
+  const { values, positionals } = parseFlags(name, args, {
     json: { type: "boolean" },
     "k-fits": { type: "boolean" },
     alpha: { type: "string" },
@@ -62,7 +63,7 @@ export async function paperCommand(args: string[]): Promise<number> {
     );
   }
   const paper = await loadPaper();
-  const findings = auditPaper(paper, numberFlag("paper", values, "alpha", { min: 0, max: 1 }));
+  const findings = auditPaper(paper, numberFlag(name, values, "alpha", { min: 0, max: 1 }));
   const fits = paperKFits(paper);
   if (values.json) console.log(JSON.stringify(values["k-fits"] ? fits : findings, null, 2));
   else {

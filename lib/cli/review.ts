@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.ts";
 import { loadJudged, planPath, planReview, writePlan } from "../review/mod.ts";
-import { numberFlag, parseFlags } from "./_flags.ts";
+import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
 /**
@@ -64,7 +64,8 @@ the judge's is in them. The plan records strata, population sizes, weights and t
  * ```
  */
 export async function reviewCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("review", args, {
+  const name = subcommandName("review", args, "plan");
+  const { values, positionals } = parseFlags(name, args, {
     run: { type: "string" },
     n: { type: "string" },
     margin: { type: "string" },
@@ -83,19 +84,19 @@ export async function reviewCommand(args: string[]): Promise<number> {
     throw new UsageError(`bsa review: expected 'bsa review plan', got '${positionals.join(" ")}'\n\n${HELP}`);
   }
   const run = values.run as string | undefined;
-  if (!run) throw new UsageError("bsa review plan: --run DIR is required");
-  const n = numberFlag("review plan", values, "n", { integer: true, min: 1 });
-  const margin = numberFlag("review plan", values, "margin", { min: 0.01, max: 50 });
+  if (!run) throw new UsageError(`bsa ${name}: --run DIR is required`);
+  const n = numberFlag(name, values, "n", { integer: true, min: 1 });
+  const margin = numberFlag(name, values, "margin", { min: 0.01, max: 50 });
   if ((n === undefined) === (margin === undefined)) {
-    throw new UsageError("bsa review plan: give --n N or --margin PTS (one of them)");
+    throw new UsageError(`bsa ${name}: give --n N or --margin PTS (one of them)`);
   }
-  const expectedAccuracy = numberFlag("review plan", values, "expected-accuracy", { min: 0, max: 100 });
+  const expectedAccuracy = numberFlag(name, values, "expected-accuracy", { min: 0, max: 100 });
   if (expectedAccuracy !== undefined && margin === undefined) {
-    throw new UsageError("bsa review plan: --expected-accuracy goes with --margin");
+    throw new UsageError(`bsa ${name}: --expected-accuracy goes with --margin`);
   }
-  const seed = numberFlag("review plan", values, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }) ??
+  const seed = numberFlag(name, values, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }) ??
     crypto.getRandomValues(new Uint32Array(1))[0];
-  const level = numberFlag("review plan", values, "level", { min: 0.5, max: 0.999 }) ?? 0.95;
+  const level = numberFlag(name, values, "level", { min: 0.5, max: 0.999 }) ?? 0.95;
   const judge = (values.judge as string | undefined) ?? "default";
   const plan = planReview(await loadJudged(run, judge), {
     run,

@@ -1,6 +1,6 @@
 import { type RunScores, scoreOfficialCsv, scoreRuns } from "../analysis/score_runs.ts";
 import { loadDataset } from "../dataset/load.ts";
-import { BsaError, UsageError } from "../errors.ts";
+import { BsaError, UnknownColumnError, UsageError } from "../errors.ts";
 import { COUNT_COLUMNS, formatOfficialCsv, METRICS, roundHalfEven, type ScoreReport } from "../metrics/mod.ts";
 import { writeAtomic } from "../fs.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
@@ -112,6 +112,11 @@ export async function scoreCommand(args: string[]): Promise<number> {
       ? await scoreOfficialCsv(csv, { ...options, k: k ?? "auto", keepJudgments: !!exportPath })
       : await scoreRuns(runs, { ...options, k });
   } catch (err) {
+    if (err instanceof UnknownColumnError) {
+      throw new UsageError(
+        `bsa score: --by ${err.columns.join(",")}: no such column; available: ${err.available.join(", ")}`,
+      );
+    }
     // The library says what differs; the flag that asked for it is the CLI's to name.
     if (k !== undefined && err instanceof BsaError && / k=\d+$| not k=\d+$/.test(err.message)) {
       throw new UsageError(`bsa score: --k ${k}: ${err.message}`);

@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { BsaError } from "../errors.ts";
+import { BsaError, UnknownColumnError } from "../errors.ts";
+import { DATASET_KEYS } from "./names.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import { at1, atK } from "./reducers.ts";
 import { FAILED, INVALID, NO_REASONING, normalizeVerdict, TRUNCATED } from "./verdicts.ts";
@@ -114,14 +115,22 @@ export function countSample(c: QuestionCounts, answer: string, reasoning: string
  * assert(q.get("safe1", 0) === 0.5 && q.get("thinkk", 0) === 1);
  * const short = perQuestion(j, ["model"], 3); // one sample missing: not passing, over k = 3
  * assert(short.get("missing", 0) === 1 && short.get("thinkk", 0) === 0 && short.get("think1", 0) === 2 / 3);
+ * assert.throws(() => perQuestion(j, ["nope"], 2), /no column 'nope' to group by \(available: model, scenario, category, subcategory\)/);
  * ```
  */
 export function perQuestion(judgments: ColumnTable, keys: string[], k: number | "auto"): ColumnTable {
   if (k !== "auto" && (!Number.isInteger(k) || k < 1)) throw new BsaError(`k must be a positive integer, got ${k}`);
   const have = judgments.columnNames();
-  const missing = [...JUDGMENT_COLUMNS, ...keys].filter((c) => !have.includes(c));
+  const missing = JUDGMENT_COLUMNS.filter((c) => !have.includes(c));
   if (missing.length) {
     throw new BsaError(`judgments lack column(s) ${missing.map((c) => `'${c}'`).join(", ")}`);
+  }
+  const unknownKeys = keys.filter((c) => !have.includes(c));
+  if (unknownKeys.length) {
+    // What a grouping may name: the columns beside the verdicts, and the dataset's keys.
+    const perSample = ["id", "sample", "answer_verdict", "reasoning_verdict"];
+    const available = [...new Set([...have.filter((c) => !perSample.includes(c)), ...DATASET_KEYS])];
+    throw new UnknownColumnError(unknownKeys, available);
   }
   const groupKeys = [...new Set([...keys, "id", "scenario"])];
   const answers = judgments.array("answer_verdict") as string[];

@@ -112,7 +112,10 @@ export async function readManifest(dir: string): Promise<RunManifest> {
   try {
     raw = JSON.parse(await Deno.readTextFile(path));
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw new NotARunError(`${dir} is not a run folder (no manifest.json)`);
+    if (err instanceof Deno.errors.NotFound) {
+      const exists = await Deno.stat(dir).then(() => true, () => false);
+      throw new NotARunError(`${dir} is not a run folder (${exists ? "no manifest.json" : "no such folder"})`);
+    }
     throw new BsaError(`${path}: ${(err as Error).message}`);
   }
   const m = raw as Partial<RunManifest>;

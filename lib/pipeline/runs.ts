@@ -76,6 +76,25 @@ export async function doneKeys(path: string): Promise<Set<string>> {
   return new Set((await scanSamples(path)).latest.keys());
 }
 
+/**
+ * The error for a run folder whose judgments file (of `judge`, a label) holds nothing yet:
+ * every reader of judgments says it, and what to run, the same way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noJudgmentsError } from "./runs.ts";
+ * assert(noJudgmentsError("runs/a", "second").message.endsWith("run 'bsa judge --run runs/a --label second' first"));
+ * ```
+ */
+export function noJudgmentsError(dir: string, judge?: string): BsaError {
+  return new BsaError(
+    `${runFiles(dir, judge).judgments} holds no judgments yet; run 'bsa judge --run ${dir}${
+      judge ? ` --label ${judge}` : ""
+    }' first`,
+  );
+}
+
 /** Judgments of one or more runs as one table, with each run's tags as columns. */
 export interface RunJudgments {
   table: ColumnTable;
@@ -136,13 +155,7 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
       for (const t of tags) cols[t].push(m.tags?.[t] ?? null);
       n++;
     }
-    if (n === 0) {
-      throw new BsaError(
-        `${runFiles(d, judge).judgments} holds no judgments yet; run 'bsa judge --run ${d}${
-          judge ? ` --label ${judge}` : ""
-        }' first`,
-      );
-    }
+    if (n === 0) throw noJudgmentsError(d, judge);
   }
   return { table: aq.table(cols), k: [...ks][0], manifests, tags: [...tags], warnings };
 }

@@ -3,8 +3,8 @@ import { writeAtomic } from "../fs.ts";
 import { scoreJudgments } from "../metrics/score.ts";
 import { JsonlAppender, readLatest } from "../pipeline/jsonl.ts";
 import type { JudgmentRecord } from "../pipeline/judge.ts";
-import { runFiles } from "../pipeline/manifest.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
+import { readManifest, runFiles } from "../pipeline/manifest.ts";
+import { loadRunJudgments, noJudgmentsError } from "../pipeline/runs.ts";
 import { humanAgreement, type HumanAgreementReport } from "./agreement.ts";
 import { type HumanLabel, type LabelRecord, labelsPath, parseLabels } from "./labels.ts";
 import type { JudgedSample, ReviewPlan } from "./plan.ts";
@@ -32,7 +32,10 @@ export function planPath(run: string): string {
  * ```
  */
 export async function loadJudged(run: string, judge = "default"): Promise<JudgedSample[]> {
-  const file = runFiles(run, judge === "default" ? undefined : judge).judgments;
+  const label = judge === "default" ? undefined : judge;
+  // A folder that is no run says so before its judgments are looked for.
+  await readManifest(run);
+  const file = runFiles(run, label).judgments;
   const out: JudgedSample[] = [];
   try {
     for await (const r of readLatest<JudgmentRecord>(file)) {
@@ -45,10 +48,10 @@ export async function loadJudged(run: string, judge = "default"): Promise<Judged
       });
     }
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw new BsaError(`${file} does not exist: judge the run first`);
+    if (err instanceof Deno.errors.NotFound) throw noJudgmentsError(run, label);
     throw err;
   }
-  if (!out.length) throw new BsaError(`${file} holds no judgments`);
+  if (!out.length) throw noJudgmentsError(run, label);
   return out;
 }
 
