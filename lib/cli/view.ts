@@ -5,7 +5,9 @@ import { expandRunPaths } from "../pipeline/run_paths.ts";
 import { ReviewSession } from "../review/session.ts";
 import { planPath } from "../review/store.ts";
 import { DEFAULT_EXPORT_LIMIT, exportViewer } from "../viewer/export.ts";
-import { FILTER_KEYS, parseFilter } from "../viewer/page/filter.js";
+import { FILTER_KEYS } from "../viewer/page/filter.js";
+import { checkFilter, FilterError } from "../viewer/filter_check.ts";
+import type { Dataset } from "../dataset/load.ts";
 import { reviewRoutes } from "../viewer/review_routes.ts";
 import { serveViewer } from "../viewer/server.ts";
 import { RunViewer } from "../viewer/store.ts";
@@ -105,17 +107,8 @@ export async function viewCommand(args: string[]): Promise<number> {
   }
   const port = numberFlag("view", values, "port", { integer: true, min: 0, max: 65535, default: 0 })!;
   const maxMb = numberFlag("view", values, "max-mb", { min: 0.001, default: DEFAULT_EXPORT_LIMIT / 1024 / 1024 })!;
-  const filter = parseFilter(filterText ?? "");
-  if (filterText) {
-    for (const pair of filterText.replace(/^#/, "").split("&").filter(Boolean)) {
-      const key = pair.split("=")[0];
-      if (!(FILTER_KEYS as readonly string[]).includes(key) || !pair.includes("=")) {
-        throw new UsageError(
-          `bsa view: --filter: unknown key '${key}' in '${filterText}'; keys: ${FILTER_KEYS.join(", ")}`,
-        );
-      }
-    }
-  }
+  // Keys and the values that need no data are checked before anything is read.
+  if (filterText) _checkFilter(filterText);
   if (values.review !== undefined || values.reviewer !== undefined) {
     return await _review(
       given,
@@ -126,6 +119,7 @@ export async function viewCommand(args: string[]): Promise<number> {
   const dirs = await expandRunPaths(given);
   if (!dirs.length) throw new UsageError(`bsa view: no run folder (with manifest.json) in ${given.join(", ")}`);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
+  const filter = _checkFilter(filterText ?? "", dataset);
   const viewer = await RunViewer.open(dirs, dataset);
   if (out) {
     const html = await exportViewer(viewer, filter, { maxBytes: maxMb * 1024 * 1024 });
@@ -160,4 +154,13 @@ async function _review(given: string[], values: Record<string, unknown>, port: n
   );
   await server.finished;
   return 0;
+}
+
+function _checkFilter(text: string, dataset?: Dataset) {
+  try {
+    return checkFilter(text, dataset);
+  } catch (err) {
+    if (err instanceof FilterError) throw new UsageError(`bsa view: --filter '${text}': ${err.message}`);
+    throw err;
+  }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 export * from "./export.ts";
+export * from "./filter_check.ts";
 export * from "./jsonl_index.ts";
 export * from "./page_html.ts";
 export * from "./server.ts";
