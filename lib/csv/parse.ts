@@ -47,10 +47,16 @@ export interface ParseCsvOptions {
 export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {
   const { source } = options;
   let records: { record: string[]; info: { lines: number } }[];
+  // The line the last whole record ended on: a record the parser refuses starts after it.
+  let lastLine = 0;
   try {
-    records = parse(text, { ..._OPTIONS, info: true }) as unknown as typeof records;
+    records = parse(text, {
+      ..._OPTIONS,
+      info: true,
+      on_record: (record: string[], context: { lines: number }) => ((lastLine = context.lines), record),
+    }) as unknown as typeof records;
   } catch (err) {
-    throw new BsaError(`${source}: ${(err as Error).message}`, { cause: err });
+    throw _parseError(err, source, lastLine + 1);
   }
   if (records.length === 0) throw new BsaError(`${source}: the file is empty (expected a CSV header row)`);
   const columns = _header(records[0].record, options);
@@ -105,10 +111,13 @@ export async function readCsvRows(
   }
   let columns: string[] | null = null;
   let n = 0;
+  // The line the last whole record ended on: a record the parser refuses starts after it.
+  let lastLine = 0;
   const rows = parseStream({
     ..._OPTIONS,
     // Rows are handled here and dropped (null), so nothing queues up behind the reader.
     on_record: (record: string[], context: { lines: number }) => {
+      lastLine = context.lines;
       if (!columns) columns = _header(record, options);
       else {
         const start = context.lines - _newlines(record);
@@ -122,10 +131,40 @@ export async function readCsvRows(
     await file.readable.pipeThrough(rows).pipeTo(new WritableStream());
   } catch (err) {
     if (err instanceof BsaError) throw err;
-    throw new BsaError(`${source}: ${(err as Error).message}`, { cause: err });
+    throw _parseError(err, source, lastLine + 1);
   }
   if (!columns) throw new BsaError(`${source}: the file is empty (expected a CSV header row)`);
   return columns;
+}
+
+/**
+ * A CSV syntax error in plain words, naming the source, the row and the line it starts on
+ * (csv-parse names the line where it gave up, which for an unclosed quote is the end of the
+ * file). `err` is what csv-parse threw: its `code`, `records` (whole records before it, the
+ * header included) and `column` (0-based field) say what and where.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseCsv } from "./parse.ts";
+ * assert.throws(() => parseCsv('id,text\n1,a\n2,"b\n3,c\n', { source: "x.csv" }),
+ *   /x.csv row 2 \(line 3\): field 2 opens a quote that is never closed/);
+ * ```
+ */
+function _parseError(err: unknown, source: string, line: number): BsaError {
+  const e = err as { code?: string; records?: number; column?: number; lines?: number; message?: string };
+  const where = e.records ? `${source} row ${e.records} (line ${line})` : `${source} header (line ${line})`;
+  const field = `field ${(e.column ?? 0) + 1}`;
+  const said = (e.message ?? String(err)).replace(/:.*$/s, "");
+  const plain: Record<string, string> = {
+    CSV_QUOTE_NOT_CLOSED:
+      `${field} opens a quote that is never closed (the file ends inside it at line ${e.lines}); add the closing '"'`,
+    INVALID_OPENING_QUOTE:
+      `${field} has a '"' inside an unquoted value; quote the whole value and double the quotes inside it ("")`,
+    CSV_INVALID_CLOSING_QUOTE:
+      `${field} has text after its closing quote; a '"' inside a quoted value must be doubled ("")`,
+  };
+  return new BsaError(`${where}: ${plain[e.code ?? ""] ?? `${said} (${e.message})`}`, { cause: err });
 }
 
 // Widths are checked by us (relax_column_count) so the error can name the row and its first line.
