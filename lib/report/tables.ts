@@ -42,7 +42,7 @@ export async function writeTables(
     "",
     "## Leaderboard (published numbers, by F-score)",
     "",
-    `${fScoreConvention()}.`,
+    `${fScoreConvention(paper)}.`,
     "",
     "```",
     formatRows(withRecomputedFScore(rows(paper.main)).sort((a, b) => (b["F-score"] ?? -1) - (a["F-score"] ?? -1))),

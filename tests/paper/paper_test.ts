@@ -139,7 +139,8 @@ Deno.test("the audit flags values possible for no k and checks @k ≤ @1", async
 });
 
 Deno.test("one F-score convention: recomputed at the code's α, printed kept; Qwen3-235B-A22B ranks 7th, not 12th", async () => {
-  const main = rows((await loadPaper()).main);
+  const paper = await loadPaper();
+  const main = rows(paper.main);
   const r = withRecomputedFScore(main);
   const rank = (key: "F-score" | "F-score (printed)") =>
     [...r].sort((a, b) => b[key]! - a[key]!).findIndex((x) => x.model === "Qwen3-235B-A22B") + 1;
@@ -150,5 +151,9 @@ Deno.test("one F-score convention: recomputed at the code's α, printed kept; Qw
   const r61 = withRecomputedFScore(main, 0.61).sort((a, b) => b["F-score"]! - a["F-score"]!);
   assertEquals(r61.findIndex((x) => x.model === "Qwen3-235B-A22B") + 1, 7);
   assertEquals(withRecomputedFScore([{ model: "m", "Safe@1": 90 }])[0]["F-score"], null);
-  assert(fScoreConvention().includes("paper audit"));
+  // The count and the α of the mix are computed from the table: the 20 rows the audit explains by α = 0.61.
+  const said = fScoreConvention(paper);
+  assert(said.includes("20 main-table rows α ≈ 0.61, the rest 0.7639") && said.includes("paper audit"), said);
+  const fewer = { ...paper, main: paper.main.filter((d) => d.model !== "QwQ-32B") };
+  assert(fScoreConvention(fewer).includes("19 main-table rows α ≈ 0.61"), fScoreConvention(fewer));
 });
