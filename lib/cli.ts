@@ -3,7 +3,7 @@
  * Run it as `deno task bsa <command> ...`.
  * @module
  */
-import { BsaError } from "./errors.ts";
+import { ApiKeyError, BsaError } from "./errors.ts";
 
 // Loaded on demand: a command pays only for its own imports (start-up time, native modules).
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
@@ -77,11 +77,32 @@ export async function main(args: string[]): Promise<number> {
     return await (await load())(rest);
   } catch (err) {
     if (err instanceof BsaError) {
-      console.error(`error: ${err.message}`);
+      console.error(
+        `error: ${err.message}${err instanceof ApiKeyError && err.key !== "set" ? keyHint(command, err) : ""}`,
+      );
       return err.exitCode;
     }
     throw err;
   }
+}
+
+/**
+ * How to give the key a server asked for, in the words of the command that ran: the variable
+ * to set, or the flag (a study: its file's field) that names another variable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ApiKeyError } from "./errors.ts";
+ * import { keyHint } from "./cli.ts";
+ * assert(keyHint("judge", new ApiKeyError("h", 401, "OPENAI_API_KEY", "unset")).includes("--api-key-env NAME"));
+ * ```
+ */
+export function keyHint(command: string, err: ApiKeyError): string {
+  const other = command === "study"
+    ? "name the variable that holds it in the study file (endpoint.api_key_env, judge.api_key_env)"
+    : "name the variable that holds it with --api-key-env NAME";
+  return `; this endpoint needs a key: export ${err.keyVar}=<your key>, or ${other}`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

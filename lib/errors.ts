@@ -81,3 +81,48 @@ export class UnknownColumnError extends BsaError {
     this.name = "UnknownColumnError";
   }
 }
+
+/**
+ * The run cannot go on (key rejected, model unknown, endpoint unreachable): abort everything,
+ * write nothing more.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EndpointError } from "./errors.ts";
+ * assert(new EndpointError("model unknown").exitCode === 1);
+ * ```
+ */
+export class EndpointError extends BsaError {}
+
+/**
+ * An endpoint refused the request for its credentials (HTTP 401 or 403). `key` says whether a
+ * key was sent: when none was (`keyVar` unset or empty), the message says so plainly instead
+ * of "rejected the key", and a command can add how to give one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ApiKeyError } from "./errors.ts";
+ * const e = new ApiKeyError("https://api.example.com/v1", 401, "OPENAI_API_KEY", "unset");
+ * assert(e.message === "https://api.example.com/v1 refused the request (HTTP 401): no API key was sent (OPENAI_API_KEY is not set)");
+ * assert(new ApiKeyError("h", 401, "MY_KEY", "set").message === "h rejected the API key in MY_KEY (HTTP 401)");
+ * ```
+ */
+export class ApiKeyError extends EndpointError {
+  constructor(
+    readonly host: string,
+    readonly status: number | undefined,
+    readonly keyVar: string,
+    readonly key: "set" | "unset" | "empty",
+  ) {
+    super(
+      key === "set"
+        ? `${host} rejected the API key in ${keyVar} (HTTP ${status})`
+        : `${host} refused the request (HTTP ${status}): no API key was sent (${keyVar} is ${
+          key === "unset" ? "not set" : "empty"
+        })`,
+    );
+    this.name = "ApiKeyError";
+  }
+}

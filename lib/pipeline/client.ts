@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { BsaError } from "../errors.ts";
+import { ApiKeyError, BsaError, EndpointError } from "../errors.ts";
 import { FatalRequestError, type RetryOptions, withRetry } from "./retry.ts";
 
 /** The per-request timeout when none is given: long enough for a reasoning model's long reply. */
@@ -12,8 +12,10 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 export interface EndpointOptions {
   /** One or more base URLs (e.g. `http://localhost:8000/v1`); requests are spread over them. */
   baseUrls: string[];
-  /** The API key (from the environment; never written anywhere). Local servers accept any. */
+  /** The API key (from the environment; never written anywhere). Local servers accept any, or none. */
   apiKey?: string;
+  /** The variable the key was read from, named when a server refuses the request (default `OPENAI_API_KEY`). */
+  apiKeyEnv?: string;
   /** Per-request timeout in ms (default {@linkcode DEFAULT_TIMEOUT_MS}, at most {@linkcode MAX_TIMEOUT_MS}). */
   timeoutMs?: number;
   /**
@@ -35,17 +37,8 @@ export interface Completion {
   completionTokens: number;
 }
 
-/**
- * The run cannot go on (key rejected, model unknown): abort everything, write nothing more.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EndpointError } from "./client.ts";
- * assert(new EndpointError("key rejected").exitCode === 1);
- * ```
- */
-export class EndpointError extends BsaError {}
+/** The run cannot go on (see lib/errors.ts); exported here too, where endpoints are reached. */
+export { EndpointError };
 
 /**
  * The one place an `npm:openai` client is made (chat completions, files, batches): the base
@@ -123,6 +116,7 @@ export class ChatClient {
   #inFlight: number[];
   #retry: RetryOptions;
   #checked = false;
+  #key: { keyVar: string; key: "set" | "unset" | "empty" };
   /** Failed attempts so far (each retried or finally given up), for progress displays. */
   failures = 0;
 
@@ -133,6 +127,7 @@ export class ChatClient {
       throw new BsaError(`timeout must be between 1 ms and ${MAX_TIMEOUT_MS} ms (about 24.8 days), got ${timeout}`);
     }
     this.hosts = options.baseUrls.map(safeHost);
+    this.#key = keyState(options.apiKey, options.apiKeyEnv);
     // Every attempt the SDK makes passes here: count the failed ones for progress displays.
     const counted = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       try {
@@ -172,7 +167,7 @@ export class ChatClient {
         open = true;
       } catch (err) {
         if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
-          throw new EndpointError(`${this.hosts[i]} rejected the API key (HTTP ${err.status})`);
+          throw new ApiKeyError(this.hosts[i], err.status, this.#key.keyVar, this.#key.key);
         }
         if (err instanceof OpenAI.APIConnectionError) {
           throw new EndpointError(`${this.hosts[i]} is unreachable: ${_cause(err)}`);
@@ -183,7 +178,7 @@ export class ChatClient {
       try {
         await c.chat.completions.create({ model, messages: [{ role: "user", content: "ping" }], max_tokens: 1 });
       } catch (err) {
-        const e = _classify(err, this.hosts[i]);
+        const e = _classify(err, this.hosts[i], this.#key);
         // A key or model the server refuses stops here; anything else (a server that wants
         // other parameters for this model) is left to the real requests.
         if (e instanceof EndpointError) throw e;
@@ -205,7 +200,7 @@ export class ChatClient {
       } catch (err) {
         // HTTP failures were counted (and retried) by the SDK already.
         if (!(err instanceof OpenAI.APIError)) this.failures++;
-        throw _classify(err, this.hosts[i]);
+        throw _classify(err, this.hosts[i], this.#key);
       } finally {
         this.#inFlight[i]--;
       }
@@ -270,9 +265,9 @@ function _cause(err: unknown): string {
   return c?.message ?? (err as Error).message;
 }
 
-function _classify(err: unknown, host: string): unknown {
+function _classify(err: unknown, host: string, key: ReturnType<typeof keyState>): unknown {
   if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
-    return new EndpointError(`${host} rejected the API key (HTTP ${err.status})`);
+    return new ApiKeyError(host, err.status, key.keyVar, key.key);
   }
   if (err instanceof OpenAI.NotFoundError) {
     return new EndpointError(`${host}: HTTP 404 ${err.message} (is the model name right?)`);
@@ -284,6 +279,26 @@ function _classify(err: unknown, host: string): unknown {
     return new FatalRequestError(`${host}: HTTP ${err.message}${code}`);
   }
   return err;
+}
+
+/**
+ * Whether a key is sent, and from which variable: what an {@linkcode ApiKeyError} says when a
+ * server refuses the request. No key is fine for local servers (vLLM, Ollama): the request goes
+ * out with a placeholder and only a refusal brings this up.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keyState } from "./client.ts";
+ * assert.deepEqual(keyState(undefined), { keyVar: "OPENAI_API_KEY", key: "unset" });
+ * assert.deepEqual(keyState("", "MY_KEY"), { keyVar: "MY_KEY", key: "empty" });
+ * ```
+ */
+export function keyState(
+  apiKey: string | undefined,
+  apiKeyEnv?: string,
+): { keyVar: string; key: "set" | "unset" | "empty" } {
+  return { keyVar: apiKeyEnv ?? "OPENAI_API_KEY", key: apiKey === undefined ? "unset" : apiKey ? "set" : "empty" };
 }
 
 /**
@@ -338,6 +353,7 @@ export function createClient(config: ClientConfig): ChatClient {
   return new ChatClient({
     baseUrls: config.baseUrls,
     apiKey,
+    apiKeyEnv: config.apiKeyEnv,
     timeoutMs: config.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000,
     retry: { retries: config.retries ?? 6, baseDelayMs: config.backoffMs ?? 500 },
   });

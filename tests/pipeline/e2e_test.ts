@@ -269,7 +269,7 @@ Deno.test("an unreachable endpoint or a rejected key fails clearly and writes no
     "2",
   ], { ...env, OPENAI_API_KEY: "wrong-key" });
   assertEquals(r2.code, 1);
-  assert(r2.stderr.includes("rejected the API key (HTTP 401)"), r2.stderr);
+  assert(r2.stderr.includes("rejected the API key in OPENAI_API_KEY (HTTP 401)"), r2.stderr);
   assert(!r2.stderr.includes("wrong-key"), "the key is never printed");
   assert(!(await Deno.stat(out2).catch(() => null)), "no run folder for a rejected key");
 

@@ -365,7 +365,7 @@ Deno.test("a wrong key is caught before anything is written, even when /models n
     OPENAI_API_KEY: "wrong",
   });
   assertEquals(r.code, 1, r.stderr);
-  assert(r.stderr.includes("rejected the API key (HTTP 401)"), r.stderr);
+  assert(r.stderr.includes("rejected the API key in OPENAI_API_KEY (HTTP 401)"), r.stderr);
   assert(!(await Deno.stat(out).catch(() => null)), "no run folder");
   assertEquals(server.stats.chat, 0);
 });

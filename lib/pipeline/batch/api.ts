@@ -5,9 +5,17 @@
  * @module
  */
 import OpenAI, { toFile } from "openai";
-import { BsaError } from "../../errors.ts";
+import { ApiKeyError, BsaError } from "../../errors.ts";
 import { writeAtomic } from "../../fs.ts";
-import { apiKeyFor, type ClientConfig, EndpointError, isPermanentStatus, openaiClient, safeHost } from "../client.ts";
+import {
+  apiKeyFor,
+  type ClientConfig,
+  EndpointError,
+  isPermanentStatus,
+  keyState,
+  openaiClient,
+  safeHost,
+} from "../client.ts";
 import { BATCH_URL } from "./requests.ts";
 
 /** Where the Batch API is. */
@@ -15,6 +23,8 @@ export interface BatchApiOptions {
   baseUrl: string;
   /** The API key (from the environment; never written anywhere). */
   apiKey?: string;
+  /** The variable the key was read from, named when the service refuses (default `OPENAI_API_KEY`). */
+  apiKeyEnv?: string;
   /** Per HTTP call, ms (default 600 000: uploads can be large). */
   timeoutMs?: number;
   /** SDK retries of one call (429, 5xx, connection errors; default 8). */
@@ -49,8 +59,10 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["completed", "fai
 export class BatchApi {
   readonly host: string;
   #client: OpenAI;
+  #key: ReturnType<typeof keyState>;
 
   constructor(o: BatchApiOptions) {
+    this.#key = keyState(o.apiKey, o.apiKeyEnv);
     this.#client = openaiClient(o.baseUrl, {
       apiKey: o.apiKey,
       timeoutMs: o.timeoutMs ?? 600_000,
@@ -114,7 +126,7 @@ export class BatchApi {
       return await fn();
     } catch (err) {
       if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
-        throw new EndpointError(`${this.host} rejected the API key (HTTP ${err.status})`);
+        throw new ApiKeyError(this.host, err.status, this.#key.keyVar, this.#key.key);
       }
       // A refusal stops the command; anything else (the SDK's retries ran out on 429s, 5xx or
       // a dropped connection) may pass: the batch ids are stored, so polling can go on.
@@ -160,6 +172,7 @@ export function createBatchApi(config: ClientConfig): BatchApi {
   return new BatchApi({
     baseUrl: config.baseUrls[0],
     apiKey: apiKeyFor(config),
+    apiKeyEnv: config.apiKeyEnv,
     timeoutMs: config.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000,
     maxRetries: config.retries === undefined ? undefined : Math.max(config.retries, 8),
   });
