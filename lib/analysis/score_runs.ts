@@ -10,7 +10,13 @@ import { BsaError } from "../errors.ts";
 import { DATASET_KEYS } from "../metrics/names.ts";
 import { officialQuestionTable } from "../metrics/official_stream.ts";
 import { readOfficialCsv } from "../metrics/official.ts";
-import { questionTable, scoreQuestions, type ScoreReport, withDatasetKeys } from "../metrics/score.ts";
+import {
+  checkQuestionIds,
+  questionTable,
+  scoreQuestions,
+  type ScoreReport,
+  withDatasetKeys,
+} from "../metrics/score.ts";
 import type { RunManifest } from "../pipeline/manifest.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import type { BootstrapOptions } from "../stats/bootstrap.ts";
@@ -162,10 +168,12 @@ export async function scoreOfficialCsv(
   const k = options.k ?? "auto";
   let perQ: ColumnTable;
   let judgments: ColumnTable | undefined;
+  // The file's ids were never checked against the dataset (a run's were, when generated).
+  const checked = (t: ColumnTable) => (options.dataset && checkQuestionIds(t, options.dataset, path), t);
   if (!options.keepJudgments && by.every((c) => STREAMABLE.includes(c))) {
-    perQ = withDatasetKeys(await officialQuestionTable(path, "auto"), by, options.dataset);
+    perQ = withDatasetKeys(checked(await officialQuestionTable(path, "auto")), by, options.dataset);
   } else {
-    judgments = await readOfficialCsv(path);
+    judgments = checked(await readOfficialCsv(path));
     perQ = questionTable(judgments, { k: "auto", by, dataset: options.dataset });
   }
   if (k !== "auto") {

@@ -127,7 +127,11 @@ export async function judgeCommand(args: string[]): Promise<number> {
       retryFailed: !!values["retry-failed"],
       retryInvalid: !!values["retry-invalid"],
     });
-    if (r.batch) { for (const line of describeBatch(r.batch, `bsa ingest --run ${run}${values.label ? ` --label ${values.label}` : ""}`)) console.error(line); }
+    if (r.batch) {
+      for (
+        const line of describeBatch(r.batch, `bsa ingest --run ${run}${values.label ? ` --label ${values.label}` : ""}`)
+      ) console.error(line);
+    }
     console.log(
       `${run}: ${
         r.alreadyDone + r.judged

@@ -136,6 +136,8 @@ export function scoreQuestions(perQ: ColumnTable, options: Omit<ScoreOptions, "k
       rollup[`_${s.code}_${c}`] = `d => op.sum(d.scenario === '${s.name}' ? d.${c} : 0)`;
     }
   }
+  // A question the dataset lacks has no place in its coverage or scenario weights.
+  if (options.dataset) checkQuestionIds(perQ, options.dataset);
   const grouped = by.length ? perQ.groupby(by) : perQ;
   const sums = _withExpected(grouped.rollup(rollup as Record<string, string>), by, options.dataset);
   const weights: ScenarioWeights[] = [];
@@ -219,15 +221,41 @@ export function withDatasetKeys(perQ: ColumnTable, by: string[], dataset?: Datas
   if (!dataset) {
     throw new BsaError(`grouping by ${datasetKeys.join(", ")} needs the dataset (give its path or set BSA_DATASET)`);
   }
+  checkQuestionIds(perQ, dataset);
   const risks = dataset.risks.select(["id", ...datasetKeys]).dedupe();
-  const unknown = perQ.antijoin(risks, "id");
-  if (unknown.numRows()) {
-    throw new BsaError(
-      `${unknown.numRows()} judged question(s) are not in the dataset ${dataset.source}, e.g. ${unknown.get("id", 0)}`,
-    );
-  }
   // A Cognitive Shortcut question whose two risks share a category counts once in it.
   return perQ.join(risks, "id");
+}
+
+/**
+ * Every question a per-question (or per-sample) table names is in the dataset; the ones that
+ * are not are an error that counts them and names one, as the pipeline refuses ids it does not
+ * know (an ids file, a generation to judge).
+ *
+ * @param table Rows with an `id` column.
+ * @param dataset The dataset the ids should come from.
+ * @param source Where the judgments came from (a file), named in the error.
+ * @throws {BsaError} Some ids are not in the dataset.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { checkQuestionIds } from "./score.ts";
+ * const dataset = { source: "d.csv", questions: aq.table({ id: ["a"] }) } as never;
+ * checkQuestionIds(aq.table({ id: ["a", "a"] }), dataset);
+ * assert.throws(() => checkQuestionIds(aq.table({ id: ["a", "x", "y", "x"] }), dataset), /^BsaError: 2 judged question\(s\) are not in the dataset d.csv, e.g. x$/);
+ * ```
+ */
+export function checkQuestionIds(table: ColumnTable, dataset: Dataset, source?: string): void {
+  const unknown = table.select("id").dedupe().antijoin(dataset.questions.select("id"), "id");
+  if (unknown.numRows()) {
+    throw new BsaError(
+      `${
+        source ? `${source}: ` : ""
+      }${unknown.numRows()} judged question(s) are not in the dataset ${dataset.source}, e.g. ${unknown.get("id", 0)}`,
+    );
+  }
 }
 
 // Expected questions of each group and Think's scenario weights (`_w_RO`...): the dataset's

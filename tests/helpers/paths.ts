@@ -23,15 +23,24 @@ export async function tempDir(): Promise<{ path: string; [Symbol.asyncDispose]()
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }
 
-/** Run the CLI as a real child process; returns exit code, stdout, stderr. */
+/**
+ * Run the CLI as a real child process; returns exit code, stdout, stderr. A variable given as
+ * `undefined` is removed from the child's environment (e.g. `OPENAI_API_KEY: undefined`).
+ */
 export async function runCli(
   args: string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const unset = Object.keys(env).filter((k) => env[k] === undefined);
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const base = unset.length
+    ? Object.fromEntries(Object.entries(Deno.env.toObject()).filter(([k]) => !unset.includes(k)))
+    : {};
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...args],
     cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
+    clearEnv: unset.length > 0,
+    env: { ...base, NO_COLOR: "1", ...given },
     stdout: "piped",
     stderr: "piped",
   }).output();
