@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { cliEnv, generateAndJudge, runCli, tempDir } from "../helpers/paths.ts";
+import { cliEnv, DATASET_CSV, generateAndJudge, runCli, tempDir } from "../helpers/paths.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 import { loadUserRuns } from "../../lib/analysis/mod.ts";
 
@@ -54,9 +54,11 @@ Deno.test("score --official-csv scores each model at its own k; --k checks it", 
   await using dir = await tempDir();
   const csv = `${dir.path}/mixed.csv`;
   const head = "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\n";
+  // A question of the dataset (the CLI checks the file's ids against it).
+  const q = (await Deno.readTextFile(DATASET_CSV)).split("\n")[1].split(",")[0];
   await Deno.writeTextFile(
     csv,
-    head + "a,q,Risk Omission,Safe,True\n" + "b,q,Risk Omission,Safe,True\nb,q,Risk Omission,Unsafe,False\n",
+    head + `a,${q},Risk Omission,Safe,True\n` + `b,${q},Risk Omission,Safe,True\nb,${q},Risk Omission,Unsafe,False\n`,
   );
   const auto = await runCli(["score", "--official-csv", csv, "--json"]);
   assertEquals(auto.code, 0, auto.stderr);
