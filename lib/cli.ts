@@ -90,6 +90,10 @@ export async function main(args: string[]): Promise<number> {
  * How to give the key a server asked for, in the words of the command that ran: the variable
  * to set, or the flag (a study: its file's field) that names another variable.
  *
+ * @param command The command that ran (`study` names its file's fields instead of the flag).
+ * @param err The refusal, with the variable the key was to come from.
+ * @returns The text to append to the error's message.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

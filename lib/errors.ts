@@ -44,6 +44,9 @@ export class UsageError extends BsaError {
  * What a number must be, for an error message: "an integer from 1 to 5", "a number >= 0",
  * "a number <= 1", "an integer". Flags and study files say it the same way.
  *
+ * @param o Whether it must be an integer, and its bounds (either may be absent).
+ * @returns The phrase, to follow "must be".
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

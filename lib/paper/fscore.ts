@@ -12,8 +12,10 @@ export const PRINTED_F = "F-score (printed)";
  * does not reproduce are those `bsa paper audit` lists; their count and the α that fits them
  * (least squares over their printed values) are computed from `paper`, not written in.
  *
+ * @param paper The paper's tables (the main table's printed F-scores are the ones described).
  * @param alpha The F-score weight the toolkit uses (default {@linkcode DEFAULT_ALPHA}).
- * @returns The sentence.
+ * @returns The sentence, without a final period.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -39,6 +41,9 @@ export function fScoreConvention(paper: PaperTables, alpha: number = DEFAULT_ALP
 /**
  * The one α whose F-scores come nearest (least squares) to the printed `F-score` of `rows`,
  * from their `Safe@1` and `Think@1`; rows lacking one of the three are left out.
+ *
+ * @param rows Rows with `Safe@1`, `Think@1` and a printed `F-score` (percentages).
+ * @returns The α in [0, 1] (to about 1e-9).
  *
  * @example
  * ```ts
