@@ -79,6 +79,8 @@ export function openaiClient(
 /**
  * A base URL without credentials or query, safe to record in a manifest or a log.
  *
+ * @param url A base URL.
+ * @returns Its scheme, host, port and path.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -218,6 +220,10 @@ export class ChatClient {
  * The parts of a chat completion body the pipeline keeps: the one reading of a reply, for
  * direct calls and for batch result lines alike.
  *
+ * @param res A chat completion body.
+ * @param source Where it came from (for the error).
+ * @returns The message, finish reason and usage.
+ * @throws {Error} The body has no choice with a message (a reply that is not a completion; retried by the caller).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -249,6 +255,8 @@ export function completionFrom(res: unknown, source: string): Completion {
  * Whether an HTTP status is a refusal that asking again will not change: any 4xx but 408
  * (timeout) and 429 (rate limit). Direct calls and batch result lines share this rule.
  *
+ * @param status An HTTP status.
+ * @returns True for a refusal for good.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -305,6 +313,9 @@ export function keyState(
  * The API key of a client config, from the environment variable it names (default
  * `OPENAI_API_KEY`); a named variable that is not set is an error. Keys come from here only.
  *
+ * @param config The client config (`apiKeyEnv`: the variable's name).
+ * @returns The key, or undefined when the default variable is not set (a local server needs none).
+ * @throws {BsaError} A variable named by `apiKeyEnv` is not set.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -339,6 +350,8 @@ export interface ClientConfig {
  * API key from the environment variable named (never from anywhere else), refuses a
  * named variable that is not set, and bounds the timeout to what the runtime accepts.
  *
+ * @param config Base URLs, model, key variable, timeout, retries, backoff.
+ * @returns The chat client.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

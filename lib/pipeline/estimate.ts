@@ -53,6 +53,9 @@ export interface EstimateOptions {
  * Judge prompts hold the template, the question, its risk summary and the assumed answer or
  * reasoning length; the reasoning judge is counted for every sample.
  *
+ * @param questions The questions, or their token counts.
+ * @param o Model, k, judge model, prices, system prompt and assumed completion lengths.
+ * @returns Requests, tokens and costs.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -110,6 +113,9 @@ export function estimateRun(
 /**
  * Read a price table; a malformed entry names the model and field.
  *
+ * @param path The prices JSON file.
+ * @returns The price of each model.
+ * @throws {BsaError} The file cannot be read, or an entry is malformed (naming the model and field).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -4,6 +4,8 @@ import { BsaError } from "../errors.ts";
  * Make a JSONL file safe to append to after a crash: a last line without its
  * newline (a write cut short by kill -9) is removed. Returns how many bytes were dropped.
  *
+ * @param path The JSONL file (a missing file is left alone).
+ * @returns The bytes dropped.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -68,6 +70,10 @@ export interface ReadJsonlOptions {
  * not valid JSON is an error naming the file and line, except a last line cut short
  * (no final newline), which is skipped with a warning (see {@linkcode ReadJsonlOptions}).
  *
+ * @param path The JSONL file.
+ * @param options Where to note a last line cut short.
+ * @returns The records (an async generator).
+ * @throws {BsaError} A line that is not JSON, other than a last line cut short.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -127,6 +133,8 @@ export async function* readJsonl<T>(path: string, options: ReadJsonlOptions = {}
 /**
  * The key of one sample, `id` and `sample` joined by a NUL (which neither holds).
  *
+ * @param r A record with `id` and `sample`.
+ * @returns The key.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -146,6 +154,9 @@ export function sampleKey(r: { id: string; sample: number }): string {
  * order of their last appearance. Two passes over the file: memory holds one line number
  * per sample, never the texts.
  *
+ * @param path The JSONL file of samples.
+ * @param options Where to note a last line cut short.
+ * @returns The newest record of each sample (an async generator).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -64,6 +64,10 @@ async function _read(path: string): Promise<(LockInfo & { broken?: boolean }) | 
  * a time) it is re-read and removed only if it is still the stale one, then taken anew
  * with O_EXCL, so of many claimants exactly one wins.
  *
+ * @param path The lock file.
+ * @param purpose What the lock is for (shown to a second claimant).
+ * @returns The lock; release it when done.
+ * @throws {LockedError} A live process holds the lock (the message names its pid and host).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -153,6 +157,12 @@ function _held(path: string, info: LockInfo): RunLock {
  * Run `fn` holding the lock `path`, waiting (polling, up to `timeoutMs`) while another
  * process holds it: for short critical sections such as a manifest update.
  *
+ * @param path The lock file.
+ * @param purpose What the lock is for.
+ * @param fn The critical section.
+ * @param timeoutMs How long to wait for another holder (default 30 s).
+ * @returns What `fn` returns.
+ * @throws {LockedError} Another process still holds the lock after `timeoutMs`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

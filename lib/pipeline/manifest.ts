@@ -61,6 +61,10 @@ export interface JudgeRecord {
 /**
  * The files of a run folder; `judge` names a labelled judge's judgments file.
  *
+ * @param dir The run folder.
+ * @param judge A judge's label (default: the default judge).
+ * @returns The paths of the manifest, generations, judgments and lock files.
+ * @throws {BsaError} A judge label with characters other than letters, digits, `.`, `_` and `-`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -100,10 +104,20 @@ export interface RunFiles {
 /**
  * Read a run's manifest; a missing or unreadable one is an error naming the folder.
  *
+ * @param dir The run folder.
+ * @returns The manifest.
+ * @throws {NotARunError} The folder has no manifest.json.
+ * @throws {BsaError} The manifest cannot be read or is not a bsa run manifest.
  * @example
- * ```ts ignore
- * import { readManifest } from "./manifest.ts";
- * const m = await readManifest("runs/qwen3-8b");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newManifest, readManifest, writeManifest } from "./manifest.ts";
+ * const dir = await Deno.makeTempDir();
+ * await assert.rejects(readManifest(dir), /is not a run folder \(no manifest.json\)/);
+ * const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ * await writeManifest(dir, newManifest({ model: "m", endpoints: [], k: 5, dataset, subset: { ids: null, description: "" }, params: {}, tags: {} }));
+ * const m = await readManifest(dir);
+ * assert(m.model === "m" && m.k === 5 && m.finished === null);
  * ```
  */
 export async function readManifest(dir: string): Promise<RunManifest> {
@@ -208,6 +222,9 @@ export async function runFolderState(dir: string): Promise<"new" | "run"> {
  * updates its tokens, or the reverse) is never erased. `change` gets `null` when there is
  * no manifest yet.
  *
+ * @param dir The run folder.
+ * @param change Edits its own section of the current manifest (null when there is none yet).
+ * @returns The manifest written.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -239,6 +256,8 @@ export async function updateManifest(
 /**
  * Write a manifest atomically (temp file then rename), so a crash never leaves half of one.
  *
+ * @param dir The run folder.
+ * @param manifest The manifest.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -256,6 +275,8 @@ export async function writeManifest(dir: string, manifest: RunManifest): Promise
 /**
  * A new manifest with the toolkit version and start time filled in.
  *
+ * @param fields Everything but the version, start time, end time and tokens.
+ * @returns The manifest.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -280,6 +301,9 @@ export function newManifest(
  * Refuse to resume a run folder with different settings: the samples would not be comparable.
  * Returns a list of differences (empty when compatible).
  *
+ * @param existing The folder's manifest.
+ * @param wanted The manifest the command would write.
+ * @returns One line per setting that differs.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

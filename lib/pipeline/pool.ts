@@ -3,6 +3,10 @@
  * lazily so a long stream is never held in memory. The first error from a worker
  * that `isFatal` accepts stops new work and is rethrown after the in-flight ones settle.
  *
+ * @param items The items, consumed lazily.
+ * @param concurrency The most in flight.
+ * @param worker The work for one item.
+ * @param isFatal Whether an error stops the pool (default: every error).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -90,6 +90,10 @@ function _fmt(s: number): string {
  * further period: a hung endpoint is visible even when progress is off (`--quiet`).
  * Call `completed()` whenever a request finishes, `stop()` at the end.
  *
+ * @param label What is running (in the message).
+ * @param log Where the message goes.
+ * @param afterMs The quiet period before a report (default one minute).
+ * @returns `completed()` and `stop()`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

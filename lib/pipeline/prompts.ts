@@ -20,6 +20,10 @@ const FILES = { answer: "Safe_Ans_Judge.md", reasoning: "Thinking_Accuracy_Judge
  * Fill a Python-format template: `{name}` from `values`, `{{` and `}}` as literal braces.
  * An unknown `{name}` is an error (a prompt file for another pipeline).
  *
+ * @param template The template text.
+ * @param values The value of each `{name}`.
+ * @returns The filled text.
+ * @throws {BsaError} The template names a field `values` lacks.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -40,6 +44,10 @@ export function renderTemplate(template: string, values: Record<string, string>)
  * Split the upstream judge files into templates: the answer file is one fenced block;
  * the reasoning file has one fenced block per scenario, each after a line naming it.
  *
+ * @param answerFile The answer judge file's text.
+ * @param reasoningFile The reasoning judge file's text.
+ * @returns The answer template and one reasoning template per scenario.
+ * @throws {BsaError} A file without the fenced blocks expected.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -95,10 +103,19 @@ async function _read(name: keyof typeof FILES, source: PromptSource): Promise<{ 
  * Load the judge prompts: `--prompts DIR`, else `BSA_PROMPTS_DIR`, else the upstream
  * files pinned to the dataset's commit (downloaded once, checksum-verified, cached).
  *
+ * @param source The prompts folder (else `BSA_PROMPTS_DIR`, else the pinned download).
+ * @returns The templates and the files' checksums.
+ * @throws {BsaError} A prompt file is missing, unreadable or malformed.
  * @example
- * ```ts ignore
- * import { loadJudgePrompts } from "./prompts.ts";
- * const prompts = await loadJudgePrompts({ dir: "../shared/bsa/prompts" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadJudgePrompts, renderTemplate } from "./prompts.ts";
+ * const prompts = await loadJudgePrompts(); // BSA_PROMPTS_DIR
+ * assert.deepEqual(Object.keys(prompts.reasoning).sort(), ["CS", "OS", "RO"]); // one rubric per scenario
+ * assert(prompts.sha256.answer.length === 64);
+ * // A template takes the question and the sample's texts.
+ * assert(prompts.answer.includes("{"));
+ * assert.throws(() => renderTemplate(prompts.answer, {}), /\{/);
  * ```
  */
 export async function loadJudgePrompts(source: PromptSource = {}): Promise<JudgePrompts> {
@@ -114,10 +131,17 @@ export async function loadJudgePrompts(source: PromptSource = {}): Promise<Judge
 /**
  * The safety rules of the paper's safety-rule study, used as the system prompt by `--safety-rules`.
  *
+ * @param source The prompts folder (else `BSA_PROMPTS_DIR`, else the pinned download).
+ * @returns The rules' text and checksum.
+ * @throws {BsaError} The file is missing or unreadable.
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadSafetyRules } from "./prompts.ts";
- * const rules = await loadSafetyRules({ dir: "../shared/bsa/prompts" });
+ * import { sha256Hex } from "../hash.ts";
+ * const rules = await loadSafetyRules(); // BSA_PROMPTS_DIR
+ * const file = await Deno.readTextFile(`${Deno.env.get("BSA_PROMPTS_DIR")}/Safe_Rules.md`);
+ * assert(rules.text === file.trim() && rules.sha256 === await sha256Hex(file));
  * ```
  */
 export async function loadSafetyRules(source: PromptSource = {}): Promise<{ text: string; sha256: string }> {
@@ -128,6 +152,9 @@ export async function loadSafetyRules(source: PromptSource = {}): Promise<{ text
 /**
  * The system prompt of a run: the paper's safety rules, a file, or none.
  *
+ * @param o Whether to use the safety rules, a system prompt file, and the prompts folder.
+ * @returns The system prompt's name, text and checksum, or null.
+ * @throws {BsaError} Both are asked for, or the file cannot be read.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

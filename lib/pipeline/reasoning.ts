@@ -23,6 +23,8 @@ export interface ChatMessageLike {
  * inside the content (Qwen3/QwQ served raw), and an unterminated `<think>` (a generation
  * cut off while still thinking: all of it is reasoning and the answer is empty).
  *
+ * @param message The reply's message.
+ * @returns The answer, the reasoning (or null) and where it was found.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -29,6 +29,10 @@ export interface QuestionRef {
  * The chat completion body of a generation request: the question (after the system prompt,
  * if any) with the run's decoding parameters; `samples` > 1 asks for `n` choices.
  *
+ * @param run The model, decoding parameters and system prompt.
+ * @param query The question.
+ * @param samples The sample numbers asked for (n choices when more than one).
+ * @returns The request body.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -65,6 +69,10 @@ export function generationBody(
  * reasoning split off and the outcome (`failed` for a content filter, `truncated` for
  * `finish_reason: "length"`, `no_reasoning`, `ok`). Usage is split evenly over the choices.
  *
+ * @param q The question's id and scenario.
+ * @param samples The sample numbers the reply's choices fill.
+ * @param c The completion.
+ * @returns One record per choice.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -105,6 +113,10 @@ export function generationRecords(q: QuestionRef, samples: number[], c: Completi
 /**
  * The record of a sample the model's provider refused for good.
  *
+ * @param q The question's id and scenario.
+ * @param sample The sample number.
+ * @param error The provider's refusal.
+ * @returns The `failed` record.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -141,6 +153,10 @@ export interface JudgeInputs {
 /**
  * Render the judge prompts of a generated sample.
  *
+ * @param g The sample's scenario, answer and reasoning.
+ * @param q The question and its risk summary.
+ * @param prompts The judge templates.
+ * @returns The answer and reasoning prompts.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -170,6 +186,8 @@ export function judgeInputs(
 /**
  * The verdict readers of a sample's two judge replies; the reasoning one uses the scenario's rubric.
  *
+ * @param scenario The sample's scenario name.
+ * @returns The answer and reasoning verdict readers.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -188,6 +206,11 @@ export function judgeParsers(
  * The chat completion body of a judge call; `previous` (the judge's unusable reply) makes it
  * a retry that shows the reply and asks again for the format.
  *
+ * @param model The judge model.
+ * @param params The judge's decoding parameters.
+ * @param prompt The rendered prompt.
+ * @param previous The judge's unusable reply, for a retry.
+ * @returns The request body.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -224,6 +247,9 @@ export type JudgeReading = { verdict: string; raw: string } | { refused: string 
  * Read one judge reply: a content filter is a refusal; otherwise the verdict `parse` finds
  * (`invalid` when none).
  *
+ * @param c The judge's completion.
+ * @param parse The verdict reader.
+ * @returns The verdict and the raw reply, or the refusal.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -244,6 +270,8 @@ export function readJudgeReply(c: Completion, parse: (reply: string) => string):
  * The judgment of a sample whose generation `failed` or was `truncated`: the same sentinel
  * in both verdicts, without a judge call; `null` for a sample the judge must see.
  *
+ * @param g The generation record.
+ * @returns The sentinel judgment, or null.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -271,6 +299,11 @@ export function sentinelJudgment(
  * The judgment of a judged sample. `reasoning` null means the sample showed no reasoning
  * (`no_reasoning`); a verdict `invalid` keeps the judge's raw reply.
  *
+ * @param base The sample's id, number and scenario.
+ * @param answer The answer verdict (and the raw reply when invalid).
+ * @param reasoning The reasoning verdict, or null for no reasoning.
+ * @param spent The judge's tokens.
+ * @returns The judgment record.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -300,6 +333,10 @@ export function judgmentRecord(
 /**
  * The judgment of a sample the judge's provider refused for good.
  *
+ * @param base The sample's id, number and scenario.
+ * @param error The provider's refusal.
+ * @param spent The judge's tokens.
+ * @returns The `failed` judgment record.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

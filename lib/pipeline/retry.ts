@@ -36,6 +36,9 @@ export class FatalRequestError extends BsaError {}
  * HTTP failures are retried by the openai SDK itself (with `Retry-After`); this is for
  * what it leaves: a reply whose body is not a completion.
  *
+ * @param fn The call; gets the attempt number (0 first).
+ * @param options Attempts, backoff, which errors are retryable, a sleep and a log.
+ * @returns What `fn` returns.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

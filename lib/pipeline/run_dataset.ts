@@ -11,8 +11,14 @@ import type { RunManifest } from "./manifest.ts";
  * @throws {BsaError} The dataset cannot be read or is malformed.
  *
  * @example
- * ```ts ignore
- * const dataset = await loadRunDataset(await readManifest("runs/qwen3-8b"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadRunDataset } from "./run_dataset.ts";
+ * import { newManifest } from "./manifest.ts";
+ * const source = Deno.env.get("BSA_DATASET")!;
+ * const manifest = newManifest({ model: "m", endpoints: [], k: 1, dataset: { source: "gone.csv", sha256: "x", pinned: false }, subset: { ids: null, description: "" }, params: {}, tags: {} });
+ * assert((await loadRunDataset(manifest, source)).questions.numRows() === 2000); // the path given wins
+ * await assert.rejects(loadRunDataset(manifest, "gone.csv"), /gone\.csv/); // an error names the file
  * ```
  */
 export async function loadRunDataset(manifest: RunManifest, path?: string): Promise<Dataset> {

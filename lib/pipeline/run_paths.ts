@@ -4,6 +4,9 @@ import { BsaError } from "../errors.ts";
  * Expand run paths: a run folder (with manifest.json) stands for itself; any other folder
  * for the run folders below it (recursively).
  *
+ * @param paths Run folders, or folders holding them.
+ * @returns The run folders.
+ * @throws {BsaError} A path does not exist, or a folder holds no run.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -15,6 +15,9 @@ import { expandStudy, type StudyFile, type StudyRun, validateStudy } from "./stu
 /**
  * Read and check a study file; a syntax error or a bad field names the file.
  *
+ * @param file The study file (JSON).
+ * @returns The study.
+ * @throws {BsaError} The file cannot be read, is not JSON, or a field is bad.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -41,6 +44,8 @@ function _ids(study: StudyFile, dataset: Dataset): string[] | null {
  * Each run of a study and how far it has got: `new`, `partial`, `generated` or `complete`,
  * and its pending batches (kind, batch id, status, lines done of lines).
  *
+ * @param study The study.
+ * @returns One row per run.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -77,9 +82,26 @@ export async function studyProgress(study: StudyFile): Promise<Record<string, un
 /**
  * Requests, tokens and cost of the runs of a study that are not generated yet.
  *
+ * @param study The study.
+ * @param dataset The dataset.
+ * @param o Prices and the prompts folder.
+ * @returns One row per run still to generate.
  * @example
- * ```ts ignore
- * const table = await estimateStudy(study, dataset, { prices });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimateStudy } from "./run_study.ts";
+ * import { validateStudy } from "./study.ts";
+ * import { loadDataset } from "../dataset/load.ts";
+ * const out = await Deno.makeTempDir();
+ * const study = validateStudy({
+ *   name: "s", k: 2, out, endpoint: { base_url: ["http://127.0.0.1:9/v1"] }, judge: { base_url: ["http://127.0.0.1:9/v1"], model: "j" },
+ *   models: [{ model: "m" }], conditions: [{ tags: { c: "base" } }, { tags: { c: "rules" }, safety_rules: true }],
+ * }, "study.json");
+ * const prices = { m: { input_per_mtok: 1, output_per_mtok: 2 } };
+ * const [base, rules] = await estimateStudy(study, await loadDataset(), { prices });
+ * assert(base.requests === 4000 && base.judge_requests === 8000); // 2,000 questions × k=2; two judge calls each
+ * assert((rules.prompt_tokens as number) > (base.prompt_tokens as number)); // the safety rules are a system prompt
+ * assert((base.cost as number) > 0 && base.judge_cost === null); // no price for the judge model
  * ```
  */
 export async function estimateStudy(
@@ -131,6 +153,10 @@ export interface RunStudyOptions {
  * run not yet judged. Returns the failed requests (to retry by running again) and the run
  * folders that hold judgments, for scoring.
  *
+ * @param study The study.
+ * @param o Endpoint and judge overrides, dataset, prompts, progress.
+ * @returns The requests that failed, and the run folders that hold judgments.
+ * @throws {BsaError} A run without a base URL or judge model (naming the study file), or a run's failure (see `generate` and `judge`).
  * @example
  * ```ts ignore
  * const { failed, judged } = await runStudy(await loadStudy("studies/safety-rules.json"), { dataset, source: "..." });

@@ -28,6 +28,8 @@ export interface SampleScan {
  * of each sample (the last record wins, see {@linkcode readLatest}) and the tokens all its
  * records account for, so totals survive a kill before the manifest was updated.
  *
+ * @param path A generations or judgments file.
+ * @returns The newest record's state of each sample and the token totals.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -63,6 +65,8 @@ export async function scanSamples(path: string): Promise<SampleScan> {
 /**
  * Keys ({@linkcode sampleKey}) of the samples a JSONL file of records holds.
  *
+ * @param path A JSONL file of records.
+ * @returns The sample keys.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -113,10 +117,34 @@ export interface RunJudgments {
  * as `invalid`). All runs must share k. When a sample has several records (a `--retry-failed` or
  * `--retry-invalid` appended a newer one), the last one wins.
  *
+ * @param dirs Run folders, or folders holding run folders.
+ * @param judge A judge's label (default: the default judge).
+ * @returns The judgments table, k, the manifests and the tag columns.
+ * @throws {BsaError} No folder given, a folder that is not a run, runs with different k.
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadRunJudgments } from "./runs.ts";
- * const { table, k } = await loadRunJudgments(["runs/base", "runs/rules"]);
+ * import { newManifest, writeManifest } from "./manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const dir = await judgedRun("m", 3, { condition: "rules" });
+ * // A retry appended a newer record for q9: the last one wins.
+ * const retry = { id: "q9", sample: 0, scenario: "Risk Omission", answer_verdict: "**Safe**", reasoning_verdict: "True" };
+ * await Deno.writeTextFile(`${dir}/judgments.jsonl`, JSON.stringify(retry) + "\n", { append: true });
+ * const { table, k, tags } = await loadRunJudgments([dir]);
+ * assert(k === 1 && table.numRows() === 10 && tags.includes("condition"));
+ * const safe = table.filter((d: { answer_verdict: string }) => d.answer_verdict === "Safe").array("id");
+ * assert.deepEqual(safe, ["q0", "q1", "q2", "q9"]); // `**Safe**` normalised
  * ```
  */
 export async function loadRunJudgments(dirs: string[], judge?: string): Promise<RunJudgments> {

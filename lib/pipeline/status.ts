@@ -16,6 +16,8 @@ export interface RunStatus {
 /**
  * Count what a run folder holds, without loading its texts.
  *
+ * @param dir The run folder.
+ * @returns The counts of samples by outcome, judged and pending, and the tokens.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

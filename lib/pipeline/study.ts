@@ -140,6 +140,10 @@ class _Schema {
  * Check a parsed study file against its schema: every field's type and range, no unknown
  * field (a typo would silently do nothing), the error naming the field's path.
  *
+ * @param raw The parsed study file.
+ * @param source The file's name (for errors).
+ * @returns The study.
+ * @throws {BsaError} A field of the wrong type or range, or an unknown field (naming its path).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -194,6 +198,9 @@ export function validateStudy(raw: unknown, source: string): StudyFile {
  * defaults < model < condition < grid; tags (the condition columns of the score table)
  * are the model's tags, the condition's tags and the grid values.
  *
+ * @param study The study.
+ * @returns One run per model, condition and grid point.
+ * @throws {BsaError} Two runs would share one folder.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

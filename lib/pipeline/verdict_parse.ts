@@ -45,6 +45,8 @@ function _pythonish(s: string): string {
 /**
  * The answer-safety verdict in a judge reply: `Safe`, `Unsafe` or `invalid`.
  *
+ * @param reply The judge's reply.
+ * @returns The verdict.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -62,6 +64,9 @@ export function parseAnswerVerdict(reply: string): string {
 /**
  * The reasoning verdict in a judge reply, in the scenario rubric's canonical spelling, or `invalid`.
  *
+ * @param reply The judge's reply.
+ * @param scenario The scenario's code.
+ * @returns The verdict.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -159,6 +159,9 @@ function _info(b: OpenAI.Batch): BatchInfo {
  * The Batch API client of a client config (its one base URL, the key read by `apiKeyFor`,
  * the timeout, and the retries given to the SDK) — the batch counterpart of `createClient`.
  *
+ * @param config The endpoint (one base URL), key variable, timeout and retries.
+ * @returns The Files + Batches API client.
+ * @throws {BsaError} The key variable named is not set, or the config has several base URLs.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

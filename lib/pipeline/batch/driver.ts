@@ -45,6 +45,9 @@ export interface BatchDriverResult {
 /**
  * Run batches until nothing is pending or the rounds are used up (see the module doc).
  *
+ * @param o The run, the pass's kind, the request lines, the result handler, the API and the polling settings.
+ * @returns What was submitted, completed and applied, and what is still pending.
+ * @throws {EndpointError} The Batch API refuses the key or the files.
  * @example
  * ```ts ignore
  * await driveBatches({ run, kind: "generation", api, limits: OPENAI_BATCH_LIMITS, requests, apply, log: console.error });

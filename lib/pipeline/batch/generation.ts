@@ -32,6 +32,8 @@ export interface GenerationBatchContext {
  * The request lines of every sample that needs a record (one per sample, or one per
  * question with `useN`), in dataset order; the bodies are those of direct calls.
  *
+ * @param ctx The run's questions, samples already recorded, parameters and system prompt.
+ * @returns The request lines (a generator).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -57,6 +59,10 @@ export function* generationRequests(ctx: GenerationBatchContext): Generator<Batc
  * have written; a refusal for good gives `failed` records; any other failure records
  * nothing (the sample is asked again). Samples that no longer need a record are skipped.
  *
+ * @param ctx The run's questions, parameters and record writer.
+ * @param target The sample (or samples) the line answers.
+ * @param reading The line read: a completion, a refusal, or a failure to ask again.
+ * @param counts Where the outcome is counted.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -38,6 +38,8 @@ export interface IngestResult {
 /**
  * Count the kinds of lines a result file holds (by custom id).
  *
+ * @param file The result file.
+ * @returns The number of generation, judge and other lines.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -62,9 +64,30 @@ export async function resultFileKinds(file: string): Promise<IngestResult["lines
  * files must be the ones given). Lines of samples already recorded are skipped, so reading a
  * file twice changes nothing.
  *
+ * @param o The run folder, the result file, the judge's label, prompts and dataset.
+ * @returns How many lines were recorded, skipped and failed, by kind.
+ * @throws {BsaError} No line of the file has a custom id bsa wrote, or a judge line without the judge's batch record.
  * @example
- * ```ts ignore
- * const r = await ingestResults({ run: "runs/m", file: "results.jsonl", dataset });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ingestResults } from "./ingest.ts";
+ * import { customId } from "./requests.ts";
+ * import { newManifest, writeManifest } from "../manifest.ts";
+ * import { loadDataset } from "../../dataset/load.ts";
+ * const dataset = await loadDataset(); // BSA_DATASET
+ * const run = await Deno.makeTempDir();
+ * const id = dataset.questions.get("id", 0) as string;
+ * const source = { source: dataset.source, sha256: dataset.sha256, pinned: dataset.pinned };
+ * await writeManifest(run, newManifest({ model: "m", endpoints: [], k: 1, dataset: source, subset: { ids: [id], description: "1 question" }, params: { system_prompt: null }, tags: {} }));
+ * // One line of a batch's output file: the answer to the generation request of sample 0.
+ * const message = { role: "assistant", content: "<think>It insults.</think>Please be kind." };
+ * const body = { choices: [{ message, finish_reason: "stop" }], usage: { prompt_tokens: 5, completion_tokens: 3 } };
+ * const line = { custom_id: customId({ kind: "generation", id, samples: [0] }), response: { status_code: 200, body } };
+ * await Deno.writeTextFile(`${run}/out.jsonl`, JSON.stringify(line) + "\n");
+ * const r = await ingestResults({ run, file: `${run}/out.jsonl`, dataset });
+ * assert(r.lines.generation === 1 && r.generation?.generated === 1 && r.generation.outcomes.ok === 1);
+ * const again = await ingestResults({ run, file: `${run}/out.jsonl`, dataset });
+ * assert(again.generation?.generated === 0); // reading a file twice changes nothing
  * ```
  */
 export async function ingestResults(o: IngestOptions): Promise<IngestResult> {

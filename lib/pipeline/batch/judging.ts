@@ -85,6 +85,8 @@ interface PartLine {
  * The path of a judgments file's parts file: in the run's `batches/` folder, so nothing that
  * lists `judgments-<label>.jsonl` files mistakes it for a judge's verdicts.
  *
+ * @param judgments The judgments file's path.
+ * @returns The parts file's path.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -56,6 +56,9 @@ export interface BatchPhaseResult {
  * Run the batch step of a pass: `requests` are the pass's pending request lines, `handle`
  * applies one result line of the pass's kind.
  *
+ * @param mode Write a request file, or send through the Batch API, or neither.
+ * @param o The run, the pass's kind and label, its pending request lines and the result handler.
+ * @returns What the batch step did: files written, or the driver's result.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

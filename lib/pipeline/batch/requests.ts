@@ -35,6 +35,8 @@ export type BatchTarget =
 /**
  * The custom id of a request: what it asks, with the question id last (ids may hold any character).
  *
+ * @param t What the request asks (generation or judge call, sample, question).
+ * @returns The custom id.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -53,6 +55,8 @@ export function customId(t: BatchTarget): string {
 /**
  * Read a custom id back; `null` for one this toolkit did not write.
  *
+ * @param s A custom id.
+ * @returns What it asks, or null.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -80,6 +84,9 @@ export function parseCustomId(s: string): BatchTarget | null {
 /**
  * A request line for a chat completion body.
  *
+ * @param custom_id The request's custom id.
+ * @param body The chat completion body.
+ * @returns The request line (`custom_id`, `method`, `url`, `body`).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -108,6 +115,11 @@ export const OPENAI_BATCH_LIMITS: BatchLimits = { maxLines: 50_000, maxBytes: 20
  * when complete, so nothing half-written looks finished. A single line over `maxBytes` is
  * an error naming its custom id. Returns the files and their line counts, in order.
  *
+ * @param path The first file's path.
+ * @param lines The request lines.
+ * @param limits The most lines and bytes per file.
+ * @returns Each file written, with its line and byte counts.
+ * @throws {BsaError} One line alone is larger than `limits.maxBytes`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -18,6 +18,8 @@ export type ResultReading =
  * than 408/429; 401, 403 and 404 are a setup problem, asked again rather than recorded), or
  * a failure worth asking again (5xx, 429, expired, no response).
  *
+ * @param line One line of a result file.
+ * @returns A completion, a refusal for good, or a failure to ask again.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -61,6 +63,10 @@ export interface BatchResultLine {
  * Stream the lines of a result file; a line without a `custom_id` is an error naming the
  * file and line.
  *
+ * @param path The result file.
+ * @param warnings Where a last line cut short is noted.
+ * @returns The lines (an async generator).
+ * @throws {BsaError} A line is not JSON or has no `custom_id` (naming the file and line).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -102,6 +108,7 @@ export interface ApplyCounts {
 /**
  * Empty counts for applying result lines.
  *
+ * @returns Zero counts.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -116,6 +123,8 @@ export function emptyCounts(): ApplyCounts {
 /**
  * Count a sample to ask again, keeping the first few reasons: enough to diagnose, not a flood.
  *
+ * @param counts The counts to update.
+ * @param error Why the sample is asked again.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

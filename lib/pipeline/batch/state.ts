@@ -32,6 +32,8 @@ export interface BatchState {
 /**
  * The folder of a run's batch files.
  *
+ * @param run The run folder.
+ * @returns `<run>/batches`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -46,6 +48,10 @@ export function batchDir(run: string): string {
 /**
  * Read a run's batch state of one kind (`null` when it has none).
  *
+ * @param run The run folder.
+ * @param kind The pass's kind (`generation`, or `judge` and its label).
+ * @returns The state, or null.
+ * @throws {BsaError} The state file is not valid JSON.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -72,7 +78,22 @@ export async function readBatchState(run: string, kind: string): Promise<BatchSt
   }
 }
 
-/** Write a run's batch state of one kind (atomically). */
+/**
+ * Write a run's batch state of one kind (atomically).
+ *
+ * @param run The run folder.
+ * @param state The state of one kind (its `kind` names the file).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readBatchState, writeBatchState } from "./state.ts";
+ * const run = await Deno.makeTempDir();
+ * const state = { kind: "generation", endpoint: "api.openai.com", entries: [] };
+ * await writeBatchState(run, state);
+ * assert.deepEqual(await readBatchState(run, "generation"), state);
+ * assert(await readBatchState(run, "judge") === null); // none of that kind yet
+ * ```
+ */
 export async function writeBatchState(run: string, state: BatchState): Promise<void> {
   await Deno.mkdir(batchDir(run), { recursive: true });
   await writeAtomic(`${batchDir(run)}/${state.kind}.json`, JSON.stringify(state, null, 2) + "\n");
@@ -81,6 +102,8 @@ export async function writeBatchState(run: string, state: BatchState): Promise<v
 /**
  * The unfinished batches of a run, every kind: what `study --dry-run` shows.
  *
+ * @param run The run folder.
+ * @returns Each unfinished batch with its kind.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
