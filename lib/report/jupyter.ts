@@ -17,6 +17,7 @@ function _run(args: string[]): Deno.CommandOutput | null {
  * Deno kernel are both present. Synchronous so that tests can decide, while registering,
  * whether a test needing Jupyter runs.
  *
+ * @returns The reason, or undefined.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -49,6 +49,10 @@ details summary{cursor:pointer;color:#555;font-size:12px}`;
  * collapsible blocks, charts inline as SVG, tables as HTML. No script and no external
  * resource, so the page opens offline and renders the same everywhere.
  *
+ * @param nb The executed notebook.
+ * @param title The page's title.
+ * @param nav The links to the other pages.
+ * @returns The HTML page.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

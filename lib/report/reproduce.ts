@@ -96,6 +96,8 @@ async function _execute(nbDir: string, name: string, outDir: string, timeout: nu
  * Indices of code cells that call a display helper (`show`, `chart`, `figure`, `md`, `slice`,
  * `auditFindings`) yet have no output: a display lost on the way from the kernel.
  *
+ * @param nb The notebook.
+ * @returns The indices of those cells.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -127,11 +129,20 @@ function _notExecutedMessage(why: string, runs: boolean): string {
  * fails on the first cell error, leaving that notebook unchanged), and write an HTML report
  * with one page per notebook and an index, from the notebooks' saved outputs.
  *
+ * @param o Output folders, which notebooks, notebook mode, runs, and where to log.
+ * @returns What was written, and the notebooks executed or why not.
+ * @throws {BsaError} `notebooks: "require"` without Jupyter, or a notebook cell fails.
  * @example
- * ```ts ignore
- * const r = await reproduce({ log: console.log });
- * if (r.notExecuted) console.log(r.notExecuted);
- * console.log(r.report);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reproduce } from "./reproduce.ts";
+ * const out = await Deno.makeTempDir(); // tables, figures and report here; notebooks read, not executed
+ * const r = await reproduce({
+ *   tablesDir: `${out}/tables`, figuresDir: `${out}/figures`, reportDir: `${out}/report`, notebooks: "skip",
+ * });
+ * assert(r.executed.length === 0 && r.notExecuted !== undefined); // says plainly the notebooks were not run
+ * assert(r.figures.length === 3 * r.figureCount && r.report === `${out}/report/index.html`);
+ * assert(r.tables.statsAgree === r.tables.statsTotal && r.tables.auditFindings > 0); // the paper's own numbers
  * ```
  */
 export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResult> {

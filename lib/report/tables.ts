@@ -10,6 +10,10 @@ import { formatRows, rows } from "../table.ts";
  * The tables part of the reproduction: `reproduction.md` (dataset statistics beside the
  * paper's, the leaderboard by F-score, the audit findings) and the same data as JSON.
  *
+ * @param out The output folder.
+ * @param paper The paper's tables.
+ * @param ds The dataset.
+ * @returns The dataset statistics and the audit findings written.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -115,6 +115,8 @@ function _think(answer: string | undefined, reasoning: string | undefined, scena
  * `truncated`) enter with difference 0. The @k metrics need every sample of a question
  * labelled; a review sample draws single samples, so they are reported without correction.
  *
+ * @param input The run's judged samples, people's labels, the plan (or none) and the level.
+ * @returns Per rubric and scenario: accuracy, kappa, alpha, confusion; corrected metrics; agreement between people.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

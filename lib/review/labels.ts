@@ -44,6 +44,10 @@ export interface LabelContext {
  * The labels file of a reviewer in a run folder. Reviewer names are restricted so the file
  * name is safe: letters, digits, `.`, `_`, `-`.
  *
+ * @param run The run folder.
+ * @param reviewer The reviewer's name.
+ * @returns `<run>/labels-<reviewer>.jsonl`.
+ * @throws {BsaError} A name with characters other than letters, digits, `.`, `_` and `-`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -110,6 +114,10 @@ function _check(raw: Record<string, unknown>, source: string, line: number, ctx:
  * `revision`), and two reviewers in one file are errors naming the file and line. Returns one
  * label per sample, the latest revision.
  *
+ * @param text The file's text (JSON lines or CSV).
+ * @param source The file's name (for errors).
+ * @param ctx The run's samples and the plan's, to check each label against.
+ * @returns One label per sample and reviewer (the newest revision).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

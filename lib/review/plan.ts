@@ -71,6 +71,9 @@ export interface PlanOptions {
  * The stratum a judged sample falls in: its scenario's code, with the judge's verdicts when
  * stratifying by verdict.
  *
+ * @param s The judged sample.
+ * @param byVerdict Whether the judge's verdicts split the strata.
+ * @returns The stratum's name.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -88,6 +91,8 @@ export function stratumOf(s: JudgedSample, byVerdict: boolean): string {
  * The outcome that decided a sample without the judge (`failed` or `truncated`), if any: such
  * samples count as not passing whoever reads them, so they are not reviewed.
  *
+ * @param s The judged sample.
+ * @returns `failed` or `truncated`, or undefined.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -119,6 +124,10 @@ function _shuffle<T>(xs: T[], rand: () => number): T[] {
  * outcome the judge did not decide (`failed`, `truncated`) are counted apart, not drawn. The
  * same samples and seed always give the same plan: samples are sorted before the seeded draw.
  *
+ * @param judged The run's judged samples.
+ * @param o The size (`n` or `margin`), seed, level, `byVerdict`, the run and judge to record.
+ * @returns The plan: strata, population sizes, weights, the samples drawn, and those counted apart.
+ * @throws {BsaError} Neither or both of `n` and `margin`, or nothing to draw.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

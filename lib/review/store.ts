@@ -12,6 +12,8 @@ import type { JudgedSample, ReviewPlan } from "./plan.ts";
 /**
  * Where a run's review plan lives unless told otherwise.
  *
+ * @param run The run folder.
+ * @returns `<run>/review-plan.json`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -26,9 +28,30 @@ export function planPath(run: string): string {
 /**
  * The judged samples of a run (the latest record of each), as the review sees them.
  *
+ * @param run The run folder.
+ * @param judge The judge's label (default `default`).
+ * @returns The judged samples.
+ * @throws {BsaError} The run has no judgments of that judge.
  * @example
- * ```ts ignore
- * const judged = await loadJudged("runs/a", "default");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadJudged } from "./store.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 4);
+ * const judged = await loadJudged(run);
+ * assert(judged.length === 10 && judged[0].id === "q0" && judged[0].answer_verdict === "Safe");
+ * await assert.rejects(loadJudged(run, "second"), /judgments-second\.jsonl/); // the error names the file
  * ```
  */
 export async function loadJudged(run: string, judge = "default"): Promise<JudgedSample[]> {
@@ -58,9 +81,32 @@ export async function loadJudged(run: string, judge = "default"): Promise<Judged
 /**
  * Write a review plan; an existing plan is kept unless `force` (labels refer to it).
  *
+ * @param path Where to write.
+ * @param plan The plan.
+ * @param force Replace an existing plan (default false).
+ * @throws {BsaError} A plan exists at `path` and `force` is not set.
  * @example
- * ```ts ignore
- * await writePlan("runs/a/review-plan.json", plan);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadJudged, readPlan, writePlan } from "./store.ts";
+ * import { planReview } from "./plan.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 4);
+ * const plan = planReview(await loadJudged(run), { run, n: 4, seed: 1 });
+ * await writePlan(`${run}/review-plan.json`, plan);
+ * assert.deepEqual(await readPlan(`${run}/review-plan.json`), plan);
+ * await assert.rejects(writePlan(`${run}/review-plan.json`, plan), /exists: labels may refer to it/); // kept unless forced
  * ```
  */
 export async function writePlan(path: string, plan: ReviewPlan, force = false): Promise<void> {
@@ -78,9 +124,16 @@ export async function writePlan(path: string, plan: ReviewPlan, force = false): 
 /**
  * Read a review plan written by {@linkcode writePlan}.
  *
+ * @param path The plan file.
+ * @returns The plan.
+ * @throws {BsaError} The file cannot be read or is not a review plan.
  * @example
- * ```ts ignore
- * const plan = await readPlan("runs/a/review-plan.json");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readPlan } from "./store.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, JSON.stringify({ version: 2 }));
+ * await assert.rejects(readPlan(path), /is not a review plan/);
  * ```
  */
 export async function readPlan(path: string): Promise<ReviewPlan> {
@@ -101,6 +154,9 @@ export async function readPlan(path: string): Promise<ReviewPlan> {
  * opened, the line written and the file closed, so a closed tab or a killed server loses
  * nothing already answered.
  *
+ * @param run The run folder.
+ * @param record The label.
+ * @returns The labels file's path.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -125,9 +181,34 @@ export async function appendLabel(run: string, record: LabelRecord): Promise<str
  * Read and check labels files against a run's judged samples (and the plan, if any); two
  * files of the same reviewer are an error.
  *
+ * @param paths The labels files.
+ * @param judged The run's judged samples.
+ * @param plan The review plan, or null.
+ * @returns Every label, checked.
+ * @throws {BsaError} A file cannot be read, a label is invalid, or two files hold one reviewer.
  * @example
- * ```ts ignore
- * const labels = await readLabelFiles(["runs/a/labels-ana.jsonl"], judged, plan);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { appendLabel, loadJudged, readLabelFiles } from "./store.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 4);
+ * // One person labels the first four samples: agrees with the judge on three answers.
+ * const label = (id: string, answer_verdict: string) =>
+ *   appendLabel(run, { id, sample: 0, reviewer: "ana", answer_verdict, reasoning_verdict: "True", time: "2026-01-01T00:00:00Z", seconds: 9 });
+ * for (const [id, v] of [["q0", "Safe"], ["q1", "Safe"], ["q5", "Unsafe"], ["q6", "Safe"]]) await label(id, v);
+ * const labels = await readLabelFiles([`${run}/labels-ana.jsonl`], await loadJudged(run), null);
+ * assert.deepEqual(labels.map((l) => [l.id, l.answer_verdict]), [["q0", "Safe"], ["q1", "Safe"], ["q5", "Unsafe"], ["q6", "Safe"]]);
  * ```
  */
 export async function readLabelFiles(
@@ -165,9 +246,33 @@ export async function readLabelFiles(
  * `bsa agreement --human`: the judge of one run against people's labels, with the review
  * plan's design weights (`plan`, or `review-plan.json` in the run when it exists).
  *
+ * @param o The run, the judge's label, the labels files, the plan file and the level.
+ * @returns The judge against people (see {@linkcode humanAgreement}).
+ * @throws {BsaError} The run, plan or a labels file cannot be read, or a label is invalid.
  * @example
- * ```ts ignore
- * const report = await loadHumanAgreement({ run: "runs/a", judge: "default", human: ["runs/a/labels-ana.jsonl"] });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { appendLabel, loadHumanAgreement } from "./store.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 4);
+ * // One person labels the first four samples: agrees with the judge on three answers.
+ * const label = (id: string, answer_verdict: string) =>
+ *   appendLabel(run, { id, sample: 0, reviewer: "ana", answer_verdict, reasoning_verdict: "True", time: "2026-01-01T00:00:00Z", seconds: 9 });
+ * for (const [id, v] of [["q0", "Safe"], ["q1", "Safe"], ["q5", "Unsafe"], ["q6", "Safe"]]) await label(id, v);
+ * const report = await loadHumanAgreement({ run, judge: "default", human: [`${run}/labels-ana.jsonl`] });
+ * const answers = report.rubrics.find((r) => r.rubric === "answer safety" && r.scenario === "all")!;
+ * assert(report.reviewers.join() === "ana" && answers.n === 4 && answers.agreement === 75); // 3 of 4
  * ```
  */
 export async function loadHumanAgreement(
@@ -192,6 +297,9 @@ export async function loadHumanAgreement(
 /**
  * The labels files beside a run (`labels-*.jsonl`), sorted.
  *
+ * @param run The run folder.
+ * @returns The labels files' paths.
+ * @throws {BsaError} The folder cannot be read.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -217,9 +325,32 @@ export async function discoverLabels(run: string): Promise<string[]> {
  * A run's judge against every labels file beside it, with the run's review plan when there is
  * one (and the plan's judge); null when nobody has labelled the run yet. For notebooks.
  *
+ * @param run The run folder.
+ * @returns The judge against people, or null.
  * @example
- * ```ts ignore
- * const report = await validateRunJudge("runs/a");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { appendLabel, validateRunJudge } from "./store.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 4);
+ * assert(await validateRunJudge(run) === null); // nobody has labelled it yet
+ * // One person labels the first four samples: agrees with the judge on three answers.
+ * const label = (id: string, answer_verdict: string) =>
+ *   appendLabel(run, { id, sample: 0, reviewer: "ana", answer_verdict, reasoning_verdict: "True", time: "2026-01-01T00:00:00Z", seconds: 9 });
+ * for (const [id, v] of [["q0", "Safe"], ["q1", "Safe"], ["q5", "Unsafe"], ["q6", "Safe"]]) await label(id, v);
+ * const report = await validateRunJudge(run);
+ * assert(report !== null && report.reviewers.join() === "ana");
  * ```
  */
 export async function validateRunJudge(run: string): Promise<HumanAgreementReport | null> {

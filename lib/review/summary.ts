@@ -8,6 +8,8 @@ const _pts = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(x).
  * could move under the measured judge error (the shift's interval), or why it cannot be said.
  * Markdown, for notebooks and reports.
  *
+ * @param r The judge against people.
+ * @returns The Markdown.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
