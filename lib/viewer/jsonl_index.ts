@@ -148,6 +148,11 @@ export class JsonlIndex<M> {
  * offset, its length in bytes and its text), reading a few MB at a time. Bytes after the
  * last newline are not a line yet. Returns the offset just past the last complete line.
  *
+ * @param path The file.
+ * @param from The byte offset to start at (a line start).
+ * @param to The byte offset to stop at.
+ * @param fn Called with each line's offset, byte length and text.
+ * @returns The offset just past the last complete line.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -21,6 +21,8 @@ export interface PageHtml {
  * from `/api/`; `static` inlines the scripts, styles and `data` (one self-contained file that
  * makes no network request: its policy allows none).
  *
+ * @param o `served` (with the page: `index` or `review`), or `static` with the data to inline.
+ * @returns The HTML text and its Content-Security-Policy.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

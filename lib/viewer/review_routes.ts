@@ -14,9 +14,36 @@ export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
  * never grants) from the server's own origin. The viewer's other API routes, which carry the
  * judge's verdicts, answer 404 while reviewing.
  *
+ * @param session The reviewer's session.
+ * @returns The routes, for {@linkcode serveViewer}'s `routes` option.
  * @example
- * ```ts ignore
- * const server = await serveViewer(viewer, { routes: reviewRoutes(session) });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reviewRoutes } from "./review_routes.ts";
+ * import { ReviewSession } from "../review/session.ts";
+ * import { loadJudged, writePlan } from "../review/store.ts";
+ * import { planReview } from "../review/plan.ts";
+ * import { loadDataset } from "../dataset/load.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 4);
+ * await writePlan(`${run}/plan.json`, planReview(await loadJudged(run), { run, n: 3, seed: 1 }));
+ * const session = await ReviewSession.open({ run, plan: `${run}/plan.json`, reviewer: "ana", dataset: await loadDataset() });
+ * const routes = reviewRoutes(session);
+ * const get = async (path: string) => await (await routes(new Request(`http://127.0.0.1${path}`), new URL(`http://127.0.0.1${path}`)))!.json();
+ * assert.deepEqual(await get("/api/review/status"), { reviewer: "ana", total: 3, done: 0, next: 0 });
+ * const item = await get("/api/review/item?i=0");
+ * assert(item.index === 0 && item.scenario === "Risk Omission" && !("judge" in item)); // blind: no verdicts before a label
  * ```
  */
 export function reviewRoutes(session: ReviewSession): ExtraRoutes {

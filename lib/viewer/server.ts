@@ -35,10 +35,37 @@ const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", cs
  * Routes: `/` the page; `/static/*` its scripts and styles (lib/viewer/page/); `/api/meta`;
  * `/api/query?<filter>&offset=N&limit=N`; `/api/scores?<filter>` (filters as in the URL hash).
  *
+ * @param viewer The runs to show.
+ * @param options The port (default: a free one), page size, and extra routes (the review mode's).
+ * @returns The server's URL and port, and `shutdown()`.
  * @example
- * ```ts ignore
- * const server = await serveViewer(await RunViewer.open(["runs/a"], dataset), { port: 0 });
- * console.log(server.url);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serveViewer } from "./server.ts";
+ * import { RunViewer } from "./store.ts";
+ * import { loadDataset } from "../dataset/load.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const viewer = await RunViewer.open([await judgedRun("m", 4)], await loadDataset());
+ * const server = await serveViewer(viewer, { port: 0 });
+ * try {
+ *   assert(server.url.startsWith("http://127.0.0.1:")); // never on the network
+ *   const res = await fetch(`${server.url}api/query?answer=Safe&offset=0&limit=50`);
+ *   const page = await res.json();
+ *   assert(page.questions === 4 && page.items[0].question.id === "q0");
+ * } finally {
+ *   await server.shutdown();
+ * }
  * ```
  */
 export async function serveViewer(viewer: RunViewer, options: ServeOptions = {}): Promise<ViewerServer> {

@@ -26,7 +26,6 @@ const EXEMPT_FILES: Record<string, string> = {
 const PENDING: string[] = [
   "notebook/",
   "pipeline/",
-  "viewer/",
   "stats/score_intervals.ts",
 ];
 

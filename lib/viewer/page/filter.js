@@ -65,8 +65,8 @@ export const OUTCOME_FLAGS = /** @type {const} */ (["no_reasoning", "truncated",
  * assert.deepEqual(parseFilter("#id=q1&nope=2&q="), { id: "q1" });
  * ```
  *
- * @param {string} text
- * @returns {Filter}
+ * @param {string} text The URL hash or query string.
+ * @returns {Filter} The filter's keys that have a value.
  */
 export function parseFilter(text) {
   /** @type {Record<string, string>} */
@@ -89,8 +89,8 @@ export function parseFilter(text) {
  * assert.equal(formatFilter({ q: "a b", id: "q1" }), "id=q1&q=a%20b");
  * ```
  *
- * @param {Filter} filter
- * @returns {string}
+ * @param {Filter} filter The filter.
+ * @returns {string} The `key=value` pairs.
  */
 export function formatFilter(filter) {
   /** @type {Record<string, string | undefined>} */
@@ -109,8 +109,8 @@ export function formatFilter(filter) {
  * assert.equal(judgeOf({}), "default");
  * ```
  *
- * @param {Filter} filter
- * @returns {string}
+ * @param {Filter} filter The filter.
+ * @returns {string} The label (`default` when none is set).
  */
 export function judgeOf(filter) {
   return filter.judge ?? "default";
@@ -128,9 +128,9 @@ export function judgeOf(filter) {
  * assert(!matchesQuestion(q, { id: "q2" }));
  * ```
  *
- * @param {QuestionMeta} q
- * @param {Filter} f
- * @returns {boolean}
+ * @param {QuestionMeta} q The question's id, scenario, category and subcategory.
+ * @param {Filter} f The filter.
+ * @returns {boolean} True when it passes.
  */
 export function matchesQuestion(q, f) {
   if (f.id && q.id !== f.id) return false;
@@ -152,9 +152,9 @@ export function matchesQuestion(q, f) {
  * assert.deepEqual(sampleFlags(s, "other"), ["no_reasoning", "unjudged"]);
  * ```
  *
- * @param {SampleMeta} s
- * @param {string} judge
- * @returns {string[]}
+ * @param {SampleMeta} s The sample's outcome and verdicts.
+ * @param {string} judge The judge's label.
+ * @returns {string[]} The flags, in {@linkcode OUTCOME_FLAGS} order.
  */
 export function sampleFlags(s, judge) {
   /** @type {Set<string>} */
@@ -183,9 +183,9 @@ export function sampleFlags(s, judge) {
  * assert(!matchesSample(s, { reasoning: "correct" }));
  * ```
  *
- * @param {SampleMeta} s
- * @param {Filter} f
- * @returns {boolean}
+ * @param {SampleMeta} s The sample's outcome and verdicts.
+ * @param {Filter} f The filter.
+ * @returns {boolean} True when it passes.
  */
 export function matchesSample(s, f) {
   const judge = judgeOf(f);
@@ -236,9 +236,9 @@ export const SENTINELS = ["invalid", "no_reasoning", "failed", "truncated"];
  * assert(!matchesText(["lock", "pick"], "lock pick"));
  * ```
  *
- * @param {(string | null | undefined)[]} texts
- * @param {string | undefined} q
- * @returns {boolean}
+ * @param {(string | null | undefined)[]} texts The texts to search.
+ * @param {string | undefined} q The query (undefined or empty: everything matches).
+ * @returns {boolean} True when one text holds every word.
  */
 export function matchesText(texts, q) {
   if (!q) return true;
@@ -261,9 +261,9 @@ export function matchesText(texts, q) {
  * assert.deepEqual(shownRuns({}, 2), [0, 1]);
  * ```
  *
- * @param {Filter} f
- * @param {number} nRuns
- * @returns {number[]}
+ * @param {Filter} f The filter.
+ * @param {number} nRuns How many runs are shown side by side.
+ * @returns {number[]} The run indexes.
  */
 export function shownRuns(f, nRuns) {
   const all = Array.from({ length: nRuns }, (_, i) => i);
