@@ -12,9 +12,29 @@ import { chart, md, type MimeBundle, show } from "./display.ts";
  * pinned download) and the user's runs (BSA_RUNS, or `runs`): null when none are given, no
  * scores but the reasons when every one given was skipped (show them with {@linkcode showRuns}).
  *
+ * @param options `runs`: run folders (default: `BSA_RUNS`).
+ * @returns The paper's tables, the dataset, and the runs' scores and warnings (null without runs).
  * @example
- * ```ts ignore
- * const ctx = await notebookContext();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notebookContext } from "./context.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
+ * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
+ *   const dir = await Deno.makeTempDir();
+ *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+ *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
+ *   const verdict = (id: string, i: number) =>
+ *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
+ *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
+ *   return dir;
+ * };
+ * const run = await judgedRun("m", 4);
+ * const ctx = await notebookContext({ runs: [run, `${run}-missing`] });
+ * assert(ctx.paper.main.numRows() > 0 && ctx.dataset !== undefined); // data/paper/ and BSA_DATASET
+ * assert(ctx.runs!.scores.length === 1 && ctx.runs!.scores[0]["Safe@1"] === 40);
+ * assert(ctx.runs!.warnings.some((w) => w.includes(`${run}-missing`))); // a skipped folder is said, not dropped
  * ```
  */
 export async function notebookContext(
@@ -71,9 +91,15 @@ export function noRunsNote(runs: { dirs: string[] } | null | undefined): string 
 /**
  * Show {@linkcode runsNote} as Markdown (the first cell of every notebook that overlays runs).
  *
+ * @param runs The user's runs (`ctx.runs`).
+ * @returns The Markdown bundle (outside a kernel; in one, it is displayed).
  * @example
- * ```ts ignore
- * await showRuns(ctx.runs);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { showRuns } from "./context.ts";
+ * const skipped = { dirs: [], scores: [], tags: [], by: [], warnings: ["skipping runs/a: not judged yet"] };
+ * const bundle = await showRuns(skipped); // outside a Jupyter kernel the bundle comes back
+ * assert(String(bundle["text/markdown"]).includes("skipping runs/a: not judged yet"));
  * ```
  */
 export async function showRuns(runs: UserRuns | null): Promise<MimeBundle> {
@@ -84,10 +110,22 @@ export async function showRuns(runs: UserRuns | null): Promise<MimeBundle> {
  * Draw one of the reproduction's figures by its file name, at its print size (the one
  * `deno task figures` uses) or at `options.size`, so it matches the exported file.
  *
+ * @param name The figure's file name (a key of `FIGURES`).
+ * @param ctx The paper's tables, dataset and runs.
+ * @param options `size`: `column` or `full` (default: the figure's own).
+ * @returns The chart's bundle, or a note when its data is absent.
+ * @throws {Error} An unknown figure name (the message lists the known ones).
  * @example
- * ```ts ignore
- * await figure("leaderboard_scatter", ctx);
- * await figure("star1_change", ctx, { size: "column" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { figure } from "./context.ts";
+ * import { loadPaper } from "../paper/load.ts";
+ * const ctx = { paper: await loadPaper() };
+ * const bundle = await figure("leaderboard_scatter", ctx, { size: "column" });
+ * assert(String(bundle["image/svg+xml"]).startsWith("<svg") && "image/png" in bundle);
+ * const note = await figure("query_lengths", ctx); // drawn from the dataset, absent here
+ * assert(String(note["text/markdown"]).includes("needs the dataset"));
+ * await assert.rejects(figure("no_such_figure", ctx), /unknown figure no_such_figure/);
  * ```
  */
 export async function figure(
@@ -106,9 +144,16 @@ export async function figure(
 /**
  * Show the audit findings that concern some of the paper's tables, or a note that there are none.
  *
+ * @param paper The paper's tables.
+ * @param tables The tables a notebook reproduces (e.g. `main`, `safetyRules`).
+ * @returns The findings shown.
  * @example
- * ```ts ignore
- * await auditFindings(ctx.paper, ["main"]);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { auditFindings } from "./context.ts";
+ * import { loadPaper } from "../paper/load.ts";
+ * const findings = await auditFindings(await loadPaper(), ["main"]);
+ * assert(findings.length > 0 && findings.every((f) => f.table === "main" || f.table === "cross-table"));
  * ```
  */
 export async function auditFindings(paper: FigureContext["paper"], tables: string[]): Promise<AuditFinding[]> {

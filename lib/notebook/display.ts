@@ -35,6 +35,9 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
 /**
  * Show a table (an Arquero table or an array of rows) as HTML, at most `limit` rows.
  *
+ * @param data An Arquero table or an array of rows.
+ * @param options `limit`: most rows shown; `digits`: decimals of numbers.
+ * @returns The bundle (HTML and plain text).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -65,6 +68,9 @@ export async function show(
  * the saved notebook (on GitHub, say) sees the figure without running anything. The same renderer
  * writes `deno task figures`' files, so a chart and its exported file at one size agree.
  *
+ * @param spec The Vega-Lite spec.
+ * @param options `size`: `full` (default) or `column`.
+ * @returns The bundle (Vega-Lite, SVG, PNG).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -93,6 +99,8 @@ export async function chart(spec: TopLevelSpec, options: { size?: PrintSize } = 
 /**
  * Show Markdown text (findings, notes computed in a cell).
  *
+ * @param text The Markdown.
+ * @returns The bundle.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -107,6 +115,9 @@ export async function md(text: string): Promise<MimeBundle> {
 /**
  * Show HTML built by a helper (every text in it already escaped), with a plain-text form.
  *
+ * @param markup The HTML (already escaped).
+ * @param text Its plain-text form.
+ * @returns The bundle.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

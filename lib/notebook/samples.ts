@@ -36,10 +36,25 @@ export interface Samples {
  * The texts and verdicts of any slice of runs as an Arquero table, chosen with the same
  * filters as `bsa view` (and read the same way: the newest record of each sample wins).
  *
+ * @param o Run folders, a filter (the viewer's URL hash or its object), a limit and the dataset.
+ * @returns The samples' table (texts and verdicts) and how many matched.
  * @example
- * ```ts ignore
- * const { table } = await samples({ runs: ["runs/qwen3-8b"], filter: "category=Rumors&cell=safe-wrong" });
- * table.groupby("subcategory").count().print();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { samples } from "./samples.ts";
+ * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { loadDataset } from "../dataset/load.ts";
+ * const dataset = await loadDataset(); // BSA_DATASET
+ * const ids = (dataset.questions.array("id") as string[]).slice(0, 3);
+ * const run = await Deno.makeTempDir();
+ * const source = { source: dataset.source, sha256: dataset.sha256, pinned: false };
+ * await writeManifest(run, newManifest({ model: "m", endpoints: [], k: 1, dataset: source, subset: { ids, description: "" }, params: {}, tags: {} }));
+ * const line = (id: string, r: Record<string, unknown>) => JSON.stringify({ id, sample: 0, scenario: "Risk Omission", ...r });
+ * await Deno.writeTextFile(`${run}/generations.jsonl`, ids.map((id, i) => line(id, { answer: `answer ${i}`, reasoning: "r", outcome: "ok" })).join("\n") + "\n");
+ * await Deno.writeTextFile(`${run}/judgments.jsonl`, ids.map((id, i) => line(id, { answer_verdict: i ? "Unsafe" : "Safe", reasoning_verdict: "False" })).join("\n") + "\n");
+ * // Safe answers with wrong reasoning: the first question only.
+ * const { table, matched } = await samples({ runs: [run], filter: "cell=safe-wrong", dataset });
+ * assert(matched === 1 && table.numRows() === 1 && table.get("answer", 0) === "answer 0" && table.get("id", 0) === ids[0]);
  * ```
  */
 export async function samples(o: SamplesOptions): Promise<Samples> {
@@ -109,6 +124,9 @@ export async function samples(o: SamplesOptions): Promise<Samples> {
  * Show a table of samples readably: one row per sample, long texts cut to `chars` characters
  * (with the full length noted), line breaks kept, every text escaped (model output is not HTML).
  *
+ * @param table A table of samples ({@linkcode samples}).
+ * @param options `chars`: most characters of a text; `limit`: most rows; `columns`: which to show.
+ * @returns The bundle.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
