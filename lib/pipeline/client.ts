@@ -294,6 +294,9 @@ function _classify(err: unknown, host: string, key: ReturnType<typeof keyState>)
  * server refuses the request. No key is fine for local servers (vLLM, Ollama): the request goes
  * out with a placeholder and only a refusal brings this up.
  *
+ * @param apiKey The key read from the environment, if any.
+ * @param apiKeyEnv The variable named (default `OPENAI_API_KEY`).
+ * @returns The variable's name and whether a key was set, unset or empty.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

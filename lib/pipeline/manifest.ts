@@ -183,6 +183,7 @@ export class ForeignFolderError extends BsaError {}
  * @returns `"new"` or `"run"`.
  * @throws {ForeignFolderError} The folder holds other files and no manifest.
  *
+ * @throws {BsaError} The folder cannot be read, is a file, or holds files that are not a run's ({@linkcode ForeignFolderError}).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -84,6 +84,9 @@ export async function doneKeys(path: string): Promise<Set<string>> {
  * The error for a run folder whose judgments file (of `judge`, a label) holds nothing yet:
  * every reader of judgments says it, and what to run, the same way.
  *
+ * @param dir The run folder.
+ * @param judge The judge's label (default: the default judge).
+ * @returns The error, naming the file and the command to run.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
