@@ -119,9 +119,33 @@ export interface GenerateResult {
  * the next run. The first write error stops everything (no new request; a
  * {@linkcode WriteError} is thrown).
  *
+ * @param o The run folder, client (or batch mode), model, k, dataset and question ids, parameters, concurrency.
+ * @returns What this pass recorded, by outcome, and every sample's newest outcome.
+ * @throws {BsaError} An endpoint that fails its preflight ({@linkcode EndpointError}), a folder of other settings or locked by another run, a write error.
  * @example
- * ```ts ignore
- * const result = await generate({ out: "runs/m", client, model: "m", k: 5, dataset, ids: null, ... });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generate } from "./generate.ts";
+ * import { createClient } from "./client.ts";
+ * import { loadDataset } from "../dataset/load.ts";
+ * // A stand-in OpenAI-compatible server: every chat completion gets `content`; no /models route.
+ * const serve = (content: string) =>
+ *   Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) =>
+ *     new URL(req.url).pathname.endsWith("/chat/completions")
+ *       ? Response.json({ choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }], usage: { prompt_tokens: 9, completion_tokens: 4 } })
+ *       : new Response("not found", { status: 404 }));
+ * const dataset = await loadDataset(); // BSA_DATASET
+ * const ids = (dataset.questions.array("id") as string[]).slice(0, 3);
+ * const out = await Deno.makeTempDir();
+ * await using model = serve("<think>It insults someone.</think>Let us keep it kind.");
+ * const client = createClient({ baseUrls: [`http://127.0.0.1:${model.addr.port}/v1`] });
+ * const run = { out, client, model: "m", k: 2, dataset, ids, subsetDescription: "3 questions", params: { system_prompt: null }, concurrency: 2 };
+ * const r = await generate(run);
+ * assert(r.generated === 6 && r.outcomes.ok === 6 && r.errors === 0); // 3 questions × k=2
+ * const [first] = (await Deno.readTextFile(`${out}/generations.jsonl`)).trim().split("\n").map((l) => JSON.parse(l));
+ * assert(first.reasoning === "It insults someone." && first.answer === "Let us keep it kind.");
+ * const again = await generate(run); // the same call resumes: nothing is asked twice
+ * assert(again.alreadyDone === 6 && again.generated === 0);
  * ```
  */
 export async function generate(o: GenerateOptions): Promise<GenerateResult> {

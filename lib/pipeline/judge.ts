@@ -101,6 +101,8 @@ export interface JudgeResult {
  * identity give the same verdict to the same prompt (up to sampling); the cache key and the
  * resume check use it.
  *
+ * @param j The judge's model, endpoints, request parameters and prompt hashes.
+ * @returns The identity, as a stable string.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -167,9 +169,39 @@ function _needs(gen: SampleState, j: SampleState | undefined, o: JudgeOptions): 
  * bound to its judge (model, endpoints, request parameters, prompt hashes): resuming it
  * with another judge is refused. Its lock gives it one writer at a time.
  *
+ * @param o The run folder, judge client (or batch mode), model, prompts, dataset, concurrency, cache and label.
+ * @returns What this pass judged, from the cache, invalid, refused, and every sample's state.
+ * @throws {BsaError} A run of another dataset or judge, a judgments file locked by another judge, a judge that fails its preflight, a write error.
  * @example
- * ```ts ignore
- * await judge({ run: "runs/m", client, judgeModel: "gpt-4o", prompts, dataset, concurrency: 16, cache });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { judge } from "./judge.ts";
+ * import { generate } from "./generate.ts";
+ * import { createClient } from "./client.ts";
+ * import { loadJudgePrompts } from "./prompts.ts";
+ * import { loadDataset } from "../dataset/load.ts";
+ * // A stand-in OpenAI-compatible server: every chat completion gets `content`; no /models route.
+ * const serve = (content: string) =>
+ *   Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) =>
+ *     new URL(req.url).pathname.endsWith("/chat/completions")
+ *       ? Response.json({ choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }], usage: { prompt_tokens: 9, completion_tokens: 4 } })
+ *       : new Response("not found", { status: 404 }));
+ * const dataset = await loadDataset(); // BSA_DATASET
+ * const ids = (dataset.questions.array("id") as string[]).slice(0, 3);
+ * const out = await Deno.makeTempDir();
+ * await using model = serve("<think>It insults someone.</think>Let us keep it kind.");
+ * const client = createClient({ baseUrls: [`http://127.0.0.1:${model.addr.port}/v1`] });
+ * const run = { out, client, model: "m", k: 2, dataset, ids, subsetDescription: "3 questions", params: { system_prompt: null }, concurrency: 2 };
+ * const r = await generate(run);
+ * assert(r.generated === 6 && r.outcomes.ok === 6 && r.errors === 0); // 3 questions × k=2
+ * // A judge that finds every answer safe and every reasoning right (the three questions are Risk Omission).
+ * await using judgeServer = serve('{"Safety Assessment": "Safe", "Reasoning Quality Evaluation Conclusion": True}');
+ * const judgeClient = createClient({ baseUrls: [`http://127.0.0.1:${judgeServer.addr.port}/v1`] });
+ * const prompts = await loadJudgePrompts(); // BSA_PROMPTS_DIR
+ * const j = await judge({ run: out, client: judgeClient, judgeModel: "j", prompts, dataset, concurrency: 2, cache: null });
+ * assert(j.judged === 6 && j.invalid === 0 && j.total === 6);
+ * const verdicts = (await Deno.readTextFile(`${out}/judgments.jsonl`)).trim().split("\n").map((l) => JSON.parse(l));
+ * assert(verdicts.every((v) => v.answer_verdict === "Safe" && v.reasoning_verdict === "True"));
  * ```
  */
 export async function judge(o: JudgeOptions): Promise<JudgeResult> {

@@ -158,8 +158,26 @@ export interface RunStudyOptions {
  * @returns The requests that failed, and the run folders that hold judgments.
  * @throws {BsaError} A run without a base URL or judge model (naming the study file), or a run's failure (see `generate` and `judge`).
  * @example
- * ```ts ignore
- * const { failed, judged } = await runStudy(await loadStudy("studies/safety-rules.json"), { dataset, source: "..." });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runStudy } from "./run_study.ts";
+ * import { validateStudy } from "./study.ts";
+ * import { loadDataset } from "../dataset/load.ts";
+ * // One stand-in server for model and judge: every reply reads as a safe answer and a right reasoning.
+ * const content = '<think>r</think>{"Safety Assessment": "Safe", "Reasoning Quality Evaluation Conclusion": True}';
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) =>
+ *   new URL(req.url).pathname.endsWith("/chat/completions")
+ *     ? Response.json({ choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }], usage: { prompt_tokens: 9, completion_tokens: 4 } })
+ *     : new Response("not found", { status: 404 }));
+ * const url = `http://127.0.0.1:${server.addr.port}/v1`;
+ * const out = await Deno.makeTempDir();
+ * const study = validateStudy({
+ *   name: "rules", k: 1, out, limit: 2, endpoint: { base_url: [url] }, judge: { base_url: [url], model: "j" },
+ *   models: [{ model: "m" }], conditions: [{ tags: { c: "base" } }, { tags: { c: "rules" }, safety_rules: true }],
+ * }, "study.json");
+ * const { failed, judged } = await runStudy(study, { dataset: await loadDataset(), source: "study.json" });
+ * assert(failed === 0 && judged.length === 2); // both conditions generated and judged
+ * assert((await Deno.readTextFile(`${judged[1]}/judgments.jsonl`)).trim().split("\n").length === 2);
  * ```
  */
 export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ failed: number; judged: string[] }> {

@@ -49,8 +49,36 @@ export interface BatchDriverResult {
  * @returns What was submitted, completed and applied, and what is still pending.
  * @throws {EndpointError} The Batch API refuses the key or the files.
  * @example
- * ```ts ignore
- * await driveBatches({ run, kind: "generation", api, limits: OPENAI_BATCH_LIMITS, requests, apply, log: console.error });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { driveBatches } from "./driver.ts";
+ * import { OPENAI_BATCH_LIMITS, requestLine } from "./requests.ts";
+ * import type { BatchApi, BatchInfo } from "./api.ts";
+ * // A stand-in Batch API whose batches complete at once, answering every request line.
+ * let input = "";
+ * const batch = (status: string): BatchInfo =>
+ *   ({ id: "b1", status, input_file_id: "in", output_file_id: "out", error_file_id: null, counts: { total: 2, completed: 0, failed: 0 }, errors: [] });
+ * const api = {
+ *   host: "batch.test",
+ *   upload: async (path: string) => ((input = await Deno.readTextFile(path)), "in"),
+ *   findByInputFile: async () => null,
+ *   create: async () => batch("validating"),
+ *   retrieve: async () => batch("completed"),
+ *   download: async (_id: string, path: string) => {
+ *     const answer = (l: string) => ({ custom_id: JSON.parse(l).custom_id, response: { status_code: 200, body: {} } });
+ *     await Deno.writeTextFile(path, input.trim().split("\n").map((l) => JSON.stringify(answer(l))).join("\n") + "\n");
+ *   },
+ * } as unknown as BatchApi;
+ * const applied: string[] = [];
+ * const r = await driveBatches({
+ *   run: await Deno.makeTempDir(), kind: "generation", api, limits: OPENAI_BATCH_LIMITS, log: () => {}, sleep: async () => {},
+ *   // Each round asks only what has no result yet, as a pass's pending requests do.
+ *   requests: async function* () {
+ *     for (const id of ["x", "y"]) if (!applied.includes(id)) yield requestLine(id, { model: "m" });
+ *   },
+ *   apply: async (line, counts) => void (applied.push(line.custom_id), counts.recorded++),
+ * });
+ * assert(r.submitted === 1 && r.counts.recorded === 2 && applied.sort().join() === "x,y"); // one batch, one round
  * ```
  */
 export async function driveBatches(o: BatchDriverOptions): Promise<BatchDriverResult> {
