@@ -247,3 +247,18 @@ export async function quiet(): Promise<void> {}
   assert(throwsNamed(byName.good.tags, "SubError", parents), "@throws of the parent class covers the subclass");
   assert(!throwsNamed(byName.bad.tags, "ProbeError", parents));
 });
+
+Deno.test("lib/mod.ts names its exports one by one and leaves the internals out", async () => {
+  const text = await Deno.readTextFile(`${LIB}mod.ts`);
+  assertEquals(text.split("\n").filter((l) => /^export \*/.test(l)), [], "no `export *`: the public API is curated");
+  const out = await new Deno.Command(Deno.execPath(), { args: ["doc", "--json", `${LIB}mod.ts`], stderr: "null" })
+    .output();
+  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  const names = new Set<string>(
+    Object.values<Json>(doc.nodes).flatMap((n) => (n.symbols ?? []).map((s: { name: string }) => s.name)),
+  );
+  assert(names.has("scoreRuns") && names.has("loadDataset"), "the scan reads mod.ts's exports");
+  // The request pool, the run store's sample keys, the judge's retry reminder, locks and retries stay in their modules.
+  const internals = ["runPool", "doneKeys", "RETRY_REMINDER", "sampleKey", "withRetry", "acquireLock", "readLatest"];
+  assertEquals(internals.filter((n) => names.has(n)), []);
+});
