@@ -229,6 +229,8 @@ export class JsonlAppender {
   #file: Deno.FsFile;
   #queue: Promise<void> = Promise.resolve();
   #encoder = new TextEncoder();
+  /** One buffer the queued lines are encoded into in turn (writes are serialised). */
+  #buffer = new Uint8Array(64 * 1024);
 
   private constructor(path: string, file: Deno.FsFile) {
     this.path = path;
@@ -243,10 +245,17 @@ export class JsonlAppender {
 
   /** Append one record; a failed write rejects with a {@linkcode WriteError}. */
   append(record: unknown): Promise<void> {
-    const bytes = this.#encoder.encode(JSON.stringify(record) + "\n");
+    const text = JSON.stringify(record);
     // Each append waits for the one before, whether it succeeded or not, so an error is
     // reported to the caller whose line it was and the next line still gets its chance.
     const next = this.#queue.catch(() => {}).then(async () => {
+      // Encoded into the shared buffer, newline included, only when its turn comes: no
+      // per-line copy of the text with its newline, and no per-line byte array (a run's
+      // largest allocations after the replies themselves).
+      if (this.#buffer.length < text.length * 3 + 1) this.#buffer = new Uint8Array(text.length * 3 + 1);
+      const n = this.#encoder.encodeInto(text, this.#buffer).written;
+      this.#buffer[n] = 10;
+      const bytes = this.#buffer.subarray(0, n + 1);
       let written = 0;
       try {
         while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
