@@ -42,7 +42,9 @@ export { EndpointError };
 
 /**
  * The one place an `npm:openai` client is made (chat completions, files, batches): the base
- * URL checked, a key or the placeholder local servers accept, the SDK's own retries.
+ * URL checked, a key or the placeholder local servers accept, the SDK's own retries, and a
+ * `fetch` that hands the SDK's headers to the runtime as a plain record (see
+ * {@linkcode plainHeadersFetch}).
  *
  * @param baseURL An `http://` or `https://` base URL (e.g. `http://localhost:8000/v1`).
  * @param o The key (from the environment), the per-request timeout, the SDK's retry count, and
@@ -72,8 +74,37 @@ export function openaiClient(
     apiKey: o.apiKey || "EMPTY",
     timeout: o.timeoutMs,
     maxRetries: o.maxRetries,
-    ...(o.fetch && { fetch: o.fetch }),
+    fetch: plainHeadersFetch(o.fetch ?? fetch),
   });
+}
+
+/**
+ * `inner` with a request's `Headers` object turned into a plain record first. The SDK builds a
+ * `Headers` for every attempt, and Deno's `fetch` reads a `Headers` init with its iterator, which
+ * rebuilds the sorted header list at every step: about 30 KB of short-lived objects per request,
+ * which at concurrency 64 were the largest part of a run's garbage (bench/RESULTS.md). A record says the same headers
+ * (a `Headers` object's entries are already combined, one per name) for a fraction of that.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plainHeadersFetch } from "./client.ts";
+ * let seen: HeadersInit | undefined;
+ * const f = plainHeadersFetch((_input, init) => (seen = init?.headers, Promise.resolve(new Response("ok"))));
+ * await f("http://127.0.0.1:1/v1/models", { headers: new Headers([["Accept", "application/json"], ["X-A", "1"]]) });
+ * assert.deepEqual(seen, { "accept": "application/json", "x-a": "1" });
+ * ```
+ */
+export function plainHeadersFetch(inner: typeof fetch): typeof fetch {
+  return (input, init) => {
+    if (init?.headers instanceof Headers) {
+      // forEach, not iteration: Deno's Headers iterator re-sorts the whole list at every step.
+      const headers: Record<string, string> = {};
+      init.headers.forEach((value, name) => (headers[name] = value));
+      init = { ...init, headers };
+    }
+    return inner(input, init);
+  };
 }
 
 /**
@@ -115,6 +146,7 @@ export function safeHost(url: string): string {
 export class ChatClient {
   readonly hosts: string[];
   #clients: OpenAI[];
+  #timeoutMs: number;
   #inFlight: number[];
   #retry: RetryOptions;
   #checked = false;
@@ -149,6 +181,7 @@ export class ChatClient {
         fetch: counted,
       })
     );
+    this.#timeoutMs = timeout;
     this.#inFlight = this.#clients.map(() => 0);
     this.#retry = options.retry ?? {};
   }
@@ -195,10 +228,14 @@ export class ChatClient {
       const i = this.#pick();
       this.#inFlight[i]++;
       try {
+        // The SDK sends, retries and turns HTTP failures into its errors; the reply's body is
+        // read here (asResponse): the SDK's own parse kept every parsed reply reachable across
+        // young-generation collections, so each one was promoted to the old generation and
+        // stayed there until a full collection (most of a run's peak memory, bench/RESULTS.md).
         const res = await this.#clients[i].chat.completions.create(
           { ...body, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-        );
-        return completionFrom(res, this.hosts[i]);
+        ).asResponse();
+        return completionFrom(await readReply(res, this.#timeoutMs), this.hosts[i]);
       } catch (err) {
         // HTTP failures were counted (and retried) by the SDK already.
         if (!(err instanceof OpenAI.APIError)) this.failures++;
@@ -249,6 +286,43 @@ export function completionFrom(res: unknown, source: string): Completion {
     promptTokens: r!.usage?.prompt_tokens ?? 0,
     completionTokens: r!.usage?.completion_tokens ?? 0,
   };
+}
+
+/**
+ * The body of a 2xx reply as the openai SDK reads it: JSON when its content type says so
+ * (`undefined` when empty), else its text (which {@linkcode completionFrom} then refuses). The
+ * body must arrive within `timeoutMs`, else "Request timed out." is thrown (not an SDK error, so
+ * the caller's retry asks again, as the SDK's own retry would). A body that breaks off or is not
+ * valid JSON throws the runtime's error, as it did through the SDK.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readReply } from "./client.ts";
+ * const json = new Response('{"choices":[]}', { headers: { "content-type": "application/json; charset=utf-8" } });
+ * assert.deepEqual(await readReply(json, 1000), { choices: [] });
+ * assert(await readReply(new Response("Bad gateway"), 1000) === "Bad gateway");
+ * const stalled = new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("{")); } }), {
+ *   headers: { "content-type": "application/json" },
+ * });
+ * await assert.rejects(readReply(stalled, 20), /Request timed out/);
+ * ```
+ */
+export async function readReply(res: Response, timeoutMs: number): Promise<unknown> {
+  if (res.status === 204) return undefined;
+  const type = res.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("Request timed out.")), timeoutMs);
+  });
+  let text: string;
+  try {
+    text = await Promise.race([res.text(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!(type?.includes("application/json") || type?.endsWith("+json"))) return text;
+  return text ? JSON.parse(text) : undefined;
 }
 
 /**
