@@ -16,7 +16,7 @@ import { FatalRequestError } from "./retry.ts";
 import { RunPass } from "./pass.ts";
 import { Progress, stallWatch } from "./progress.ts";
 import type { JudgePrompts } from "./prompts.ts";
-import { type SampleState, scanSamples } from "./runs.ts";
+import { type SampleState, sampleState, scanSamples } from "./runs.ts";
 import { judgeBody, judgeInputs, judgeRefused, judgmentRecord, readJudgeReply, sentinelJudgment } from "./records.ts";
 
 export { RETRY_REMINDER } from "./records.ts";
@@ -305,7 +305,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const pass = new RunPass(appender, progress, o.client);
   const write = async (record: JudgmentRecord) => {
     await pass.append(record);
-    judged.latest.set(sampleKey(record), record);
+    // The state only: the record (a raw reply, its strings) is not kept for every sample.
+    judged.latest.set(sampleKey(record), sampleState(record));
     result.judged++;
     if (record.answer_verdict === INVALID || record.reasoning_verdict === INVALID) result.invalid++;
     progress.tick({ done: 1 });

@@ -38,7 +38,7 @@ export class JudgeCache {
 
   /** The cache key of a judge input: the judge's identity and the prompt. */
   static key(identity: string, prompt: string): Promise<string> {
-    return sha256Hex(`${identity}\u0000${prompt}`);
+    return sha256Hex([identity, "\u0000", prompt]);
   }
 
   get(key: string): string | undefined {

@@ -24,6 +24,28 @@ export interface SampleScan {
 }
 
 /**
+ * The state the run store keeps of a record: its outcome and verdicts, never its texts (a
+ * judgment's raw reply, a generation's answer), so tracking every sample of a run stays small.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sampleState } from "./runs.ts";
+ * const record = { id: "q", answer_verdict: "invalid", reasoning_verdict: "Safe", answer_raw: "a long reply" };
+ * const s = sampleState(record);
+ * assert(s.answer_verdict === "invalid" && !("answer_raw" in s) && !("id" in s));
+ * ```
+ */
+export function sampleState(r: SampleState): SampleState {
+  return {
+    outcome: r.outcome,
+    answer_verdict: r.answer_verdict,
+    reasoning_verdict: r.reasoning_verdict,
+    failed_by: r.failed_by,
+  };
+}
+
+/**
  * Scan a run file (generations or judgments) without holding its texts: the newest state
  * of each sample (the last record wins, see {@linkcode readLatest}) and the tokens all its
  * records account for, so totals survive a kill before the manifest was updated.
@@ -50,12 +72,7 @@ export async function scanSamples(path: string): Promise<SampleScan> {
       path,
     )
   ) {
-    latest.set(sampleKey(r), {
-      outcome: r.outcome,
-      answer_verdict: r.answer_verdict,
-      reasoning_verdict: r.reasoning_verdict,
-      failed_by: r.failed_by,
-    });
+    latest.set(sampleKey(r), sampleState(r));
     tokens.prompt += r.prompt_tokens ?? 0;
     tokens.completion += r.completion_tokens ?? 0;
   }
