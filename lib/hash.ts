@@ -7,6 +7,9 @@ import { createHash } from "node:crypto";
  *
  * @param data Bytes, or text hashed as its UTF-8 bytes.
  * @returns The SHA-256 digest as 64 lowercase hex digits.
+ * @param data Bytes, text, or parts hashed as their concatenation.
+ * @returns The lowercase hex digest.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -85,6 +85,9 @@ export function openaiClient(
  * which at concurrency 64 were the largest part of a run's garbage (bench/RESULTS.md). A record says the same headers
  * (a `Headers` object's entries are already combined, one per name) for a fraction of that.
  *
+ * @param inner The fetch to call (the global one by default in {@linkcode openaiClient}).
+ * @returns A fetch that sees the same headers as a plain record.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -294,6 +297,11 @@ export function completionFrom(res: unknown, source: string): Completion {
  * body must arrive within `timeoutMs`, else "Request timed out." is thrown (not an SDK error, so
  * the caller's retry asks again, as the SDK's own retry would). A body that breaks off or is not
  * valid JSON throws the runtime's error, as it did through the SDK.
+ *
+ * @param res A 2xx reply (as the SDK's `asResponse()` gives it).
+ * @param timeoutMs How long the body may take.
+ * @returns The parsed JSON, `undefined` for an empty JSON body, or the text of a non-JSON body.
+ * @throws {Error} "Request timed out.", a body that breaks off, or JSON that does not parse.
  *
  * @example
  * ```ts

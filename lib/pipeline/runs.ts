@@ -27,6 +27,9 @@ export interface SampleScan {
  * The state the run store keeps of a record: its outcome and verdicts, never its texts (a
  * judgment's raw reply, a generation's answer), so tracking every sample of a run stays small.
  *
+ * @param r A generation or judgment record (or a state).
+ * @returns Its outcome, verdicts and who failed it, nothing else.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
