@@ -3,7 +3,21 @@
  * Run it as `deno task bsa <command> ...`.
  * @module
  */
-import { ApiKeyError, BsaError } from "./errors.ts";
+import {
+  ApiKeyError,
+  BsaError,
+  DownloadError,
+  ExportTooLargeError,
+  FileExistsError,
+  JudgePromptsError,
+  NoJudgeRecordedError,
+  NoJudgmentsError,
+  NotebooksUnavailableError,
+  OtherJudgeError,
+  PlanJudgeError,
+  RunSettingsError,
+  UnknownNotebookError,
+} from "./errors.ts";
 
 // Loaded on demand: a command pays only for its own imports (start-up time, native modules).
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
@@ -77,13 +91,61 @@ export async function main(args: string[]): Promise<number> {
     return await (await load())(rest);
   } catch (err) {
     if (err instanceof BsaError) {
-      console.error(
-        `error: ${err.message}${err instanceof ApiKeyError && err.key !== "set" ? keyHint(command, err) : ""}`,
-      );
+      console.error(`error: ${cliMessage(command, err)}`);
       return err.exitCode;
     }
     throw err;
   }
+}
+
+/**
+ * An error's message as the CLI prints it: the library's message says what is wrong in terms
+ * of files, fields and values; this adds, in one place, the flags or command that put it right.
+ *
+ * @param command The command that ran.
+ * @param err The error it threw.
+ * @returns The message to print after `error: `.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NoJudgmentsError } from "./errors.ts";
+ * import { cliMessage } from "./cli.ts";
+ * const e = new NoJudgmentsError("runs/a", "runs/a/judgments-b.jsonl", "b");
+ * assert(cliMessage("score", e) === `${e.message}; run 'bsa judge --run runs/a --label b' first`);
+ * ```
+ */
+export function cliMessage(command: string, err: BsaError): string {
+  const label = (l?: string) => (l ? ` --label ${l}` : "");
+  if (err instanceof ApiKeyError && err.key !== "set") return err.message + keyHint(command, err);
+  if (err instanceof NoJudgmentsError) {
+    return `${err.message}; run 'bsa judge --run ${err.run}${label(err.judge)}' first`;
+  }
+  if (err instanceof RunSettingsError) {
+    return `${err.out} holds a run with other settings; use another --out or the same settings:\n  ${
+      err.conflicts.join("\n  ")
+    }`;
+  }
+  if (err instanceof OtherJudgeError) {
+    return `${err.message}: pass --label NAME to keep this judge's apart (then score --judge NAME, agreement between them)`;
+  }
+  if (err instanceof NoJudgeRecordedError) {
+    return `${err.message}; write them with 'bsa judge --run ${err.run} --judge-model NAME --batch-file FILE${
+      label(err.label)
+    }' first`;
+  }
+  if (err instanceof JudgePromptsError) return `${err.message}; pass --prompts with those files`;
+  if (err instanceof FileExistsError) return `${err.message}; pass --force to replace it or --out another file`;
+  if (err instanceof PlanJudgeError) return `${err.message}; pass --judges ${err.planJudge}`;
+  if (err instanceof NotebooksUnavailableError) {
+    return `--notebooks: ${err.message}, or leave out --notebooks to use their saved outputs`;
+  }
+  if (err instanceof UnknownNotebookError) return `--only: ${err.message}`;
+  if (err instanceof ExportTooLargeError) {
+    return `${err.message}; narrow it with --filter (the viewer's URL hash keys, e.g. --filter 'category=Rumors&cell=safe-wrong') or raise --max-mb`;
+  }
+  if (err instanceof DownloadError) return `${err.message.replace(/\.$/, "")} (or give it with --dataset FILE).`;
+  return err.message;
 }
 
 /**

@@ -129,3 +129,206 @@ export class ApiKeyError extends EndpointError {
     this.name = "ApiKeyError";
   }
 }
+
+/**
+ * A run folder's judgments file (of one judge) holds nothing yet: the run is not judged.
+ * Carries the run folder and judge label, so that a command can say what to run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NoJudgmentsError } from "./errors.ts";
+ * const e = new NoJudgmentsError("runs/a", "runs/a/judgments-second.jsonl", "second");
+ * assert(e.message === "runs/a/judgments-second.jsonl holds no judgments yet: runs/a is not judged by judge second");
+ * assert(e.run === "runs/a" && e.judge === "second");
+ * ```
+ */
+export class NoJudgmentsError extends BsaError {
+  constructor(readonly run: string, readonly path: string, readonly judge?: string) {
+    super(`${path} holds no judgments yet: ${run} is not judged${judge ? ` by judge ${judge}` : ""}`);
+    this.name = "NoJudgmentsError";
+  }
+}
+
+/**
+ * A run folder holds a run with other settings than those asked for; `conflicts` says which,
+ * one line each.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RunSettingsError } from "./errors.ts";
+ * const e = new RunSettingsError("runs/a", ["k: 5 here, 3 asked"]);
+ * assert(e.message === "runs/a holds a run with other settings:\n  k: 5 here, 3 asked");
+ * ```
+ */
+export class RunSettingsError extends BsaError {
+  constructor(readonly out: string, readonly conflicts: string[]) {
+    super(`${out} holds a run with other settings:\n  ${conflicts.join("\n  ")}`);
+    this.name = "RunSettingsError";
+  }
+}
+
+/**
+ * A judgments file was written by another judge (model, endpoint, prompts or parameters)
+ * than the one now asked to judge into it: one file holds one judge's verdicts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OtherJudgeError } from "./errors.ts";
+ * const e = new OtherJudgeError("runs/a/judgments.jsonl", "gpt-4o", "o3", undefined);
+ * assert(e.message.startsWith("runs/a/judgments.jsonl was judged by gpt-4o; this judge is o3."));
+ * ```
+ */
+export class OtherJudgeError extends BsaError {
+  constructor(readonly path: string, readonly previous: string, readonly current: string, readonly label?: string) {
+    super(`${path} was judged by ${previous}; this judge is ${current}. A judgments file holds one judge's verdicts`);
+    this.name = "OtherJudgeError";
+  }
+}
+
+/**
+ * A run records no judge (of this label) whose replies could be read in: its judge requests
+ * were never written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NoJudgeRecordedError } from "./errors.ts";
+ * const e = new NoJudgeRecordedError("runs/a", "second");
+ * assert(e.message === "runs/a records no judge labelled second: its judge requests were never written");
+ * ```
+ */
+export class NoJudgeRecordedError extends BsaError {
+  constructor(readonly run: string, readonly label?: string) {
+    super(`${run} records no judge${label ? ` labelled ${label}` : ""}: its judge requests were never written`);
+    this.name = "NoJudgeRecordedError";
+  }
+}
+
+/**
+ * The judge prompts given are not the ones a run was judged with (their checksums differ).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { JudgePromptsError } from "./errors.ts";
+ * const e = new JudgePromptsError("runs/a", "mine/", "prompts/");
+ * assert(e.message === "the judge prompts given (mine/) are not the ones runs/a was judged with (prompts/)");
+ * ```
+ */
+export class JudgePromptsError extends BsaError {
+  constructor(readonly run: string, readonly given: string, readonly recorded: string) {
+    super(`the judge prompts given (${given}) are not the ones ${run} was judged with (${recorded})`);
+    this.name = "JudgePromptsError";
+  }
+}
+
+/**
+ * A file that must not be replaced silently (a review plan, which labels may refer to) exists.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileExistsError } from "./errors.ts";
+ * const e = new FileExistsError("runs/a/review-plan.json", "labels may refer to it");
+ * assert(e.message === "runs/a/review-plan.json exists: labels may refer to it");
+ * ```
+ */
+export class FileExistsError extends BsaError {
+  constructor(readonly path: string, readonly why: string) {
+    super(`${path} exists: ${why}`);
+    this.name = "FileExistsError";
+  }
+}
+
+/**
+ * A review plan was drawn for another judge than the one it is used with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlanJudgeError } from "./errors.ts";
+ * const e = new PlanJudgeError("second", "default");
+ * assert(e.message === "the review plan was drawn for judge second, not default");
+ * ```
+ */
+export class PlanJudgeError extends BsaError {
+  constructor(readonly planJudge: string, readonly judge: string) {
+    super(`the review plan was drawn for judge ${planJudge}, not ${judge}`);
+    this.name = "PlanJudgeError";
+  }
+}
+
+/**
+ * The notebooks were required to be executed, but cannot be (`reason`: what is missing).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotebooksUnavailableError } from "./errors.ts";
+ * const e = new NotebooksUnavailableError("jupyter is not installed", "pip install nbconvert");
+ * assert(e.message.startsWith("the notebooks cannot be executed, because jupyter is not installed."));
+ * ```
+ */
+export class NotebooksUnavailableError extends BsaError {
+  constructor(readonly reason: string, install: string) {
+    super(`the notebooks cannot be executed, because ${reason}. Install Jupyter with the Deno kernel (${install})`);
+    this.name = "NotebooksUnavailableError";
+  }
+}
+
+/**
+ * Notebooks asked for by name that the notebook folder does not hold.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UnknownNotebookError } from "./errors.ts";
+ * const e = new UnknownNotebookError(["02_x"], "notebooks", ["01_a.ipynb"]);
+ * assert(e.message === "no notebook 02_x in notebooks/ (there are: 01_a.ipynb)");
+ * ```
+ */
+export class UnknownNotebookError extends BsaError {
+  constructor(readonly names: string[], readonly dir: string, readonly available: string[]) {
+    super(`no notebook ${names.join(", ")} in ${dir}/ (there are: ${available.join(", ")})`);
+    this.name = "UnknownNotebookError";
+  }
+}
+
+/**
+ * A slice of the viewer is too large to export as one file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ExportTooLargeError } from "./errors.ts";
+ * const e = new ExportTooLargeError("category=Rumors", "3.0 MB", "1.0 MB");
+ * assert(e.message === "the slice 'category=Rumors' holds 3.0 MB of samples, above the export limit of 1.0 MB");
+ * ```
+ */
+export class ExportTooLargeError extends BsaError {
+  constructor(readonly slice: string, readonly size: string, readonly limit: string) {
+    super(`the slice ${slice ? `'${slice}' ` : ""}holds ${size} of samples, above the export limit of ${limit}`);
+    this.name = "ExportTooLargeError";
+  }
+}
+
+/**
+ * A pinned upstream file could not be downloaded (no network, DNS, TLS...).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DownloadError } from "./errors.ts";
+ * const e = new DownloadError("https://x/d.csv", "dns error");
+ * assert(e.message === "download of https://x/d.csv failed: dns error. Without network access, point BSA_DATASET at a local copy.");
+ * ```
+ */
+export class DownloadError extends BsaError {
+  constructor(readonly url: string, why: string, cause?: unknown) {
+    super(`download of ${url} failed: ${why}. Without network access, point BSA_DATASET at a local copy.`, { cause });
+    this.name = "DownloadError";
+  }
+}

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { BsaError } from "./errors.ts";
+import { BsaError, DownloadError } from "./errors.ts";
 import { sha256Hex } from "./hash.ts";
 
 /**
@@ -136,11 +136,7 @@ export async function fetchPinned(file: PinnedFile, options: FetchPinnedOptions 
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (err) {
     if (err instanceof BsaError) throw err;
-    throw new BsaError(
-      `download of ${url} failed: ${(err as Error).message}. ` +
-        `Without network access, point BSA_DATASET (or --dataset) at a local copy.`,
-      { cause: err },
-    );
+    throw new DownloadError(url, (err as Error).message, err);
   }
   const actual = await sha256Hex(bytes);
   if (actual !== file.sha256) {

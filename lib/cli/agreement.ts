@@ -99,7 +99,8 @@ export async function agreementCommand(args: string[]): Promise<number> {
     });
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else _printHuman(report);
-    printWarnings(report.warnings);
+    // The library's warning says what is missing; the command that draws it is the CLI's to name.
+    printWarnings(report.warnings.map((w) => w.startsWith("no review plan:") ? `${w} ('bsa review plan')` : w));
     return 0;
   }
   if (values.plan || values.level) throw new UsageError("bsa agreement: --plan and --level go with --human");

@@ -64,7 +64,11 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     tablesDir: values.out as string | undefined,
     only: only.length ? only : undefined,
     notebooks: mode,
-    log: (line) => console.log(line),
+    // The library says why the notebooks were not executed; the flag that makes it an error is the CLI's to name.
+    log: (line) =>
+      console.log(
+        line.startsWith("notebooks: not re-executed") ? `${line} --notebooks makes their execution required.` : line,
+      ),
   });
   printWarnings(r.warnings);
   const executed = r.executed.length ? `, ${r.executed.length} notebooks executed` : "";

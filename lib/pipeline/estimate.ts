@@ -140,7 +140,7 @@ export async function readPrices(path: string): Promise<Record<string, Price>> {
     }
     for (const f of ["batch_input_per_mtok", "batch_output_per_mtok"] as const) {
       if (p[f] !== undefined && (typeof p[f] !== "number" || p[f]! < 0)) {
-        throw new BsaError(`--prices ${path}: ${m}.${f} must be a non-negative number when given`);
+        throw new BsaError(`price table ${path}: ${m}.${f} must be a non-negative number when given`);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { BsaError } from "../errors.ts";
+import { BsaError, RunSettingsError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
@@ -213,11 +213,7 @@ async function _generate(
     if (!current) return wanted;
     const conflicts = manifestConflicts(current, wanted);
     if (conflicts.length) {
-      throw new BsaError(
-        `${o.out} holds a run with other settings; use another --out or the same settings:\n  ${
-          conflicts.join("\n  ")
-        }`,
-      );
+      throw new RunSettingsError(o.out, conflicts);
     }
     // Tags describe the run for score tables; they do not change what is generated, so a
     // resume may update them (said aloud). A resume that gives none keeps them.

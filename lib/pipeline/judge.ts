@@ -1,4 +1,4 @@
-import { BsaError } from "../errors.ts";
+import { BsaError, OtherJudgeError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { FAILED, INVALID, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
@@ -255,11 +255,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         prompts: previous.prompts.sha256,
       });
       if (theirs !== identity) {
-        throw new BsaError(
-          `${files.judgments} was judged by ${_describe(previous)}; this judge is ${_describe(mine)}. ` +
-            `A judgments file holds one judge's verdicts: pass --label NAME to keep this judge's apart ` +
-            `(then score --judge NAME, agreement between them)`,
-        );
+        throw new OtherJudgeError(files.judgments, _describe(previous), _describe(mine), o.label);
       }
       mine.started = previous.started;
     }

@@ -1,6 +1,6 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { BsaError } from "../errors.ts";
+import { BsaError, NoJudgmentsError } from "../errors.ts";
 import { normalizeVerdict } from "../metrics/verdicts.ts";
 import type { JudgmentRecord } from "./judge.ts";
 import { readJsonl, readLatest, sampleKey } from "./jsonl.ts";
@@ -102,7 +102,11 @@ export async function doneKeys(path: string): Promise<Set<string>> {
 
 /**
  * The error for a run folder whose judgments file (of `judge`, a label) holds nothing yet:
- * every reader of judgments says it, and what to run, the same way.
+ * every reader of judgments says it the same way (the CLI adds what to run).
+ *
+ * @param dir The run folder.
+ * @param judge The judge's label; none for the default judge.
+ * @returns The error, naming the judgments file and carrying the folder and label.
  *
  * @param dir The run folder.
  * @param judge The judge's label (default: the default judge).
@@ -111,15 +115,13 @@ export async function doneKeys(path: string): Promise<Set<string>> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { noJudgmentsError } from "./runs.ts";
- * assert(noJudgmentsError("runs/a", "second").message.endsWith("run 'bsa judge --run runs/a --label second' first"));
+ * const e = noJudgmentsError("runs/a", "second");
+ * assert(e.message === "runs/a/judgments-second.jsonl holds no judgments yet: runs/a is not judged by judge second");
+ * assert(e.run === "runs/a" && e.judge === "second");
  * ```
  */
-export function noJudgmentsError(dir: string, judge?: string): BsaError {
-  return new BsaError(
-    `${runFiles(dir, judge).judgments} holds no judgments yet; run 'bsa judge --run ${dir}${
-      judge ? ` --label ${judge}` : ""
-    }' first`,
-  );
+export function noJudgmentsError(dir: string, judge?: string): NoJudgmentsError {
+  return new NoJudgmentsError(dir, runFiles(dir, judge).judgments, judge);
 }
 
 /** Judgments of one or more runs as one table, with each run's tags as columns. */

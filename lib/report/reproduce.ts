@@ -1,6 +1,6 @@
 import { exportFigures } from "../charts/export.ts";
 import { loadDataset } from "../dataset/load.ts";
-import { BsaError } from "../errors.ts";
+import { BsaError, NotebooksUnavailableError, UnknownNotebookError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
 import { loadPaper } from "../paper/load.ts";
 import { loadUserRuns } from "../analysis/user_runs.ts";
@@ -120,7 +120,7 @@ function _notExecutedMessage(why: string, runs: boolean): string {
   return `notebooks: not re-executed, because ${why}; the report shows the outputs saved in the notebooks` +
     (runs ? " (the paper alone: your BSA_RUNS are in the tables and figures only)" : "") +
     `. To execute them, install Jupyter with the Deno kernel and run this again (${JUPYTER_INSTALL})` +
-    `; --notebooks makes their execution required.`;
+    `.`;
 }
 
 /**
@@ -154,18 +154,14 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   const tablesDir = o.tablesDir ?? "out/reproduce";
   const mode = o.notebooks ?? "auto";
   // Decided before anything is written, so that a required execution fails with nothing changed.
-  const jupyter = mode === "skip" ? "--no-notebooks was given" : jupyterProblem();
-  if (mode === "require" && jupyter) {
-    throw new BsaError(
-      `--notebooks: the notebooks cannot be executed, because ${jupyter}. Install Jupyter with the Deno kernel (${JUPYTER_INSTALL}), or leave out --notebooks to use their saved outputs`,
-    );
-  }
+  const jupyter = mode === "skip" ? "notebook execution was turned off" : jupyterProblem();
+  if (mode === "require" && jupyter) throw new NotebooksUnavailableError(jupyter, JUPYTER_INSTALL);
   const all = _notebookNames(nbDir);
   const names = o.only ? all.filter((n) => o.only!.includes(n.replace(/\.ipynb$/, ""))) : all;
   if (o.only) {
     const unknown = o.only.filter((s) => !all.includes(`${s}.ipynb`));
     if (unknown.length) {
-      throw new BsaError(`--only: no notebook ${unknown.join(", ")} in ${nbDir}/ (there are: ${all.join(", ")})`);
+      throw new UnknownNotebookError(unknown, nbDir, all);
     }
   }
 

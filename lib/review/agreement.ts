@@ -146,7 +146,7 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
   } else {
     warnings.push(
       "no review plan: the labelled samples are taken as a simple random sample within each scenario " +
-        "(post-stratified by scenario); draw them with 'bsa review plan' for a design the estimates can rest on",
+        "(post-stratified by scenario); draw them from a review plan for a design the estimates can rest on",
     );
     for (const s of input.judged) {
       if (undecidedByJudge(s)) {

@@ -1,4 +1,4 @@
-import { BsaError } from "../errors.ts";
+import { BsaError, FileExistsError, PlanJudgeError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
 import { scoreJudgments } from "../metrics/score.ts";
 import { JsonlAppender, readLatest } from "../pipeline/jsonl.ts";
@@ -113,7 +113,7 @@ export async function writePlan(path: string, plan: ReviewPlan, force = false): 
   if (!force) {
     try {
       await Deno.lstat(path);
-      throw new BsaError(`${path} exists: labels may refer to it; pass --force to replace it or --out another file`);
+      throw new FileExistsError(path, "labels may refer to it");
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
@@ -281,9 +281,7 @@ export async function loadHumanAgreement(
   const judged = await loadJudged(o.run, o.judge);
   const plan = o.plan ? await readPlan(o.plan) : await _planIfAny(o.run);
   if (plan && plan.judge !== o.judge) {
-    throw new BsaError(
-      `the review plan was drawn for judge ${plan.judge}, not ${o.judge}; pass --judges ${plan.judge}`,
-    );
+    throw new PlanJudgeError(plan.judge, o.judge);
   }
   const labels = await readLabelFiles(o.human, judged, plan);
   const loaded = await loadRunJudgments([o.run], o.judge === "default" ? undefined : o.judge);

@@ -1,4 +1,4 @@
-import { BsaError } from "../errors.ts";
+import { ExportTooLargeError } from "../errors.ts";
 import { type Filter, formatFilter } from "./page/filter.js";
 import { pageHtml } from "./page_html.ts";
 import type { RunViewer } from "./store.ts";
@@ -50,11 +50,7 @@ export async function exportViewer(
   const bytes = await viewer.bytes(filter);
   const slice = formatFilter(filter);
   if (bytes > max) {
-    throw new BsaError(
-      `the slice ${slice ? `'${slice}' ` : ""}holds ${_mb(bytes)} of samples, above the export limit of ${
-        _mb(max)
-      }; narrow it with --filter (the viewer's URL hash keys, e.g. --filter 'category=Rumors&cell=safe-wrong') or raise --max-mb`,
-    );
+    throw new ExportTooLargeError(slice, _mb(bytes), _mb(max));
   }
   const first = await viewer.query(filter, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
   const data = {

@@ -75,7 +75,7 @@ function _allowed(dataset?: Dataset): Record<string, string[] | { test: RegExp; 
     reasoning: [...reasoning, "correct", "wrong", ...SENTINELS],
     cell: Object.keys(CELLS),
     outcome: [...OUTCOME_FLAGS, "flagged"],
-    runs: { test: /^\d+(,\d+)*$/, says: "run indexes in the order of --run, comma-separated, e.g. 0,1" },
+    runs: { test: /^\d+(,\d+)*$/, says: "run indexes in the order the runs were given, comma-separated, e.g. 0,1" },
     judge: { test: /^[A-Za-z0-9._-]+$/, says: "a judge label (letters, digits, '.', '_', '-'), or default" },
   };
 }

@@ -124,7 +124,10 @@ Deno.test("review plan: a folder that is no run says so; a run without judgments
   const cases: [string, string][] = [
     [`${dir.path}/nope`, `${dir.path}/nope is not a run folder (no such folder)`],
     [`${dir.path}/empty`, `${dir.path}/empty is not a run folder (no manifest.json)`],
-    [`${dir.path}/unjudged`, `holds no judgments yet; run 'bsa judge --run ${dir.path}/unjudged' first`],
+    [
+      `${dir.path}/unjudged`,
+      `holds no judgments yet: ${dir.path}/unjudged is not judged; run 'bsa judge --run ${dir.path}/unjudged' first`,
+    ],
   ];
   for (const [run, message] of cases) {
     const r = await runCli(["review", "plan", "--run", run, "--n", "5"]);

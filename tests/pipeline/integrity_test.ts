@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
-import { BsaError } from "../../lib/errors.ts";
+import { BsaError, RunSettingsError } from "../../lib/errors.ts";
 import { ChatClient } from "../../lib/pipeline/client.ts";
 import { generate, type GenerationRecord } from "../../lib/pipeline/generate.ts";
 import { readJsonl, readLatest } from "../../lib/pipeline/jsonl.ts";
@@ -410,7 +410,7 @@ Deno.test("a resumed run with other tags updates them and says so; other setting
   // Resuming without tags keeps them.
   assertEquals((await gen(server.url, out, { k: 1, ids: ids.slice(0, 1) })).warnings, []);
   assertEquals((await readManifest(out)).tags, { condition: "b" });
-  await assertRejects(() => gen(server.url, out, { k: 2, ids: ids.slice(0, 1) }), BsaError, "other settings");
+  await assertRejects(() => gen(server.url, out, { k: 2, ids: ids.slice(0, 1) }), RunSettingsError, "other settings");
 });
 
 Deno.test("readers skip a cut-short last line with a warning instead of failing", async () => {

@@ -4,7 +4,7 @@
  * records are those a direct call would have written.
  * @module
  */
-import { BsaError } from "../../errors.ts";
+import { BsaError, JudgePromptsError, NoJudgeRecordedError } from "../../errors.ts";
 import type { Dataset } from "../../dataset/load.ts";
 import { generate, type GenerateResult } from "../generate.ts";
 import { judge, type JudgeResult } from "../judge.ts";
@@ -122,20 +122,12 @@ export async function ingestResults(o: IngestOptions): Promise<IngestResult> {
   if (lines.judge) {
     const section = o.label ? manifest.judges?.[o.label] : manifest.judge;
     if (!section) {
-      throw new BsaError(
-        `${o.run} records no judge${o.label ? ` labelled ${o.label}` : ""}: write the judge requests with ` +
-          `'bsa judge --run ${o.run} --judge-model NAME --batch-file FILE${
-            o.label ? ` --label ${o.label}` : ""
-          }' first`,
-      );
+      throw new NoJudgeRecordedError(o.run, o.label);
     }
     if (!o.prompts) throw new BsaError(`${o.file} holds judge replies: the judge prompts are needed`);
     const prompts = await o.prompts();
     if (JSON.stringify(prompts.sha256) !== JSON.stringify(section.prompts.sha256)) {
-      throw new BsaError(
-        `the judge prompts given (${prompts.source}) are not the ones ${o.run} was judged with ` +
-          `(${section.prompts.source}); pass --prompts with those files`,
-      );
+      throw new JudgePromptsError(o.run, prompts.source, section.prompts.source);
     }
     result.judge = await judge({
       run: o.run,
