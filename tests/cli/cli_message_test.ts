@@ -102,6 +102,7 @@ Deno.test("library errors name no flag and carry their data; the CLI adds the fl
 });
 
 Deno.test("no judgments yet reads in plain words for notebooks: the run is not judged", () => {
+  assert(noJudgmentsError("runs/a") instanceof NoJudgmentsError);
   assertEquals(
     noJudgmentsError("runs/a").message,
     "runs/a/judgments.jsonl holds no judgments yet: runs/a is not judged",
