@@ -99,7 +99,8 @@ export function defaultCacheDir(): string {
  * @param file The upstream path and its expected SHA-256.
  * @param options Where to download from and where to cache.
  * @returns The path of the verified local copy.
- * @throws {BsaError} The download fails, or its checksum is not `file.sha256` (nothing is cached then).
+ * @throws {DownloadError} The server cannot be reached.
+ * @throws {BsaError} The server answers with an error, or the checksum is not `file.sha256` (nothing is cached then).
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -121,7 +121,7 @@ export interface GenerateResult {
  *
  * @param o The run folder, client (or batch mode), model, k, dataset and question ids, parameters, concurrency.
  * @returns What this pass recorded, by outcome, and every sample's newest outcome.
- * @throws {BsaError} An endpoint that fails its preflight ({@linkcode EndpointError}), a folder of other settings or locked by another run, a write error.
+ * @throws {BsaError} An endpoint that fails its preflight ({@linkcode EndpointError}), a folder of other settings ({@linkcode RunSettingsError}) or locked by another run, a write error.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

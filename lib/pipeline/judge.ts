@@ -171,7 +171,7 @@ function _needs(gen: SampleState, j: SampleState | undefined, o: JudgeOptions): 
  *
  * @param o The run folder, judge client (or batch mode), model, prompts, dataset, concurrency, cache and label.
  * @returns What this pass judged, from the cache, invalid, refused, and every sample's state.
- * @throws {BsaError} A run of another dataset or judge, a judgments file locked by another judge, a judge that fails its preflight, a write error.
+ * @throws {BsaError} A run of another dataset or judge ({@linkcode OtherJudgeError}), a judgments file locked by another judge, a judge that fails its preflight, a write error.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -107,10 +107,6 @@ export async function doneKeys(path: string): Promise<Set<string>> {
  * @param dir The run folder.
  * @param judge The judge's label; none for the default judge.
  * @returns The error, naming the judgments file and carrying the folder and label.
- *
- * @param dir The run folder.
- * @param judge The judge's label (default: the default judge).
- * @returns The error, naming the file and the command to run.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

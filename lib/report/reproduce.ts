@@ -131,7 +131,9 @@ function _notExecutedMessage(why: string, runs: boolean): string {
  *
  * @param o Output folders, which notebooks, notebook mode, runs, and where to log.
  * @returns What was written, and the notebooks executed or why not.
- * @throws {BsaError} `notebooks: "require"` without Jupyter, or a notebook cell fails.
+ * @throws {NotebooksUnavailableError} `notebooks: "require"` without Jupyter.
+ * @throws {UnknownNotebookError} `only` names a notebook the folder does not hold.
+ * @throws {BsaError} A notebook cell fails.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -31,7 +31,7 @@ export function planPath(run: string): string {
  * @param run The run folder.
  * @param judge The judge's label (default `default`).
  * @returns The judged samples.
- * @throws {BsaError} The run has no judgments of that judge.
+ * @throws {NoJudgmentsError} The run has no judgments of that judge.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -84,7 +84,7 @@ export async function loadJudged(run: string, judge = "default"): Promise<Judged
  * @param path Where to write.
  * @param plan The plan.
  * @param force Replace an existing plan (default false).
- * @throws {BsaError} A plan exists at `path` and `force` is not set.
+ * @throws {FileExistsError} A plan exists at `path` and `force` is not set.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -248,6 +248,7 @@ export async function readLabelFiles(
  *
  * @param o The run, the judge's label, the labels files, the plan file and the level.
  * @returns The judge against people (see {@linkcode humanAgreement}).
+ * @throws {PlanJudgeError} The plan was drawn for another judge.
  * @throws {BsaError} The run, plan or a labels file cannot be read, or a label is invalid.
  * @example
  * ```ts

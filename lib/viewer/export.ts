@@ -15,7 +15,7 @@ export const DEFAULT_EXPORT_LIMIT = 50 * 1024 * 1024;
  * @param filter the slice (the same keys as the viewer's URL hash)
  * @param options `maxBytes`: refuse a slice whose run records exceed this (default {@linkcode DEFAULT_EXPORT_LIMIT})
  * @returns the HTML text
- * @throws {BsaError} when the slice is larger than `maxBytes`, naming its size and how to narrow it
+ * @throws {ExportTooLargeError} when the slice is larger than `maxBytes`, naming its size and the limit
  *
  * @example
  * ```ts

@@ -66,7 +66,7 @@ export async function resultFileKinds(file: string): Promise<IngestResult["lines
  *
  * @param o The run folder, the result file, the judge's label, prompts and dataset.
  * @returns How many lines were recorded, skipped and failed, by kind.
- * @throws {BsaError} No line of the file has a custom id bsa wrote, or a judge line without the judge's batch record.
+ * @throws {BsaError} No line of the file has a custom id bsa wrote, a judge line without the judge's batch record ({@linkcode NoJudgeRecordedError}), or judge prompts other than the recorded ones ({@linkcode JudgePromptsError}).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
