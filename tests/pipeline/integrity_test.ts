@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
-import { BsaError, RunSettingsError } from "../../lib/errors.ts";
+import { BsaError, OtherJudgeError, RunSettingsError } from "../../lib/errors.ts";
 import { ChatClient } from "../../lib/pipeline/client.ts";
 import { generate, type GenerationRecord } from "../../lib/pipeline/generate.ts";
 import { readJsonl, readLatest } from "../../lib/pipeline/jsonl.ts";
@@ -158,8 +158,10 @@ Deno.test("a judgments file is bound to its judge: another model, endpoint or pa
       ["extra body", { params: { temperature: 0, extra_body: { reasoning_effort: "high" } } }],
     ] as const
   ) {
-    const err = await assertRejects(() => judgeRun(a.url, out, extra), BsaError);
-    assert(/was judged by judge-x .*--label NAME/.test(err.message), `${what}: ${err.message}`);
+    const err = await assertRejects(() => judgeRun(a.url, out, extra), OtherJudgeError);
+    // The library says which judge holds the file; the CLI adds the --label advice (tests/cli/cli_message_test.ts).
+    assert(/was judged by judge-x .*holds one judge's verdicts$/.test(err.message), `${what}: ${err.message}`);
+    assertEquals(err.path, `${out}/judgments.jsonl`);
   }
   // Under a label, a second judge is welcome; the default judge's record is untouched.
   await judgeRun(b.url, out, { judgeModel: "judge-y", label: "second" });
