@@ -138,6 +138,9 @@ export async function runCommand(args: string[]): Promise<number> {
   });
   // The size of a new run, before it starts; a resumed run goes straight to its first request.
   if (state === "new") {
+    // After the endpoint has answered: with no key (or a wrong URL) its error is the only output.
+    // The client remembers the check, so generate() does not ask again.
+    await client?.preflight(model);
     const { estimateRun } = await import("../pipeline/estimate.ts");
     const { cachedTokenCounts } = await import("../dataset/token_counts.ts");
     const counts = await cachedTokenCounts(dataset, systemPrompt?.text);

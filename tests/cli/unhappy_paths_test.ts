@@ -14,7 +14,7 @@ import { officialCsvText, simulateOfficialRows } from "../helpers/simulate.ts";
 const ds = await loadDataset({ path: DATASET_CSV });
 const QUESTIONS = rows<{ id: string; scenario: string }>(ds.questions.select("id", "scenario"));
 
-Deno.test("no API key: a server that wants one is told plainly (variable and --api-key-env); a keyless server needs none", async () => {
+Deno.test("no API key: a server that wants one is told plainly (variable and --api-key-env), with no estimate first; a keyless server needs none", async () => {
   await using dir = await tempDir();
   await using open = startFakeOpenAI();
   await using locked = startFakeOpenAI({ apiKey: "right" });
@@ -22,12 +22,15 @@ Deno.test("no API key: a server that wants one is told plainly (variable and --a
   // A local server (vLLM, Ollama) answers without a key.
   const local = await runCli([...runArgs(open.url, "m-think", 1, `${dir.path}/local`), "--limit", "2"], env);
   assertEquals(local.code, 0, local.stderr);
+  assert(local.stderr.includes("estimate: "), local.stderr);
   // A server that wants a key, none set: run and judge both say no key was sent.
   const run = await runCli([...runArgs(locked.url, "m-think", 1, `${dir.path}/locked`), "--limit", "2"], env);
   const judge = await runCli(
     ["judge", "--run", `${dir.path}/local`, "--judge-base-url", locked.url, "--judge-model", "judge-1"],
     env,
   );
+  // The endpoint's refusal is the only thing run says: no estimate of a run that cannot start.
+  assert(!run.stderr.includes("estimate:"), run.stderr);
   for (const r of [run, judge]) {
     assertEquals(r.code, 1, r.stderr);
     assert(
