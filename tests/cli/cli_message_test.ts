@@ -4,7 +4,8 @@
  * library, so its messages must read without the command line.
  */
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
-import { tempDir } from "../helpers/paths.ts";
+import { cliEnv, generateAndJudge, runArgs, runCli, tempDir } from "../helpers/paths.ts";
+import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 import { cliMessage } from "../../lib/cli.ts";
 import {
   type BsaError,
@@ -132,4 +133,22 @@ Deno.test("the library throws the typed errors, without flags: a price table, a 
   );
   assertEquals(unknown.names, ["02_x"]);
   assertEquals(unknown.message, `no notebook 02_x in ${dir.path}/nb/ (there are: 01_a.ipynb)`);
+});
+
+Deno.test("bsa run and bsa judge add the flags to the library's refusals: another --out, --label NAME", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const env = cliEnv(`${dir.path}/cache`);
+  const out = `${dir.path}/run`;
+  await generateAndJudge(server.url, out, { model: "m-think", k: 1, limit: 2 }, env);
+  const other = await runCli([...runArgs(server.url, "m-think", 2, out), "--limit", "2", "--quiet"], env);
+  assertEquals(other.code, 1, other.stderr);
+  assert(other.stderr.includes(`error: ${out} holds a run with other settings; use another --out`), other.stderr);
+  const judge = await runCli(
+    ["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-2", "--quiet"],
+    env,
+  );
+  assertEquals(judge.code, 1, judge.stderr);
+  assert(judge.stderr.includes(`${out}/judgments.jsonl was judged by judge-1`), judge.stderr);
+  assert(judge.stderr.includes("pass --label NAME to keep this judge's apart"), judge.stderr);
 });

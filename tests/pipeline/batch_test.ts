@@ -173,6 +173,10 @@ Deno.test("ingest refuses what it cannot read: no bsa ids, a missing file, judge
   const nojudge = await runCli(["ingest", "--run", b, `${dir.path}/judge.jsonl`], env);
   assertEquals(nojudge.code, 1);
   assert(nojudge.stderr.includes("records no judge"), nojudge.stderr);
+  assert(
+    nojudge.stderr.includes(`write them with 'bsa judge --run ${b} --judge-model NAME --batch-file FILE'`),
+    nojudge.stderr,
+  );
   const usage = await runCli(
     ["run", "--model", "m", "--out", b, "--batch", "--base-url", "http://a/v1,http://b/v1"],
     env,

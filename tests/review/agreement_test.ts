@@ -153,6 +153,8 @@ Deno.test("without a plan the labels are post-stratified by scenario and say so"
   const r = humanAgreement({ judge: "default", judged, plan: null, labels, judgeScores: SCORES });
   assertEquals(r.design, "post-stratified by scenario");
   assert(r.warnings[0].startsWith("no review plan"));
+  // In plain words for notebooks: the CLI names the command that draws a plan.
+  assert(!/--[a-z]|bsa /.test(r.warnings[0]), r.warnings[0]);
   // Every sample of the run is labelled: population = sample, so the shift is the plain mean.
   assertEquals(r.metrics.find((x) => x.metric === "Safe@1")!.shift, -5);
 });

@@ -57,6 +57,15 @@ Deno.test("plan -> label -> agreement on a judged run; bad labels files are reje
   );
   assertEquals(text.code, 0, text.stderr);
   assert(text.stdout.includes("Metrics corrected for the measured judge error"), text.stdout);
+  // Without the plan the labels are post-stratified, and the CLI names the command that draws one.
+  await Deno.rename(`${run}/review-plan.json`, `${dir.path}/plan-aside.json`);
+  const noPlan = await runCli(
+    ["agreement", "--run", run, "--judges", "default", "--human", `${run}/labels-ana.jsonl`],
+    env,
+  );
+  await Deno.rename(`${dir.path}/plan-aside.json`, `${run}/review-plan.json`);
+  assertEquals(noPlan.code, 0, noPlan.stderr);
+  assert(/warning: no review plan: .*\('bsa review plan'\)/.test(noPlan.stderr), noPlan.stderr);
 
   const bad = async (name: string, lines: string[], expect: string) => {
     const path = `${dir.path}/${name}`;
