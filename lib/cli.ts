@@ -17,6 +17,7 @@ import {
   PlanJudgeError,
   RunSettingsError,
   UnknownNotebookError,
+  UsageError,
 } from "./errors.ts";
 
 // Loaded on demand: a command pays only for its own imports (start-up time, native modules).
@@ -63,7 +64,7 @@ Run 'deno task bsa <command> --help' for a command's flags.`;
  * Run the CLI with `args`; returns the exit code.
  *
  * @param args The command line after `bsa` (e.g. `["score", "--run", "runs/a"]`).
- * @returns The exit code: 0 on success, the error's `exitCode` (1, or 2 for a usage error) on failure.
+ * @returns The exit code: 0 on success, 2 for a usage error, 1 for any other error (see {@linkcode exitCodeFor}).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -92,7 +93,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof BsaError) {
       console.error(`error: ${cliMessage(command, err)}`);
-      return err.exitCode;
+      return exitCodeFor(err);
     }
     throw err;
   }
@@ -172,3 +173,23 @@ export function keyHint(command: string, err: ApiKeyError): string {
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
+
+/**
+ * The exit code for an error: 2 for a bad argument (`UsageError`), 1 for any other. The CLI
+ * chooses it; library errors carry none.
+ *
+ * @param err The error a command threw.
+ * @returns 2 or 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { exitCodeFor } from "./cli.ts";
+ * import { BsaError, UsageError } from "./errors.ts";
+ * assert(exitCodeFor(new UsageError("--k: must be an integer")) === 2);
+ * assert(exitCodeFor(new BsaError("runs/a: no manifest.json")) === 1);
+ * ```
+ */
+export function exitCodeFor(err: BsaError): number {
+  return err instanceof UsageError ? 2 : 1;
+}

@@ -1,41 +1,40 @@
 /**
- * A user-facing error: bad input, a bad flag, an unreachable endpoint.
+ * A user-facing error: bad input, an unreachable endpoint, a run that cannot go on.
  *
- * The CLI prints its message without a stack trace and exits non-zero, so the
- * message itself must name the file, row, field or flag at fault.
+ * Its message names the file, row, field or value at fault, never a command-line flag: the
+ * CLI adds the flags that put it right (`cliMessage` in `lib/cli.ts`) and chooses the exit
+ * code, so a notebook or script gets the same error without CLI words.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { BsaError } from "./errors.ts";
  * const err = new BsaError("data.csv row 3: column 'id' is empty");
- * assert(err.exitCode === 1);
+ * assert(err instanceof Error && err.name === "BsaError" && err.message.startsWith("data.csv row 3"));
  * ```
  */
 export class BsaError extends Error {
-  /** Process exit code the CLI uses for this error. */
-  readonly exitCode: number;
-
-  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "BsaError";
-    this.exitCode = options.exitCode ?? 1;
   }
 }
 
 /**
- * A bad command-line flag or argument (exit code 2, like most Unix tools).
+ * A bad command-line argument (the CLI exits with 2 for it, like most Unix tools; any other
+ * {@linkcode BsaError} exits with 1).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { UsageError } from "./errors.ts";
- * assert(new UsageError("--k must be a positive integer").exitCode === 2);
+ * import { BsaError, UsageError } from "./errors.ts";
+ * const e = new UsageError("--k must be an integer >= 1");
+ * assert(e instanceof BsaError && e.name === "UsageError");
  * ```
  */
 export class UsageError extends BsaError {
   constructor(message: string) {
-    super(message, { exitCode: 2 });
+    super(message);
     this.name = "UsageError";
   }
 }
@@ -92,8 +91,8 @@ export class UnknownColumnError extends BsaError {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { EndpointError } from "./errors.ts";
- * assert(new EndpointError("model unknown").exitCode === 1);
+ * import { BsaError, EndpointError } from "./errors.ts";
+ * assert(new EndpointError("model unknown") instanceof BsaError);
  * ```
  */
 export class EndpointError extends BsaError {}

@@ -18,7 +18,8 @@ export interface LockInfo {
  * ```ts
  * import assert from "node:assert/strict";
  * import { LockedError } from "./lock.ts";
- * assert(new LockedError("busy").exitCode === 1);
+ * import { BsaError } from "../errors.ts";
+ * assert(new LockedError("busy") instanceof BsaError);
  * ```
  */
 export class LockedError extends BsaError {}

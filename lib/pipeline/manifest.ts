@@ -170,7 +170,8 @@ export class NotARunError extends BsaError {}
  * ```ts
  * import assert from "node:assert/strict";
  * import { ForeignFolderError } from "./manifest.ts";
- * assert(new ForeignFolderError("x").exitCode === 1);
+ * import { BsaError } from "../errors.ts";
+ * assert(new ForeignFolderError("x") instanceof BsaError);
  * ```
  */
 export class ForeignFolderError extends BsaError {}
