@@ -2,7 +2,8 @@
  * Lint rules of bsa-lab that `deno lint` lacks a per-folder setting for.
  *
  * `bsa/no-console-in-lib`: library code returns values and warnings and throws typed errors;
- * only the command line (`lib/cli.ts`, `lib/cli/`) prints.
+ * only the command line (`lib/cli.ts`, `lib/cli/`) prints. The rule reports `console.*` and any
+ * use of `Deno.stdout` / `Deno.stderr` in library files. Tested in tests/lint/bsa_plugin_test.ts.
  * @module
  */
 
@@ -25,19 +26,26 @@ export function isQuietLib(filename: string): boolean {
   return /\/lib\//.test(p) && !/\/lib\/cli(\.ts$|\/)/.test(p);
 }
 
+/** Why a library file must not print: shown with every report of the rule. */
+const MESSAGE = "library code does not print: return the text or a warning (or take a sink); the CLI prints it";
+
 const plugin: Deno.lint.Plugin = {
   name: "bsa",
   rules: {
+    // The name predates the Deno.stdout/Deno.stderr check; kept so existing ignore comments still apply.
     "no-console-in-lib": {
       create(context) {
         if (!isQuietLib(context.filename)) return {};
         return {
           MemberExpression(node) {
-            if (node.object.type !== "Identifier" || node.object.name !== "console") return;
-            context.report({
-              node,
-              message: "library code does not print: return the text or a warning; the CLI prints it",
-            });
+            const o = node.object;
+            if (o.type !== "Identifier") return;
+            // `console.x`, and `Deno.stdout` / `Deno.stderr` (their writers, `writeSync`, streams):
+            // a library that touches them prints whatever the caller wanted.
+            const printer = o.name === "console" ||
+              (o.name === "Deno" && !node.computed && node.property.type === "Identifier" &&
+                (node.property.name === "stdout" || node.property.name === "stderr"));
+            if (printer) context.report({ node, message: MESSAGE });
           },
         };
       },

@@ -1,3 +1,4 @@
+import { stderrProgress } from "./_print.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
 import { ingestResults } from "../pipeline/batch/ingest.ts";
@@ -84,7 +85,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
       prompts: () => loadJudgePrompts({ dir: values.prompts as string | undefined }),
       label: values.label as string | undefined,
       cache,
-      progress: !values.quiet,
+      progress: stderrProgress(!!values.quiet),
     });
     if (r.lines.foreign) console.error(`note: ${r.lines.foreign} line(s) without a bsa custom_id were ignored`);
     const g = r.generation;

@@ -1,3 +1,4 @@
+import { stderrProgress } from "./_print.ts";
 import { judge } from "../pipeline/judge.ts";
 import { JudgeCache } from "../pipeline/judge_cache.ts";
 import { loadRunDataset } from "../pipeline/run_dataset.ts";
@@ -121,7 +122,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       cache,
       concurrency,
       params,
-      progress: !values.quiet,
+      progress: stderrProgress(!!values.quiet),
       log: (line) => console.error(line),
       label: values.label as string | undefined,
       retryFailed: !!values["retry-failed"],

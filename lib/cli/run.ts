@@ -1,3 +1,4 @@
+import { stderrProgress } from "./_print.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { selectQuestions } from "../dataset/select.ts";
 import { UsageError } from "../errors.ts";
@@ -164,7 +165,7 @@ export async function runCommand(args: string[]): Promise<number> {
     systemPrompt,
     concurrency,
     tags,
-    progress: !values.quiet,
+    progress: stderrProgress(!!values.quiet),
     log: (line) => console.error(line),
     useN: !!values["use-n"],
     retryFailed: !!values["retry-failed"],

@@ -5,7 +5,7 @@ import { readPrices } from "../pipeline/estimate.ts";
 import { estimateStudy, loadStudy, runStudy, studyProgress } from "../pipeline/run_study.ts";
 import { ENDPOINT_HELP, endpointConfig } from "./_endpoint.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
-import { formatRows } from "./_print.ts";
+import { formatRows, stderrProgress } from "./_print.ts";
 import { printReport } from "./score.ts";
 
 /**
@@ -107,7 +107,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     endpoint: endpointConfig("study", values),
     log: (line) => console.error(line),
     skipJudge: !!values["skip-judge"],
-    progress: !values.quiet,
+    progress: stderrProgress(!!values.quiet),
   });
   if (!values["skip-judge"] && judged.length) {
     printReport(await scoreRuns(judged), {

@@ -17,7 +17,7 @@ import {
 } from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { RunPass } from "./pass.ts";
-import { Progress, stallWatch } from "./progress.ts";
+import { Progress, type ProgressSink, stallWatch } from "./progress.ts";
 import { failedGeneration, generationBody, generationRecords } from "./records.ts";
 import { FatalRequestError } from "./retry.ts";
 import { scanSamples } from "./runs.ts";
@@ -67,8 +67,8 @@ export interface GenerateOptions {
   systemPrompt?: { name: string; text: string; sha256: string } | null;
   concurrency: number;
   tags?: RunManifest["tags"];
-  /** Show progress on stderr (default true). */
-  progress?: boolean;
+  /** Where the progress display goes (default: nowhere; the CLI passes stderr). */
+  progress?: ProgressSink | null;
   /**
    * Ask for all of a question's missing samples in one request with `n` (for servers
    * that support it, such as vLLM); each choice is still stored as its own sample.
@@ -270,8 +270,8 @@ async function _generate(
     warnings,
   };
   // A request file sends nothing: there is no progress to show.
-  const quiet = o.progress === false || o.batch?.mode === "file";
-  const progress = new Progress(`generate ${o.model}`, total, quiet ? { write: () => {} } : {});
+  const sink = o.batch?.mode === "file" ? null : o.progress;
+  const progress = new Progress(`generate ${o.model}`, total, sink ?? {});
   progress.state.done = alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
   const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");

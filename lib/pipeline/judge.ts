@@ -14,7 +14,7 @@ import { type JudgeParams, type JudgeRecord, readManifest, runFiles, updateManif
 import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
 import { RunPass } from "./pass.ts";
-import { Progress, stallWatch } from "./progress.ts";
+import { Progress, type ProgressSink, stallWatch } from "./progress.ts";
 import type { JudgePrompts } from "./prompts.ts";
 import { type SampleState, sampleState, scanSamples } from "./runs.ts";
 import { judgeBody, judgeInputs, judgeRefused, judgmentRecord, readJudgeReply, sentinelJudgment } from "./records.ts";
@@ -61,7 +61,8 @@ export interface JudgeOptions {
   invalidRetries?: number;
   /** Request parameters; `temperature` defaults to 0. Part of the judge's identity. */
   params?: JudgeParams;
-  progress?: boolean;
+  /** Where the progress display goes (default: nowhere; the CLI passes stderr). */
+  progress?: ProgressSink | null;
   /** Store this judge's verdicts apart (`judgments-<label>.jsonl`), e.g. a second judge for agreement. */
   label?: string;
   /** Ask again the samples whose judge's provider refused (newest record `failed` by the judge). */
@@ -291,7 +292,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     `judge ${manifest.model}`,
     generated.latest.size,
     // A request file sends nothing: there is no progress to show.
-    o.progress === false || o.batch?.mode === "file" ? { write: () => {} } : {},
+    (o.batch?.mode === "file" ? null : o.progress) ?? {},
   );
   progress.state.done = result.alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.

@@ -7,8 +7,22 @@ export interface ProgressState {
 }
 
 /**
- * A progress display on stderr: a redrawn bar on a terminal; plain lines (at most one
- * every `intervalMs`) when stderr is not a TTY, so logs stay readable.
+ * Where a progress display writes, given by the caller: library code never writes to
+ * stdout or stderr itself, so a notebook calling `generate()` sees no output unless it asks.
+ * The command line passes one writing to stderr (`stderrProgress` in lib/cli/_print.ts).
+ */
+export interface ProgressSink {
+  /** Receives each redraw (with `\r` and an escape code on a terminal) or each plain line. */
+  write: (text: string) => void;
+  /** Whether the sink is a terminal: a redrawn bar rather than plain lines (default false). */
+  tty?: boolean;
+  /** Least time between two lines (default 100 ms on a terminal, 10 s otherwise). */
+  intervalMs?: number;
+}
+
+/**
+ * A progress display: a redrawn bar on a terminal; plain lines (at most one every
+ * `intervalMs`) otherwise, so logs stay readable. With no `write` it shows nothing.
  *
  * @example
  * ```ts
@@ -33,14 +47,14 @@ export class Progress {
   constructor(
     label: string,
     total: number,
-    options: { tty?: boolean; intervalMs?: number; write?: (s: string) => void } = {},
+    options: Partial<ProgressSink> = {},
   ) {
     this.#label = label;
     this.state = { done: 0, total, failures: 0, tokens: 0 };
-    this.#tty = options.tty ?? Deno.stderr.isTerminal();
+    this.#tty = options.tty ?? false;
     this.#intervalMs = options.intervalMs ?? (this.#tty ? 100 : 10_000);
-    const enc = new TextEncoder();
-    this.#write = options.write ?? ((s) => Deno.stderr.writeSync(enc.encode(s)));
+    // No sink, no output: only the caller (the CLI) decides where progress goes.
+    this.#write = options.write ?? (() => {});
   }
 
   /** Record progress and redraw when due. */

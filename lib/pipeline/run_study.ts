@@ -10,6 +10,7 @@ import { judge } from "./judge.ts";
 import { JudgeCache } from "./judge_cache.ts";
 import { loadJudgePrompts, systemPromptFor } from "./prompts.ts";
 import { runStatus } from "./status.ts";
+import type { ProgressSink } from "./progress.ts";
 import { expandStudy, type StudyFile, type StudyRun, validateStudy } from "./study.ts";
 
 /**
@@ -143,7 +144,8 @@ export interface RunStudyOptions {
   /** Timeout, retries and backoff for every client (the study gives URLs and key variables). */
   endpoint?: Omit<ClientConfig, "baseUrls" | "apiKeyEnv">;
   skipJudge?: boolean;
-  progress?: boolean;
+  /** Where the progress displays go (default: nowhere). */
+  progress?: ProgressSink | null;
   /** Where progress notes go (default: nowhere). */
   log?: (line: string) => void;
 }

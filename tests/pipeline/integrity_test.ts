@@ -29,7 +29,7 @@ async function latest<T extends { id: string; sample: number }>(path: string): P
   return out;
 }
 
-const quiet = { progress: false, log: () => {} };
+const quiet = { progress: null, log: () => {} };
 
 function gen(url: string, out: string, extra: Partial<Parameters<typeof generate>[0]> = {}) {
   return generate({
@@ -393,7 +393,7 @@ Deno.test("timeouts: bounded to what timers accept; a stall is reported even wit
     subsetDescription: "one",
     params: {},
     concurrency: 1,
-    progress: false,
+    progress: null,
     log: (l) => lines.push(l),
     stallMs: 300,
   });

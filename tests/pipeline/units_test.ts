@@ -187,7 +187,7 @@ Deno.test("a run folder with other settings is refused", () => {
   assert(c[0].startsWith("k: 5 in the folder, 3 now"));
 });
 
-Deno.test("progress: plain lines off a terminal, with done/total, rate, ETA, failures and tokens", () => {
+Deno.test("progress: plain lines off a terminal, with done/total, rate, ETA, failures and tokens", async () => {
   const lines: string[] = [];
   const p = new Progress("gen", 4, { tty: false, intervalMs: 0, write: (s) => lines.push(s) });
   p.tick({ done: 1, tokens: 10 });
@@ -197,6 +197,23 @@ Deno.test("progress: plain lines off a terminal, with done/total, rate, ETA, fai
   assert(lines.every((l) => l.endsWith("\n") && !l.includes("\r")));
   assert(lines.at(-1)!.includes("4/4 (100.0%)") && lines.at(-1)!.includes("failures 1 tokens 15"), lines.at(-1));
   assert(/ETA/.test(lines[0]));
+  // The rate is samples done over the time since the display started: bounded by the
+  // times measured around the constructor and the tick (a wrong rate, e.g. total/s, falls outside).
+  const timed: string[] = [];
+  const before = performance.now();
+  const r = new Progress("gen", 10, { tty: false, intervalMs: 0, write: (s) => timed.push(s) });
+  const after = performance.now();
+  await new Promise((res) => setTimeout(res, 200));
+  const tickFrom = performance.now();
+  r.tick({ done: 2 });
+  const tickTo = performance.now();
+  const m = timed[0].match(/ 2\/10 \(20\.0%\) (\d+\.\d)\/s ETA (\d+)s /);
+  assert(m, timed[0]);
+  const rate = Number(m[1]);
+  const lo = 2 / ((tickTo - before) / 1000), hi = 2 / ((tickFrom - after) / 1000);
+  assert(rate >= lo - 0.05 && rate <= hi + 0.05, `rate ${rate} outside [${lo}, ${hi}]`);
+  // ETA: the 8 samples left at that rate.
+  assert(Math.abs(Number(m[2]) - 8 / rate) <= 1, timed[0]);
   const tty: string[] = [];
   const t = new Progress("gen", 2, { tty: true, intervalMs: 0, write: (s) => tty.push(s) });
   t.tick({ done: 1 });

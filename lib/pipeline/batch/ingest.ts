@@ -11,6 +11,7 @@ import { judge, type JudgeResult } from "../judge.ts";
 import type { JudgeCache } from "../judge_cache.ts";
 import { readManifest } from "../manifest.ts";
 import type { JudgePrompts } from "../prompts.ts";
+import type { ProgressSink } from "../progress.ts";
 import { parseCustomId } from "./requests.ts";
 import { readResultFile } from "./results.ts";
 
@@ -24,7 +25,8 @@ export interface IngestOptions {
   /** Which judge's verdicts the judge replies are (`--label` of `bsa judge`). */
   label?: string;
   cache?: JudgeCache | null;
-  progress?: boolean;
+  /** Where the progress display goes (default: nowhere). */
+  progress?: ProgressSink | null;
   log?: (line: string) => void;
 }
 
