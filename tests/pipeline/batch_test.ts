@@ -292,7 +292,8 @@ Deno.test("--batch: a command SIGKILLed while waiting re-attaches to its batch a
   const env = cliEnv(`${dir.path}/cache`);
   // Each status step takes 15 polls: the batch is still running when the child is killed.
   await using server = startFakeOpenAI({ batchStepPolls: 15 });
-  const b = `${dir.path}/run`;
+  // The run sits where a study of this one model puts it, so `bsa study --dry-run` reports on it below.
+  const b = `${dir.path}/study/m-think`;
   const args = [...runArgs(server.url, "m-think", 2, b), "--limit", "6", "--batch", "--batch-poll", "0.05", "--quiet"];
   const child = spawnCli(args, env);
   const deadline = Date.now() + 30_000;
@@ -305,9 +306,23 @@ Deno.test("--batch: a command SIGKILLed while waiting re-attaches to its batch a
   await child.status;
   assertEquals([server.stats.uploads, server.stats.batches], [1, 1]);
   assertEquals((await records(`${b}/generations.jsonl`)).length, 0, "killed before the batch completed");
-  // What study --dry-run shows for the run: its batch, still open.
+  // The run's batch, still open, as the state file records it...
   const pending = await pendingBatches(b);
   assertEquals(pending.map((p) => [p.kind, p.entry.id, p.entry.lines]), [["generation", "batch_1", 12]]);
+  // ...and as `bsa study --dry-run` shows it, in its pending batches column.
+  const study = `${dir.path}/study.json`;
+  await Deno.writeTextFile(
+    study,
+    JSON.stringify({ name: "s", k: 2, limit: 6, out: `${dir.path}/study`, models: [{ model: "m-think" }] }),
+  );
+  const dry = await runCli(["study", study, "--dry-run", "--json"], env);
+  assertEquals(dry.code, 0, dry.stderr);
+  const rows = JSON.parse(dry.stdout) as { run: string; status: string; pending_batches: string }[];
+  assertEquals(rows.map((r) => [r.run, r.status]), [[b, "partial"]]);
+  assert(/^generation batch_1 \S+ \d+\/12$/.test(rows[0].pending_batches), rows[0].pending_batches);
+  const table = await runCli(["study", study, "--dry-run"], env);
+  assertEquals(table.code, 0, table.stderr);
+  assert(table.stdout.includes("pending_batches") && table.stdout.includes("generation batch_1"), table.stdout);
   const resumed = await runCli(args, env);
   assertEquals(resumed.code, 0, resumed.stderr);
   assert(resumed.stderr.includes("1 picked up again"), resumed.stderr);

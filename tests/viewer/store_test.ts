@@ -6,7 +6,7 @@ import { roundHalfEven } from "../../lib/metrics/round.ts";
 import { METRICS } from "../../lib/metrics/names.ts";
 import { JsonlIndex } from "../../lib/viewer/jsonl_index.ts";
 import { exportViewer } from "../../lib/viewer/export.ts";
-import { formatFilter, parseFilter, SENTINELS } from "../../lib/viewer/page/filter.js";
+import { FILTER_KEYS, formatFilter, parseFilter, SENTINELS } from "../../lib/viewer/page/filter.js";
 import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../../lib/metrics/verdicts.ts";
 import { RunViewer } from "../../lib/viewer/store.ts";
 import { serveViewer } from "../../lib/viewer/server.ts";
@@ -63,11 +63,18 @@ Deno.test("the page's sentinel verdicts are the shared contract's", () => {
   assertEquals([...SENTINELS].sort(), [FAILED, INVALID, NO_REASONING, TRUNCATED].sort());
 });
 
-Deno.test("the filter in the URL hash round-trips, drops unknown keys, and keeps key order", () => {
+Deno.test("the filter in the URL hash round-trips, drops unknown keys and empty values, and is written in one fixed key order", () => {
   const f = parseFilter("#q=a%26b&id=x1&nope=1&category=Offense%20%26%20Prejudice&scenario=");
   assertEquals(f, { id: "x1", category: "Offense & Prejudice", q: "a&b" });
   assertEquals(formatFilter(f), "id=x1&category=Offense%20%26%20Prejudice&q=a%26b");
   assertEquals(parseFilter(formatFilter(f)), f);
+  // One filter, one hash: the order the keys were set in (or typed in the URL) does not matter.
+  const reordered = { q: "a&b", category: "Offense & Prejudice", id: "x1" };
+  assertEquals(Object.keys(reordered), ["q", "category", "id"]);
+  assertEquals(formatFilter(reordered), formatFilter(f));
+  const order = formatFilter(Object.fromEntries(FILTER_KEYS.toReversed().map((k) => [k, "v"])))
+    .split("&").map((kv) => kv.split("=")[0]);
+  assertEquals(order, [...FILTER_KEYS]);
 });
 
 Deno.test("RunViewer filters by question, verdict, the safe-but-wrong cell, outcome and free text; the last record wins", async () => {
