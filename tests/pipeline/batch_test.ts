@@ -1,4 +1,6 @@
-import { assert, assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { BsaError } from "../../lib/errors.ts";
+import { requestLine, writeRequestFiles } from "../../lib/pipeline/batch/requests.ts";
 import { readJsonl } from "../../lib/pipeline/jsonl.ts";
 import type { GenerationRecord } from "../../lib/pipeline/generate.ts";
 import type { JudgmentRecord } from "../../lib/pipeline/judge.ts";
@@ -141,6 +143,61 @@ Deno.test("--batch-file then ingest (a vllm run-batch result) writes the records
     JSON.parse(sb.stdout).metrics ?? JSON.parse(sb.stdout),
     JSON.parse(sa.stdout).metrics ?? JSON.parse(sa.stdout),
   );
+});
+
+Deno.test("--batch-max-bytes splits request files by size: each file under the limit, every line kept in order", async () => {
+  await using dir = await tempDir();
+  const env = cliEnv(`${dir.path}/cache`);
+  const ask = (out: string, req: string, extra: string[] = []) =>
+    runCli([
+      ...["run", "--model", "m-think", "--k", "1", "--out", out, "--limit", "12", "--quiet"],
+      ...["--batch-file", req, ...extra],
+    ], env);
+  // The same requests unsplit, to compare against and to size the limit by.
+  const whole = `${dir.path}/whole.jsonl`;
+  const w = await ask(`${dir.path}/a`, whole);
+  assertEquals(w.code, 0, w.stderr);
+  const lines = (await Deno.readTextFile(whole)).split("\n").filter((l) => l);
+  assertEquals(lines.length, 12);
+  const size = (l: string) => new TextEncoder().encode(l + "\n").length;
+  const longest = Math.max(...lines.map(size));
+  const total = lines.reduce((n, l) => n + size(l), 0);
+  // The smallest limit the flag takes, far under the line limit: ignoring the byte limit gives one file.
+  const limit = 1024;
+  assert(longest <= limit && total > 2 * limit, `requests of ${longest} bytes at most, ${total} in all`);
+  // What filling each file up to the limit gives, in lines per file.
+  const expected: number[] = [];
+  let used = Infinity;
+  for (const l of lines) {
+    if (used + size(l) > limit) expected.push(0), used = 0;
+    expected[expected.length - 1]++;
+    used += size(l);
+  }
+  const req = `${dir.path}/split.jsonl`;
+  const r = await ask(`${dir.path}/b`, req, ["--batch-max-bytes", String(limit)]);
+  assertEquals(r.code, 0, r.stderr);
+  const ordered = ["split.jsonl", ...expected.slice(1).map((_, i) => `split.${i + 2}.jsonl`)];
+  const files = [...Deno.readDirSync(dir.path)].map((e) => e.name).filter((n) => n.startsWith("split"));
+  assertEquals(files.sort(), ordered.toSorted());
+  const got: string[] = [];
+  const perFile: number[] = [];
+  for (const f of ordered) {
+    const bytes = (await Deno.stat(`${dir.path}/${f}`)).size;
+    assert(bytes <= limit, `${f} is ${bytes} bytes, over ${limit}`);
+    const these = (await Deno.readTextFile(`${dir.path}/${f}`)).split("\n").filter((l) => l);
+    perFile.push(these.length);
+    got.push(...these);
+  }
+  assertEquals(perFile, expected);
+  assertEquals(got, lines);
+  // A single request larger than the limit cannot be split: a clear error, no file left behind.
+  const big = [requestLine("g.0.q", { messages: [{ role: "user", content: "x".repeat(2000) }] })];
+  await assertRejects(
+    () => writeRequestFiles(`${dir.path}/big.jsonl`, big, { maxLines: 10, maxBytes: 1024 }),
+    BsaError,
+    "over the 1024-byte file limit",
+  );
+  assertEquals([...Deno.readDirSync(dir.path)].filter((e) => e.name.startsWith("big")).length, 0);
 });
 
 Deno.test("ingest refuses what it cannot read: no bsa ids, a missing file, judge replies with other prompts", async () => {
