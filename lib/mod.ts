@@ -76,6 +76,8 @@ export {
   type ConditionComparison,
   judgeAgreement,
   loadUserRuns,
+  type RunIcc,
+  runIcc,
   runsAgainstPaper,
   type RunScores,
   scoreOfficialCsv,

@@ -1,11 +1,10 @@
 import { BsaError } from "../errors.ts";
-import { questionTable } from "../metrics/score.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
 import { readManifest } from "../pipeline/manifest.ts";
 import { expandRunPaths } from "../pipeline/run_paths.ts";
 import { questionColumns } from "../stats/bootstrap.ts";
 import { type CompareOptions, comparePaired, type Comparison } from "../stats/compare.ts";
 import { type AdjustedComparison, adjustHolm } from "../stats/holm.ts";
+import { scoreRuns } from "./score_runs.ts";
 
 /**
  * Paired comparison of two judged runs on the questions both cover (B − A for every metric).
@@ -42,10 +41,11 @@ export async function compareRuns(
   dirB: string,
   o: CompareOptions & { judge?: string } = {},
 ): Promise<{ rows: Comparison[]; compared: number; leftOut: number }> {
-  const [a, b] = await Promise.all([loadRunJudgments([dirA], o.judge), loadRunJudgments([dirB], o.judge)]);
-  if (a.k !== b.k) throw new BsaError(`the runs have different k (${a.k} and ${b.k})`);
-  const qa = questionTable(a.table, { k: a.k, by: [] });
-  const qb = questionTable(b.table, { k: b.k, by: [] });
+  // Each run's per-question table as `bsa score` builds it (the one scoring path).
+  const [a, b] = await Promise.all([scoreRuns([dirA], { judge: o.judge }), scoreRuns([dirB], { judge: o.judge })]);
+  const [ka, kb] = [a.manifests[0].k, b.manifests[0].k];
+  if (ka !== kb) throw new BsaError(`the runs have different k (${ka} and ${kb})`);
+  const qa = a.perQuestion, qb = b.perQuestion;
   const inB = new Set(qb.array("id") as string[]);
   const ids = (qa.array("id") as string[]).filter((id) => inB.has(id)).sort();
   if (!ids.length) throw new BsaError(`${dirA} and ${dirB} share no judged question`);

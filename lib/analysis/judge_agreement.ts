@@ -1,11 +1,9 @@
-import * as aq from "arquero";
 import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
 import { roundHalfEven } from "../metrics/round.ts";
-import { scoreJudgments } from "../metrics/score.ts";
-import { readManifest } from "../pipeline/manifest.ts";
 import { loadRunJudgments } from "../pipeline/runs.ts";
 import { cohensKappa, kendallTau } from "../stats/agreement.ts";
+import { scoreRuns } from "./score_runs.ts";
 
 /** Verdicts of one judge, keyed `id#sample`. */
 type Verdicts = Map<string, { scenario: string; answer: string; reasoning: string }>;
@@ -87,7 +85,6 @@ export async function judgeAgreement(
   };
   const perRun: { a: Record<string, number | null>; b: Record<string, number | null> }[] = [];
   for (const run of runs) {
-    const m = await readManifest(run);
     const A = await _judged(run, first);
     const B = await _judged(run, second);
     const shared = [...A.keys()].filter((k) => B.has(k));
@@ -101,20 +98,15 @@ export async function judgeAgreement(
         rubrics[`reasoning: ${a.scenario}`].b.push(b.reasoning);
       }
     }
-    // Rankings compare whole runs: only runs both judged completely take part.
+    // Rankings compare whole runs: only runs both judged completely take part, each judge's
+    // scores as `bsa score --judge` gives them (the one scoring path; one run, one row).
     if (shared.length === A.size && shared.length === B.size) {
-      const score = (V: Verdicts) =>
-        scoreJudgments(
-          aq.from([...V.entries()].map(([key, v]) => ({
-            model: m.model,
-            id: key.split("#")[0],
-            scenario: v.scenario,
-            answer_verdict: v.answer,
-            reasoning_verdict: v.reasoning,
-          }))),
-          { k: m.k },
-        ).table.objects()[0] as Record<string, number | null>;
-      perRun.push({ a: score(A), b: score(B) });
+      const score = async (judge: string) =>
+        (await scoreRuns([run], { judge: judge === "default" ? undefined : judge })).table.objects()[0] as Record<
+          string,
+          number | null
+        >;
+      perRun.push({ a: await score(first), b: await score(second) });
     }
   }
   return {

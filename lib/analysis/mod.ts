@@ -16,3 +16,4 @@ export { loadUserRuns, type UserRuns } from "./user_runs.ts";
 export { runsAgainstPaper } from "./against_paper.ts";
 export { compareConditions, compareRuns, type ConditionComparison } from "./compare_runs.ts";
 export { type JudgeAgreement, judgeAgreement } from "./judge_agreement.ts";
+export { type RunIcc, runIcc } from "./run_icc.ts";

@@ -1,9 +1,8 @@
-import { questionTable } from "../metrics/score.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
-import { estimateIcc, powerTable, PUBLISHED_ICC } from "../stats/power.ts";
+import { runIcc } from "../analysis/run_icc.ts";
+import { powerTable, PUBLISHED_ICC } from "../stats/power.ts";
 import { UsageError } from "../errors.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
-import { formatRows } from "./_print.ts";
+import { formatRows, printWarnings } from "./_print.ts";
 
 /**
  * The text `bsa power --help` prints.
@@ -72,14 +71,15 @@ export async function powerCommand(args: string[]): Promise<number> {
   let icc = numberFlag("power", values, "icc", { min: 0, max: 1 });
   let source = icc === undefined ? `default (largest implied by the paper's Safe@1/Safe@k pairs)` : "--icc";
   if (values.run !== undefined) {
-    const run = await loadRunJudgments([values.run as string]);
-    const q = questionTable(run.table, { k: run.k, by: [] });
-    const est = estimateIcc(q.array("safe") as number[], run.k);
-    if (est === null) {
-      throw new UsageError(`bsa power: ${values.run}: cannot estimate the ICC (k=${run.k}, ${q.numRows()} questions)`);
+    const est = await runIcc(values.run as string);
+    printWarnings(est.warnings);
+    if (est.icc === null) {
+      throw new UsageError(
+        `bsa power: ${values.run}: cannot estimate the ICC (k=${est.k}, ${est.questions} questions)`,
+      );
     }
-    icc = est;
-    source = `estimated from ${values.run} (${q.numRows()} questions, k=${run.k}, Safe verdicts)`;
+    icc = est.icc;
+    source = `estimated from ${values.run} (${est.questions} questions, k=${est.k}, Safe verdicts)`;
   }
   icc ??= PUBLISHED_ICC;
   console.error(`ICC ${icc.toFixed(3)}: ${source}`);

@@ -150,7 +150,7 @@ export function scoreQuestions(perQ: ColumnTable, options: Omit<ScoreOptions, "k
     }
     const w = Object.fromEntries(SCENARIOS.map((x) => [x.code, r[`_w_${x.code}`]])) as ScenarioWeights;
     weights.push(w);
-    const m = metricsFromSums(s, { weights: w, alpha, upstreamFScore: true });
+    const m = metricsFromSums(s, { weights: w, alpha });
     for (const name of METRICS) metrics[name].push(m[name]);
   }
   let table = sums.assign(metrics).derive({

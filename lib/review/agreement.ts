@@ -1,5 +1,5 @@
 import { scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
-import { DEFAULT_ALPHA, fScore } from "../metrics/fscore.ts";
+import { DEFAULT_ALPHA, reportedFScore } from "../metrics/fscore.ts";
 import { NO_REASONING } from "../metrics/verdicts.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { cohensKappa } from "../stats/agreement.ts";
@@ -357,8 +357,8 @@ function _corrected(
   const tc = S.corrected === null || T.corrected === null ? NaN : input.judgeScores["Think@1"]! + T.shift!;
   const sc = S.corrected === null ? NaN : input.judgeScores["Safe@1"]! + S.shift!;
   if (fJudge !== null && tc > 0 && sc > 0) {
-    // Rounded to 2 decimals before combining, as the scoring path does (upstream's convention).
-    const f = fScore(roundHalfEven(tc, 2), roundHalfEven(sc, 2), alpha);
+    // The scoring path's rule (Think@1 and Safe@1 rounded to 2 decimals before combining).
+    const f = reportedFScore(tc, sc, alpha);
     const strataT = build(null, think), strataS = build(null, safe);
     const cov = 1e4 * stratifiedCovariance(
       strataT.map((s, i) => ({ size: s.size, x: s.y, y: strataS[i].y })),

@@ -1,10 +1,10 @@
 import { BsaError, FileExistsError, PlanJudgeError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
-import { scoreJudgments } from "../metrics/score.ts";
+import { scoreRuns } from "../analysis/score_runs.ts";
 import { JsonlAppender, readLatest } from "../pipeline/jsonl.ts";
 import type { JudgmentRecord } from "../pipeline/judge.ts";
 import { readManifest, runFiles } from "../pipeline/manifest.ts";
-import { loadRunJudgments, noJudgmentsError } from "../pipeline/runs.ts";
+import { noJudgmentsError } from "../pipeline/runs.ts";
 import { humanAgreement, type HumanAgreementReport } from "./agreement.ts";
 import { type HumanLabel, type LabelRecord, labelsPath, parseLabels } from "./labels.ts";
 import type { JudgedSample, ReviewPlan } from "./plan.ts";
@@ -285,11 +285,11 @@ export async function loadHumanAgreement(
     throw new PlanJudgeError(plan.judge, o.judge);
   }
   const labels = await readLabelFiles(o.human, judged, plan);
-  const loaded = await loadRunJudgments([o.run], o.judge === "default" ? undefined : o.judge);
-  const score = scoreJudgments(loaded.table, { k: loaded.k, by: [] });
+  // The judge's scores of the run as `bsa score` gives them (the one scoring path): one run, one row.
+  const score = await scoreRuns([o.run], { judge: o.judge === "default" ? undefined : o.judge });
   const judgeScores = score.table.objects()[0] as Record<string, number | null>;
   const report = humanAgreement({ judge: o.judge, judged, plan, labels, judgeScores, level: o.level });
-  report.warnings.unshift(...loaded.warnings, ...score.warnings);
+  report.warnings.unshift(...score.warnings);
   return report;
 }
 

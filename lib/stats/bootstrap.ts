@@ -1,7 +1,7 @@
 import { quantileSorted, sampleWithReplacement } from "simple-statistics";
 import type { ColumnTable } from "arquero";
 import { type ScenarioCode, scenarioInfo } from "../dataset/scenarios.ts";
-import { DEFAULT_ALPHA, fScore } from "../metrics/fscore.ts";
+import { DEFAULT_ALPHA, reportedFScore } from "../metrics/fscore.ts";
 import { emptySums, metricsFromSums, type ScenarioWeights } from "../metrics/metric_table.ts";
 import { type MetricName, METRICS } from "../metrics/names.ts";
 import { seededRandom } from "./random.ts";
@@ -42,7 +42,7 @@ export function questionColumns(table: ColumnTable, index?: number[]): QuestionC
 /**
  * All BSA metrics (percent) of the questions at `idx` (each index may repeat, as in a
  * bootstrap replicate), through the metric table: the same estimator as scoring (Think
- * weights the scenario scores), except that the F-score uses the unrounded Think@1 and Safe@1.
+ * weights the scenario scores, the F-score combines Think@1 and Safe@1 rounded to 2 decimals).
  *
  * @param q The group's per-question columns.
  * @param idx Indices of the questions to score.
@@ -202,7 +202,11 @@ function _noCollapse(
   }
   const f = out["F-score"], t = out["Think@1"], s = out["Safe@1"];
   if (f && t && s && f.hi - f.lo <= 1e-9) {
-    out["F-score"] = { lo: fScore(t.lo, s.lo, alpha), hi: fScore(t.hi, s.hi, alpha), method: "clopper-pearson" };
+    out["F-score"] = {
+      lo: reportedFScore(t.lo, s.lo, alpha),
+      hi: reportedFScore(t.hi, s.hi, alpha),
+      method: "clopper-pearson",
+    };
   }
   return out;
 }
