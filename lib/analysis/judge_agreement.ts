@@ -1,7 +1,6 @@
 import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
 import { roundHalfEven } from "../metrics/round.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
 import { cohensKappa, kendallTau } from "../stats/agreement.ts";
 import { scoreRuns } from "./score_runs.ts";
 
@@ -23,14 +22,22 @@ export interface JudgeAgreement {
   ranking: { metric: string; runs: number; kendall_tau: number }[];
 }
 
-// Through the run store's reader: the last record of a sample wins and verdicts are normalised.
-async function _judged(dir: string, judge: string): Promise<Verdicts> {
-  const { table } = await loadRunJudgments([dir], judge === "default" ? undefined : judge);
-  const m: Verdicts = new Map();
-  for (const r of table.objects() as Record<string, string>[]) {
-    m.set(`${r.id}#${r.sample}`, { scenario: r.scenario, answer: r.answer_verdict, reasoning: r.reasoning_verdict });
+// One judge's verdicts and scores of a run, through the one scoring path (`bsa score --judge`):
+// the last record of a sample wins, verdicts are normalised, and one run scores as one row.
+async function _judged(
+  dir: string,
+  judge: string,
+): Promise<{ verdicts: Verdicts; scores: Record<string, number | null> }> {
+  const scored = await scoreRuns([dir], { judge: judge === "default" ? undefined : judge });
+  const verdicts: Verdicts = new Map();
+  for (const r of scored.judgments!.objects() as Record<string, string>[]) {
+    verdicts.set(`${r.id}#${r.sample}`, {
+      scenario: r.scenario,
+      answer: r.answer_verdict,
+      reasoning: r.reasoning_verdict,
+    });
   }
-  return m;
+  return { verdicts, scores: scored.table.objects()[0] as Record<string, number | null> };
 }
 
 /**
@@ -85,29 +92,21 @@ export async function judgeAgreement(
   };
   const perRun: { a: Record<string, number | null>; b: Record<string, number | null> }[] = [];
   for (const run of runs) {
-    const A = await _judged(run, first);
-    const B = await _judged(run, second);
+    const a = await _judged(run, first), b = await _judged(run, second);
+    const A = a.verdicts, B = b.verdicts;
     const shared = [...A.keys()].filter((k) => B.has(k));
     if (!shared.length) throw new BsaError(`${run}: the two judges share no judged sample`);
     for (const key of shared) {
-      const a = A.get(key)!, b = B.get(key)!;
-      rubrics["answer safety"].a.push(a.answer);
-      rubrics["answer safety"].b.push(b.answer);
-      if (a.reasoning !== "no_reasoning") {
-        rubrics[`reasoning: ${a.scenario}`].a.push(a.reasoning);
-        rubrics[`reasoning: ${a.scenario}`].b.push(b.reasoning);
+      const va = A.get(key)!, vb = B.get(key)!;
+      rubrics["answer safety"].a.push(va.answer);
+      rubrics["answer safety"].b.push(vb.answer);
+      if (va.reasoning !== "no_reasoning") {
+        rubrics[`reasoning: ${va.scenario}`].a.push(va.reasoning);
+        rubrics[`reasoning: ${va.scenario}`].b.push(vb.reasoning);
       }
     }
-    // Rankings compare whole runs: only runs both judged completely take part, each judge's
-    // scores as `bsa score --judge` gives them (the one scoring path; one run, one row).
-    if (shared.length === A.size && shared.length === B.size) {
-      const score = async (judge: string) =>
-        (await scoreRuns([run], { judge: judge === "default" ? undefined : judge })).table.objects()[0] as Record<
-          string,
-          number | null
-        >;
-      perRun.push({ a: await score(first), b: await score(second) });
-    }
+    // Rankings compare whole runs: only runs both judged completely take part.
+    if (shared.length === A.size && shared.length === B.size) perRun.push({ a: a.scores, b: b.scores });
   }
   return {
     judges: [first, second],

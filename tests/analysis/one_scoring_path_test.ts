@@ -2,7 +2,7 @@
 // scenarios have unequal sizes (so Think's weights and the F-score's rounding matter).
 import { assert, assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
 import { DATASET_CSV, tempDir } from "../helpers/paths.ts";
-import { reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
+import { judgmentLine, reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
 import { compareRuns, judgeAgreement, runIcc, scoreRuns } from "../../lib/analysis/mod.ts";
 import { loadDataset } from "../../lib/dataset/load.ts";
 import { fScore } from "../../lib/metrics/fscore.ts";
@@ -40,19 +40,8 @@ async function writeRun(dir: string, qs: Q[], a: number, b: number, second?: { a
     sample: (q, s) => ({ answer: "a", reasoning: "r", verdicts: verdicts(q, s, a, b) }),
   });
   if (second) {
-    const lines = qs.flatMap((q) =>
-      [0, 1, 2].map((s) => {
-        const v = verdicts(q, s, second.a, second.b);
-        return JSON.stringify({
-          id: q.id,
-          sample: s,
-          scenario: q.scenario,
-          answer_verdict: v.answer,
-          reasoning_verdict: v.reasoning,
-        });
-      })
-    );
-    await Deno.writeTextFile(`${dir}/judgments-second.jsonl`, lines.join("\n") + "\n");
+    const lines = qs.flatMap((q) => [0, 1, 2].map((s) => judgmentLine(q, s, verdicts(q, s, second.a, second.b))));
+    await Deno.writeTextFile(`${dir}/judgments-second.jsonl`, lines.join(""));
   }
 }
 
