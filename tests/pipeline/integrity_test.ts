@@ -216,10 +216,12 @@ Deno.test("the judge cache answers only the same judge: endpoint, model and ever
 
 Deno.test("one writer per run folder: a second `bsa run` or `bsa judge` fails at once and sends nothing", async () => {
   await using dir = await tempDir();
-  await using server = startFakeOpenAI({ latencyMs: 40 });
+  // The first writer must still be running when the second starts: 60 requests one at a time
+  // at 80 ms keep it busy for ~5 s, well beyond a second `deno run`'s start even on a loaded machine.
+  await using server = startFakeOpenAI({ latencyMs: 80 });
   const out = `${dir.path}/run`;
   const env = cliEnv(`${dir.path}/cache`);
-  const args = [...runArgs(server.url, "m-rc", 2, out), "--limit", "30", "--concurrency", "2", "--quiet"];
+  const args = [...runArgs(server.url, "m-rc", 2, out), "--limit", "30", "--concurrency", "1", "--quiet"];
   const first = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", `${ROOT}lib/cli.ts`, ...args],
     env: { NO_COLOR: "1", ...env },
