@@ -19,7 +19,7 @@ export interface JudgeAgreement {
     confusion: Record<string, Record<string, number>>;
   }[];
   /** Per metric: Kendall's tau between the two judges' rankings of the runs (two or more fully judged runs). */
-  ranking: { metric: string; runs: number; kendall_tau: number }[];
+  ranking: { metric: string; runs: number; kendall_tau: number | null; note: string | null }[];
 }
 
 // One judge's verdicts and scores of a run, through the one scoring path (`bsa score --judge`):
@@ -126,14 +126,22 @@ export async function judgeAgreement(
       };
     }),
     ranking: perRun.length >= 2
-      ? METRICS.map((metric) => ({
-        metric,
-        runs: perRun.length,
-        kendall_tau: roundHalfEven(
-          kendallTau(perRun.map((p) => p.a[metric] ?? NaN), perRun.map((p) => p.b[metric] ?? NaN)),
-          3,
-        ),
-      }))
+      ? METRICS.map((metric) => {
+        const a = perRun.map((p) => p.a[metric]), b = perRun.map((p) => p.b[metric]);
+        // Tau is undefined when a metric is missing for a run or one judge scores every run
+        // alike (no ranking to compare): say so rather than print NaN.
+        const note = a.some((v) => v == null) || b.some((v) => v == null)
+          ? "not given for every run"
+          : new Set(a).size === 1 || new Set(b).size === 1
+          ? `${new Set(a).size === 1 ? first : second} scores every run alike: no ranking to compare`
+          : null;
+        return {
+          metric,
+          runs: perRun.length,
+          kendall_tau: note ? null : roundHalfEven(kendallTau(a as number[], b as number[]), 3),
+          note,
+        };
+      })
       : [],
   };
 }
