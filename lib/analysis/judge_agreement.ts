@@ -1,3 +1,4 @@
+import { SCENARIOS } from "../dataset/scenarios.ts";
 import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
 import { roundHalfEven } from "../metrics/round.ts";
@@ -86,9 +87,7 @@ export async function judgeAgreement(
   const [first, second] = o.judges;
   const rubrics: Record<string, { a: string[]; b: string[] }> = {
     "answer safety": { a: [], b: [] },
-    "reasoning: Risk Omission": { a: [], b: [] },
-    "reasoning: Cognitive Shortcut": { a: [], b: [] },
-    "reasoning: Over Sensitivity": { a: [], b: [] },
+    ...Object.fromEntries(SCENARIOS.map((s) => [`reasoning: ${s.name}`, { a: [], b: [] }])),
   };
   const perRun: { a: Record<string, number | null>; b: Record<string, number | null> }[] = [];
   for (const run of runs) {

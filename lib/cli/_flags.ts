@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { CATEGORIES } from "../dataset/categories.ts";
-import { scenarioInfo } from "../dataset/scenarios.ts";
+import { scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
 import type { QuestionSelection } from "../dataset/select.ts";
 import { expectedNumber, UsageError } from "../errors.ts";
 
@@ -199,7 +199,9 @@ export function selectionFlags(command: string, values: Record<string, unknown>)
     const info = scenarioInfo(s);
     if (!info) {
       throw new UsageError(
-        `bsa ${command}: --scenario ${s}: expected Risk Omission, Cognitive Shortcut, Over Sensitivity (or RO, CS, OS)`,
+        `bsa ${command}: --scenario ${s}: expected ${SCENARIOS.map((x) => x.name).join(", ")} (or ${
+          SCENARIOS.map((x) => x.code).join(", ")
+        })`,
       );
     }
     return info.name;

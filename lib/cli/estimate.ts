@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { loadDataset } from "../dataset/load.ts";
 import { selectQuestions } from "../dataset/select.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
-import { estimateRun, readPrices } from "../pipeline/estimate.ts";
+import { DEFAULT_COMPLETION_TOKENS, estimateRun, readPrices } from "../pipeline/estimate.ts";
 import { rows } from "../table.ts";
 import { numberFlag, parseFlags, requireString, selectionFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
@@ -28,7 +28,7 @@ Requests, tokens and cost of a run before it starts. Prompt tokens are counted
   --prices FILE                JSON: {"<model>": {"input_per_mtok": 0.5, "output_per_mtok": 1.5}, ...};
                                batch_cost and judge_batch_cost price the Batch API (--batch):
                                "batch_input_per_mtok"/"batch_output_per_mtok", else half the list price
-  --completion-tokens N        assumed tokens per sample, reasoning + answer (default 1500)
+  --completion-tokens N        assumed tokens per sample, reasoning + answer (default ${DEFAULT_COMPLETION_TOKENS})
   --judge-completion-tokens N  assumed tokens per judge reply (default 250)
   --safety-rules, --system-prompt FILE, --ids FILE, --limit N, --scenario S, --category C, --dataset PATH`;
 

@@ -1,8 +1,13 @@
+import { BENCHMARK_SIZE, SCENARIOS } from "../dataset/scenarios.ts";
 import { runIcc } from "../analysis/run_icc.ts";
 import { powerTable, PUBLISHED_ICC } from "../stats/power.ts";
 import { UsageError } from "../errors.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
+
+// The sizes the help names, from the scenario table so the text cannot drift from it.
+const _FULL_SET = BENCHMARK_SIZE.toLocaleString("en-US");
+const _SUBSETS = SCENARIOS.map((s) => `${s.size.toLocaleString("en-US")} ${s.code}`).join(", ");
 
 /**
  * The text `bsa power --help` prints.
@@ -21,8 +26,8 @@ import { formatRows, printWarnings } from "./_print.ts";
 export const HELP = `bsa power --baseline PCT --k K [--icc R | --run DIR] [--alpha A] [--power P] [--json]
 
 The smallest difference (points) between two conditions that a two-sided test detects
-with 80% power, for @1 and @k metrics, on the full set (2,000) and on each scenario's
-subset (600 RO, 1,200 CS, 200 OS).
+with 80% power, for @1 and @k metrics, on the full set (${_FULL_SET}) and on each scenario's
+subset (${_SUBSETS}).
 
   --icc R     the correlation between samples of one question (@1 metrics). Default
               ${PUBLISHED_ICC}: the largest the paper's Safe@1/Safe@k pairs imply (its 23

@@ -142,13 +142,14 @@ export async function runCommand(args: string[]): Promise<number> {
     // After the endpoint has answered: with no key (or a wrong URL) its error is the only output.
     // The client remembers the check, so generate() does not ask again.
     await client?.preflight(model);
-    const { estimateRun } = await import("../pipeline/estimate.ts");
+    const { DEFAULT_COMPLETION_TOKENS, estimateRun } = await import("../pipeline/estimate.ts");
     const { cachedTokenCounts } = await import("../dataset/token_counts.ts");
     const counts = await cachedTokenCounts(dataset, systemPrompt?.text);
     const questions = ids ? ids.map((id) => counts.questions.get(id)!) : [...counts.questions.values()];
     const est = estimateRun(questions, { model, k, systemPromptTokens: counts.systemPrompt });
+    const perSample = DEFAULT_COMPLETION_TOKENS.toLocaleString("en-US");
     console.error(
-      `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~1,500 per sample); 'bsa estimate' prices it`,
+      `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~${perSample} per sample); 'bsa estimate' prices it`,
     );
   }
   const result = await generate({

@@ -2,6 +2,7 @@ import { type RunScores, scoreOfficialCsv, scoreRuns } from "../analysis/score_r
 import { loadDataset } from "../dataset/load.ts";
 import { BsaError, UnknownColumnError, UsageError } from "../errors.ts";
 import { COUNT_COLUMNS, formatOfficialCsv, METRICS, roundHalfEven, type ScoreReport } from "../metrics/mod.ts";
+import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
 import { writeAtomic } from "../fs.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
@@ -32,7 +33,7 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
                        --run; with --official-csv, auto (default) scores each model at
                        its own k). A question missing samples counts them as not passing
   --export-official FILE  also write the judgments as the upstream script's CSV
-  --alpha A            F-score weight on Think@1 (default 0.7639364807041505)
+  --alpha A            F-score weight on Think@1 (default ${DEFAULT_ALPHA})
   --by COLS            group by these columns (default: model); category and
                        subcategory need the dataset
   --dataset PATH       the dataset (default: BSA_DATASET or the pinned download)

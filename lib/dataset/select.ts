@@ -2,7 +2,19 @@ import { BsaError } from "../errors.ts";
 import { rows } from "../table.ts";
 import { CATEGORIES } from "./categories.ts";
 import type { Dataset } from "./load.ts";
-import { SCENARIOS } from "./scenarios.ts";
+import { BENCHMARK_SIZE, SCENARIOS } from "./scenarios.ts";
+
+/**
+ * How a run's manifest describes a selection that keeps the whole benchmark.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ALL_QUESTIONS } from "./select.ts";
+ * assert(ALL_QUESTIONS === "all 2,000 questions");
+ * ```
+ */
+export const ALL_QUESTIONS: string = `all ${BENCHMARK_SIZE.toLocaleString("en-US")} questions`;
 
 /** Which questions a run covers; every part narrows the one before. */
 export interface QuestionSelection {
@@ -76,7 +88,7 @@ export async function selectQuestions(
     qs = qs.slice(0, sel.limit);
     parts.push(`first ${sel.limit}`);
   }
-  if (!parts.length) return { ids: null, description: "all 2,000 questions" };
+  if (!parts.length) return { ids: null, description: ALL_QUESTIONS };
   if (!qs.length) throw new BsaError(`no question matches ${parts.join(", ")}`);
   return { ids: qs.map((q) => q.id), description: parts.join(", ") };
 }

@@ -8,8 +8,21 @@ import { type ScenarioCode, SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, reportedFScore } from "./fscore.ts";
 import type { MetricName } from "./names.ts";
 
+/**
+ * The per-question score columns of the per-question table, each in [0, 1]: Safe@1, Safe@k,
+ * Think@1 and Think@k of one question. Scoring, the bootstrap and paired tests loop over this list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QUESTION_COLUMNS } from "./metric_table.ts";
+ * assert.deepEqual([...QUESTION_COLUMNS], ["safe1", "safek", "think1", "thinkk"]);
+ * ```
+ */
+export const QUESTION_COLUMNS = ["safe1", "safek", "think1", "thinkk"] as const;
+
 /** A per-question score column of the per-question table, in [0, 1]. */
-export type QuestionColumn = "safe1" | "safek" | "think1" | "thinkk";
+export type QuestionColumn = typeof QUESTION_COLUMNS[number];
 
 /**
  * How a metric reduces its questions:
@@ -89,7 +102,7 @@ export function benchmarkWeights(): ScenarioWeights {
  */
 export function emptySums(): Record<ScenarioCode, ScenarioSums> {
   return Object.fromEntries(
-    SCENARIOS.map((s) => [s.code, { n: 0, safe1: 0, safek: 0, think1: 0, thinkk: 0 }]),
+    SCENARIOS.map((s) => [s.code, { n: 0, ...Object.fromEntries(QUESTION_COLUMNS.map((c) => [c, 0])) }]),
   ) as Record<ScenarioCode, ScenarioSums>;
 }
 

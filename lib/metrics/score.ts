@@ -4,7 +4,7 @@ import { BsaError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { type ScenarioCode, SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA } from "./fscore.ts";
-import { emptySums, metricsFromSums, type ScenarioWeights } from "./metric_table.ts";
+import { emptySums, metricsFromSums, QUESTION_COLUMNS, type ScenarioWeights } from "./metric_table.ts";
 import { DATASET_KEYS, METRICS } from "./names.ts";
 import { OUTCOME_COLUMNS, perQuestion } from "./per_question.ts";
 
@@ -164,8 +164,6 @@ export function scoreQuestions(perQ: ColumnTable, options: Omit<ScoreOptions, "k
     : table.relocate([...COUNT_COLUMNS], { before: 0 as never });
   return { table, warnings, k: ks.size === 1 ? [...ks][0] : null, alpha, weights };
 }
-
-const QUESTION_COLUMNS = ["safe1", "safek", "think1", "thinkk"] as const;
 
 /**
  * The per-question table behind the scores: one row per group and question with the

@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Dataset } from "../dataset/load.ts";
+import { SCENARIOS } from "../dataset/scenarios.ts";
 
 /**
  * The dataset's subdomains: questions per category and subcategory, by scenario (a
@@ -26,9 +27,8 @@ export function subdomains(dataset: Dataset): ColumnTable {
     .dedupe()
     .groupby("category", "subcategory")
     .rollup({
-      RO: "d => op.sum(d.scenario === 'Risk Omission' ? 1 : 0)",
-      CS: "d => op.sum(d.scenario === 'Cognitive Shortcut' ? 1 : 0)",
-      OS: "d => op.sum(d.scenario === 'Over Sensitivity' ? 1 : 0)",
+      // One count column per scenario, named by its code, in SCENARIOS' order.
+      ...Object.fromEntries(SCENARIOS.map((s) => [s.code, `d => op.sum(d.scenario === '${s.name}' ? 1 : 0)`])),
       questions: aq.op.distinct("id"),
     })
     .orderby("category", "subcategory");

@@ -13,6 +13,19 @@ export interface Price {
 /** The share of the list price a batch costs when the price table gives no batch price. */
 export const BATCH_PRICE_FACTOR = 0.5;
 
+/**
+ * Assumed completion length of one sample (reasoning + answer), in tokens, when the caller gives none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_COMPLETION_TOKENS, estimateRun } from "./estimate.ts";
+ * const e = estimateRun([{ query_tokens: 10, risk_tokens: 5 }], { model: "m", k: 2 });
+ * assert(e.completion_tokens === 2 * DEFAULT_COMPLETION_TOKENS);
+ * ```
+ */
+export const DEFAULT_COMPLETION_TOKENS = 1500;
+
 /** The size and cost of a run before it starts. */
 export interface Estimate {
   model: string;
@@ -38,7 +51,7 @@ export interface EstimateOptions {
   systemPrompt?: string | null;
   /** The system prompt's token count, when already known (no tokenizer needed). */
   systemPromptTokens?: number;
-  /** Assumed completion length of the model (reasoning + answer), tokens. Default 1,500. */
+  /** Assumed completion length of the model (reasoning + answer), tokens. Default {@linkcode DEFAULT_COMPLETION_TOKENS}. */
   completionTokens?: number;
   /** Assumed length of one judge reply, tokens. Default 250. */
   judgeCompletionTokens?: number;
@@ -69,7 +82,7 @@ export function estimateRun(
   o: EstimateOptions,
 ): Estimate {
   const sys = o.systemPromptTokens ?? (o.systemPrompt ? countTokens(o.systemPrompt) : 0);
-  const completion = o.completionTokens ?? 1500;
+  const completion = o.completionTokens ?? DEFAULT_COMPLETION_TOKENS;
   const judgeReply = o.judgeCompletionTokens ?? 250;
   const tmpl = o.judgeTemplateTokens ?? { answer: 600, reasoning: 1100 };
   let prompt = 0, judgePrompt = 0;

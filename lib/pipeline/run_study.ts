@@ -1,6 +1,7 @@
 import { pendingBatches } from "./batch/state.ts";
 import * as aq from "arquero";
 import type { Dataset } from "../dataset/load.ts";
+import { ALL_QUESTIONS } from "../dataset/select.ts";
 import { BsaError } from "../errors.ts";
 import { rows } from "../table.ts";
 import { type ClientConfig, createClient } from "./client.ts";
@@ -209,7 +210,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
       k: study.k,
       dataset: o.dataset,
       ids,
-      subsetDescription: ids ? `first ${study.limit}` : "all 2,000 questions",
+      subsetDescription: ids ? `first ${study.limit}` : ALL_QUESTIONS,
       params: _runParams(r),
       systemPrompt: await systemPromptFor({ safetyRules: !!r.params.safety_rules, promptsDir: o.promptsDir }),
       concurrency: r.params.concurrency ?? 16,

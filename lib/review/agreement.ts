@@ -2,6 +2,7 @@ import { scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, reportedFScore } from "../metrics/fscore.ts";
 import { NO_REASONING } from "../metrics/verdicts.ts";
 import { roundHalfEven } from "../metrics/round.ts";
+import { sampleKey } from "../pipeline/jsonl.ts";
 import { cohensKappa } from "../stats/agreement.ts";
 import { krippendorffAlpha } from "../stats/krippendorff.ts";
 import { stratifiedCovariance, stratifiedMean, weightedProportion } from "../stats/stratified.ts";
@@ -90,7 +91,6 @@ export interface HumanAgreementInput {
   level?: number;
 }
 
-const _key = (id: string, sample: number) => `${id}\u0000${sample}`;
 const _r = (x: number, d: number) => (Number.isFinite(x) ? roundHalfEven(x, d) : null);
 
 function _safe(v: string | undefined) {
@@ -131,7 +131,7 @@ function _think(answer: string | undefined, reasoning: string | undefined, scena
 export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport {
   const level = input.level ?? input.plan?.level ?? 0.95;
   const warnings: string[] = [];
-  const byKey = new Map(input.judged.map((s) => [_key(s.id, s.sample), s]));
+  const byKey = new Map(input.judged.map((s) => [sampleKey(s), s]));
   // Strata and their population sizes: from the plan, or post-stratified by scenario.
   const strataOf = new Map<string, string>();
   const population = new Map<string, number>();
@@ -141,7 +141,7 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
     for (const s of input.plan.strata) {
       (population.set(s.name, s.population), scenarioOfStratum.set(s.name, s.scenario));
     }
-    for (const s of input.plan.samples) strataOf.set(_key(s.id, s.sample), s.stratum);
+    for (const s of input.plan.samples) strataOf.set(sampleKey(s), s.stratum);
     for (const e of input.plan.excluded) excluded.set(e.scenario, (excluded.get(e.scenario) ?? 0) + e.count);
   } else {
     warnings.push(
@@ -156,7 +156,7 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
       const name = stratumOf(s, false);
       population.set(name, (population.get(name) ?? 0) + 1);
       scenarioOfStratum.set(name, s.scenario);
-      strataOf.set(_key(s.id, s.sample), name);
+      strataOf.set(sampleKey(s), name);
     }
   }
   // Per sample: the people's labels (skips counted apart).
@@ -168,7 +168,7 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
       skips.set(l.skipped, (skips.get(l.skipped) ?? 0) + 1);
       continue;
     }
-    const k = _key(l.id, l.sample);
+    const k = sampleKey(l);
     if (!bySample.has(k)) bySample.set(k, []);
     bySample.get(k)!.push(l);
   }

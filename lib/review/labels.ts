@@ -1,5 +1,6 @@
 import { parseCsv } from "../csv/parse.ts";
 import { BsaError } from "../errors.ts";
+import { sampleKey } from "../pipeline/jsonl.ts";
 import { INVALID, NO_REASONING, normalizeAnswerVerdict, normalizeReasoningVerdict } from "../metrics/verdicts.ts";
 
 /**
@@ -159,7 +160,7 @@ export function parseLabels(text: string, source: string, ctx: LabelContext): Hu
       _fail(source, line, `reviewer ${r.reviewer} in a file of reviewer ${reviewer} (one file per reviewer)`);
     }
     reviewer = r.reviewer;
-    const key = `${r.id}\u0000${r.sample}`;
+    const key = sampleKey(r);
     const earlier = latest.get(key);
     if (earlier && !r.revision) {
       _fail(

@@ -1,7 +1,7 @@
 import { BsaError, FileExistsError, PlanJudgeError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
 import { scoreRuns } from "../analysis/score_runs.ts";
-import { JsonlAppender, readLatest } from "../pipeline/jsonl.ts";
+import { JsonlAppender, readLatest, sampleKey } from "../pipeline/jsonl.ts";
 import type { JudgmentRecord } from "../pipeline/judge.ts";
 import { readManifest, runFiles } from "../pipeline/manifest.ts";
 import { noJudgmentsError } from "../pipeline/runs.ts";
@@ -216,11 +216,11 @@ export async function readLabelFiles(
   judged: JudgedSample[],
   plan: ReviewPlan | null,
 ): Promise<HumanLabel[]> {
-  const scen = new Map(judged.map((s) => [`${s.id}\u0000${s.sample}`, s.scenario]));
-  const drawn = plan ? new Set(plan.samples.map((s) => `${s.id}\u0000${s.sample}`)) : null;
+  const scen = new Map(judged.map((s) => [sampleKey(s), s.scenario]));
+  const drawn = plan ? new Set(plan.samples.map(sampleKey)) : null;
   const ctx = {
-    scenarioOf: (id: string, sample: number) => scen.get(`${id}\u0000${sample}`),
-    inPlan: drawn ? (id: string, sample: number) => drawn.has(`${id}\u0000${sample}`) : undefined,
+    scenarioOf: (id: string, sample: number) => scen.get(sampleKey({ id, sample })),
+    inPlan: drawn ? (id: string, sample: number) => drawn.has(sampleKey({ id, sample })) : undefined,
   };
   const out: HumanLabel[] = [];
   const owner = new Map<string, string>();

@@ -1,5 +1,6 @@
 import { quantileSorted } from "simple-statistics";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
+import { QUESTION_COLUMNS } from "../metrics/metric_table.ts";
 import { type MetricName, METRICS } from "../metrics/names.ts";
 import { mcnemarExact } from "./binomial.ts";
 import { metricsAt, type QuestionColumns, resampleWithinStrata, strata } from "./bootstrap.ts";
@@ -81,7 +82,7 @@ export function comparePaired(a: QuestionColumns, b: QuestionColumns, o: Compare
   for (let r = 0; r < P; r++) {
     for (let i = 0; i < n; i++) {
       const swap = prand() < 0.5;
-      for (const f of ["safe1", "safek", "think1", "thinkk"] as const) {
+      for (const f of QUESTION_COLUMNS) {
         sa[f][i] = swap ? b[f][i] : a[f][i];
         sb[f][i] = swap ? a[f][i] : b[f][i];
       }

@@ -1,5 +1,5 @@
 import type { Dataset } from "../dataset/load.ts";
-import { scenarioInfo } from "../dataset/scenarios.ts";
+import { scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
 import { BsaError } from "../errors.ts";
 import { isReasoningCorrect } from "../metrics/verdicts.ts";
 import { type RunScores, scoreRuns } from "../analysis/score_runs.ts";
@@ -344,11 +344,7 @@ export class RunViewer {
       version: this.#version,
       runs: this.runs.map((r) => structuredClone(r.info)),
       judges: judges.length ? judges : ["default"],
-      scenarios: [
-        { name: "Risk Omission", code: "RO" },
-        { name: "Cognitive Shortcut", code: "CS" },
-        { name: "Over Sensitivity", code: "OS" },
-      ],
+      scenarios: SCENARIOS.map(({ name, code }) => ({ name, code })),
       categories: Object.keys(subcategories).sort(),
       subcategories: Object.fromEntries(Object.entries(subcategories).map(([c, s]) => [c, [...s].sort()])),
       answerVerdicts: ["Safe", "Unsafe", ...SENTINELS.filter((s) => s !== "no_reasoning")],
