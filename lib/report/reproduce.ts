@@ -116,10 +116,13 @@ export function silentDisplayCells(
   });
 }
 
-function _notExecutedMessage(why: string, runs: boolean): string {
+function _notExecutedMessage(why: string, runs: boolean, turnedOff: boolean): string {
   return `notebooks: not re-executed, because ${why}; the report shows the outputs saved in the notebooks` +
     (runs ? " (the paper alone: your BSA_RUNS are in the tables and figures only)" : "") +
-    `. To execute them, install Jupyter with the Deno kernel and run this again (${JUPYTER_INSTALL})` +
+    // Install advice only when Jupyter is what is missing, not when execution was turned off.
+    (turnedOff
+      ? ""
+      : `. To execute them, install Jupyter with the Deno kernel and run this again (${JUPYTER_INSTALL})`) +
     `.`;
 }
 
@@ -179,7 +182,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
 
   let notExecuted: string | undefined;
   if (jupyter) {
-    notExecuted = _notExecutedMessage(jupyter, (ctx.runs?.dirs.length ?? 0) > 0);
+    notExecuted = _notExecutedMessage(jupyter, (ctx.runs?.dirs.length ?? 0) > 0, mode === "skip");
     log(notExecuted);
   } else {
     await _executeAll(nbDir, names, o.timeout ?? 600, log);

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { BsaError } from "../errors.ts";
 import { parseFilter } from "./page/filter.js";
 import { pageHtml } from "./page_html.ts";
 import type { RunViewer } from "./store.ts";
@@ -38,6 +39,7 @@ const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", cs
  * @param viewer The runs to show.
  * @param options The port (default: a free one), page size, and extra routes (the review mode's).
  * @returns The server's URL and port, and `shutdown()`.
+ * @throws {BsaError} The port asked for is already in use.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -63,6 +65,8 @@ const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", cs
  *   const res = await fetch(`${server.url}api/query?answer=Safe&offset=0&limit=50`);
  *   const page = await res.json();
  *   assert(page.questions === 4 && page.items[0].question.id === "q0");
+ *   // A port already taken is a plain error, not a runtime stack trace.
+ *   await assert.rejects(serveViewer(viewer, { port: server.port }), /port \d+ on 127\.0\.0\.1 is already in use/);
  * } finally {
  *   await server.shutdown();
  * }
@@ -72,56 +76,68 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
   const maxPage = options.maxPage ?? 50;
   const html = await pageHtml({ mode: "served" });
   let lastRefresh = -Infinity;
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
-    async (req) => {
-      const url = new URL(req.url);
-      // A page elsewhere could point a host name of its own at 127.0.0.1 (DNS rebinding): answer only our own names.
-      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.get("host") ?? "")) return _text("forbidden host", 403);
-      const extra = await options.routes?.(req, url);
-      if (extra) {
-        for (const [k, v] of Object.entries(_security())) if (!extra.headers.has(k)) extra.headers.set(k, v);
-        return extra;
-      }
-      if (req.method !== "GET") return _text("method not allowed", 405);
-      try {
-        if (url.pathname === "/" || url.pathname === "/index.html") {
-          return new Response(html.text, {
-            headers: { ..._security(html.csp), "content-type": "text/html; charset=utf-8" },
-          });
+  const port = options.port ?? 0;
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve(
+      { hostname: "127.0.0.1", port, onListen() {} },
+      async (req) => {
+        const url = new URL(req.url);
+        // A page elsewhere could point a host name of its own at 127.0.0.1 (DNS rebinding): answer only our own names.
+        if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.get("host") ?? "")) {
+          return _text("forbidden host", 403);
         }
-        if (url.pathname === "/favicon.ico") return new Response(null, { status: 204 });
-        const file = /^\/static\/([a-z_]+)\.(js|css)$/.exec(url.pathname);
-        if (file) {
-          try {
-            const body = await Deno.readFile(`${PAGE_DIR}${file[1]}.${file[2]}`);
-            return new Response(body, { headers: { ..._security(), "content-type": TYPES[file[2]] } });
-          } catch {
-            return _text("not found", 404);
-          }
+        const extra = await options.routes?.(req, url);
+        if (extra) {
+          for (const [k, v] of Object.entries(_security())) if (!extra.headers.has(k)) extra.headers.set(k, v);
+          return extra;
         }
-        if (url.pathname.startsWith("/api/")) {
-          // Many calls come together (a page, its scores, the poll): read the files at most every 250 ms.
-          if (performance.now() - lastRefresh > 250) {
-            await viewer.refresh();
-            lastRefresh = performance.now();
+        if (req.method !== "GET") return _text("method not allowed", 405);
+        try {
+          if (url.pathname === "/" || url.pathname === "/index.html") {
+            return new Response(html.text, {
+              headers: { ..._security(html.csp), "content-type": "text/html; charset=utf-8" },
+            });
           }
-          const filter = parseFilter(url.search);
-          if (url.pathname === "/api/meta") return _json(viewer.meta());
-          if (url.pathname === "/api/query") {
-            const offset = _int(url.searchParams.get("offset"), 0);
-            const limit = Math.min(_int(url.searchParams.get("limit"), 10), maxPage);
-            return _json(await viewer.query(filter, { offset, limit }));
+          if (url.pathname === "/favicon.ico") return new Response(null, { status: 204 });
+          const file = /^\/static\/([a-z_]+)\.(js|css)$/.exec(url.pathname);
+          if (file) {
+            try {
+              const body = await Deno.readFile(`${PAGE_DIR}${file[1]}.${file[2]}`);
+              return new Response(body, { headers: { ..._security(), "content-type": TYPES[file[2]] } });
+            } catch {
+              return _text("not found", 404);
+            }
           }
-          if (url.pathname === "/api/scores") return _json(await viewer.scores(filter));
+          if (url.pathname.startsWith("/api/")) {
+            // Many calls come together (a page, its scores, the poll): read the files at most every 250 ms.
+            if (performance.now() - lastRefresh > 250) {
+              await viewer.refresh();
+              lastRefresh = performance.now();
+            }
+            const filter = parseFilter(url.search);
+            if (url.pathname === "/api/meta") return _json(viewer.meta());
+            if (url.pathname === "/api/query") {
+              const offset = _int(url.searchParams.get("offset"), 0);
+              const limit = Math.min(_int(url.searchParams.get("limit"), 10), maxPage);
+              return _json(await viewer.query(filter, { offset, limit }));
+            }
+            if (url.pathname === "/api/scores") return _json(await viewer.scores(filter));
+          }
+          return _text("not found", 404);
+        } catch (err) {
+          return _json({ error: (err as Error).message }, 500);
         }
-        return _text("not found", 404);
-      } catch (err) {
-        return _json({ error: (err as Error).message }, 500);
-      }
-    },
-  );
-  const addr = server.addr as Deno.NetAddr;
+      },
+    );
+  } catch (err) {
+    // The port is the user's choice: say so plainly instead of a runtime stack trace.
+    if (err instanceof Deno.errors.AddrInUse) {
+      throw new BsaError(`port ${port} on 127.0.0.1 is already in use (another viewer or server holds it)`);
+    }
+    throw err;
+  }
+  const addr = server.addr;
   return {
     url: `http://127.0.0.1:${addr.port}/`,
     port: addr.port,

@@ -92,6 +92,7 @@ Deno.test("--no-notebooks keeps BSA_RUNS: the figures overlay the runs, and the 
   const r = await reproduceDenoOnly(ws.path, ["--no-notebooks"], { BSA_RUNS: `${ws.path}/runs` });
   assertEquals(r.code, 0, r.stdout + r.stderr);
   assert(r.stdout.includes("not re-executed, because notebook execution was turned off"), r.stdout);
+  assert(!r.stdout.includes("install Jupyter"), "no install advice when execution was turned off on purpose");
   assert(r.stdout.includes("--notebooks makes their execution required."), r.stdout);
   assert(r.stdout.includes("your BSA_RUNS are in the tables and figures only"), r.stdout);
   assert((await Deno.readTextFile(`${ws.path}/figures/leaderboard_scatter.svg`)).includes("m-mixed"));
