@@ -10,6 +10,7 @@ import {
   ExportTooLargeError,
   FileExistsError,
   JudgePromptsError,
+  NoGenerationsError,
   NoJudgeRecordedError,
   NoJudgmentsError,
   NotebooksUnavailableError,
@@ -119,6 +120,9 @@ export async function main(args: string[]): Promise<number> {
 export function cliMessage(command: string, err: BsaError): string {
   const label = (l?: string) => (l ? ` --label ${l}` : "");
   if (err instanceof ApiKeyError && err.key !== "set") return err.message + keyHint(command, err);
+  if (err instanceof NoGenerationsError) {
+    return `${err.message}; run 'bsa run' with the run's flags and --out ${err.run} again (it resumes), then judge`;
+  }
   if (err instanceof NoJudgmentsError) {
     return `${err.message}; run 'bsa judge --run ${err.run}${label(err.judge)}' first`;
   }

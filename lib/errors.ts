@@ -150,6 +150,26 @@ export class NoJudgmentsError extends BsaError {
 }
 
 /**
+ * A run folder has no generated sample yet (every request failed, or the run never started):
+ * there is nothing to judge. Carries the run folder, so that a command can say what to run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NoGenerationsError } from "./errors.ts";
+ * const e = new NoGenerationsError("runs/a", "runs/a/generations.jsonl");
+ * assert(e.message === "runs/a/generations.jsonl holds no generated sample: runs/a has nothing to judge yet");
+ * assert(e.run === "runs/a");
+ * ```
+ */
+export class NoGenerationsError extends BsaError {
+  constructor(readonly run: string, readonly path: string) {
+    super(`${path} holds no generated sample: ${run} has nothing to judge yet`);
+    this.name = "NoGenerationsError";
+  }
+}
+
+/**
  * A run folder holds a run with other settings than those asked for; `conflicts` says which,
  * one line each.
  *

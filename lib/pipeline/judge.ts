@@ -1,4 +1,4 @@
-import { BsaError, OtherJudgeError } from "../errors.ts";
+import { BsaError, NoGenerationsError, OtherJudgeError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { FAILED, INVALID, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
@@ -172,7 +172,7 @@ function _needs(gen: SampleState, j: SampleState | undefined, o: JudgeOptions): 
  *
  * @param o The run folder, judge client (or batch mode), model, prompts, dataset, concurrency, cache and label.
  * @returns What this pass judged, from the cache, invalid, refused, and every sample's state.
- * @throws {BsaError} A run of another dataset or judge ({@linkcode OtherJudgeError}), a judgments file locked by another judge, a judge that fails its preflight, a write error.
+ * @throws {BsaError} A run with no generated sample ({@linkcode NoGenerationsError}), a run of another dataset or judge ({@linkcode OtherJudgeError}), a judgments file locked by another judge, a judge that fails its preflight, a write error.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -231,6 +231,9 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
 async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Promise<JudgeResult> {
   const log = o.log ?? (() => {});
   const params: JudgeParams = { temperature: 0, ...o.params };
+  // Before the manifest records a judge: a run without answers has nothing to judge.
+  const generated = await scanSamples(files.generations);
+  if (!generated.latest.size) throw new NoGenerationsError(o.run, files.generations);
   const judged = await scanSamples(files.judgments);
   const mine: JudgeRecord = {
     model: o.judgeModel,
@@ -266,7 +269,6 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     rows<{ id: string; query: string; risk_summary: string }>(o.dataset.questions.select("id", "query", "risk_summary"))
       .map((q) => [q.id, q]),
   );
-  const generated = await scanSamples(files.generations);
   const todo = new Set<string>();
   let retried = 0;
   for (const [key, gen] of generated.latest) {

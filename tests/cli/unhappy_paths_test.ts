@@ -284,3 +284,24 @@ Deno.test("a CSV with an unclosed quote: the file, the row, the line it starts o
   assertEquals(d.code, 1, d.stderr);
   assert(d.stderr.includes(`${dataset} row 1 (line 2): field 2 has a '"' inside an unquoted value`), d.stderr);
 });
+
+Deno.test("judge on a run with no generated sample: an error saying so and what to run, not '0 of 0 judged'", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const env = cliEnv(`${dir.path}/cache`);
+  const out = `${dir.path}/run`;
+  const run = await runCli([...runArgs(server.url, "m-think", 1, out), "--limit", "1"], env);
+  assertEquals(run.code, 0, run.stderr);
+  // As after a run whose every request failed: the folder and manifest exist, no answer does.
+  await Deno.writeTextFile(`${out}/generations.jsonl`, "");
+  const judge = await runCli(
+    ["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-1", "--quiet"],
+    env,
+  );
+  assertEquals(judge.code, 1, judge.stdout + judge.stderr);
+  assert(judge.stderr.includes(`${out}/generations.jsonl holds no generated sample`), judge.stderr);
+  assert(judge.stderr.includes(`run 'bsa run' with the run's flags and --out ${out} again`), judge.stderr);
+  assert(!judge.stdout.includes("samples judged"), judge.stdout);
+  const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+  assertEquals(manifest.judge ?? null, null, "no judge recorded for a run with nothing to judge");
+});
