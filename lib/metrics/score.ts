@@ -2,9 +2,15 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { BsaError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
-import { type ScenarioCode, SCENARIOS } from "../dataset/scenarios.ts";
+import { type ScenarioCode, scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA } from "./fscore.ts";
-import { emptySums, metricsFromSums, QUESTION_COLUMNS, type ScenarioWeights } from "./metric_table.ts";
+import {
+  emptySums,
+  metricsFromSums,
+  QUESTION_COLUMNS,
+  type ScenarioSums,
+  type ScenarioWeights,
+} from "./metric_table.ts";
 import { DATASET_KEYS, METRICS } from "./names.ts";
 import { OUTCOME_COLUMNS, perQuestion } from "./per_question.ts";
 
@@ -123,31 +129,39 @@ export function scoreJudgments(judgments: ColumnTable, options: ScoreOptions): S
 export function scoreQuestions(perQ: ColumnTable, options: Omit<ScoreOptions, "k"> & { k?: unknown }): ScoreReport {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const by = options.by ?? ["model"];
-  const rollup: Record<string, unknown> = {
+  const rollup = {
     questions: aq.op.count(),
     samples: aq.op.sum("n"),
     _kmin: aq.op.min("k"),
     k: aq.op.max("k"),
     ...Object.fromEntries(OUTCOME_COLUMNS.map((c) => [c, aq.op.sum(c)])),
   };
-  for (const s of SCENARIOS) {
-    rollup[`_${s.code}_n`] = `d => op.sum(d.scenario === '${s.name}' ? 1 : 0)`;
-    for (const c of QUESTION_COLUMNS) {
-      rollup[`_${s.code}_${c}`] = `d => op.sum(d.scenario === '${s.name}' ? d.${c} : 0)`;
-    }
-  }
   // A question the dataset lacks has no place in its coverage or scenario weights.
   if (options.dataset) checkQuestionIds(perQ, options.dataset);
   const grouped = by.length ? perQ.groupby(by) : perQ;
-  const sums = _withExpected(grouped.rollup(rollup as Record<string, string>), by, options.dataset);
+  const sums = _withExpected(grouped.rollup(rollup), by, options.dataset);
+  // Each scenario's sums: one row per group and scenario, read into the group's sums below.
+  const perScenario = perQ.groupby([...new Set([...by, "scenario"])]).rollup({
+    n: aq.op.count(),
+    ...Object.fromEntries(QUESTION_COLUMNS.map((c) => [c, aq.op.sum(c)])),
+  });
+  const groupKey = (r: Record<string, unknown>) => JSON.stringify(by.map((c) => r[c] ?? null));
+  const scenarioSums = new Map<string, Record<ScenarioCode, ScenarioSums>>();
+  for (const r of perScenario.objects() as Record<string, unknown>[]) {
+    const code = scenarioInfo(r.scenario as string)?.code;
+    if (!code) continue;
+    const key = groupKey(r);
+    let s = scenarioSums.get(key);
+    if (!s) scenarioSums.set(key, s = emptySums());
+    s[code].n = r.n as number;
+    for (const c of QUESTION_COLUMNS) s[code][c] = r[c] as number;
+  }
   const weights: ScenarioWeights[] = [];
+  const groupSums: Record<ScenarioCode, ScenarioSums>[] = [];
   const metrics: Record<string, (number | null)[]> = Object.fromEntries(METRICS.map((m) => [m, []]));
   for (const r of sums.objects() as Record<string, number>[]) {
-    const s = emptySums();
-    for (const code of Object.keys(s) as ScenarioCode[]) {
-      s[code].n = r[`_${code}_n`];
-      for (const c of QUESTION_COLUMNS) s[code][c] = r[`_${code}_${c}`];
-    }
+    const s = scenarioSums.get(groupKey(r)) ?? emptySums();
+    groupSums.push(s);
     const w = Object.fromEntries(SCENARIOS.map((x) => [x.code, r[`_w_${x.code}`]])) as ScenarioWeights;
     weights.push(w);
     const m = metricsFromSums(s, { weights: w, alpha });
@@ -157,7 +171,7 @@ export function scoreQuestions(perQ: ColumnTable, options: Omit<ScoreOptions, "k
     coverage: (d: { questions: number; expected: number }) => d.questions / d.expected,
   });
   const ks = new Set(table.array("k") as number[]);
-  const warnings = _warnings(table, by, weights);
+  const warnings = _warnings(table, by, weights, groupSums);
   table = table.select(table.columnNames().filter((c) => !c.startsWith("_")));
   table = by.length
     ? table.relocate([...COUNT_COLUMNS], { after: by.at(-1)! })
@@ -246,12 +260,15 @@ export function withDatasetKeys(perQ: ColumnTable, by: string[], dataset?: Datas
  * ```
  */
 export function checkQuestionIds(table: ColumnTable, dataset: Dataset, source?: string): void {
-  const unknown = table.select("id").dedupe().antijoin(dataset.questions.select("id"), "id");
-  if (unknown.numRows()) {
+  // A Set, not an antijoin: this runs on every model × question row of a file (bench/RESULTS.md, scoring).
+  const known = new Set(dataset.questions.array("id") as string[]);
+  const unknown = new Set<string>();
+  for (const id of table.array("id") as string[]) if (!known.has(id)) unknown.add(id);
+  if (unknown.size) {
     throw new BsaError(
       `${
         source ? `${source}: ` : ""
-      }${unknown.numRows()} judged question(s) are not in the dataset ${dataset.source}, e.g. ${unknown.get("id", 0)}`,
+      }${unknown.size} judged question(s) are not in the dataset ${dataset.source}, e.g. ${unknown.values().next().value}`,
     );
   }
 }
@@ -278,7 +295,12 @@ function _withExpected(table: ColumnTable, by: string[], dataset?: Dataset): Col
   return table.join_left(expected, dsKeys as never);
 }
 
-function _warnings(table: ColumnTable, by: string[], weights: ScenarioWeights[]): string[] {
+function _warnings(
+  table: ColumnTable,
+  by: string[],
+  weights: ScenarioWeights[],
+  sums: Record<ScenarioCode, ScenarioSums>[],
+): string[] {
   const out: string[] = [];
   const rows = table.objects() as Record<string, number | string>[];
   for (const [i, r] of rows.entries()) {
@@ -292,7 +314,7 @@ function _warnings(table: ColumnTable, by: string[], weights: ScenarioWeights[])
         }`,
       );
     }
-    const absent = SCENARIOS.filter((s) => weights[i][s.code] > 0 && !(r[`_${s.code}_n`] as number));
+    const absent = SCENARIOS.filter((s) => weights[i][s.code] > 0 && !sums[i][s.code].n);
     if (absent.length) {
       out.push(
         `${label}: no ${absent.map((s) => s.name).join(" or ")} question judged; Think@1, Think@k and F-score ` +
