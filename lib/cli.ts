@@ -22,22 +22,24 @@ import {
 } from "./errors.ts";
 
 // Loaded on demand: a command pays only for its own imports (start-up time, native modules).
-const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
-  dataset: async () => (await import("./cli/dataset.ts")).datasetCommand,
-  score: async () => (await import("./cli/score.ts")).scoreCommand,
-  paper: async () => (await import("./cli/paper.ts")).paperCommand,
-  reproduce: async () => (await import("./cli/reproduce.ts")).reproduceCommand,
-  run: async () => (await import("./cli/run.ts")).runCommand,
-  judge: async () => (await import("./cli/judge.ts")).judgeCommand,
-  ingest: async () => (await import("./cli/ingest.ts")).ingestCommand,
-  study: async () => (await import("./cli/study.ts")).studyCommand,
-  estimate: async () => (await import("./cli/estimate.ts")).estimateCommand,
-  compare: async () => (await import("./cli/compare.ts")).compareCommand,
-  agreement: async () => (await import("./cli/agreement.ts")).agreementCommand,
-  review: async () => (await import("./cli/review.ts")).reviewCommand,
-  power: async () => (await import("./cli/power.ts")).powerCommand,
-  figures: async () => (await import("./cli/figures.ts")).figuresCommand,
-  view: async () => (await import("./cli/view.ts")).viewCommand,
+// Its help text comes along, so that an error's hint names only flags the command has.
+type Command = { run: (args: string[]) => Promise<number>; help: string };
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  dataset: () => import("./cli/dataset.ts").then((m) => ({ run: m.datasetCommand, help: m.HELP })),
+  score: () => import("./cli/score.ts").then((m) => ({ run: m.scoreCommand, help: m.HELP })),
+  paper: () => import("./cli/paper.ts").then((m) => ({ run: m.paperCommand, help: m.HELP })),
+  reproduce: () => import("./cli/reproduce.ts").then((m) => ({ run: m.reproduceCommand, help: m.HELP })),
+  run: () => import("./cli/run.ts").then((m) => ({ run: m.runCommand, help: m.HELP })),
+  judge: () => import("./cli/judge.ts").then((m) => ({ run: m.judgeCommand, help: m.HELP })),
+  ingest: () => import("./cli/ingest.ts").then((m) => ({ run: m.ingestCommand, help: m.HELP })),
+  study: () => import("./cli/study.ts").then((m) => ({ run: m.studyCommand, help: m.HELP })),
+  estimate: () => import("./cli/estimate.ts").then((m) => ({ run: m.estimateCommand, help: m.HELP })),
+  compare: () => import("./cli/compare.ts").then((m) => ({ run: m.compareCommand, help: m.HELP })),
+  agreement: () => import("./cli/agreement.ts").then((m) => ({ run: m.agreementCommand, help: m.HELP })),
+  review: () => import("./cli/review.ts").then((m) => ({ run: m.reviewCommand, help: m.HELP })),
+  power: () => import("./cli/power.ts").then((m) => ({ run: m.powerCommand, help: m.HELP })),
+  figures: () => import("./cli/figures.ts").then((m) => ({ run: m.figuresCommand, help: m.HELP })),
+  view: () => import("./cli/view.ts").then((m) => ({ run: m.viewCommand, help: m.HELP })),
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -89,11 +91,14 @@ export async function main(args: string[]): Promise<number> {
     console.error(`bsa: unknown command '${command}'\n\n${USAGE}`);
     return 2;
   }
+  let help = "";
   try {
-    return await (await load())(rest);
+    const cmd = await load();
+    help = cmd.help;
+    return await cmd.run(rest);
   } catch (err) {
     if (err instanceof BsaError) {
-      console.error(`error: ${cliMessage(command, err)}`);
+      console.error(`error: ${cliMessage(command, err, help)}`);
       return exitCodeFor(err);
     }
     throw err;
@@ -106,6 +111,7 @@ export async function main(args: string[]): Promise<number> {
  *
  * @param command The command that ran.
  * @param err The error it threw.
+ * @param help The command's help text: a hint names a flag only when the command has it.
  * @returns The message to print after `error: `.
  *
  * @example
@@ -117,7 +123,7 @@ export async function main(args: string[]): Promise<number> {
  * assert(cliMessage("score", e) === `${e.message}; run 'bsa judge --run runs/a --label b' first`);
  * ```
  */
-export function cliMessage(command: string, err: BsaError): string {
+export function cliMessage(command: string, err: BsaError, help = ""): string {
   const label = (l?: string) => (l ? ` --label ${l}` : "");
   if (err instanceof ApiKeyError && err.key !== "set") return err.message + keyHint(command, err);
   if (err instanceof NoGenerationsError) {
@@ -149,7 +155,14 @@ export function cliMessage(command: string, err: BsaError): string {
   if (err instanceof ExportTooLargeError) {
     return `${err.message}; narrow it with --filter (the viewer's URL hash keys, e.g. --filter 'category=Rumors&cell=safe-wrong') or raise --max-mb`;
   }
-  if (err instanceof DownloadError) return `${err.message.replace(/\.$/, "")} (or give it with --dataset FILE).`;
+  if (err instanceof DownloadError) {
+    const flag = err.localCopy === "BSA_DATASET"
+      ? /--dataset (PATH|FILE)/.exec(help)?.[0]
+      : err.localCopy === "BSA_PROMPTS_DIR"
+      ? /--prompts DIR/.exec(help)?.[0]
+      : undefined;
+    return flag ? `${err.message.replace(/\.$/, "")} (or give it with ${flag}).` : err.message;
+  }
   return err.message;
 }
 

@@ -341,13 +341,30 @@ export class ExportTooLargeError extends BsaError {
  * ```ts
  * import assert from "node:assert/strict";
  * import { DownloadError } from "./errors.ts";
- * const e = new DownloadError("https://x/d.csv", "dns error");
+ * const e = new DownloadError("https://x/d.csv", "dns error", "BSA_DATASET");
  * assert(e.message === "download of https://x/d.csv failed: dns error. Without network access, point BSA_DATASET at a local copy.");
+ * const p = new DownloadError("https://x/Prompt/Safe_Rules.md", "dns error", "BSA_PROMPTS_DIR");
+ * assert(p.message.endsWith("point BSA_PROMPTS_DIR at a local copy of the upstream Prompt folder."));
  * ```
  */
 export class DownloadError extends BsaError {
-  constructor(readonly url: string, why: string, cause?: unknown) {
-    super(`download of ${url} failed: ${why}. Without network access, point BSA_DATASET at a local copy.`, { cause });
+  constructor(
+    readonly url: string,
+    why: string,
+    /** The variable that points at a local copy instead, when there is one. */
+    readonly localCopy?: "BSA_DATASET" | "BSA_PROMPTS_DIR",
+    cause?: unknown,
+  ) {
+    super(
+      `download of ${url} failed: ${why}.${
+        localCopy
+          ? ` Without network access, point ${localCopy} at a local copy${
+            localCopy === "BSA_PROMPTS_DIR" ? " of the upstream Prompt folder" : ""
+          }.`
+          : ""
+      }`,
+      { cause },
+    );
     this.name = "DownloadError";
   }
 }

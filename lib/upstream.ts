@@ -32,6 +32,8 @@ export interface PinnedFile {
   path: string;
   /** Expected hex SHA-256 of its bytes. */
   sha256: string;
+  /** The variable that points at a local copy instead (named when the download fails). */
+  localCopy?: "BSA_DATASET" | "BSA_PROMPTS_DIR";
 }
 
 /**
@@ -48,18 +50,22 @@ export const UPSTREAM_FILES = {
   dataset: {
     path: "data/dataset.csv",
     sha256: "c1e26c30d0a0c8013d986aeb84b63c4b592387a92c52c70fd79b2796678eef3c",
+    localCopy: "BSA_DATASET",
   },
   safeAnswerJudge: {
     path: "Prompt/Safe_Ans_Judge.md",
     sha256: "7c72e39dde166756f7ce6dbdf07cbe2855f679e1d5e20689ebc7600ecd9041b1",
+    localCopy: "BSA_PROMPTS_DIR",
   },
   thinkingJudge: {
     path: "Prompt/Thinking_Accuracy_Judge.md",
     sha256: "1bcfe0906882a85f0f37f199626af64b5371e661c658833d2f993e0a5f6e13cf",
+    localCopy: "BSA_PROMPTS_DIR",
   },
   safetyRules: {
     path: "Prompt/Safe_Rules.md",
     sha256: "f8220589d42357decd92aa762cc773aa3352dc365d13abc352b4578733a30903",
+    localCopy: "BSA_PROMPTS_DIR",
   },
 } as const satisfies Record<string, PinnedFile>;
 
@@ -137,7 +143,7 @@ export async function fetchPinned(file: PinnedFile, options: FetchPinnedOptions 
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (err) {
     if (err instanceof BsaError) throw err;
-    throw new DownloadError(url, (err as Error).message, err);
+    throw new DownloadError(url, (err as Error).message, file.localCopy, err);
   }
   const actual = await sha256Hex(bytes);
   if (actual !== file.sha256) {

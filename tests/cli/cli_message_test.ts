@@ -7,6 +7,9 @@ import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { cliEnv, generateAndJudge, runArgs, runCli, tempDir } from "../helpers/paths.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 import { cliMessage } from "../../lib/cli.ts";
+import { HELP as SCORE_HELP } from "../../lib/cli/score.ts";
+import { HELP as JUDGE_HELP } from "../../lib/cli/judge.ts";
+import { HELP as REPRODUCE_HELP } from "../../lib/cli/reproduce.ts";
 import {
   type BsaError,
   DownloadError,
@@ -81,9 +84,9 @@ const CASES: { err: BsaError; data: Record<string, unknown>; hint: string }[] = 
     hint: "narrow it with --filter",
   },
   {
-    err: new DownloadError("https://x/d.csv", "dns error"),
-    data: { url: "https://x/d.csv" },
-    hint: "--dataset FILE",
+    err: new DownloadError("https://x/d.csv", "dns error", "BSA_DATASET"),
+    data: { url: "https://x/d.csv", localCopy: "BSA_DATASET" },
+    hint: "--dataset PATH",
   },
 ];
 
@@ -93,7 +96,7 @@ Deno.test("library errors name no flag and carry their data; the CLI adds the fl
     for (const [k, v] of Object.entries(data)) {
       assertEquals((err as unknown as Record<string, unknown>)[k], v, `${err.name}.${k}`);
     }
-    const printed = cliMessage("score", err);
+    const printed = cliMessage("score", err, SCORE_HELP);
     assert(printed.includes(hint), `${err.name}: expected "${hint}" in ${printed}`);
     // The library's words stay (a prefix or suffix is added, nothing said in them is lost).
     for (const word of err.message.split(/[\s:;(),.]+/).filter((w) => w.length > 3)) {
@@ -151,4 +154,29 @@ Deno.test("bsa run and bsa judge add the flags to the library's refusals: anothe
   assertEquals(judge.code, 1, judge.stderr);
   assert(judge.stderr.includes(`${out}/judgments.jsonl was judged by judge-1`), judge.stderr);
   assert(judge.stderr.includes("pass --label NAME to keep this judge's apart"), judge.stderr);
+});
+
+Deno.test("an offline error names the variable and the flag of what is missing, and no flag the command lacks", () => {
+  const prompts = new DownloadError("https://x/Prompt/Safe_Ans_Judge.md", "dns error", "BSA_PROMPTS_DIR");
+  const judge = cliMessage("judge", prompts, JUDGE_HELP);
+  assert(judge.includes("point BSA_PROMPTS_DIR at a local copy") && judge.includes("--prompts DIR"), judge);
+  assert(!judge.includes("BSA_DATASET") && !judge.includes("--dataset"), judge);
+  const dataset = new DownloadError("https://x/data/dataset.csv", "dns error", "BSA_DATASET");
+  // reproduce has no --dataset: the hint is the variable alone.
+  const reproduce = cliMessage("reproduce", dataset, REPRODUCE_HELP);
+  assert(!REPRODUCE_HELP.includes("--dataset") && !reproduce.includes("--dataset"), reproduce);
+  assert(reproduce.includes("point BSA_DATASET at a local copy"), reproduce);
+});
+
+Deno.test("offline, reproduce names BSA_DATASET and no flag it lacks (end to end)", async () => {
+  await using tmp = await tempDir();
+  // Port 9 (discard) on loopback refuses the connection: a download that cannot happen.
+  const r = await runCli(["reproduce", "--no-notebooks", "--out", `${tmp.path}/out`], {
+    BSA_DATASET: undefined,
+    BSA_UPSTREAM_URL: "http://127.0.0.1:9",
+    BSA_CACHE_DIR: `${tmp.path}/cache`,
+  });
+  assert(r.code !== 0, r.stderr);
+  assert(r.stderr.includes("point BSA_DATASET at a local copy"), r.stderr);
+  assert(!r.stderr.includes("--dataset"), r.stderr);
 });
