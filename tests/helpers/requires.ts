@@ -15,8 +15,8 @@
  */
 import { JUPYTER_INSTALL, jupyterProblem } from "../../lib/report/jupyter.ts";
 
-/** A tool some tests need: Jupyter with the Deno kernel, or a Chromium browser. */
-export type Tool = "jupyter" | "chromium";
+/** A tool some tests need: Jupyter with the Deno kernel, a Chromium browser, or git (to list tracked files). */
+export type Tool = "jupyter" | "chromium" | "git";
 
 /**
  * True when running under CI (`CI` set to anything but empty, `false` or `0`), where every gated
@@ -87,6 +87,10 @@ const _tools: Record<Tool, { problem: () => string | undefined; install: string 
       return _onPath("chromium") || _onPath("chromium-browser") ? undefined : "no chromium on PATH, BSA_CHROMIUM unset";
     },
     install: "Debian/Ubuntu: apt-get install -y chromium; or point BSA_CHROMIUM at any Chromium",
+  },
+  git: {
+    problem: () => (_onPath("git") ? undefined : "no git on PATH"),
+    install: "install git (the licence test lists the tracked files with it)",
   },
 };
 
