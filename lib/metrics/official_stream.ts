@@ -46,6 +46,7 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
   const byModel = new Map<string, Map<string, Acc>>();
   let lastModel = "";
   let lastMap: Map<string, Acc> | undefined;
+  let last: Acc | undefined;
   // Canonical spellings (nearly every row) are recognised by comparison; anything else goes
   // through the one normaliser.
   const answerOf = (raw: string) => (raw === "Safe" || raw === "Unsafe" ? raw : normalizeVerdict(raw, "answer"));
@@ -66,15 +67,20 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
     if (!model || !id || target === undefined) {
       throw new BsaError(`${path} row ${row} (line ${line}), ${officialRowProblem(model, id, scenario, known)}`);
     }
-    if (model !== lastModel || !lastMap) {
-      lastModel = model;
-      lastMap = byModel.get(model);
-      if (!lastMap) byModel.set(model, lastMap = new Map());
-    }
-    let a = lastMap.get(id);
+    // A question's k rows usually come one after another: the previous row's accumulator, without a lookup.
+    let a = last !== undefined && last.id === id && last.model === model ? last : undefined;
     if (!a) {
-      lastMap.set(id, a = { model, id, scenario, ...emptyCounts() });
-      accs.push(a);
+      if (model !== lastModel || !lastMap) {
+        lastModel = model;
+        lastMap = byModel.get(model);
+        if (!lastMap) byModel.set(model, lastMap = new Map());
+      }
+      a = lastMap.get(id);
+      if (!a) {
+        lastMap.set(id, a = { model, id, scenario, ...emptyCounts() });
+        accs.push(a);
+      }
+      last = a;
     }
     countSample(a, answerOf(r[col.safe]), reasoningOf(r[col.think], scenario), target);
   });
