@@ -38,6 +38,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   power: async () => (await import("./cli/power.ts")).powerCommand,
   figures: async () => (await import("./cli/figures.ts")).figuresCommand,
   view: async () => (await import("./cli/view.ts")).viewCommand,
+  export: async () => (await import("./cli/export.ts")).exportCommand,
+  import: async () => (await import("./cli/import.ts")).importCommand,
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -58,6 +60,8 @@ Commands:
   reproduce         reproduce the paper's tables (deno task reproduce)
   figures           render every figure to SVG, PNG and PDF (deno task figures)
   view              read the samples of runs in the browser (or export a slice as one HTML file)
+  export inspect    write judged runs as inspect_ai eval logs (.json or .eval)
+  import inspect    read an inspect_ai eval log of BSA questions into a run folder
 
 Run 'deno task bsa <command> --help' for a command's flags.`;
 
