@@ -88,8 +88,10 @@ export function sampleSummary(s: InspectSample): InspectSampleSummary {
  */
 export function evalArchive(log: InspectLog): Uint8Array {
   const files: Zippable = {};
-  // A fixed time (the run's start) keeps an export of the same run byte-identical.
-  const mtime = Date.parse(log.eval.created ?? "") || 0;
+  // A fixed time (the run's start) keeps an export of the same run byte-identical; a zip
+  // holds only dates from 1980 to 2099.
+  const created = Date.parse(log.eval.created ?? "");
+  const mtime = created >= Date.UTC(1980, 0, 2) && created < Date.UTC(2099, 11, 31) ? created : Date.UTC(1980, 0, 2);
   for (const [name, text] of Object.entries(evalMembers(log))) files[name] = [strToU8(text), { mtime }];
   return zipSync(files, { level: 6 });
 }
@@ -184,7 +186,7 @@ function _checked(path: string, log: unknown): InspectLog {
  * ```ts
  * import assert from "node:assert/strict";
  * import { messageText } from "./inspect_files.ts";
- * assert(messageText({ role: "assistant", content: [{ type: "reasoning", reasoning: "r", redacted: false }, { type: "text", text: "ok" }] }) === "ok");
+ * assert(messageText({ content: [{ type: "reasoning", reasoning: "r", redacted: false }, { type: "text", text: "ok" }] }) === "ok");
  * ```
  */
 export function messageText(m: Pick<InspectMessage, "content">): string {
