@@ -171,7 +171,10 @@ function _match(path: string, task: string, samples: InspectSample[], dataset: D
   const by = { id: 0, text: 0 };
   const unmatched: string[] = [];
   const seen = new Map<string, string | number>();
-  for (const s of samples) {
+  for (const [i, s] of samples.entries()) {
+    if (!s || typeof s !== "object" || Array.isArray(s)) {
+      throw new BsaError(`${path}: sample ${i + 1} of ${samples.length} is not an object (an EvalSample)`);
+    }
     if (!Number.isInteger(s.epoch) || s.epoch < 1) {
       throw new BsaError(`${path}: sample ${s.id} has epoch ${JSON.stringify(s.epoch)}, not an integer >= 1`);
     }
