@@ -331,7 +331,12 @@ Deno.test("export inspect --out: an existing file is replaced only with --force,
 Deno.test("export inspect of several runs: a folder of logs, one per run, that inspect view lists", async () => {
   await using server = startFakeOpenAI();
   const other = `${ROOT}/runs/other`;
-  await generateAndJudge(server.url, other, { model: "m-think", k: 2, limit: 4, judgeModel: "judge-a" }, ENV);
+  await generateAndJudge(
+    server.url,
+    other,
+    { model: "m-think", k: 2, limit: 4, judgeModel: "judge-a", labels: ["second"] },
+    ENV,
+  );
   const out = `${ROOT}/folder-of-logs`;
   const r = await cliOk(["export", "inspect", "--run", RUN, "--run", `${ROOT}/runs`, "--out", out]);
   assertEquals([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["other.eval", "run.eval"]);
@@ -342,6 +347,42 @@ Deno.test("export inspect of several runs: a folder of logs, one per run, that i
   const one = await runCli(["export", "inspect", "--run", RUN, "--run", other, "--out", `${ROOT}/one.json`], ENV);
   assertEquals(one.code, 2);
   assert(one.stderr.includes("give a folder, one log per run"), one.stderr);
+  // A labelled judge's verdicts: its model in the log, its scores in the results, and back as the label asked for.
+  const second = `${ROOT}/second.json`;
+  await cliOk(["export", "inspect", "--run", other, "--judge", "second", "--out", second]);
+  const log2 = JSON.parse(await Deno.readTextFile(second)) as InspectLog;
+  assertEquals(log2.eval.model_roles!.judge.model, "judge-a-second");
+  const [row] = await scores(other, "--judge", "second");
+  assertEquals(roundHalfEven(log2.results!.scores[0].metrics["Safe@1"].value, 2), row["Safe@1"]);
+  await cliOk(["import", "inspect", second, "--out", `${ROOT}/second-run`, "--label", "second-judge"]);
+  assertEquals(await scores(`${ROOT}/second-run`, "--judge", "second-judge"), [row]);
+  const manifest = JSON.parse(await Deno.readTextFile(`${ROOT}/second-run/manifest.json`));
+  assertEquals(manifest.judges["second-judge"].model, "judge-a-second");
+});
+
+Deno.test("import inspect: an unreadable log, or an --out that holds a run, is refused and changes nothing", async () => {
+  const log = `${ROOT}/keep.eval`, run = `${ROOT}/keep-run`;
+  await cliOk(["export", "inspect", "--run", RUN, "--out", log]);
+  await cliOk(["import", "inspect", log, "--out", run]);
+  const before = await Deno.readTextFile(`${run}/generations.jsonl`);
+  const again = await runCli(["import", "inspect", log, "--out", run], ENV);
+  assertEquals(again.code, 1);
+  assert(again.stderr.includes(`${run} holds a run already`), again.stderr);
+  assertEquals(await Deno.readTextFile(`${run}/generations.jsonl`), before);
+  // A sample that is not an EvalSample, and an .eval member that is not JSON, are named.
+  const parsed = JSON.parse(await Deno.readTextFile(`${ROOT}/logs-json/run.json`)) as InspectLog;
+  (parsed.samples as unknown[])[3] = null;
+  await Deno.writeTextFile(`${ROOT}/null-sample.json`, JSON.stringify(parsed));
+  const nul = await runCli(["import", "inspect", `${ROOT}/null-sample.json`, "--out", `${ROOT}/null-run`], ENV);
+  assertEquals(nul.code, 1);
+  assert(nul.stderr.includes(`sample 4 of ${generated.length} is not an object`), nul.stderr);
+  const { zipSync, strToU8 } = await import("fflate");
+  await Deno.writeFile(`${ROOT}/bad.eval`, zipSync({ "header.json": strToU8("{not json") }));
+  const bad = await runCli(["import", "inspect", `${ROOT}/bad.eval`, "--out", `${ROOT}/bad-run`], ENV);
+  assertEquals(bad.code, 1);
+  assert(bad.stderr.includes("member header.json is not JSON"), bad.stderr);
+  for (const r of ["null-run", "bad-run"]) assert(!(await Deno.stat(`${ROOT}/${r}`).then(() => true, () => false)));
+  assertEquals([...Deno.readDirSync(ROOT)].filter((e) => e.name.includes(".importing-")), []);
 });
 
 globalThis.addEventListener("unload", () => Deno.removeSync(ROOT, { recursive: true }));
