@@ -2,10 +2,9 @@ import { resolve } from "node:path";
 import { loadDataset } from "../dataset/load.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { BsaError, FileExistsError, UsageError } from "../errors.ts";
-import { writeAtomic } from "../fs.ts";
 import { isRunFolder, readRunRecords, runFolders } from "../interop/_run_io.ts";
 import { inspectLogOfRun } from "../interop/inspect_export.ts";
-import { evalArchive, inspectLogJson } from "../interop/inspect_files.ts";
+import { writeInspectLog } from "../interop/inspect_files.ts";
 import { runSystemPrompt } from "../interop/system_prompt.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
@@ -121,7 +120,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       ci,
     });
     const target = targets[i];
-    await writeAtomic(target, target.endsWith(".eval") ? evalArchive(log) : inspectLogJson(log));
+    await writeInspectLog(target, log);
     printWarnings(warnings.map((w) => `${run}: ${w}`));
     const metrics = log.results!.scores[0].metrics;
     const shown = ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score"].filter((m) => metrics[m])

@@ -353,8 +353,8 @@ function _scores(
       history: [],
     },
     [REASONING_SCORER]: {
+      // The reasoning itself is the reply's reasoning content: not copied here.
       value: normalizeVerdict(j.reasoning_verdict, scenario),
-      answer: g.reasoning,
       explanation: j.reasoning_raw ?? j.error ?? null,
       metadata: { ...common, scenario, target: scenarioInfo(scenario)?.target ?? null },
       history: [],

@@ -6,7 +6,7 @@
  * (the log without its samples).
  * @module
  */
-import { strFromU8, strToU8, unzipSync, type Zippable, zipSync } from "fflate";
+import { strFromU8, strToU8, unzipSync, Zip, ZipDeflate } from "fflate";
 import { BsaError } from "../errors.ts";
 import type { InspectLog, InspectMessage, InspectSample, InspectSampleSummary } from "./inspect_types.ts";
 
@@ -28,17 +28,19 @@ import type { InspectLog, InspectMessage, InspectSample, InspectSampleSummary } 
  * ```
  */
 export function evalMembers(log: InspectLog): Record<string, string> {
+  return Object.fromEntries(_members(log));
+}
+
+// The members one at a time, so that a writer holds one sample's text at once.
+function* _members(log: InspectLog): Generator<[string, string]> {
   const { samples, reductions, ...header } = log;
-  const members: Record<string, string> = {
-    "_journal/start.json": JSON.stringify({ version: log.version, eval: log.eval, plan: log.plan }),
-  };
-  for (const s of samples ?? []) members[`samples/${s.id}_epoch_${s.epoch}.json`] = JSON.stringify(s);
+  yield ["_journal/start.json", JSON.stringify({ version: log.version, eval: log.eval, plan: log.plan })];
+  for (const s of samples ?? []) yield [`samples/${s.id}_epoch_${s.epoch}.json`, JSON.stringify(s)];
   const summaries = JSON.stringify((samples ?? []).map(sampleSummary));
-  members["_journal/summaries/1.json"] = summaries;
-  members["summaries.json"] = summaries;
-  members["reductions.json"] = JSON.stringify(reductions ?? []);
-  members["header.json"] = JSON.stringify(header);
-  return members;
+  yield ["_journal/summaries/1.json", summaries];
+  yield ["summaries.json", summaries];
+  yield ["reductions.json", JSON.stringify(reductions ?? [])];
+  yield ["header.json", JSON.stringify(header)];
 }
 
 /**
@@ -63,7 +65,10 @@ export function sampleSummary(s: InspectSample): InspectSampleSummary {
     input: s.input,
     target: s.target,
     metadata: s.metadata,
-    scores: s.scores ?? null,
+    // Light, as inspect keeps its summaries: the verdicts and their explanations, not the answer again.
+    scores: s.scores
+      ? Object.fromEntries(Object.entries(s.scores).map(([name, { answer: _, ...score }]) => [name, score]))
+      : null,
     model_usage: s.model_usage,
     role_usage: s.role_usage,
     ...(s.error && { error: s.error.message }),
@@ -73,43 +78,84 @@ export function sampleSummary(s: InspectSample): InspectSampleSummary {
 }
 
 /**
- * The bytes of a log's `.eval` file (a zip of {@linkcode evalMembers}, deflated).
+ * Write a log to `path`: the `.eval` zip (of {@linkcode evalMembers}, deflated) when `path` ends
+ * in `.eval`, else the `.json` log (indented, as inspect writes it). Written member by member and
+ * sample by sample, never as one string, into a temporary file renamed into place when complete.
  *
+ * @param path The file to write (its folder must exist).
  * @param log The log, samples included.
- * @returns The zip file's bytes.
+ * @throws {BsaError} The file cannot be written (the message names it).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { evalArchive, parseInspectLog } from "./inspect_files.ts";
- * const log = { version: 2, status: "success", eval: { task: "bsa" }, plan: {}, stats: {}, invalidated: false, tags: [], metadata: {}, samples: [], reductions: [] } as never;
- * const back = parseInspectLog("x.eval", evalArchive(log));
- * assert(back.eval.task === "bsa" && back.samples!.length === 0);
+ * import { parseInspectLog, writeInspectLog } from "./inspect_files.ts";
+ * const log = { version: 2, status: "success", eval: { task: "bsa", created: "2025-01-01T00:00:00Z" }, plan: {}, stats: {}, invalidated: false, tags: [], metadata: {},
+ *   samples: [{ id: "q", epoch: 1, input: "Hi?", target: "", messages: [], output: { model: "m", choices: [], completion: "" },
+ *   metadata: {}, store: {}, events: [], model_usage: {}, role_usage: {}, attachments: {} }], reductions: [] } as never;
+ * const dir = await Deno.makeTempDir();
+ * for (const name of ["a.eval", "a.json"]) {
+ *   await writeInspectLog(`${dir}/${name}`, log);
+ *   assert.deepEqual(parseInspectLog(name, await Deno.readFile(`${dir}/${name}`)), log);
+ * }
  * ```
  */
-export function evalArchive(log: InspectLog): Uint8Array {
-  const files: Zippable = {};
+export async function writeInspectLog(path: string, log: InspectLog): Promise<void> {
+  const tmp = `${path}.tmp-${crypto.randomUUID()}`;
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(tmp, { write: true, createNew: true });
+    if (path.endsWith(".eval")) await _writeEval(file, log);
+    else await _writeJson(file, log);
+    file.close();
+    file = undefined;
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    file?.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw new BsaError(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function _write(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+}
+
+async function _writeEval(file: Deno.FsFile, log: InspectLog): Promise<void> {
   // A fixed time (the run's start) keeps an export of the same run byte-identical; a zip
   // holds only dates from 1980 to 2099.
   const created = Date.parse(log.eval.created ?? "");
   const mtime = created >= Date.UTC(1980, 0, 2) && created < Date.UTC(2099, 11, 31) ? created : Date.UTC(1980, 0, 2);
-  for (const [name, text] of Object.entries(evalMembers(log))) files[name] = [strToU8(text), { mtime }];
-  return zipSync(files, { level: 6 });
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => (err ? (failure = err) : chunks.push(chunk)));
+  const flush = async () => {
+    if (failure) throw failure;
+    for (const c of chunks.splice(0)) await _write(file, c);
+  };
+  for (const [name, text] of _members(log)) {
+    const member = new ZipDeflate(name, { level: 6 });
+    member.mtime = mtime;
+    zip.add(member);
+    member.push(strToU8(text), true);
+    await flush();
+  }
+  zip.end();
+  await flush();
 }
 
-/**
- * The text of a log's `.json` file.
- *
- * @param log The log, samples included.
- * @returns The JSON text (indented, as inspect writes it).
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { inspectLogJson } from "./inspect_files.ts";
- * assert(JSON.parse(inspectLogJson({ version: 2 } as never)).version === 2);
- * ```
- */
-export function inspectLogJson(log: InspectLog): string {
-  return JSON.stringify(log, null, 2) + "\n";
+async function _writeJson(file: Deno.FsFile, log: InspectLog): Promise<void> {
+  const { samples, reductions, ...header } = log;
+  const enc = new TextEncoder();
+  // The header's text without its closing brace; then the samples one at a time, each indented
+  // as JSON.stringify(log, null, 2) would (a JSON text holds no raw newline inside a string).
+  const head = JSON.stringify(header, null, 2);
+  await _write(file, enc.encode(`${head.slice(0, head.lastIndexOf("}")).trimEnd()},\n  "samples": [`));
+  for (const [i, s] of (samples ?? []).entries()) {
+    await _write(file, enc.encode(`${i ? "," : ""}\n    ${JSON.stringify(s, null, 2).replaceAll("\n", "\n    ")}`));
+  }
+  const reduced = JSON.stringify(reductions ?? [], null, 2).replaceAll("\n", "\n  ");
+  await _write(file, enc.encode(`${samples?.length ? "\n  " : ""}],\n  "reductions": ${reduced}\n}\n`));
 }
 
 /**
