@@ -70,6 +70,7 @@ const REFUSED_BY_MODEL = chosen[0], REFUSED_BY_JUDGE = chosen[4];
   const gen = await runCli([
     ...["run", "--base-url", server.url, "--model", "m-mixed", "--k", "2", "--out", RUN, "--ids", ids],
     ...["--safety-rules", "--tag", "condition=rules", "--concurrency", "1", "--quiet"],
+    ...["--temperature", "0.6", "--top-k", "20", "--seed", "7"],
   ], ENV);
   assertEquals(gen.code, 0, gen.stderr);
   server.refuse(queryOf(REFUSED_BY_JUDGE));
@@ -112,6 +113,10 @@ Deno.test("export inspect --out FILE.json: an EvalLog that validates against ins
   assertEquals(log.eval.dataset.location, DATASET_CSV);
   assertEquals((log.eval.metadata!.bsa as { dataset: { sha256: string } }).dataset.sha256, dataset.sha256);
   assertEquals(log.eval.model_roles!.judge.model, "judge-a");
+  assertEquals(log.eval.model_generate_config, { temperature: 0.6, top_k: 20, seed: 7 });
+  assertEquals(log.plan.config, log.eval.model_generate_config);
+  // Indented as inspect writes its JSON logs.
+  assertEquals(await Deno.readTextFile(out), JSON.stringify(log, null, 2) + "\n");
   assertEquals(log.tags, ["condition=rules"]);
   assertEquals(log.samples!.length, generated.length);
   // One sample per question and sample, epoch = sample + 1.
@@ -217,6 +222,10 @@ Deno.test("export then import (.json and .eval): a run that 'bsa score' scores t
     const key = (g: GenerationRecord) => `${g.id}/${g.sample}`;
     const sorted = (gs: GenerationRecord[]) => [...gs].sort((a, b) => key(a).localeCompare(key(b)));
     assertEquals(sorted(again), sorted(generated));
+    const [m0, m1] = [RUN, back].map((d) => JSON.parse(Deno.readTextFileSync(`${d}/manifest.json`)));
+    assertEquals(m1.params, m0.params, "decoding parameters and the system prompt's name and checksum");
+    assertEquals([m1.model, m1.k, m1.tags, m1.dataset.sha256], [m0.model, m0.k, m0.tags, m0.dataset.sha256]);
+    assertEquals(m1.judges.inspect.model, m0.judge.model);
   }
 });
 
