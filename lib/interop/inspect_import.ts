@@ -48,6 +48,9 @@ export interface InspectImport {
   warnings: string[];
 }
 
+// More samples per question than any BSA run takes: a log's claim beyond it is not believed.
+const MAX_EPOCHS = 1000;
+
 const _SOURCES: readonly ReasoningSource[] = ["reasoning_content", "reasoning", "think_tag", "unterminated_think"];
 
 /**
@@ -100,10 +103,15 @@ export async function importInspectLog(
   }
   const { dataset } = options;
   const matched = _match(path, task, samples, dataset);
+  // k: the epochs the log was run with (a cancelled log may lack some), at least the epochs it holds.
+  const epochs = log.eval.config?.epochs;
   const k = Math.max(
     ...samples.map((s) => s.epoch),
-    Number.isInteger(log.eval.config?.epochs) ? log.eval.config.epochs as number : 0,
+    Number.isInteger(epochs) && (epochs as number) <= MAX_EPOCHS ? epochs as number : 0,
   );
+  if (k > MAX_EPOCHS) {
+    throw new BsaError(`${path}: epoch ${k} is beyond ${MAX_EPOCHS}, not a run of samples per question`);
+  }
   const model = typeof log.eval.model === "string" && log.eval.model ? log.eval.model : "unknown";
   const generations: GenerationRecord[] = [];
   const judgments: JudgmentRecord[] = [];

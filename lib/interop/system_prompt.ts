@@ -11,7 +11,7 @@ import type { RunManifest } from "./_run_io.ts";
  * @param manifest The run's manifest.
  * @param o A file holding the prompt (default: the path the run recorded), and the prompts folder for the safety rules.
  * @returns The prompt's text, or null when the run used none.
- * @throws {BsaError} The prompt cannot be read, or its checksum is not the run's.
+ * @throws {BsaError} The prompt cannot be read, or its checksum is not the run's, or a file is given for a run that had none.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -22,6 +22,7 @@ import type { RunManifest } from "./_run_io.ts";
  * const manifest = { params: { system_prompt: { name: file, sha256 } } } as never;
  * await assert.rejects(runSystemPrompt(manifest, {}), /checksum/);
  * assert(await runSystemPrompt({ params: { system_prompt: null } } as never, {}) === null);
+ * await assert.rejects(runSystemPrompt({ params: { system_prompt: null } } as never, { file }), /without a system prompt/);
  * ```
  */
 export async function runSystemPrompt(
@@ -29,7 +30,10 @@ export async function runSystemPrompt(
   o: { file?: string; promptsDir?: string },
 ): Promise<string | null> {
   const recorded = manifest.params.system_prompt;
-  if (!recorded) return null;
+  if (!recorded) {
+    if (o.file) throw new BsaError(`the run was generated without a system prompt; ${o.file} is not its`);
+    return null;
+  }
   const safetyRules = recorded.name === "safety-rules" && !o.file;
   const file = o.file ?? recorded.name;
   let found: { text: string; sha256: string } | null;
