@@ -4,6 +4,7 @@
  * metrics of `scoreRuns`, with their bootstrap intervals, as its results.
  * @module
  */
+import { resolve } from "node:path";
 import { scoreRuns } from "../analysis/score_runs.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
@@ -239,10 +240,10 @@ function _questions(dataset: Dataset): Map<string, _Question> {
 }
 
 // inspect's ids are 22 characters of the shortuuid alphabet; these are drawn from the run's
-// folder and start time, so exporting a run twice gives the same ids.
+// folder (absolute) and start time, so exporting a run twice gives the same ids.
 async function _ids(dir: string, m: RunManifest): Promise<{ eval: string; run: string; task: string }> {
   const id = async (what: string) => {
-    const hex = await sha256Hex(`${what}\u0000${dir}\u0000${m.started}\u0000${m.model}`);
+    const hex = await sha256Hex(`${what}\u0000${resolve(dir)}\u0000${m.started}\u0000${m.model}`);
     const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     let n = BigInt(`0x${hex}`);
     let s = "";

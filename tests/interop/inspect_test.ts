@@ -202,6 +202,9 @@ Deno.test("export inspect --out FILE.eval: the members inspect writes, each vali
   for (const s of summaries) assertEquals(schemaErrors("EvalSampleSummary", s), []);
   assertEquals(read("_journal/summaries/1.json"), summaries);
   for (const r of read("reductions.json")) assertEquals(schemaErrors("EvalSampleReductions", r), []);
+  // The same run exports to the same bytes (ids and member times come from the run).
+  await cliOk(["export", "inspect", "--run", `${RUN}/`, "--out", `${ROOT}/same-again.eval`]);
+  assertEquals(await Deno.readFile(`${ROOT}/same-again.eval`), await Deno.readFile(zip));
   // Read back, the zip is the JSON log.
   const fromZip = parseInspectLog(zip, await Deno.readFile(zip));
   const fromJson = JSON.parse(await Deno.readTextFile(json));
