@@ -40,6 +40,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   power: () => import("./cli/power.ts").then((m) => ({ run: m.powerCommand, help: m.HELP })),
   figures: () => import("./cli/figures.ts").then((m) => ({ run: m.figuresCommand, help: m.HELP })),
   view: () => import("./cli/view.ts").then((m) => ({ run: m.viewCommand, help: m.HELP })),
+  export: () => import("./cli/export.ts").then((m) => ({ run: m.exportCommand, help: m.HELP })),
+  import: () => import("./cli/import.ts").then((m) => ({ run: m.importCommand, help: m.HELP })),
 };
 
 const USAGE = `bsa: the Beyond Safe Answers toolkit
@@ -60,6 +62,8 @@ Commands:
   reproduce         reproduce the paper's tables (deno task reproduce)
   figures           render every figure to SVG, PNG and PDF (deno task figures)
   view              read the samples of runs in the browser (or export a slice as one HTML file)
+  export inspect    write judged runs as inspect_ai eval logs (.json or .eval)
+  import inspect    read an inspect_ai eval log of BSA questions into a run folder
 
 Run 'deno task bsa <command> --help' for a command's flags.`;
 

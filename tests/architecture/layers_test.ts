@@ -22,6 +22,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   pipeline: [...BASE, "dataset", "metrics"],
   analysis: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline"],
   review: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline", "analysis"],
+  // inspect_ai logs in and out: what analysis may import, and scoring through analysis.
+  interop: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline", "analysis"],
   viewer: [...BASE, "dataset", "metrics", "stats", "pipeline", "analysis", "review"],
   notebook: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "review", "viewer"],
   report: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "notebook"],
