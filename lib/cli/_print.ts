@@ -63,7 +63,7 @@ export const OUTPUT_FLAGS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import { OUTPUT_HELP } from "./_print.ts";
- * assert(OUTPUT_HELP.includes("--format table|csv|json|markdown|latex"));
+ * assert(OUTPUT_HELP.includes("--format F") && OUTPUT_HELP.includes("csv, json, markdown or latex"));
  * ```
  */
 export const OUTPUT_HELP = `  --format F           table (default: aligned text), csv, json, markdown or latex

@@ -290,8 +290,10 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     errors: 0,
     retried,
   };
+  // Labelled by the judge (the run's model is in the command line and the folder).
+  const judgeLabel = `judge ${o.judgeModel}${o.label ? ` (${o.label})` : ""}`;
   const progress = new Progress(
-    `judge ${manifest.model}`,
+    judgeLabel,
     generated.latest.size,
     // A request file sends nothing: there is no progress to show.
     (o.batch?.mode === "file" ? null : o.progress) ?? {},
@@ -299,7 +301,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   progress.state.done = result.alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
   const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
-  const stall = direct ? stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
+  const stall = direct ? stallWatch(judgeLabel, (l) => log(`\n${l}`), o.stallMs) : null;
   const tokens = mine.tokens;
   const pass = new RunPass(appender, progress, o.client);
   const write = async (record: JudgmentRecord) => {
