@@ -24,6 +24,8 @@ export interface ReproduceResult {
     statsAgree: number;
     statsTotal: number;
     auditFindings: number;
+    /** The paper's tables as LaTeX and CSV (`tables/NAME.tex`, `tables/NAME.csv`). */
+    files: string[];
   };
   /** Every figure file written (svg, png, pdf). */
   figures: string[];
@@ -171,11 +173,13 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   }
 
   const ctx = { paper: await loadPaper(), dataset: await loadDataset(), runs: await loadUserRuns() };
-  const { stats, audit } = await writeTables(tablesDir, ctx.paper, ctx.dataset);
+  const written = await writeTables(tablesDir, ctx.paper, ctx.dataset);
+  const { stats, audit } = written;
   log(
     `tables: ${tablesDir}/reproduction.md (dataset statistics: ${
       stats.filter((s) => s.agrees).length
-    } of ${stats.length} agree with the paper; audit: ${audit.length} findings)`,
+    } of ${stats.length} agree with the paper; audit: ${audit.length} findings); ` +
+      `LaTeX and CSV: ${tablesDir}/tables/`,
   );
   const figures = await exportFigures(ctx, figuresDir);
   log(`figures: ${figures.length} written to ${figuresDir}/ (svg, png, pdf)`);
@@ -196,6 +200,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       statsAgree: stats.filter((s) => s.agrees).length,
       statsTotal: stats.length,
       auditFindings: audit.length,
+      files: written.files,
     },
     figures: figures.flatMap((f) => f.files),
     figureCount: figures.length,
