@@ -247,7 +247,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const identity = judgeIdentity({ ...mine, params, prompts: mine.prompts.sha256 });
   const section = (m: { judge?: JudgeRecord; judges?: Record<string, JudgeRecord> }) =>
     o.label ? m.judges?.[o.label] : m.judge;
-  let manifest = await updateManifest(o.run, (cur) => {
+  await updateManifest(o.run, (cur) => {
     const m = cur!;
     const previous = section(m);
     if (previous && judged.latest.size) {
@@ -438,7 +438,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     await pass.finish(async () => {
       const complete = pass.stopped === undefined && result.errors === 0 &&
         [...generated.latest.keys()].every((k) => judged.latest.has(k));
-      manifest = await updateManifest(o.run, (cur) => {
+      await updateManifest(o.run, (cur) => {
         const m = cur!;
         const rec = { ...(section(m) ?? mine), tokens, finished: complete ? new Date().toISOString() : null };
         return o.label ? { ...m, judges: { ...m.judges, [o.label]: rec } } : { ...m, judge: rec };
