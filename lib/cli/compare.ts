@@ -29,6 +29,7 @@ fine-tuned vs base, one decoding setting vs another): for every metric, B − A 
 permutation test for the others), Holm-adjusted across the metrics. Metrics in the paper's
 order; differences in points with two decimals, diff as "B − A [lo, hi]"; p-values to three
 decimals ("<0.001" below).
+
 ${OUTPUT_HELP}`;
 
 /**

@@ -45,6 +45,7 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
                        outcome (invalid answer/reasoning, no_reasoning, failed,
                        truncated, missing); a metric that cannot be given shows "–"
 ${OUTPUT_HELP}
+
 Metrics print in the paper's order (Safe@1, Safe@k, Think@1, Think@k, F-score, OS, CS, RO),
 as percentages with two decimals; "–" marks a metric not given (the warnings say why).`;
 
