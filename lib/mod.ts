@@ -26,6 +26,27 @@ export { BsaError, UsageError } from "./errors.ts";
 export { formatRows, type Row, rows } from "./table.ts";
 export { parseCsv, readCsvRows } from "./csv/parse.ts";
 export { stringifyCsv } from "./csv/stringify.ts";
+export {
+  type ColumnKind,
+  escapeLatex,
+  formatCell,
+  formatNumber,
+  type LatexOptions,
+  renderCsv,
+  renderHtml,
+  renderJson,
+  renderLatex,
+  renderMarkdown,
+  renderTable,
+  renderTables,
+  renderText,
+  type Table,
+  TABLE_FORMATS,
+  type TableColumn,
+  type TableFormat,
+  tableFromRows,
+} from "./tables/mod.ts";
+export { collapseWarnings } from "./warnings.ts";
 
 // The dataset.
 export { type Dataset, loadDataset, type LoadDatasetOptions } from "./dataset/load.ts";
@@ -35,7 +56,8 @@ export { datasetStats } from "./dataset/stats.ts";
 export { selectQuestions } from "./dataset/select.ts";
 
 // Metrics.
-export { METRIC_TABLE, metricsFromSums } from "./metrics/metric_table.ts";
+export { inMetricOrder, METRIC_ORDER, METRIC_TABLE, metricsFromSums, SCENARIO_ORDER } from "./metrics/metric_table.ts";
+export { scoreTable } from "./metrics/score_table.ts";
 export { type MetricName, METRICS } from "./metrics/names.ts";
 export { perQuestion } from "./metrics/per_question.ts";
 export { questionTable, scoreJudgments, type ScoreOptions, scoreQuestions, type ScoreReport } from "./metrics/score.ts";
@@ -57,6 +79,7 @@ export { minimumDetectableDifference, powerTable } from "./stats/power.ts";
 // The paper.
 export { loadPaper, type PaperTables } from "./paper/load.ts";
 export { type AuditFinding, auditPaper } from "./paper/audit.ts";
+export { auditTable, leaderboardTable, safetyRulesTable, star1Table } from "./paper/tables.ts";
 
 // Runs: generate, judge, read.
 export { createClient } from "./pipeline/client.ts";

@@ -1,5 +1,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { tableFromRows } from "./tables/model.ts";
+import { renderText } from "./tables/text.ts";
 
 /** A table row as a plain object. */
 // deno-lint-ignore no-explicit-any
@@ -52,7 +54,9 @@ export function rankBy(table: ColumnTable, column: string, order: "desc" | "asc"
 }
 
 /**
- * Format rows as an aligned plain-text table (numbers right-aligned, 2 decimals).
+ * Format rows as an aligned plain-text table through the table model (lib/tables): numbers
+ * right-aligned, a column holding any fraction printed with 2 decimals throughout (75.00
+ * beside 48.70), whole-number columns as integers, `–` for a value not given.
  *
  * @param rows The rows to print.
  * @param columns The columns to show, in order. Default: the first row's keys.
@@ -61,19 +65,10 @@ export function rankBy(table: ColumnTable, column: string, order: "desc" | "asc"
  * ```ts
  * import assert from "node:assert/strict";
  * import { formatRows } from "./table.ts";
- * const [header, , row] = formatRows([{ model: "m", "Safe@1": 93.5 }]).split("\n");
- * assert(header === "model  Safe@1" && row.endsWith(" 93.50"));
+ * const [header, , row, next] = formatRows([{ model: "m", "Safe@1": 93.5 }, { model: "n", "Safe@1": 75 }]).split("\n");
+ * assert(header === "model  Safe@1" && row.endsWith(" 93.50") && next.endsWith(" 75.00"));
  * ```
  */
 export function formatRows(rows: Record<string, unknown>[], columns?: string[]): string {
-  if (!rows.length) return "(no rows)";
-  const cols = columns ?? Object.keys(rows[0]);
-  const cell = (v: unknown) =>
-    v == null ? "-" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v);
-  const body = rows.map((r) => cols.map((c) => cell(r[c])));
-  const widths = cols.map((c, i) => Math.max(c.length, ...body.map((b) => b[i].length)));
-  const numeric = cols.map((c) => rows.every((r) => r[c] == null || typeof r[c] === "number"));
-  const line = (cells: string[]) =>
-    cells.map((s, i) => (numeric[i] ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(cols), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+  return renderText(tableFromRows(rows, { columns }));
 }

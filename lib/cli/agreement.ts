@@ -3,7 +3,8 @@ import { loadHumanAgreement } from "../review/store.ts";
 import type { HumanAgreementReport } from "../review/agreement.ts";
 import { judgeAgreement } from "../analysis/judge_agreement.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
-import { formatRows, printWarnings } from "./_print.ts";
+import { OUTPUT_FLAGS, OUTPUT_HELP, type OutputChoice, outputFormat, printTables, printWarnings } from "./_print.ts";
+import { type Table, tableFromRows } from "../tables/model.ts";
 
 /**
  * The text `bsa agreement --help` prints.
@@ -19,8 +20,8 @@ import { formatRows, printWarnings } from "./_print.ts";
  * assert.deepEqual(printed, [HELP]);
  * ```
  */
-export const HELP = `bsa agreement --run DIR [--run DIR ...] --judges A,B [--json]
-bsa agreement --run DIR --judges A --human LABELS... [--plan FILE] [--level 0.95] [--json]
+export const HELP = `bsa agreement --run DIR [--run DIR ...] --judges A,B [--format F]
+bsa agreement --run DIR --judges A --human LABELS... [--plan FILE] [--level 0.95] [--format F]
 
 How far two judges agree on the same samples, per rubric (answer safety; reasoning for
 RO, CS, OS): agreement, Cohen's kappa and the confusion matrix; and, over the runs given,
@@ -34,7 +35,11 @@ weighted by the review plan's design (DIR/review-plan.json or --plan; without a 
 labels are post-stratified by scenario) with its Wilson interval at Kish's effective n,
 Cohen's kappa, Krippendorff's alpha when several people labelled, the confusion matrix;
 each @1 metric corrected for the measured judge error (judge's score + weighted mean of
-person's pass minus judge's pass, with its interval); agreement between people.`;
+person's pass minus judge's pass, with its interval); agreement between people.
+
+Each confusion matrix prints as a table of its own (rows: the first judge, or the judge
+against people; columns: the second judge, or people). --format json prints the whole report.
+${OUTPUT_HELP}`;
 
 /**
  * `bsa agreement`.
@@ -76,10 +81,11 @@ export async function agreementCommand(args: string[]): Promise<number> {
     human: { type: "string", multiple: true },
     plan: { type: "string" },
     level: { type: "string" },
-    json: { type: "boolean" },
+    ...OUTPUT_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
+  const output = outputFormat("agreement", values);
   const runs = (values.run as string[] | undefined) ?? [];
   const judges = listFlag(values, "judges");
   const human = (values.human as string[] | undefined) ?? [];
@@ -97,44 +103,118 @@ export async function agreementCommand(args: string[]): Promise<number> {
       plan: values.plan as string | undefined,
       level,
     });
-    if (values.json) console.log(JSON.stringify(report, null, 2));
-    else _printHuman(report);
+    if (output.format === "json") console.log(JSON.stringify(report, null, 2));
+    else _printHuman(report, output);
     // The library's warning says what is missing; the command that draws it is the CLI's to name.
-    printWarnings(report.warnings.map((w) => w.startsWith("no review plan:") ? `${w} ('bsa review plan')` : w));
+    printWarnings(
+      report.warnings.map((w) => w.startsWith("no review plan:") ? `${w} ('bsa review plan')` : w),
+      output.verbose,
+    );
     return 0;
   }
   if (values.plan || values.level) throw new UsageError("bsa agreement: --plan and --level go with --human");
   const report = await judgeAgreement(runs, { judges: judges as [string, string] });
   const [first, labelB] = report.judges;
   const rubricRows = report.rubrics, rankRows = report.ranking;
-  if (values.json) {
+  if (output.format === "json") {
     console.log(JSON.stringify(report, null, 2));
   } else {
-    console.log(formatRows(rubricRows.map(({ confusion: _, ...r }) => r)));
-    for (const r of rubricRows) {
-      console.log(`\n${r.rubric} (rows: ${first}, columns: ${labelB})\n${JSON.stringify(r.confusion, null, 1)}`);
-    }
+    const tables: Table[] = [
+      tableFromRows(rubricRows.map(({ confusion: _, ...r }) => r), {
+        title: `Agreement of ${first} and ${labelB}, per rubric`,
+        numbers: _NUMBERS,
+      }),
+      ...rubricRows.map((r) => confusionTable(`${r.rubric}: rows ${first}, columns ${labelB}`, r.confusion, first)),
+    ];
     if (rankRows.length) {
-      console.log(`\nRanking of the ${rankRows[0].runs} runs, ${first} vs ${labelB}:\n${formatRows(rankRows)}`);
-    } else console.log("\n(ranking agreement needs two or more runs judged completely by both)");
+      tables.push(
+        tableFromRows(rankRows, {
+          title: `Ranking of the ${rankRows[0].runs} runs, ${first} vs ${labelB}`,
+          numbers: _NUMBERS,
+        }),
+      );
+    }
+    printTables(tables, output);
+    if (!rankRows.length) console.error("(ranking agreement needs two or more runs judged completely by both)");
   }
   return 0;
 }
 
-function _printHuman(r: HumanAgreementReport): void {
+/**
+ * A confusion matrix as a table: one row per verdict of the rows' rater, one column per
+ * verdict of the columns' rater, each cell a count of samples.
+ *
+ * @param title The table's title (which rater is rows, which columns).
+ * @param confusion Counts by row verdict, then column verdict.
+ * @param rowsName Header of the first column (the rows' rater).
+ * @returns The table.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { confusionTable } from "./agreement.ts";
+ * const t = confusionTable("answers", { Safe: { Safe: 5, Unsafe: 1 }, Unsafe: { Unsafe: 4 } }, "judge");
+ * assert.deepEqual(t.columns.map((c) => c.key), ["judge", "Safe", "Unsafe"]); // the columns' verdicts
+ * assert.deepEqual(t.rows[1], { judge: "Unsafe", Safe: 0, Unsafe: 4 });
+ * ```
+ */
+export function confusionTable(
+  title: string,
+  confusion: Record<string, Record<string, number>>,
+  rowsName: string,
+): Table {
+  const rowKeys = Object.keys(confusion);
+  const colKeys = [...new Set(rowKeys.flatMap((r) => Object.keys(confusion[r])))];
+  const rows = rowKeys.map((r) => ({
+    [rowsName]: r,
+    ...Object.fromEntries(colKeys.map((c) => [c, confusion[r][c] ?? 0])),
+  }));
+  return {
+    title,
+    columns: [{ key: rowsName, kind: "text" }, ...colKeys.map((key) => ({ key, kind: "count" as const }))],
+    rows,
+  };
+}
+
+// Rates, coefficients and points: two decimals even when a value happens to be whole (100.00 beside 98.50).
+const _NUMBERS = [
+  "agreement",
+  "lo",
+  "hi",
+  "n_eff",
+  "kappa",
+  "alpha",
+  "kendall_tau",
+  "judge",
+  "shift",
+  "shift_lo",
+  "shift_hi",
+  "corrected",
+];
+
+function _printHuman(r: HumanAgreementReport, output: OutputChoice): void {
   const pct = `${Math.round(100 * r.level)}%`;
-  console.log(`Judge ${r.judge} against ${r.reviewers.join(", ")} (design: ${r.design}; ${pct} intervals)\n`);
-  console.log(formatRows(r.rubrics.map(({ confusion: _, ...row }) => row)));
-  for (const row of r.rubrics) {
-    console.log(
-      `\n${row.rubric}, ${row.scenario} (rows: judge, columns: people)\n${JSON.stringify(row.confusion, null, 1)}`,
+  const tables: Table[] = [
+    tableFromRows(r.rubrics.map(({ confusion: _, ...row }) => row), {
+      title: `Judge ${r.judge} against ${r.reviewers.join(", ")} (design: ${r.design}; ${pct} intervals)`,
+      numbers: _NUMBERS,
+    }),
+    ...r.rubrics.map((row) =>
+      confusionTable(`${row.rubric}, ${row.scenario}: rows judge, columns people`, row.confusion, "judge")
+    ),
+    tableFromRows(r.metrics.map((m) => ({ ...m })), {
+      title: "Metrics corrected for the measured judge error (points)",
+      numbers: _NUMBERS,
+    }),
+  ];
+  if (r.inter_human.length) {
+    tables.push(
+      tableFromRows(r.inter_human.map((m) => ({ ...m })), {
+        title: "Between people, on the samples both labelled",
+        numbers: _NUMBERS,
+      }),
+      tableFromRows(r.inter_human_alpha, { title: "Krippendorff's alpha between people", numbers: _NUMBERS }),
     );
   }
-  console.log(
-    `\nMetrics corrected for the measured judge error (points):\n${formatRows(r.metrics.map((m) => ({ ...m })))}`,
-  );
-  if (r.inter_human.length) {
-    console.log(`\nBetween people, on the samples both labelled:\n${formatRows(r.inter_human.map((m) => ({ ...m })))}`);
-    console.log(formatRows(r.inter_human_alpha));
-  } else if (r.reviewers.length < 2) console.log("\n(agreement between people needs two or more reviewers)");
+  printTables(tables, output);
+  if (r.reviewers.length < 2) console.error("(agreement between people needs two or more reviewers)");
 }

@@ -3,7 +3,9 @@ import { roundHalfEven } from "../metrics/round.ts";
 import { compareRuns } from "../analysis/compare_runs.ts";
 import { adjustHolm } from "../stats/holm.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
-import { formatRows } from "./_print.ts";
+import { OUTPUT_FLAGS, OUTPUT_HELP, outputFormat, printTables, printWarnings } from "./_print.ts";
+import { tableFromRows } from "../tables/model.ts";
+import { METRIC_ORDER } from "../metrics/metric_table.ts";
 
 /**
  * The text `bsa compare --help` prints.
@@ -19,12 +21,16 @@ import { formatRows } from "./_print.ts";
  * assert.deepEqual(printed, [HELP]);
  * ```
  */
-export const HELP = `bsa compare --run A --run B [--judge NAME] [--seed S] [--json]
+export const HELP = `bsa compare --run A --run B [--judge NAME] [--seed S] [--format F]
 
 Paired comparison of two judged runs on the questions both cover (rules vs base,
 fine-tuned vs base, one decoding setting vs another): for every metric, B − A with a
 95% paired-bootstrap interval and a p-value (exact McNemar for the @k metrics, a paired
-permutation test for the others), Holm-adjusted across the metrics.`;
+permutation test for the others), Holm-adjusted across the metrics. Metrics in the paper's
+order; differences in points with two decimals, diff as "B − A [lo, hi]"; p-values to three
+decimals ("<0.001" below).
+
+${OUTPUT_HELP}`;
 
 /**
  * `bsa compare`.
@@ -66,10 +72,11 @@ export async function compareCommand(args: string[]): Promise<number> {
     seed: { type: "string" },
     bootstrap: { type: "string" },
     permutations: { type: "string" },
-    json: { type: "boolean" },
+    ...OUTPUT_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
+  const output = outputFormat("compare", values);
   const runs = (values.run as string[] | undefined) ?? [];
   if (runs.length !== 2) throw new UsageError("bsa compare: give exactly two runs: --run A --run B");
   const seed = numberFlag("compare", values, "seed", { integer: true, default: 0 })!;
@@ -80,7 +87,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     permutations: numberFlag("compare", values, "permutations", { integer: true, min: 100, default: 2000 }),
   });
   if (leftOut) {
-    console.error(`warning: ${leftOut} question(s) judged in only one run are left out; ${compared} compared`);
+    printWarnings([`${leftOut} question(s) judged in only one run are left out; ${compared} compared`], output.verbose);
   }
   const out = adjustHolm(rows).map((r) => ({
     metric: r.metric,
@@ -96,18 +103,23 @@ export async function compareCommand(args: string[]): Promise<number> {
     significant: r.significant,
   }));
   console.error(`A = ${runs[0]}, B = ${runs[1]}; seed ${seed}`);
-  if (values.json) console.log(JSON.stringify(out, null, 2));
+  // JSON keeps every field at full precision for scripts; the other formats go through the table model.
+  if (output.format === "json") console.log(JSON.stringify(out, null, 2));
   else {
-    console.log(
-      formatRows(
-        out.map((r) => ({
-          ...r,
-          p: r.p.toPrecision(3),
-          p_holm: r.p_holm.toPrecision(3),
-          significant: r.significant ? "*" : "",
-        })),
-      ),
-    );
+    const order = METRIC_ORDER as readonly string[];
+    const sorted = [...out].sort((x, y) => order.indexOf(x.metric) - order.indexOf(y.metric));
+    const table = tableFromRows(sorted, {
+      numbers: ["A", "B", "diff"],
+      p: ["p", "p_holm"],
+      labels: { diff: "B − A" },
+      notes: [
+        `A = ${runs[0]}, B = ${runs[1]}; seed ${seed}; B − A in points with its 95% paired-bootstrap interval; ` +
+        "p Holm-adjusted across the metrics",
+      ],
+    });
+    // The notes are for exported files; on a terminal they are already on stderr.
+    if (output.format === "table") delete table.notes;
+    printTables([table], output);
   }
 
   return 0;

@@ -1,7 +1,8 @@
 import { UsageError } from "../errors.ts";
 import { auditPaper, formatK, loadPaper, paperKFits } from "../paper/mod.ts";
 import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
-import { formatRows } from "./_print.ts";
+import { formatRows, OUTPUT_FLAGS, outputFormat, printTables } from "./_print.ts";
+import { auditTable } from "../paper/tables.ts";
 
 /**
  * The text `bsa paper --help` prints.
@@ -17,7 +18,7 @@ import { formatRows } from "./_print.ts";
  * assert.deepEqual(printed, [HELP]);
  * ```
  */
-export const HELP = `bsa paper audit [--json] [--alpha A]
+export const HELP = `bsa paper audit [--format F] [--alpha A]
 
 Recompute every derived number of the paper (Think from RO/CS/OS, F-score from
 Think@1 and Safe@1, the same model in two tables), check that each percentage is
@@ -26,6 +27,8 @@ printed values that disagree, with the F-score weight that explains them where o
 does. Then, per table, the k each row fits and whether it matches its baseline's.
 
   --json        the findings as JSON (with --k-fits: the k each row fits)
+  --format F    the findings as table (default, with the k fits), json, csv, markdown or
+                latex (booktabs; --latex-intervals and --bold-best do not apply)
   --k-fits      with --json, print the per-row k fits instead of the findings
   --alpha A     the F-score weight to check against (default: the released code's)`;
 
@@ -51,7 +54,7 @@ does. Then, per table, the k each row fits and whether it matches its baseline's
 export async function paperCommand(args: string[]): Promise<number> {
   const name = subcommandName("paper", args, "audit");
   const { values, positionals } = parseFlags(name, args, {
-    json: { type: "boolean" },
+    ...OUTPUT_FLAGS,
     "k-fits": { type: "boolean" },
     alpha: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -65,7 +68,9 @@ export async function paperCommand(args: string[]): Promise<number> {
   const paper = await loadPaper();
   const findings = auditPaper(paper, numberFlag(name, values, "alpha", { min: 0, max: 1 }));
   const fits = paperKFits(paper);
-  if (values.json) console.log(JSON.stringify(values["k-fits"] ? fits : findings, null, 2));
+  const output = outputFormat(name, values);
+  if (output.format === "json") console.log(JSON.stringify(values["k-fits"] ? fits : findings, null, 2));
+  else if (output.format !== "table") printTables([auditTable(findings)], output);
   else {
     console.log(`${findings.length} printed value(s) disagree with their recomputation:\n`);
     console.log(formatRows(findings as unknown as Record<string, unknown>[]));

@@ -3,7 +3,8 @@ import { runIcc } from "../analysis/run_icc.ts";
 import { powerTable, PUBLISHED_ICC } from "../stats/power.ts";
 import { UsageError } from "../errors.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
-import { formatRows, printWarnings } from "./_print.ts";
+import { OUTPUT_FLAGS, OUTPUT_HELP, outputFormat, printTables, printWarnings } from "./_print.ts";
+import { tableFromRows } from "../tables/model.ts";
 
 // The sizes the help names, from the scenario table so the text cannot drift from it.
 const _FULL_SET = BENCHMARK_SIZE.toLocaleString("en-US");
@@ -23,7 +24,7 @@ const _SUBSETS = SCENARIOS.map((s) => `${s.size.toLocaleString("en-US")} ${s.cod
  * assert.deepEqual(printed, [HELP]);
  * ```
  */
-export const HELP = `bsa power --baseline PCT --k K [--icc R | --run DIR] [--alpha A] [--power P] [--json]
+export const HELP = `bsa power --baseline PCT --k K [--icc R | --run DIR] [--alpha A] [--power P] [--format F]
 
 The smallest difference (points) between two conditions that a two-sided test detects
 with 80% power, for @1 and @k metrics, on the full set (${_FULL_SET}) and on each scenario's
@@ -33,7 +34,8 @@ subset (${_SUBSETS}).
               ${PUBLISHED_ICC}: the largest the paper's Safe@1/Safe@k pairs imply (its 23
               models range 0.26-0.74, median 0.51), so no published model is overstated
   --run DIR   estimate the ICC from a judged run (Safe verdicts per question; one-way
-              ANOVA estimator) instead`;
+              ANOVA estimator) instead
+${OUTPUT_HELP}`;
 
 /**
  * `bsa power`.
@@ -63,10 +65,11 @@ export async function powerCommand(args: string[]): Promise<number> {
     run: { type: "string" },
     alpha: { type: "string" },
     power: { type: "string" },
-    json: { type: "boolean" },
+    ...OUTPUT_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
+  const output = outputFormat("power", values);
   const baseline = numberFlag("power", values, "baseline", { min: 0, max: 100 });
   if (baseline === undefined) throw new UsageError("bsa power: --baseline PCT is required");
   const k = numberFlag("power", values, "k", { integer: true, min: 1, default: 5 })!;
@@ -77,7 +80,7 @@ export async function powerCommand(args: string[]): Promise<number> {
   let source = icc === undefined ? `default (largest implied by the paper's Safe@1/Safe@k pairs)` : "--icc";
   if (values.run !== undefined) {
     const est = await runIcc(values.run as string);
-    printWarnings(est.warnings);
+    printWarnings(est.warnings, output.verbose);
     if (est.icc === null) {
       throw new UsageError(
         `bsa power: ${values.run}: cannot estimate the ICC (k=${est.k}, ${est.questions} questions)`,
@@ -95,7 +98,11 @@ export async function powerCommand(args: string[]): Promise<number> {
     alpha: numberFlag("power", values, "alpha", { min: 0.0001, max: 0.5, default: 0.05 }),
     power: numberFlag("power", values, "power", { min: 0.5, max: 0.999, default: 0.8 }),
   });
-  if (values.json) console.log(JSON.stringify(rows, null, 2));
-  else console.log(formatRows(rows));
+  if (output.format === "json") console.log(JSON.stringify(rows, null, 2));
+  else {
+    // Points and percentages with two decimals; question and sample counts as integers.
+    const numbers = Object.keys(rows[0] ?? {}).filter((c) => !/^(n|k|questions|samples|set|kind)$/.test(c));
+    printTables([tableFromRows(rows as unknown as Record<string, unknown>[], { numbers })], output);
+  }
   return 0;
 }

@@ -1,11 +1,12 @@
 import { type RunScores, scoreOfficialCsv, scoreRuns } from "../analysis/score_runs.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { BsaError, UnknownColumnError, UsageError } from "../errors.ts";
-import { COUNT_COLUMNS, formatOfficialCsv, METRICS, roundHalfEven, type ScoreReport } from "../metrics/mod.ts";
+import { formatOfficialCsv, type ScoreReport } from "../metrics/mod.ts";
+import { scoreTable } from "../metrics/score_table.ts";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
 import { writeAtomic } from "../fs.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
-import { formatRows, printWarnings } from "./_print.ts";
+import { OUTPUT_FLAGS, OUTPUT_HELP, type OutputChoice, outputFormat, printTables, printWarnings } from "./_print.ts";
 
 /**
  * The text `bsa score --help` prints.
@@ -43,7 +44,10 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
   --details            add questions, samples, coverage, k and the sample count of each
                        outcome (invalid answer/reasoning, no_reasoning, failed,
                        truncated, missing); a metric that cannot be given shows "–"
-  --json               a JSON array, one object per group`;
+${OUTPUT_HELP}
+
+Metrics print in the paper's order (Safe@1, Safe@k, Think@1, Think@k, F-score, OS, CS, RO),
+as percentages with two decimals; "–" marks a metric not given (the warnings say why).`;
 
 /**
  * `bsa score`.
@@ -87,10 +91,11 @@ export async function scoreCommand(args: string[]): Promise<number> {
     level: { type: "string" },
     bootstrap: { type: "string" },
     seed: { type: "string" },
-    json: { type: "boolean" },
+    ...OUTPUT_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
+  const output = outputFormat("score", values);
   const runs = (values.run as string[] | undefined) ?? [];
   const csv = values["official-csv"] as string | undefined;
   if (!!csv === runs.length > 0) {
@@ -138,15 +143,18 @@ export async function scoreCommand(args: string[]): Promise<number> {
     const info = scored.intervals;
     console.error(`intervals: ${info.method}, level ${info.level}, ${info.replicates} replicates, seed ${info.seed}`);
   }
-  printReport(scored, { json: !!values.json, details: !!values.details });
+  printReport(scored, { json: false, details: !!values.details, output });
   return 0;
 }
 
 /**
- * Print a score report: JSON (rounded to 2 decimals) or a readable table; warnings on stderr.
+ * Print a score report through {@linkcode scoreTable}: the table on stdout (aligned text, or
+ * the format chosen; JSON rounded to 2 decimals), its warnings on stderr (repeats collapsed
+ * unless `--verbose`).
  *
  * @param report The scores and their warnings.
- * @param opts `json`: print JSON; `details`: keep the count columns; `extra`: more columns to keep.
+ * @param opts `json`: print JSON (when no `output` is given); `details`: keep the count columns;
+ *   `extra`: more columns to keep; `output`: the format chosen by {@linkcode outputFormat}.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -155,62 +163,20 @@ export async function scoreCommand(args: string[]): Promise<number> {
  * import { printReport } from "./score.ts";
  * const j = aq.from([{ model: "m", id: "q", scenario: "Risk Omission", answer_verdict: "Safe", reasoning_verdict: "True" }]);
  * const out: string[] = [];
- * const log = console.log;
+ * const log = console.log, err = console.error;
  * console.log = (s: string) => out.push(s);
+ * console.error = () => {};
  * printReport(scoreJudgments(j, { k: 1 }), { json: true, details: false });
- * console.log = log;
+ * console.log = log, console.error = err;
  * assert(JSON.parse(out[0])[0]["Safe@1"] === 100);
  * ```
  */
-export function printReport(report: ScoreReport, opts: { json: boolean; details: boolean; extra?: string[] }): void {
-  printWarnings(report.warnings);
-  const counts = COUNT_COLUMNS as readonly string[];
-  const by = report.table.columnNames().filter((c) =>
-    !METRICS.includes(c as never) && !counts.includes(c) && !/_(lo|hi)$/.test(c)
-  );
-  // Groups at different k: k is part of what a row means, so it is shown without --details.
-  const detailCols = counts.filter((c) => c !== "expected" && (c !== "k" || opts.details));
-  const present = new Set(report.table.columnNames());
-  const metricCols = METRICS.flatMap((m) => [m, `${m}_lo`, `${m}_hi`]).filter((c) => present.has(c));
-  const cols = [
-    ...by,
-    ...(opts.details ? detailCols : report.k === null ? ["k"] : []),
-    ...metricCols,
-    ...(opts.extra ?? []),
-  ];
-  const rows = (report.table.objects() as Record<string, unknown>[]).map((r) => {
-    const o: Record<string, unknown> = {};
-    for (const c of cols) {
-      const v = r[c];
-      o[c] = typeof v === "number" && (metricCols.includes(c))
-        ? roundHalfEven(v, 2)
-        : c === "coverage" && typeof v === "number"
-        ? roundHalfEven(v, 4)
-        : v ?? null;
-    }
-    return o;
-  });
-  if (opts.json) console.log(JSON.stringify(rows, null, 2));
-  else {
-    // Readable form: "80.11 [77.67, 82.56]" in one column per metric.
-    const shown = cols.filter((c) => !/_(lo|hi)$/.test(c));
-    const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(2) : "–");
-    console.log(formatRows(
-      rows.map((r) =>
-        Object.fromEntries(
-          shown.map((
-            c,
-          ) => [
-            c,
-            r[`${c}_lo`] !== undefined
-              ? `${fmt(r[c])} [${fmt(r[`${c}_lo`])}, ${fmt(r[`${c}_hi`])}]`
-              : metricCols.includes(c)
-              ? r[c] ?? "–"
-              : r[c],
-          ]),
-        )
-      ),
-      shown,
-    ));
-  }
+export function printReport(
+  report: ScoreReport,
+  opts: { json: boolean; details: boolean; extra?: string[]; output?: OutputChoice },
+): void {
+  const output: OutputChoice = opts.output ??
+    { format: opts.json ? "json" : "table", render: {}, verbose: true };
+  printWarnings(report.warnings, output.verbose);
+  printTables([scoreTable(report, { details: opts.details, extra: opts.extra })], output);
 }

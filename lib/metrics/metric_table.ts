@@ -67,6 +67,56 @@ export const METRIC_TABLE: Readonly<Record<MetricName, MetricDef>> = {
   "RO@k": { column: "thinkk", scenario: "RO", reducer: "mean" },
 };
 
+/**
+ * The paper's metric order, that of its main table (data/paper/main_results.csv): Safe@1,
+ * Safe@k, Think@1, Think@k, F-score, then the scenarios OS, CS, RO, each at 1 and k. Every table
+ * the CLI prints or exports, the viewer and the heatmaps list metrics in this order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { METRIC_ORDER } from "./metric_table.ts";
+ * assert.deepEqual(METRIC_ORDER.slice(4, 7), ["F-score", "OS@1", "OS@k"]);
+ * ```
+ */
+export const METRIC_ORDER: readonly MetricName[] = Object.keys(METRIC_TABLE) as MetricName[];
+
+/**
+ * The paper's scenario order (its main table's columns): Over Sensitivity, Cognitive Shortcut,
+ * Risk Omission.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SCENARIO_ORDER } from "./metric_table.ts";
+ * assert.deepEqual([...SCENARIO_ORDER], ["OS", "CS", "RO"]);
+ * ```
+ */
+export const SCENARIO_ORDER: readonly ScenarioCode[] = [
+  ...new Set(METRIC_ORDER.flatMap((m) => (METRIC_TABLE[m].scenario ? [METRIC_TABLE[m].scenario!] : []))),
+];
+
+/**
+ * Metric names in the paper's order ({@linkcode METRIC_ORDER}); names that are not metrics
+ * keep their order, after the metrics.
+ *
+ * @param names Metric names (any order).
+ * @returns The same names, the metrics first in the paper's order.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inMetricOrder } from "./metric_table.ts";
+ * assert.deepEqual(inMetricOrder(["RO@1", "x", "CS@1", "Safe@1", "OS@1"]), ["Safe@1", "OS@1", "CS@1", "RO@1", "x"]);
+ * ```
+ */
+export function inMetricOrder<T extends string>(names: readonly T[]): T[] {
+  const rank = (n: string) => {
+    const i = (METRIC_ORDER as readonly string[]).indexOf(n);
+    return i < 0 ? METRIC_ORDER.length : i;
+  };
+  return names.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map((x) => x.n);
+}
+
 /** Sums of one scenario's questions: their count and the sum of each per-question column. */
 export type ScenarioSums = Record<QuestionColumn | "n", number>;
 

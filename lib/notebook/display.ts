@@ -5,6 +5,11 @@ import { renderFigure, renderPng } from "../charts/render.ts";
 import type { PrintSize } from "../charts/size.ts";
 import { paperTheme } from "../charts/theme.ts";
 import { encodeBase64 } from "../base64.ts";
+import { METRIC_ORDER } from "../metrics/metric_table.ts";
+import { rows } from "../table.ts";
+import { tableFromRows } from "../tables/model.ts";
+import { renderHtml } from "../tables/html.ts";
+import { renderMarkdown } from "../tables/markdown.ts";
 
 /** A Jupyter MIME bundle. */
 export type MimeBundle = Record<string, unknown>;
@@ -42,8 +47,9 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { show } from "./display.ts";
- * const b = await show([{ model: "m", "Safe@1": 93.5 }]);
- * assert(String(b["text/html"]).includes("<table"));
+ * const b = await show([{ model: "m", "Safe@1": 60, n: 3 }, { model: "n", "Safe@1": NaN, n: 4 }]);
+ * const html = String(b["text/html"]);
+ * assert(html.includes("<table") && html.includes(">60.00<") && html.includes(">–<") && !html.includes("NaN"));
  * ```
  */
 export async function show(
@@ -51,15 +57,19 @@ export async function show(
   options: { limit?: number; digits?: number } = {},
 ): Promise<MimeBundle> {
   const t = Array.isArray(data) ? aq.from(data) : data;
-  const digits = options.digits ?? 2;
-  const format: Record<string, (v: unknown) => string> = {};
-  for (const c of t.columnNames()) {
-    format[c] = (
-      v,
-    ) => (typeof v === "number" && !Number.isInteger(v) ? v.toFixed(digits) : v == null ? "–" : String(v));
-  }
-  const html = t.toHTML({ limit: options.limit ?? 50, format });
-  return await _display({ "text/html": html, "text/plain": t.toMarkdown({ limit: options.limit ?? 50, format }) });
+  // The CLI's number format (lib/tables): metrics always with their decimals (60.00 beside
+  // 68.60), counts whole, "–" for a value not given (never "NaN").
+  const table = tableFromRows(rows(t, { limit: options.limit ?? 50 }), {
+    numbers: METRIC_ORDER,
+    decimals: options.digits === undefined
+      ? undefined
+      : Object.fromEntries(t.columnNames().map((c) => [c, options.digits!])),
+  });
+  const shown = t.numRows() > table.rows.length
+    ? { ...table, notes: [`${table.rows.length} of ${t.numRows()} rows`] }
+    : table;
+  const html = renderHtml(shown);
+  return await _display({ "text/html": html, "text/plain": renderMarkdown(shown) });
 }
 
 /**

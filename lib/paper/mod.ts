@@ -10,3 +10,4 @@ export * from "./granularity.ts";
 export * from "./icc.ts";
 export * from "./load.ts";
 export * from "./significance.ts";
+export * from "./tables.ts";

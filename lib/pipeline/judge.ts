@@ -247,7 +247,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const identity = judgeIdentity({ ...mine, params, prompts: mine.prompts.sha256 });
   const section = (m: { judge?: JudgeRecord; judges?: Record<string, JudgeRecord> }) =>
     o.label ? m.judges?.[o.label] : m.judge;
-  let manifest = await updateManifest(o.run, (cur) => {
+  await updateManifest(o.run, (cur) => {
     const m = cur!;
     const previous = section(m);
     if (previous && judged.latest.size) {
@@ -290,8 +290,10 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     errors: 0,
     retried,
   };
+  // Labelled by the judge (the run's model is in the command line and the folder).
+  const judgeLabel = `judge ${o.judgeModel}${o.label ? ` (${o.label})` : ""}`;
   const progress = new Progress(
-    `judge ${manifest.model}`,
+    judgeLabel,
     generated.latest.size,
     // A request file sends nothing: there is no progress to show.
     (o.batch?.mode === "file" ? null : o.progress) ?? {},
@@ -299,7 +301,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   progress.state.done = result.alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
   const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
-  const stall = direct ? stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
+  const stall = direct ? stallWatch(judgeLabel, (l) => log(`\n${l}`), o.stallMs) : null;
   const tokens = mine.tokens;
   const pass = new RunPass(appender, progress, o.client);
   const write = async (record: JudgmentRecord) => {
@@ -436,7 +438,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     await pass.finish(async () => {
       const complete = pass.stopped === undefined && result.errors === 0 &&
         [...generated.latest.keys()].every((k) => judged.latest.has(k));
-      manifest = await updateManifest(o.run, (cur) => {
+      await updateManifest(o.run, (cur) => {
         const m = cur!;
         const rec = { ...(section(m) ?? mine), tokens, finished: complete ? new Date().toISOString() : null };
         return o.label ? { ...m, judges: { ...m.judges, [o.label]: rec } } : { ...m, judge: rec };

@@ -26,7 +26,8 @@ import type { Progress } from "./progress.ts";
  * pass.syncFailures();
  * await pass.finish(async () => {});
  * pass.throwManifestError();
- * assert.equal(progress.state.failures, 2);
+ * assert.equal(progress.state.retries, 2); // attempts retried, not samples failed
+ * assert.equal(progress.state.failures, 0);
  * assert.equal(pass.stopped, undefined);
  * assert.equal(await Deno.readTextFile(path), '{"id":"q","sample":0}\n');
  * ```
@@ -67,10 +68,10 @@ export class RunPass {
     }
   }
 
-  /** Tick the display with the client's failed attempts (each retried or given up) since the last call. */
+  /** Tick the display's retries with the client's failed attempts (each retried or given up) since the last call. */
   syncFailures(): void {
     const now = this.#client?.failures ?? 0;
-    this.#progress.tick({ failures: now - this.#seenFailures });
+    this.#progress.tick({ retries: now - this.#seenFailures });
     this.#seenFailures = now;
   }
 

@@ -2,7 +2,10 @@
 export interface ProgressState {
   done: number;
   total: number;
+  /** Samples recorded as failed for good (the run's final "failed" count). */
   failures: number;
+  /** Failed attempts the client made (429, 5xx, timeouts): retried, or given up after the last retry. */
+  retries: number;
   tokens: number;
 }
 
@@ -30,8 +33,9 @@ export interface ProgressSink {
  * import { Progress } from "./progress.ts";
  * const lines: string[] = [];
  * const p = new Progress("gen", 2, { tty: false, intervalMs: 0, write: (s) => lines.push(s) });
+ * p.tick({ retries: 3 });
  * p.tick({ done: 2 });
- * assert(lines[0].includes("2/2 (100.0%)"));
+ * assert(lines.at(-1)!.includes("2/2 (100.0%)") && lines.at(-1)!.includes("retries 3 failed 0"));
  * ```
  */
 export class Progress {
@@ -50,7 +54,7 @@ export class Progress {
     options: Partial<ProgressSink> = {},
   ) {
     this.#label = label;
-    this.state = { done: 0, total, failures: 0, tokens: 0 };
+    this.state = { done: 0, total, failures: 0, retries: 0, tokens: 0 };
     this.#tty = options.tty ?? false;
     this.#intervalMs = options.intervalMs ?? (this.#tty ? 100 : 10_000);
     // No sink, no output: only the caller (the CLI) decides where progress goes.
@@ -61,6 +65,7 @@ export class Progress {
   tick(delta: Partial<ProgressState> = {}): void {
     this.state.done += delta.done ?? 0;
     this.state.failures += delta.failures ?? 0;
+    this.state.retries += delta.retries ?? 0;
     this.state.tokens += delta.tokens ?? 0;
     const now = performance.now();
     if (now - this.#last >= this.#intervalMs || this.state.done === this.state.total) {
@@ -76,14 +81,15 @@ export class Progress {
 
   /** The text of the current status line (without bar when not a TTY). */
   line(): string {
-    const { done, total, failures, tokens } = this.state;
+    const { done, total, failures, retries, tokens } = this.state;
     const secs = (performance.now() - this.#start) / 1000;
     const rate = secs > 0 ? done / secs : 0;
     const eta = rate > 0 ? (total - done) / rate : Infinity;
     const pct = total ? (100 * done) / total : 100;
     const bar = this.#tty ? `[${"#".repeat(Math.round(pct / 5)).padEnd(20, ".")}] ` : "";
     return `${this.#label} ${bar}${done}/${total} (${pct.toFixed(1)}%) ${rate.toFixed(1)}/s ETA ${_fmt(eta)} ` +
-      `failures ${failures} tokens ${tokens}`;
+      // Retried attempts are not failures: a run can retry 21 times and end with 0 failed.
+      `retries ${retries} failed ${failures} tokens ${tokens}`;
   }
 
   #draw(final: boolean) {

@@ -1,4 +1,5 @@
 import { marked } from "marked";
+import { escapeHtml } from "../tables/html.ts";
 
 /** The parts of a Jupyter notebook the report reads. */
 interface Notebook {
@@ -13,7 +14,7 @@ interface Output {
 }
 
 const _join = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
-const _esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const _esc = escapeHtml;
 // Terminal colour codes from the Deno kernel's text/plain reprs.
 // deno-lint-ignore no-control-regex
 const _strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
@@ -42,7 +43,41 @@ nav a{margin-right:1em}pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-
 pre.code{border-left:3px solid #0072B2}pre.error{background:#fde;color:#900}
 .table{overflow-x:auto}table{border-collapse:collapse;font-size:12px;margin:.5em 0}th,td{border:1px solid #ddd;padding:2px 6px;text-align:right}
 th{background:#f0f0f0}figure.chart{margin:1em 0;overflow-x:auto}figure.chart svg{max-width:100%;height:auto}
-details summary{cursor:pointer;color:#555;font-size:12px}`;
+details summary{cursor:pointer;color:#555;font-size:12px}
+td:first-child,th:first-child{text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.bsa-table td:not(.num),table.bsa-table th:not(.num){text-align:left}table.bsa-table caption{text-align:left;font-weight:bold;padding:.3em 0}
+p.notes{font-size:12px;color:#555}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1em}
+.fig{border:1px solid #ddd;padding:.5em;background:#fff;margin:0}.fig img{width:100%;height:auto;display:block;cursor:zoom-in}
+.fig h3{font-size:14px;margin:.2em 0 .4em}.fig .dl{font-size:12px;margin-top:.4em}.fig .dl a{margin-right:.8em}
+.lightbox{display:none;position:fixed;inset:0;background:#222;z-index:10;flex-direction:column;align-items:center;justify-content:center}
+.lightbox:target{display:flex}.lightbox img{width:min(96vw,1500px);max-height:86vh;object-fit:contain;background:#fff}
+.lightbox .bar{color:#fff;margin:.5em;font-size:14px}.lightbox .bar a{color:#fff;margin:0 .6em}
+.finding{font-size:14px}`;
+
+/**
+ * A report page: the shared style, the navigation links and the body (HTML, already escaped).
+ * No script and no external resource.
+ *
+ * @param title The page's title (escaped here).
+ * @param nav The links to the other pages.
+ * @param body The page's content.
+ * @returns The HTML page.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportPage } from "./notebook_html.ts";
+ * const html = reportPage("a <b>", [{ href: "index.html", label: "index" }], "<p>x</p>");
+ * assert(html.includes("<title>a &lt;b&gt;</title>") && html.includes('<a href="index.html">index</a>'));
+ * ```
+ */
+export function reportPage(title: string, nav: { href: string; label: string }[], body: string): string {
+  const links = nav.map((n) => `<a href="${_esc(n.href)}">${_esc(n.label)}</a>`).join("");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${
+    _esc(title)
+  }</title><style>${STYLE}</style></head>` +
+    `<body><nav>${links}</nav>\n${body}\n</body></html>\n`;
+}
 
 /**
  * One self-contained HTML page from an executed notebook: Markdown cells rendered, code in
@@ -69,9 +104,5 @@ export function notebookToHtml(nb: Notebook, title: string, nav: { href: string;
     const outs = (c.outputs ?? []).map(_output).join("\n");
     return `<details><summary>code</summary><pre class="code">${_esc(src)}</pre></details>\n${outs}`;
   }).join("\n");
-  const links = nav.map((n) => `<a href="${n.href}">${_esc(n.label)}</a>`).join("");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${
-    _esc(title)
-  }</title><style>${STYLE}</style></head>` +
-    `<body><nav>${links}</nav>\n${body}\n</body></html>\n`;
+  return reportPage(title, nav, body);
 }

@@ -1,4 +1,10 @@
-import { exportFigures } from "../charts/export.ts";
+import { type ExportedFigure, exportFigures } from "../charts/export.ts";
+import { FIGURES } from "../charts/figures.ts";
+import { METRIC_ORDER } from "../metrics/metric_table.ts";
+import { type Table, tableFromRows } from "../tables/model.ts";
+import { collapseWarnings } from "../warnings.ts";
+import type { UserRuns } from "../analysis/user_runs.ts";
+import { indexHtml } from "./index_page.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { BsaError, NotebooksUnavailableError, UnknownNotebookError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
@@ -6,7 +12,7 @@ import { loadPaper } from "../paper/load.ts";
 import { loadUserRuns } from "../analysis/user_runs.ts";
 import { JUPYTER_INSTALL, jupyterProblem } from "./jupyter.ts";
 import { notebookToHtml } from "./notebook_html.ts";
-import { writeTables } from "./tables.ts";
+import { writeTables, type WrittenTables } from "./tables.ts";
 
 /**
  * Whether {@linkcode reproduce} executes the notebooks: `"auto"` when Jupyter with the Deno
@@ -24,6 +30,8 @@ export interface ReproduceResult {
     statsAgree: number;
     statsTotal: number;
     auditFindings: number;
+    /** The paper's tables as LaTeX and CSV (`tables/NAME.tex`, `tables/NAME.csv`). */
+    files: string[];
   };
   /** Every figure file written (svg, png, pdf). */
   figures: string[];
@@ -171,11 +179,13 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   }
 
   const ctx = { paper: await loadPaper(), dataset: await loadDataset(), runs: await loadUserRuns() };
-  const { stats, audit } = await writeTables(tablesDir, ctx.paper, ctx.dataset);
+  const written = await writeTables(tablesDir, ctx.paper, ctx.dataset);
+  const { stats, audit } = written;
   log(
     `tables: ${tablesDir}/reproduction.md (dataset statistics: ${
       stats.filter((s) => s.agrees).length
-    } of ${stats.length} agree with the paper; audit: ${audit.length} findings)`,
+    } of ${stats.length} agree with the paper; audit: ${audit.length} findings); ` +
+      `LaTeX and CSV: ${tablesDir}/tables/`,
   );
   const figures = await exportFigures(ctx, figuresDir);
   log(`figures: ${figures.length} written to ${figuresDir}/ (svg, png, pdf)`);
@@ -188,7 +198,14 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     await _executeAll(nbDir, names, o.timeout ?? 600, log);
   }
 
-  await _writeReport(nbDir, all, reportDir, figuresDir);
+  await _writeReport(nbDir, all, reportDir, {
+    figuresDir,
+    tablesDir,
+    figures,
+    tables: written,
+    runs: ctx.runs,
+    notExecuted,
+  });
   log(`report: ${reportDir}/index.html`);
   return {
     tables: {
@@ -196,6 +213,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       statsAgree: stats.filter((s) => s.agrees).length,
       statsTotal: stats.length,
       auditFindings: audit.length,
+      files: written.files,
     },
     figures: figures.flatMap((f) => f.files),
     figureCount: figures.length,
@@ -246,8 +264,30 @@ async function _executeAll(nbDir: string, names: string[], timeout: number, log:
   }
 }
 
-async function _writeReport(nbDir: string, all: string[], reportDir: string, figuresDir: string) {
-  await Deno.mkdir(reportDir, { recursive: true });
+/** What the report's index shows beside the notebook pages. */
+interface _IndexInputs {
+  figuresDir: string;
+  tablesDir: string;
+  figures: ExportedFigure[];
+  tables: WrittenTables;
+  runs: UserRuns | null;
+  notExecuted?: string;
+}
+
+/** The user's runs scored, as a table: the grouping, then each metric in the paper's order with its interval. */
+function _runsTable(runs: UserRuns): Table {
+  const present = new Set(runs.scores.flatMap((r) => Object.keys(r)));
+  const metrics = METRIC_ORDER.filter((m) => present.has(m));
+  return tableFromRows(runs.scores, {
+    columns: [...runs.by, ...metrics.flatMap((m) => [m, `${m}_lo`, `${m}_hi`]).filter((c) => present.has(c))],
+    numbers: METRIC_ORDER,
+    best: METRIC_ORDER,
+    title: `${runs.dirs.length} run(s) from BSA_RUNS, scored with 95% bootstrap intervals`,
+  });
+}
+
+async function _writeReport(nbDir: string, all: string[], reportDir: string, o: _IndexInputs) {
+  await Deno.mkdir(`${reportDir}/figures`, { recursive: true });
   const pages = all.map((n) => ({
     href: `${n.replace(/\.ipynb$/, "")}.html`,
     label: n.replace(/\.ipynb$/, "").replace(/^\d+_/, "").replace(/_/g, " "),
@@ -257,17 +297,30 @@ async function _writeReport(nbDir: string, all: string[], reportDir: string, fig
     const nb = JSON.parse(await Deno.readTextFile(`${nbDir}/${n}`));
     await writeAtomic(`${reportDir}/${pages[i].href}`, notebookToHtml(nb, `BSA reproduction: ${pages[i].label}`, nav));
   }
-  const index = notebookToHtml(
-    {
-      cells: [{
-        cell_type: "markdown",
-        source:
-          `# Beyond Safe Answers: reproduction report\n\nOne page per notebook. Figures are also in \`${figuresDir}/\` as SVG, PNG and PDF.\n\n` +
-          pages.map((p) => `- [${p.label}](${p.href})`).join("\n"),
-      }],
-    },
-    "BSA reproduction report",
-    nav,
-  );
+  // The figures are copied beside the index, so the report folder opens (and moves) on its own.
+  const figures = [];
+  for (const f of o.figures) {
+    const files: Partial<Record<"svg" | "png" | "pdf", string>> = {};
+    for (const path of f.files) {
+      const ext = path.slice(path.lastIndexOf(".") + 1) as "svg" | "png" | "pdf";
+      const base = path.slice(path.lastIndexOf("/") + 1);
+      await Deno.copyFile(path, `${reportDir}/figures/${base}`);
+      files[ext] = `figures/${base}`;
+    }
+    figures.push({ name: f.name, title: FIGURES[f.name]?.title ?? f.name.replace(/_/g, " "), files });
+  }
+  const index = indexHtml({
+    headline: o.tables.tables.leaderboard,
+    runs: o.runs?.dirs.length ? _runsTable(o.runs) : undefined,
+    audit: o.tables.audit,
+    auditTable: o.tables.tables.audit,
+    stats: { agree: o.tables.stats.filter((s) => s.agrees).length, total: o.tables.stats.length },
+    figures,
+    pages,
+    notExecuted: o.notExecuted,
+    warnings: collapseWarnings(o.runs?.warnings ?? []).map((w) => w.line),
+    figuresDir: o.figuresDir,
+    tablesDir: o.tablesDir,
+  }, nav);
   await writeAtomic(`${reportDir}/index.html`, index);
 }

@@ -3,17 +3,56 @@ import { compareDatasetStats, datasetStats } from "../dataset/stats.ts";
 import { writeAtomic } from "../fs.ts";
 import { type AuditFinding, auditPaper } from "../paper/audit.ts";
 import type { PaperTables } from "../paper/load.ts";
-import { fScoreConvention, withRecomputedFScore } from "../paper/fscore.ts";
-import { formatRows, rows } from "../table.ts";
+import { auditTable, leaderboardTable, safetyRulesTable, star1Table } from "../paper/tables.ts";
+import { rows } from "../table.ts";
+import { renderCsv } from "../tables/csv.ts";
+import { renderLatex } from "../tables/latex.ts";
+import { type Table, tableFromRows } from "../tables/model.ts";
+import { renderText } from "../tables/text.ts";
+
+/** What {@linkcode writeTables} wrote and found. */
+export interface WrittenTables {
+  stats: Record<string, unknown>[];
+  audit: AuditFinding[];
+  /** The paper's tables by file stem (`leaderboard`, `audit`...), as written to `tables/`. */
+  tables: Record<string, Table>;
+  /** Every `.tex` and `.csv` file written under `tables/`. */
+  files: string[];
+}
+
+/**
+ * The dataset statistics beside the paper's as a table.
+ *
+ * @param stats Rows of `compareDatasetStats`.
+ * @returns The table.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { datasetStatsTable } from "./tables.ts";
+ * const t = datasetStatsTable([{ kind: "scenario", name: "Over Sensitivity", value: 200, paper: 200, agrees: true }]);
+ * assert(t.columns.find((c) => c.key === "value")!.kind === "count"); // 200 questions, not 200.00
+ * ```
+ */
+export function datasetStatsTable(stats: Record<string, unknown>[]): Table {
+  // Values are question counts or percentages by row: counts stay whole, percentages keep their decimals.
+  const t = tableFromRows(stats, {
+    numbers: stats.some((r) => "diff" in r) ? ["diff"] : [],
+    title: "Dataset statistics beside the paper's",
+  });
+  for (const c of t.columns) if (c.key === "value" || c.key === "paper") c.kind = "count";
+  return t;
+}
 
 /**
  * The tables part of the reproduction: `reproduction.md` (dataset statistics beside the
- * paper's, the leaderboard by F-score, the audit findings) and the same data as JSON.
+ * paper's, the leaderboard by F-score, the audit findings), the same data as JSON, and the
+ * paper's tables for a paper in `tables/`: each as LaTeX (booktabs) and CSV, from one table
+ * model (`leaderboard`, `safety_rules`, `star1`, `audit`, `dataset_stats`).
  *
  * @param out The output folder.
  * @param paper The paper's tables.
  * @param ds The dataset.
- * @returns The dataset statistics and the audit findings written.
+ * @returns The dataset statistics, the audit findings, the tables and the files written.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -23,16 +62,21 @@ import { formatRows, rows } from "../table.ts";
  * const dir = await Deno.makeTempDir();
  * const r = await writeTables(dir, await loadPaper(), await loadDataset({ path: "../shared/bsa/dataset.csv" }));
  * assert(r.stats.every((s) => s.agrees) && (await Deno.readTextFile(`${dir}/reproduction.md`)).includes("## Audit"));
+ * assert(r.files.includes(`${dir}/tables/leaderboard.tex`) && r.files.includes(`${dir}/tables/audit.csv`));
  * ```
  */
-export async function writeTables(
-  out: string,
-  paper: PaperTables,
-  ds: Dataset,
-): Promise<{ stats: Record<string, unknown>[]; audit: AuditFinding[] }> {
+export async function writeTables(out: string, paper: PaperTables, ds: Dataset): Promise<WrittenTables> {
   const stats = rows(compareDatasetStats(datasetStats(ds), paper.datasetStats));
   const audit = auditPaper(paper);
-  await Deno.mkdir(out, { recursive: true });
+  const tables: Record<string, Table> = {
+    leaderboard: leaderboardTable(paper),
+    safety_rules: safetyRulesTable(paper),
+    star1: star1Table(paper),
+    audit: auditTable(audit),
+    dataset_stats: datasetStatsTable(stats),
+  };
+  await Deno.mkdir(`${out}/tables`, { recursive: true });
+  const fence = (t: Table) => ["```", renderText({ ...t, title: undefined, notes: undefined }), "```"];
   const md = [
     "# BSA reproduction: tables",
     "",
@@ -40,27 +84,29 @@ export async function writeTables(
     "",
     "## Dataset statistics beside the paper's",
     "",
-    "```",
-    formatRows(stats),
-    "```",
+    ...fence(tables.dataset_stats),
     "",
     "## Leaderboard (published numbers, by F-score)",
     "",
-    `${fScoreConvention(paper)}.`,
+    ...(tables.leaderboard.notes ?? []),
     "",
-    "```",
-    formatRows(withRecomputedFScore(rows(paper.main)).sort((a, b) => (b["F-score"] ?? -1) - (a["F-score"] ?? -1))),
-    "```",
+    ...fence(tables.leaderboard),
     "",
     `## Audit: ${audit.length} printed values that disagree with their recomputation`,
     "",
-    "```",
-    formatRows(audit as unknown as Record<string, unknown>[]),
-    "```",
+    ...fence(tables.audit),
+    "",
+    `The paper's tables as LaTeX (booktabs) and CSV: ${out}/tables/.`,
     "",
   ].join("\n");
   await writeAtomic(`${out}/reproduction.md`, md);
   await writeAtomic(`${out}/dataset_stats.json`, JSON.stringify(stats, null, 2) + "\n");
   await writeAtomic(`${out}/paper_audit.json`, JSON.stringify(audit, null, 2) + "\n");
-  return { stats, audit };
+  const files: string[] = [];
+  for (const [name, table] of Object.entries(tables)) {
+    await writeAtomic(`${out}/tables/${name}.tex`, renderLatex(table));
+    await writeAtomic(`${out}/tables/${name}.csv`, renderCsv(table));
+    files.push(`${out}/tables/${name}.tex`, `${out}/tables/${name}.csv`);
+  }
+  return { stats, audit, tables, files };
 }

@@ -9,10 +9,13 @@ const LIB = fileURLToPath(new URL("../../lib/", import.meta.url));
  * base: the files directly in lib/ (errors, fs, table, hash...). A folder may always import
  * itself and its subfolders. lib/mod.ts (the public API) and lib/cli.ts sit on top of everything.
  */
-const BASE = [".", "csv"];
+const BASE = [".", "csv", "tables"];
 const MAY_IMPORT: Record<string, string[]> = {
-  ".": [],
+  // table.ts's formatRows prints through the table model (lib/tables), itself base: no file imports back.
+  ".": ["tables"],
   csv: ["."],
+  // The table model and its renderers (text, CSV, JSON, Markdown, LaTeX, HTML): below every layer that prints.
+  tables: [".", "csv"],
   dataset: [...BASE],
   metrics: [...BASE, "dataset"],
   stats: [...BASE, "dataset", "metrics"],

@@ -187,15 +187,18 @@ Deno.test("a run folder with other settings is refused", () => {
   assert(c[0].startsWith("k: 5 in the folder, 3 now"));
 });
 
-Deno.test("progress: plain lines off a terminal, with done/total, rate, ETA, failures and tokens", async () => {
+Deno.test("progress: plain lines off a terminal, with done/total, rate, ETA, retries, failures and tokens", async () => {
   const lines: string[] = [];
   const p = new Progress("gen", 4, { tty: false, intervalMs: 0, write: (s) => lines.push(s) });
   p.tick({ done: 1, tokens: 10 });
-  p.tick({ failures: 1 });
+  p.tick({ failures: 1, retries: 2 });
   p.tick({ done: 3, tokens: 5 });
   p.finish();
   assert(lines.every((l) => l.endsWith("\n") && !l.includes("\r")));
-  assert(lines.at(-1)!.includes("4/4 (100.0%)") && lines.at(-1)!.includes("failures 1 tokens 15"), lines.at(-1));
+  assert(
+    lines.at(-1)!.includes("4/4 (100.0%)") && lines.at(-1)!.includes("retries 2 failed 1 tokens 15"),
+    lines.at(-1),
+  );
   assert(/ETA/.test(lines[0]));
   // The rate is samples done over the time since the display started: bounded by the
   // times measured around the constructor and the tick (a wrong rate, e.g. total/s, falls outside).

@@ -35,6 +35,13 @@ Deno.test("with Jupyter hidden from PATH, deno task reproduce writes every table
   for (const f of ["dataset_stats.json", "paper_audit.json"]) {
     assert(JSON.parse(await Deno.readTextFile(`${ws.path}/out/reproduce/${f}`)).length > 0, f);
   }
+  // The paper's tables for a paper, in both forms (their form and content: tests/report/tables_test.ts).
+  for (const t of ["leaderboard", "safety_rules", "star1", "audit", "dataset_stats"]) {
+    const tex = await Deno.readTextFile(`${ws.path}/out/reproduce/tables/${t}.tex`);
+    assert(tex.includes("\\begin{tabular}") && tex.includes("\\bottomrule"), t);
+    assert((await Deno.readTextFile(`${ws.path}/out/reproduce/tables/${t}.csv`)).split("\n").length > 3, t);
+  }
+  assert(r.stdout.includes("LaTeX and CSV: out/reproduce/tables/"), r.stdout);
   const names = Object.keys(FIGURES);
   assert(names.length >= 10, names.join());
   for (const name of names) {
@@ -43,6 +50,8 @@ Deno.test("with Jupyter hidden from PATH, deno task reproduce writes every table
     }
   }
   const index = await Deno.readTextFile(`${ws.path}/out/report/index.html`);
+  // The index opens on the results (tested in Chromium in report_index_test.ts).
+  assert(index.includes('<section id="headline">') && index.includes('<section id="audit">'), "headline and audit");
   for (const n of NOTEBOOKS) {
     const page = n.replace(/\.ipynb$/, ".html");
     assert(index.includes(`href="${page}"`), `index links ${page}`);
