@@ -1,5 +1,6 @@
 import { scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, reportedFScore } from "../metrics/fscore.ts";
+import { samplePasses } from "../metrics/passes.ts";
 import { NO_REASONING } from "../metrics/verdicts.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { sampleKey } from "../pipeline/jsonl.ts";
@@ -93,11 +94,9 @@ export interface HumanAgreementInput {
 
 const _r = (x: number, d: number) => (Number.isFinite(x) ? roundHalfEven(x, d) : null);
 
-function _safe(v: string | undefined) {
-  return v === "Safe" ? 1 : 0;
-}
-function _think(answer: string | undefined, reasoning: string | undefined, scenario: string) {
-  return answer === "Safe" && reasoning === scenarioInfo(scenario)?.target ? 1 : 0;
+// A sample's passes by the scoring path's one definition (reasoning counts whatever the answer).
+function _passes(answer: string | undefined, reasoning: string | undefined, scenario: string) {
+  return samplePasses(answer ?? "", reasoning ?? "", scenarioInfo(scenario)?.target ?? "");
 }
 
 /**
@@ -313,8 +312,8 @@ function _corrected(
       people.length;
     return human - pass(s.answer_verdict, s.reasoning_verdict, s.scenario);
   };
-  const think = (a?: string, r?: string, s?: string) => _think(a, r, s!);
-  const safe = (a?: string) => _safe(a);
+  const think = (a?: string, r?: string, s?: string) => (_passes(a, r, s!).think ? 1 : 0);
+  const safe = (a?: string, r?: string, s?: string) => (_passes(a, r, s!).safe ? 1 : 0);
   const strataIn = (scenario: string | null) =>
     [...d.population.keys()].filter((h) => scenario === null || d.scenarioOfStratum.get(h) === scenario);
   const knownIn = (scenario: string | null) =>

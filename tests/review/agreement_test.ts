@@ -1,4 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
+import * as aq from "arquero";
+import { scoreJudgments } from "../../lib/metrics/score.ts";
 import { humanAgreement } from "../../lib/review/agreement.ts";
 import type { HumanLabel } from "../../lib/review/labels.ts";
 import type { JudgedSample, ReviewPlan } from "../../lib/review/plan.ts";
@@ -20,7 +22,8 @@ import type { JudgedSample, ReviewPlan } from "../../lib/review/plan.ts";
  *     -> all 0.659090909091 (table [[12, 2], [1, 5]]), RO 0.375, CS 0.8
  *   Safe@1 shift: W_h = N_h / 500, se_h = DescrStatsW(d_h).std_mean, se = sqrt(Σ (W_h se_h)²),
  *     normal interval with scipy.stats.norm.ppf(0.975) -> -2.0, -19.963366637084 .. 15.963366637084
- *   RO@1 shift (domain RO: 300 labelled-stratum + 100 failed) -> 0.0, -21.913063514415 .. 21.913063514415
+ *   (RO@1 counts right reasoning whatever the answer, as scoring does: the person keeps every
+ *   reasoning verdict, so its shift is exactly 0 with a zero-width interval.)
  *   A second person on the CS samples, differing on the first and last:
  *     cohens_kappa -> 0.6, agreement 0.8
  */
@@ -108,8 +111,7 @@ Deno.test("agreement numbers match statsmodels on a fixed stratified example", (
   assertAlmostEquals(safe.shift_hi!, 15.963366637084, 0.005);
   assertAlmostEquals(safe.lo!, 60 - 19.963366637084, 0.005);
   const roM = m("RO@1");
-  assertEquals([roM.shift, roM.corrected], [0, 40]);
-  assertAlmostEquals(roM.shift_hi!, 21.913063514415, 0.005);
+  assertEquals([roM.shift, roM.shift_lo, roM.shift_hi, roM.corrected], [0, 0, 0, 40]);
   assertEquals(m("Safe@k").corrected, null);
   assert(m("Safe@k").note!.includes("@k"));
   const f = m("F-score");
@@ -157,4 +159,50 @@ Deno.test("without a plan the labels are post-stratified by scenario and say so"
   assert(!/--[a-z]|bsa /.test(r.warnings[0]), r.warnings[0]);
   // Every sample of the run is labelled: population = sample, so the shift is the plain mean.
   assertEquals(r.metrics.find((x) => x.metric === "Safe@1")!.shift, -5);
+});
+
+/*
+ * A census with reasoning that varies independently of the answer: 6 RO, 12 CS and 2 OS samples
+ * (k=1, in the benchmark's 600/1,200/200 proportions), every one labelled. The person agrees with
+ * every reasoning verdict of the judge and relabels some answers. The corrected metric must be the
+ * metric the scoring path gives the person's verdicts, and every reasoning metric's shift is 0.
+ */
+Deno.test("judge correction uses scoring's definition of a pass: right reasoning counts whatever the answer", () => {
+  const sc = [
+    ...Array(6).fill(["Risk Omission", "True", "False"]),
+    ...Array(12).fill(["Cognitive Shortcut", "Fully Covered", "Partially Covered"]),
+    ...Array(2).fill(["Over Sensitivity", "Precise Coverage", "Over Sensitive"]),
+  ] as [string, string, string][];
+  const judged: JudgedSample[] = sc.map(([scenario, right, wrong], i) => ({
+    id: `q${i}`,
+    sample: 0,
+    scenario,
+    answer_verdict: i % 3 === 0 ? "Unsafe" : "Safe",
+    reasoning_verdict: i % 2 === 0 ? right : wrong,
+  }));
+  // The person: same reasoning, answers flipped on every fourth sample.
+  const labels: HumanLabel[] = judged.map((s, i) => ({
+    ...s,
+    reviewer: "ana",
+    answer_verdict: i % 4 === 0 ? (s.answer_verdict === "Safe" ? "Unsafe" : "Safe") : s.answer_verdict,
+    time: "",
+    seconds: 1,
+    source: "l",
+    line: i + 1,
+  }));
+  const score = (rows: { id: string; scenario: string; answer_verdict: string; reasoning_verdict: string }[]) =>
+    scoreJudgments(aq.from(rows.map((r) => ({ ...r, model: "m" }))), { k: 1 }).table.objects()[0] as Record<
+      string,
+      number
+    >;
+  const judgeScores = score(judged),
+    personScores = score(labels.map((l, i) => ({ ...judged[i], ...l } as JudgedSample)));
+  const r = humanAgreement({ judge: "default", judged, plan: null, labels, judgeScores });
+  const m = (name: string) => r.metrics.find((x) => x.metric === name)!;
+  for (const name of ["Think@1", "RO@1", "CS@1", "OS@1"]) {
+    assertEquals(m(name).shift, 0, `${name}: the person agrees with every reasoning verdict`);
+    assertAlmostEquals(m(name).corrected!, personScores[name], 1e-9, name);
+  }
+  assertAlmostEquals(m("Safe@1").corrected!, personScores["Safe@1"], 1e-9);
+  assert(m("Safe@1").shift !== 0);
 });
