@@ -1,7 +1,6 @@
 import { UsageError } from "../errors.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { compareRuns } from "../analysis/compare_runs.ts";
-import { adjustHolm } from "../stats/holm.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
@@ -24,7 +23,10 @@ export const HELP = `bsa compare --run A --run B [--judge NAME] [--seed S] [--js
 Paired comparison of two judged runs on the questions both cover (rules vs base,
 fine-tuned vs base, one decoding setting vs another): for every metric, B − A with a
 95% paired-bootstrap interval and a p-value (exact McNemar for the @k metrics, a paired
-permutation test for the others), Holm-adjusted across the metrics.`;
+permutation test for the others), Holm-adjusted across the metrics (p_adj). n is the
+number of questions a metric reads (a scenario metric: that scenario's). Each run's
+scoring warnings, questions judged by one run only and metrics not compared are printed
+as warnings.`;
 
 /**
  * `bsa compare`.
@@ -56,7 +58,7 @@ permutation test for the others), Holm-adjusted across the metrics.`;
  * const code = await compareCommand(["--run", a, "--run", b, "--json", "--seed", "1"]).finally(() => (console.log = log));
  * const safe1 = JSON.parse(printed[0]).find((r: { metric: string }) => r.metric === "Safe@1");
  * assert(code === 0 && safe1.A === 50 && safe1.B === 100 && safe1.diff === 50 && safe1.n === 10);
- * assert(safe1.diff_lo > 0 && safe1.p_holm >= safe1.p); // B − A, paired over the ten questions
+ * assert(safe1.diff_lo > 0 && safe1.p_adj >= safe1.p); // B − A, paired over the ten questions
  * ```
  */
 export async function compareCommand(args: string[]): Promise<number> {
@@ -73,16 +75,14 @@ export async function compareCommand(args: string[]): Promise<number> {
   const runs = (values.run as string[] | undefined) ?? [];
   if (runs.length !== 2) throw new UsageError("bsa compare: give exactly two runs: --run A --run B");
   const seed = numberFlag("compare", values, "seed", { integer: true, default: 0 })!;
-  const { rows, leftOut, compared } = await compareRuns(runs[0], runs[1], {
+  const { rows, warnings } = await compareRuns(runs[0], runs[1], {
     judge: values.judge as string | undefined,
     seed,
     replicates: numberFlag("compare", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
     permutations: numberFlag("compare", values, "permutations", { integer: true, min: 100, default: 2000 }),
   });
-  if (leftOut) {
-    console.error(`warning: ${leftOut} question(s) judged in only one run are left out; ${compared} compared`);
-  }
-  const out = adjustHolm(rows).map((r) => ({
+  for (const w of warnings) console.error(`warning: ${w}`);
+  const out = rows.map((r) => ({
     metric: r.metric,
     n: r.n,
     A: roundHalfEven(r.a, 2),
@@ -91,7 +91,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     diff_lo: roundHalfEven(r.lo, 2),
     diff_hi: roundHalfEven(r.hi, 2),
     p: r.p,
-    p_holm: r.p_holm,
+    p_adj: r.p_adj,
     test: r.test,
     significant: r.significant,
   }));
@@ -103,7 +103,7 @@ export async function compareCommand(args: string[]): Promise<number> {
         out.map((r) => ({
           ...r,
           p: r.p.toPrecision(3),
-          p_holm: r.p_holm.toPrecision(3),
+          p_adj: r.p_adj.toPrecision(3),
           significant: r.significant ? "*" : "",
         })),
       ),
