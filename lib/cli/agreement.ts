@@ -118,6 +118,7 @@ export async function agreementCommand(args: string[]): Promise<number> {
       console.log(`\nRanking of the ${rankRows[0].runs} runs, ${first} vs ${labelB}:\n${formatRows(rankRows)}`);
     } else console.log("\n(ranking agreement needs two or more runs judged completely by both)");
   }
+  printWarnings(report.notes);
   return 0;
 }
 
