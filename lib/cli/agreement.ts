@@ -134,6 +134,10 @@ function _printHuman(r: HumanAgreementReport): void {
   console.log(
     `\nMetrics corrected for the measured judge error (points):\n${formatRows(r.metrics.map((m) => ({ ...m })))}`,
   );
+  if (r.revisions.length) {
+    console.log(`\nLabels revised after the judge's verdicts were shown (estimates use the blind labels):`);
+    console.log(formatRows(r.revisions.map((x) => ({ ...x }))));
+  }
   if (r.inter_human.length) {
     console.log(`\nBetween people, on the samples both labelled:\n${formatRows(r.inter_human.map((m) => ({ ...m })))}`);
     console.log(formatRows(r.inter_human_alpha));

@@ -73,6 +73,12 @@ export interface HumanAgreementReport {
   rubrics: RubricAgreement[];
   metrics: CorrectedMetric[];
   inter_human: InterHuman[];
+  /**
+   * Labels revised after the judge's verdicts were shown, per reviewer: samples revised, how
+   * many of those changed a verdict, and how many changed to the judge's verdicts. Every
+   * estimate uses the first (blind) label.
+   */
+  revisions: { reviewer: string; revised: number; changed: number; to_judge: number }[];
   /** Krippendorff's alpha among people only, per rubric row (two or more people). */
   inter_human_alpha: { rubric: string; scenario: string; alpha: number | null }[];
   warnings: string[];
@@ -162,7 +168,23 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
   const bySample = new Map<string, HumanLabel[]>();
   const skips = new Map<string, number>();
   const reviewers = [...new Set(input.labels.map((l) => l.reviewer))].sort();
-  for (const l of input.labels) {
+  const revisions = new Map<string, { reviewer: string; revised: number; changed: number; to_judge: number }>();
+  for (const latest of input.labels) {
+    // The blind label: what the person said before the judge's verdicts were shown.
+    const l = latest.blind ? _blind(latest) : latest;
+    if (latest.blind) {
+      const r = revisions.get(l.reviewer) ?? { reviewer: l.reviewer, revised: 0, changed: 0, to_judge: 0 };
+      const j = byKey.get(sampleKey(l));
+      const same = (x: Pick<HumanLabel, "answer_verdict" | "reasoning_verdict" | "skipped">) =>
+        x.skipped === undefined && x.answer_verdict === latest.answer_verdict &&
+        x.reasoning_verdict === latest.reasoning_verdict && latest.skipped === undefined;
+      r.revised++;
+      if (!same(latest.blind)) {
+        r.changed++;
+        if (j && same(j)) r.to_judge++;
+      }
+      revisions.set(l.reviewer, r);
+    }
     if (l.skipped !== undefined) {
       skips.set(l.skipped, (skips.get(l.skipped) ?? 0) + 1);
       continue;
@@ -170,6 +192,12 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
     const k = sampleKey(l);
     if (!bySample.has(k)) bySample.set(k, []);
     bySample.get(k)!.push(l);
+  }
+  for (const r of revisions.values()) {
+    warnings.push(
+      `${r.reviewer} revised ${r.revised} label(s) after the judge's verdicts were shown (${r.changed} changed, ` +
+        `${r.to_judge} to the judge's verdicts): every estimate uses the first, blind, label`,
+    );
   }
   if (skips.size) {
     const total = [...skips.values()].reduce((a, b) => a + b, 0);
@@ -283,9 +311,16 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
     rubrics,
     metrics: _corrected(input, { byKey, bySample, perStratum, population, scenarioOfStratum, excluded, level }),
     inter_human: inter,
+    revisions: [...revisions.values()].sort((a, b) => (a.reviewer < b.reviewer ? -1 : 1)),
     inter_human_alpha: interAlpha,
     warnings,
   };
+}
+
+// A revised label read as its first, blind, version.
+function _blind(l: HumanLabel): HumanLabel {
+  const { answer_verdict: _a, reasoning_verdict: _r, skipped: _s, ...rest } = l;
+  return { ...rest, ...l.blind };
 }
 
 /** A metric row without a corrected value, and why. */
