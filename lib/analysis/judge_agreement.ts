@@ -151,7 +151,9 @@ export async function judgeAgreement(
     }),
     ranking: perRun.length >= 2
       ? METRICS.map((metric) => {
-        const a = perRun.map((p) => p.a[metric]), b = perRun.map((p) => p.b[metric]);
+        // Scores compare at the precision tables print (2 decimals): values alike there are ties.
+        const printed = (v: number | null) => (v == null ? null : roundHalfEven(v, 2));
+        const a = perRun.map((p) => printed(p.a[metric])), b = perRun.map((p) => printed(p.b[metric]));
         // Tau is undefined when a metric is missing for a run or one judge scores every run
         // alike (no ranking to compare): say so rather than print NaN.
         const note = a.some((v) => v == null) || b.some((v) => v == null)
@@ -162,7 +164,7 @@ export async function judgeAgreement(
         return {
           metric,
           runs: perRun.length,
-          kendall_tau: note ? null : roundHalfEven(kendallTau(a as number[], b as number[]), 3),
+          kendall_tau: note ? null : roundHalfEven(kendallTau(a as number[], b as number[], { digits: 2 }), 3),
           note,
         };
       })

@@ -1,3 +1,5 @@
+import { roundHalfEven } from "../metrics/round.ts";
+
 /** Agreement between two raters on the same items. */
 export interface AgreementReport {
   n: number;
@@ -64,6 +66,8 @@ export function cohensKappa(a: string[], b: string[], labels?: string[], weights
  *
  * @param xs The first scoring of the items.
  * @param ys The second scoring, same items in the same order.
+ * @param o `digits`: compare values rounded half-even to this many decimals (the precision a
+ *   table prints), so values that print alike are ties.
  * @returns Tau-b in [−1, 1] (`NaN` when either scoring is constant).
  * @example
  * ```ts
@@ -71,12 +75,15 @@ export function cohensKappa(a: string[], b: string[], labels?: string[], weights
  * import { kendallTau } from "./agreement.ts";
  * assert(kendallTau([1, 2, 3, 4], [10, 20, 30, 40]) === 1);
  * assert(Math.abs(kendallTau([1, 2, 3], [1, 3, 2]) - 1 / 3) < 1e-12);
+ * assert(kendallTau([0.1 + 0.2, 0.3], [1, 2]) === -1 && Number.isNaN(kendallTau([0.1 + 0.2, 0.3], [1, 2], { digits: 2 })));
  * ```
  */
-export function kendallTau(xs: number[], ys: number[]): number {
+export function kendallTau(xs: number[], ys: number[], o: { digits?: number } = {}): number {
   // Items without a value under either scoring cannot be ranked.
   const keep = xs.map((_, i) => i).filter((i) => Number.isFinite(xs[i]) && Number.isFinite(ys[i]));
-  const x = keep.map((i) => xs[i]), y = keep.map((i) => ys[i]);
+  // Values equal at the printed precision are ties, not an order set by floating-point noise.
+  const at = (v: number) => (o.digits === undefined ? v : roundHalfEven(v, o.digits));
+  const x = keep.map((i) => at(xs[i])), y = keep.map((i) => at(ys[i]));
   let concordant = 0, discordant = 0, tiesX = 0, tiesY = 0;
   for (let i = 0; i < x.length; i++) {
     for (let j = i + 1; j < x.length; j++) {

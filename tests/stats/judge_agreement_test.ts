@@ -1,4 +1,7 @@
 import { assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
+import * as aq from "arquero";
+import { kendallTau } from "../../lib/stats/agreement.ts";
+import { rankBy } from "../../lib/table.ts";
 import { judgeAgreement } from "../../lib/analysis/judge_agreement.ts";
 import { newManifest, writeManifest } from "../../lib/pipeline/manifest.ts";
 
@@ -41,4 +44,21 @@ Deno.test("judge vs judge: samples no judge rated (failed, truncated) are left o
   assertEquals(Object.keys(answer.confusion), ["default=Safe", "default=Unsafe"]);
   assertEquals(r.excluded, [{ outcome: "truncated", count: 3 }, { outcome: "failed", count: 1 }]);
   assertEquals(r.notes, ["4 sample(s) no judge rated are left out of the rubrics: 3 truncated, 1 failed"]);
+});
+
+/*
+ * scipy 1.10.1 (Debian python3-scipy), scipy.stats.kendalltau (tau-b):
+ *   a = [37.30000000000004, 37.300000000000047, 40.1, 35.2, 50.0, 12.5]
+ *   b = [20.0, 21.5, 30.25, 10.0, 40.0, 12.5]
+ *   kendalltau(a, b) -> 0.8666666666666666 (the first two differ in the 15th digit)
+ *   kendalltau([round(x, 2) for x in a], b) -> 0.8280786712108251 (as printed, they tie)
+ */
+Deno.test("Kendall's tau ties values that print alike; rankBy gives them one rank", () => {
+  const a = [37.30000000000004, 37.300000000000047, 40.1, 35.2, 50.0, 12.5];
+  const b = [20.0, 21.5, 30.25, 10.0, 40.0, 12.5];
+  assertAlmostEquals(kendallTau(a, b), 0.8666666666666666, 1e-12);
+  assertAlmostEquals(kendallTau(a, b, { digits: 2 }), 0.8280786712108251, 1e-12);
+  const ranked = rankBy(aq.table({ model: ["m0", "m1", "m2", "m3", "m4", "m5"], x: a }), "x");
+  assertEquals(ranked.array("rank"), [1, 2, 3, 3, 5, 6]);
+  assertEquals((ranked.array("model") as string[]).slice(2, 4).sort(), ["m0", "m1"]);
 });
