@@ -77,7 +77,7 @@ export async function paperCommand(args: string[]): Promise<number> {
         model: f.model,
         condition: f.condition,
         "fits k": formatK(f.k),
-        "inferred k": f.inferredK ?? "none",
+        "inferred k": f.inferredK ?? (f.undetermined ? "undetermined" : "none"),
         baseline: f.baseline,
         "baseline k": f.baselineK ?? "-",
         comparable: f.comparable ? "yes" : "NO",
