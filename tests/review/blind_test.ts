@@ -1,4 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { agreementCommand } from "../../lib/cli/agreement.ts";
+import { newManifest, writeManifest } from "../../lib/pipeline/manifest.ts";
 import { humanAgreement } from "../../lib/review/agreement.ts";
 import { parseLabels } from "../../lib/review/labels.ts";
 import { designPath, type JudgedSample, planReview } from "../../lib/review/plan.ts";
@@ -61,4 +63,38 @@ Deno.test("review plan: the file the reviewer opens names no stratum and no verd
   assertEquals(await readPlan(path), plan);
   await Deno.remove(designPath(path));
   await assertRejects(() => readPlan(path), Error, "review-plan.design.json is missing");
+});
+
+Deno.test("agreement --human A B (a shell glob's expansion) reads both labels files", async () => {
+  const dir = await Deno.makeTempDir();
+  const ids = Array.from({ length: 6 }, (_, i) => `q${i}`);
+  const dataset = { source: "d.csv", sha256: "x", pinned: false };
+  await writeManifest(
+    dir,
+    newManifest({ model: "m", endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags: {} }),
+  );
+  const rec = (id: string, extra = {}) =>
+    JSON.stringify({
+      id,
+      sample: 0,
+      scenario: "Risk Omission",
+      answer_verdict: "Safe",
+      reasoning_verdict: "True",
+      ...extra,
+    });
+  await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map((id) => rec(id)).join("\n") + "\n");
+  for (const who of ["ana", "ben"]) {
+    await Deno.writeTextFile(
+      `${dir}/labels-${who}.jsonl`,
+      ids.map((id) => rec(id, { reviewer: who, time: "t", seconds: 1 })).join("\n") + "\n",
+    );
+  }
+  const printed: string[] = [];
+  const log = console.log, err = console.error;
+  console.log = (s: string) => void printed.push(s);
+  console.error = () => {};
+  const args = ["--run", dir, "--judges", "default", "--human", `${dir}/labels-ana.jsonl`, `${dir}/labels-ben.jsonl`];
+  const code = await agreementCommand([...args, "--json"]).finally(() => ((console.log = log), (console.error = err)));
+  assertEquals(code, 0);
+  assertEquals(JSON.parse(printed[0]).reviewers, ["ana", "ben"]);
 });
