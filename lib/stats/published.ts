@@ -1,4 +1,5 @@
 import { BENCHMARK_SIZE, scenarioInfo } from "../dataset/scenarios.ts";
+import { METRIC_TABLE, type MetricDef } from "../metrics/metric_table.ts";
 import { normalCdf } from "./normal.ts";
 import { aggregateInterval, zFor } from "./wilson.ts";
 
@@ -85,7 +86,9 @@ export function publishedRatio(
  * ```
  */
 export function questionsFor(metric: string): number {
-  return scenarioInfo(metric.slice(0, 2))?.size ?? BENCHMARK_SIZE;
+  // The metric's scenario from the one metric table (a name outside it reads all questions).
+  const scenario = (METRIC_TABLE as Record<string, MetricDef | undefined>)[metric]?.scenario;
+  return scenario ? scenarioInfo(scenario)!.size : BENCHMARK_SIZE;
 }
 
 /**
