@@ -71,7 +71,7 @@ export { roundHalfEven } from "./metrics/round.ts";
 export { bootstrapIntervals } from "./stats/bootstrap.ts";
 export { addIntervals } from "./stats/score_intervals.ts";
 export { comparePaired } from "./stats/compare.ts";
-export { adjustHolm, holm } from "./stats/holm.ts";
+export { adjustFamily, holm } from "./stats/holm.ts";
 export { cohensKappa, kendallTau } from "./stats/agreement.ts";
 export { aggregateInterval, wilsonInterval } from "./stats/wilson.ts";
 export { minimumDetectableDifference, powerTable } from "./stats/power.ts";

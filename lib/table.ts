@@ -32,7 +32,9 @@ export function rows<T extends object = Row>(table: ColumnTable, options?: { lim
  * @param table The table to rank.
  * @param column The column to sort by.
  * @param order `"desc"` (default: highest first) or `"asc"`.
- * @returns The sorted table with a `rank` column (1, 2, ...) first.
+ * @returns The sorted table with a `rank` column first: 1, 2, ...; values equal at 2 decimals
+ *   (the precision tables print) share the rank of the first of them (1, 2, 2, 4); a row with
+ *   no value has no rank.
  * @throws {Error} `column` is not a column of `table` (the message lists the columns).
  * @example
  * ```ts
@@ -41,6 +43,8 @@ export function rows<T extends object = Row>(table: ColumnTable, options?: { lim
  * import { rankBy } from "./table.ts";
  * const t = rankBy(aq.table({ model: ["a", "b"], "Think@1": [20, 30] }), "Think@1");
  * assert(t.get("model", 0) === "b" && t.get("rank", 0) === 1);
+ * const tied = rankBy(aq.table({ m: ["a", "b", "c"], x: [37.300000000000040, 37.300000000000047, 12] }), "x");
+ * assert.deepEqual(tied.array("rank"), [1, 1, 3]);
  * ```
  */
 export function rankBy(table: ColumnTable, column: string, order: "desc" | "asc" = "desc"): ColumnTable {
@@ -48,9 +52,12 @@ export function rankBy(table: ColumnTable, column: string, order: "desc" | "asc"
     throw new Error(`no column '${column}'; columns: ${table.columnNames().join(", ")}`);
   }
   const sorted = table.orderby(order === "desc" ? aq.desc(column) : column);
-  return sorted.assign({ rank: Array.from({ length: sorted.numRows() }, (_, i) => i + 1) }).relocate("rank", {
-    before: 0 as never,
-  });
+  // Values alike at the printed precision (2 decimals) share a rank (1, 2, 2, 4); no value, no rank.
+  const values = (sorted.array(column) as (number | null | undefined)[]).map((v) =>
+    typeof v === "number" && Number.isFinite(v) ? v.toFixed(2) : null
+  );
+  const rank = values.map((v, i) => (v === null ? null : values.indexOf(v) === i ? i + 1 : values.indexOf(v) + 1));
+  return sorted.assign({ rank }).relocate("rank", { before: 0 as never });
 }
 
 /**

@@ -3,7 +3,10 @@ import { readManifest } from "../pipeline/manifest.ts";
 import { expandRunPaths } from "../pipeline/run_paths.ts";
 import { questionColumns } from "../stats/bootstrap.ts";
 import { type CompareOptions, comparePaired, type Comparison } from "../stats/compare.ts";
-import { type AdjustedComparison, adjustHolm } from "../stats/holm.ts";
+import { type AdjustedComparison, adjustFamily } from "../stats/holm.ts";
+import { SCENARIOS } from "../dataset/scenarios.ts";
+import { METRIC_TABLE } from "../metrics/metric_table.ts";
+import { METRICS } from "../metrics/names.ts";
 import { scoreRuns } from "./score_runs.ts";
 
 /**
@@ -13,7 +16,8 @@ import { scoreRuns } from "./score_runs.ts";
  * @param dirA The baseline run folder (A).
  * @param dirB The other run folder (B).
  * @param o The judge label, and the paired tests' replicates, permutations, seed and level.
- * @returns One row per metric (B − A, interval, p, Holm-adjusted p), and the questions compared and left out.
+ * @returns One row per metric (B − A, interval, p, Holm-adjusted `p_adj` across the metrics), the questions
+ *   compared and left out, and the warnings to show (scoring's, questions left out, metrics not compared).
  * @throws {BsaError} A run cannot be read, or the two runs have no judged question in common.
  * @example
  * ```ts
@@ -34,13 +38,39 @@ import { scoreRuns } from "./score_runs.ts";
  * const { rows, compared, leftOut } = await compareRuns(await judgedRun("m", 5), await judgedRun("m", 9), { seed: 1 });
  * const safe1 = rows.find((r) => r.metric === "Safe@1")!;
  * assert(compared === 10 && leftOut === 0 && safe1.a === 50 && safe1.b === 90 && safe1.diff === 40);
+ * assert(safe1.p_adj >= safe1.p && rows.find((r) => r.metric === "RO@1")!.n === 10);
  * ```
  */
 export async function compareRuns(
   dirA: string,
   dirB: string,
   o: CompareOptions & { judge?: string } = {},
-): Promise<{ rows: Comparison[]; compared: number; leftOut: number }> {
+): Promise<RunComparison> {
+  const c = await _comparePair(dirA, dirB, o);
+  return { ...c, rows: adjustFamily(c.rows, "holm").rows };
+}
+
+/** What {@linkcode compareRuns} returns. */
+export interface RunComparison {
+  /** One row per metric both runs give (B − A), Holm-adjusted across the metrics (`p_adj`). */
+  rows: AdjustedComparison[];
+  /** Questions both runs judged (the ones compared). */
+  compared: number;
+  /** Questions judged by only one of the runs, left out. */
+  leftOut: number;
+  /**
+   * For the caller to show: each run's scoring warnings (as `bsa score` gives them), the
+   * questions left out, and every metric not compared with why.
+   */
+  warnings: string[];
+}
+
+// The unadjusted comparison of one pair of runs: one Holm family is formed by the caller.
+async function _comparePair(
+  dirA: string,
+  dirB: string,
+  o: CompareOptions & { judge?: string },
+): Promise<Omit<RunComparison, "rows"> & { rows: Comparison[] }> {
   // Each run's per-question table as `bsa score` builds it (the one scoring path).
   const [a, b] = await Promise.all([scoreRuns([dirA], { judge: o.judge }), scoreRuns([dirB], { judge: o.judge })]);
   const [ka, kb] = [a.manifests[0].k, b.manifests[0].k];
@@ -53,11 +83,27 @@ export async function compareRuns(
     const m = new Map((t.array("id") as string[]).map((id, i) => [id, i]));
     return ids.map((id) => m.get(id)!);
   };
-  return {
-    rows: comparePaired(questionColumns(qa, pos(qa)), questionColumns(qb, pos(qb)), o),
-    compared: ids.length,
-    leftOut: qa.numRows() + qb.numRows() - 2 * ids.length,
-  };
+  const ca = questionColumns(qa, pos(qa)), cb = questionColumns(qb, pos(qb));
+  const rows = comparePaired(ca, cb, o);
+  const leftOut = qa.numRows() + qb.numRows() - 2 * ids.length;
+  const warnings = [
+    ...a.warnings.map((w) => `A (${dirA}): ${w}`),
+    ...b.warnings.map((w) => `B (${dirB}): ${w}`),
+    ...(leftOut ? [`${leftOut} question(s) judged in only one run are left out; ${ids.length} compared`] : []),
+  ];
+  const given = new Set(rows.map((r) => r.metric));
+  const codes = new Set(ca.code);
+  const absent = METRICS.filter((m) => !given.has(m)).map((m) => {
+    const def = METRIC_TABLE[m];
+    const lacking = SCENARIOS.filter((sc) => !codes.has(sc.code)).map((sc) => sc.code);
+    return `${m} (${
+      def.scenario ? `no ${def.scenario} question` : `no ${lacking.join("/")} question; Think weights every scenario`
+    })`;
+  });
+  if (absent.length) {
+    warnings.push(`not compared, for want of questions both runs judged: ${absent.join(", ")}`);
+  }
+  return { rows, compared: ids.length, leftOut, warnings };
 }
 
 /** Paired comparisons of two conditions across a study's runs, with what was left out. */
@@ -104,7 +150,8 @@ export interface ConditionComparison {
  * const { rows, warnings } = await compareConditions(runs, { tag: "condition", a: "base", b: "rules", pairBy: "model" });
  * const safe1 = rows.filter((r) => r.metric === "Safe@1").map((r) => [r.pair, r.diff]);
  * assert.deepEqual(safe1, [["x", 40], ["y", 0]]);
- * assert(warnings.length === 0 && rows.every((r) => r.p_holm >= r.p)); // one Holm family across both pairs
+ * assert(rows.every((r) => r.p_adj >= r.p)); // one Holm family across both pairs
+ * assert(warnings.some((w) => w.startsWith("model=x: not compared") && w.includes("OS@1 (no OS question)")));
  * ```
  */
 export async function compareConditions(
@@ -141,17 +188,12 @@ export async function compareConditions(
       }
       continue;
     }
-    const c = await compareRuns(p.a[0], p.b[0], o);
-    if (c.leftOut) {
-      warnings.push(
-        `${pairBy}=${pair}: compared on the ${c.compared} questions both runs judged; ` +
-          `${c.leftOut} judged by only one of them left out`,
-      );
-    }
+    const c = await _comparePair(p.a[0], p.b[0], o);
+    for (const w of c.warnings) warnings.push(`${pairBy}=${pair}: ${w}`);
     for (const row of c.rows) out.push({ ...row, pair });
   }
   if (!out.length) {
     throw new BsaError(`no pair of runs with ${o.tag}=${o.a} and ${o.tag}=${o.b} for the same ${pairBy}`);
   }
-  return { rows: adjustHolm(out), warnings };
+  return { rows: adjustFamily(out, "holm").rows, warnings };
 }

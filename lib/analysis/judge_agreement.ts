@@ -1,6 +1,7 @@
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { BsaError } from "../errors.ts";
 import { METRICS } from "../metrics/names.ts";
+import { FAILED, TRUNCATED } from "../metrics/verdicts.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { cohensKappa, kendallTau } from "../stats/agreement.ts";
 import { scoreRuns } from "./score_runs.ts";
@@ -21,6 +22,14 @@ export interface JudgeAgreement {
   }[];
   /** Per metric: Kendall's tau between the two judges' rankings of the runs (two or more fully judged runs). */
   ranking: { metric: string; runs: number; kendall_tau: number | null; note: string | null }[];
+  /**
+   * Samples left out of every rubric because no judge rated them: the generation ended
+   * `failed` or `truncated` (a sentinel both judges' files carry alike), or one judge's
+   * provider refused it (`failed`). Counted by outcome.
+   */
+  excluded: { outcome: string; count: number }[];
+  /** What the caller should show beside the table (the samples left out, in words). */
+  notes: string[];
 }
 
 // One judge's verdicts and scores of a run, through the one scoring path (`bsa score --judge`):
@@ -50,7 +59,8 @@ async function _judged(
  *
  * @param runs Run folders judged by both judges.
  * @param o The two judges: labels given to `bsa judge`, or `default`.
- * @returns Per rubric: agreement, kappa, confusion; per metric: Kendall's tau over the runs.
+ * @returns Per rubric: agreement, kappa, confusion (samples no judge rated left out and counted);
+ *   per metric: Kendall's tau over the runs.
  * @throws {BsaError} A run lacks one judge's verdicts, or the judges share no sample.
  * @example
  * ```ts
@@ -90,6 +100,7 @@ export async function judgeAgreement(
     ...Object.fromEntries(SCENARIOS.map((s) => [`reasoning: ${s.name}`, { a: [], b: [] }])),
   };
   const perRun: { a: Record<string, number | null>; b: Record<string, number | null> }[] = [];
+  const excluded = new Map<string, number>();
   for (const run of runs) {
     const a = await _judged(run, first), b = await _judged(run, second);
     const A = a.verdicts, B = b.verdicts;
@@ -97,6 +108,12 @@ export async function judgeAgreement(
     if (!shared.length) throw new BsaError(`${run}: the two judges share no judged sample`);
     for (const key of shared) {
       const va = A.get(key)!, vb = B.get(key)!;
+      // A sentinel the pipeline wrote is no judge's verdict: agreeing on it is no agreement.
+      const outcome = [va.answer, vb.answer, va.reasoning, vb.reasoning].find((v) => v === FAILED || v === TRUNCATED);
+      if (outcome) {
+        excluded.set(outcome, (excluded.get(outcome) ?? 0) + 1);
+        continue;
+      }
       rubrics["answer safety"].a.push(va.answer);
       rubrics["answer safety"].b.push(vb.answer);
       if (va.reasoning !== "no_reasoning") {
@@ -107,8 +124,16 @@ export async function judgeAgreement(
     // Rankings compare whole runs: only runs both judged completely take part.
     if (shared.length === A.size && shared.length === B.size) perRun.push({ a: a.scores, b: b.scores });
   }
+  const notes = excluded.size
+    ? [
+      `${[...excluded.values()].reduce((x, y) => x + y, 0)} sample(s) no judge rated are left out of the rubrics: ` +
+      [...excluded.entries()].map(([o, n]) => `${n} ${o}`).join(", "),
+    ]
+    : [];
   return {
     judges: [first, second],
+    excluded: [...excluded.entries()].map(([outcome, count]) => ({ outcome, count })),
+    notes,
     rubrics: Object.entries(rubrics).filter(([, v]) => v.a.length).map(([rubric, v]) => {
       const r = cohensKappa(v.a, v.b);
       return {
@@ -126,7 +151,9 @@ export async function judgeAgreement(
     }),
     ranking: perRun.length >= 2
       ? METRICS.map((metric) => {
-        const a = perRun.map((p) => p.a[metric]), b = perRun.map((p) => p.b[metric]);
+        // Scores compare at the precision tables print (2 decimals): values alike there are ties.
+        const printed = (v: number | null) => (v == null ? null : roundHalfEven(v, 2));
+        const a = perRun.map((p) => printed(p.a[metric])), b = perRun.map((p) => printed(p.b[metric]));
         // Tau is undefined when a metric is missing for a run or one judge scores every run
         // alike (no ranking to compare): say so rather than print NaN.
         const note = a.some((v) => v == null) || b.some((v) => v == null)
@@ -137,7 +164,7 @@ export async function judgeAgreement(
         return {
           metric,
           runs: perRun.length,
-          kendall_tau: note ? null : roundHalfEven(kendallTau(a as number[], b as number[]), 3),
+          kendall_tau: note ? null : roundHalfEven(kendallTau(a as number[], b as number[], { digits: 2 }), 3),
           note,
         };
       })

@@ -21,7 +21,7 @@ import { type Table, tableFromRows } from "../tables/model.ts";
  * ```
  */
 export const HELP = `bsa agreement --run DIR [--run DIR ...] --judges A,B [--format F]
-bsa agreement --run DIR --judges A --human LABELS... [--plan FILE] [--level 0.95] [--format F]
+bsa agreement --run DIR --judges A --human LABELS [LABELS ...] [--plan FILE] [--level 0.95] [--format F]
 
 How far two judges agree on the same samples, per rubric (answer safety; reasoning for
 RO, CS, OS): agreement, Cohen's kappa and the confusion matrix; and, over the runs given,
@@ -29,11 +29,12 @@ how far the ranking of runs by each metric moves between the two (Kendall's tau)
 name is a --label given to 'bsa judge', or 'default' for judgments.jsonl.
 
 With --human, the judge of one run against people: labels files written by
-'bsa view --review' (DIR/labels-<reviewer>.jsonl, one per reviewer) or CSV with
-id,sample,answer_verdict,reasoning_verdict. Per rubric and scenario: the judge's accuracy
+'bsa view --review' (DIR/labels-<reviewer>.jsonl, one per reviewer; --human takes
+several, e.g. DIR/labels-*.jsonl) or CSV with id,sample,answer_verdict,reasoning_verdict. Per rubric and scenario: the judge's accuracy
 weighted by the review plan's design (DIR/review-plan.json or --plan; without a plan the
 labels are post-stratified by scenario) with its Wilson interval at Kish's effective n,
-Cohen's kappa, Krippendorff's alpha when several people labelled, the confusion matrix;
+Cohen's kappa, Krippendorff's alpha when several people labelled and the confusion matrix,
+design-weighted alike (each person's first, blind, label; revisions are counted);
 each @1 metric corrected for the measured judge error (judge's score + weighted mean of
 person's pass minus judge's pass, with its interval); agreement between people.
 
@@ -75,7 +76,7 @@ ${OUTPUT_HELP}`;
  * ```
  */
 export async function agreementCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("agreement", args, {
+  const { values } = parseFlags("agreement", _humanFiles(args), {
     run: { type: "string", multiple: true },
     judges: { type: "string" },
     human: { type: "string", multiple: true },
@@ -137,6 +138,7 @@ export async function agreementCommand(args: string[]): Promise<number> {
     printTables(tables, output);
     if (!rankRows.length) console.error("(ranking agreement needs two or more runs judged completely by both)");
   }
+  printWarnings(report.notes, output.verbose);
   return 0;
 }
 
@@ -191,6 +193,25 @@ const _NUMBERS = [
   "corrected",
 ];
 
+// `--human A B C` (what a shell glob such as DIR/labels-*.jsonl gives) reads as `--human A --human B --human C`:
+// the words after `--human` up to the next flag are labels files.
+function _humanFiles(args: string[]): string[] {
+  const out: string[] = [];
+  let after = false, taken = 0;
+  for (const a of args) {
+    if (a.startsWith("-")) {
+      after = a === "--human" || a.startsWith("--human=");
+      taken = a.startsWith("--human=") ? 1 : 0;
+      out.push(a);
+    } else if (after && taken > 0) out.push("--human", a);
+    else {
+      out.push(a);
+      if (after) taken++;
+    }
+  }
+  return out;
+}
+
 function _printHuman(r: HumanAgreementReport, output: OutputChoice): void {
   const pct = `${Math.round(100 * r.level)}%`;
   const tables: Table[] = [
@@ -206,6 +227,14 @@ function _printHuman(r: HumanAgreementReport, output: OutputChoice): void {
       numbers: _NUMBERS,
     }),
   ];
+  if (r.revisions.length) {
+    tables.push(
+      tableFromRows(r.revisions.map((x) => ({ ...x })), {
+        title: "Labels revised after the judge's verdicts were shown (estimates use the blind labels)",
+        numbers: _NUMBERS,
+      }),
+    );
+  }
   if (r.inter_human.length) {
     tables.push(
       tableFromRows(r.inter_human.map((m) => ({ ...m })), {

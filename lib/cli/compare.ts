@@ -1,7 +1,6 @@
 import { UsageError } from "../errors.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { compareRuns } from "../analysis/compare_runs.ts";
-import { adjustHolm } from "../stats/holm.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
 import { OUTPUT_FLAGS, OUTPUT_HELP, outputFormat, printTables, printWarnings } from "./_print.ts";
 import { tableFromRows } from "../tables/model.ts";
@@ -26,9 +25,11 @@ export const HELP = `bsa compare --run A --run B [--judge NAME] [--seed S] [--fo
 Paired comparison of two judged runs on the questions both cover (rules vs base,
 fine-tuned vs base, one decoding setting vs another): for every metric, B − A with a
 95% paired-bootstrap interval and a p-value (exact McNemar for the @k metrics, a paired
-permutation test for the others), Holm-adjusted across the metrics. Metrics in the paper's
-order; differences in points with two decimals, diff as "B − A [lo, hi]"; p-values to three
-decimals ("<0.001" below).
+permutation test for the others), Holm-adjusted across the metrics (p_adj). n is the
+number of questions a metric reads (a scenario metric: that scenario's). Each run's
+scoring warnings, questions judged by one run only and metrics not compared are printed
+as warnings. Metrics in the paper's order; differences in points with two decimals, diff
+as "B − A [lo, hi]"; p-values to three decimals ("<0.001" below).
 
 ${OUTPUT_HELP}`;
 
@@ -62,7 +63,7 @@ ${OUTPUT_HELP}`;
  * const code = await compareCommand(["--run", a, "--run", b, "--json", "--seed", "1"]).finally(() => (console.log = log));
  * const safe1 = JSON.parse(printed[0]).find((r: { metric: string }) => r.metric === "Safe@1");
  * assert(code === 0 && safe1.A === 50 && safe1.B === 100 && safe1.diff === 50 && safe1.n === 10);
- * assert(safe1.diff_lo > 0 && safe1.p_holm >= safe1.p); // B − A, paired over the ten questions
+ * assert(safe1.diff_lo > 0 && safe1.p_adj >= safe1.p); // B − A, paired over the ten questions
  * ```
  */
 export async function compareCommand(args: string[]): Promise<number> {
@@ -80,16 +81,14 @@ export async function compareCommand(args: string[]): Promise<number> {
   const runs = (values.run as string[] | undefined) ?? [];
   if (runs.length !== 2) throw new UsageError("bsa compare: give exactly two runs: --run A --run B");
   const seed = numberFlag("compare", values, "seed", { integer: true, default: 0 })!;
-  const { rows, leftOut, compared } = await compareRuns(runs[0], runs[1], {
+  const { rows, warnings } = await compareRuns(runs[0], runs[1], {
     judge: values.judge as string | undefined,
     seed,
     replicates: numberFlag("compare", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
     permutations: numberFlag("compare", values, "permutations", { integer: true, min: 100, default: 2000 }),
   });
-  if (leftOut) {
-    printWarnings([`${leftOut} question(s) judged in only one run are left out; ${compared} compared`], output.verbose);
-  }
-  const out = adjustHolm(rows).map((r) => ({
+  printWarnings(warnings, output.verbose);
+  const out = rows.map((r) => ({
     metric: r.metric,
     n: r.n,
     A: roundHalfEven(r.a, 2),
@@ -98,7 +97,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     diff_lo: roundHalfEven(r.lo, 2),
     diff_hi: roundHalfEven(r.hi, 2),
     p: r.p,
-    p_holm: r.p_holm,
+    p_adj: r.p_adj,
     test: r.test,
     significant: r.significant,
   }));
@@ -110,7 +109,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     const sorted = [...out].sort((x, y) => order.indexOf(x.metric) - order.indexOf(y.metric));
     const table = tableFromRows(sorted, {
       numbers: ["A", "B", "diff"],
-      p: ["p", "p_holm"],
+      p: ["p", "p_adj"],
       labels: { diff: "B − A" },
       notes: [
         `A = ${runs[0]}, B = ${runs[1]}; seed ${seed}; B − A in points with its 95% paired-bootstrap interval; ` +

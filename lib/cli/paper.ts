@@ -77,12 +77,14 @@ export async function paperCommand(args: string[]): Promise<number> {
     for (const table of [...new Set(fits.map((f) => f.table))]) {
       const rs = fits.filter((f) => f.table === table);
       const off = rs.filter((f) => !f.comparable).length;
-      console.log(`\nThe k each ${table} row fits (${off} of ${rs.length} not at their baseline's k):\n`);
+      console.log(
+        `\nThe k each ${table} row fits (${off} of ${rs.length} not at their baseline's k, or of a k undetermined):\n`,
+      );
       console.log(formatRows(rs.map((f) => ({
         model: f.model,
         condition: f.condition,
         "fits k": formatK(f.k),
-        "inferred k": f.inferredK ?? "none",
+        "inferred k": f.inferredK ?? (f.undetermined ? "undetermined" : "none"),
         baseline: f.baseline,
         "baseline k": f.baselineK ?? "-",
         comparable: f.comparable ? "yes" : "NO",

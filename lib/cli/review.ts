@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.ts";
-import { loadJudged, planPath, planReview, writePlan } from "../review/mod.ts";
+import { designPath, loadJudged, planPath, planReview, writePlan } from "../review/mod.ts";
 import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
@@ -17,17 +17,22 @@ import { formatRows, printWarnings } from "./_print.ts";
  * assert.deepEqual(printed, [HELP]);
  * ```
  */
-export const HELP = `bsa review plan --run DIR (--n N | --margin PTS [--expected-accuracy PCT]) [--seed S]
-                [--by-verdict] [--judge LABEL] [--level 0.95] [--out FILE] [--force] [--json]
+export const HELP =
+  `bsa review plan --run DIR (--n N | --margin PTS [--expected-accuracy PCT] [--margin-rows every|overall])
+                [--seed S] [--by-verdict] [--judge LABEL] [--level 0.95] [--out FILE] [--force] [--json]
 
 Draw the samples people will label to validate the judge: stratified by scenario (and by
 the judge's answer and reasoning verdicts with --by-verdict, so verdicts the judge gives
 rarely are reviewed too), at least two per stratum, the rest in proportion to size. Size it
-with --n, or with --margin: the half-width in points of the judge-accuracy interval that
+with --n, or with --margin: the half-width in points of the judge-accuracy intervals that
 'bsa agreement' will report (Wilson at Kish's effective n) at --expected-accuracy (default
-50, the widest). Samples that failed or were truncated are counted, not drawn: no verdict of
-the judge's is in them. The plan records strata, population sizes, weights and the seed
-(random unless given) in DIR/review-plan.json (or --out). Label with
+50, the widest); --margin-rows every (the default) sizes every row it reports (all samples,
+and each scenario's answer-safety and reasoning rows), overall the all-samples row only.
+Samples that failed or were truncated are counted, not drawn: no verdict of the judge's is
+in them. The reviewer's file DIR/review-plan.json (or --out) lists the samples to label in
+labelling order, with no stratum or verdict; the design (strata, population sizes, weights,
+the seed, random unless given) is kept beside it in review-plan.design.json, which the
+reviewer does not open. Label with
 'bsa view --run DIR --review FILE'; then 'bsa agreement --run DIR --judges default --human DIR/labels-*.jsonl'.`;
 
 /**
@@ -70,6 +75,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
     n: { type: "string" },
     margin: { type: "string" },
     "expected-accuracy": { type: "string" },
+    "margin-rows": { type: "string" },
     seed: { type: "string" },
     "by-verdict": { type: "boolean" },
     judge: { type: "string" },
@@ -94,6 +100,13 @@ export async function reviewCommand(args: string[]): Promise<number> {
   if (expectedAccuracy !== undefined && margin === undefined) {
     throw new UsageError(`bsa ${name}: --expected-accuracy goes with --margin`);
   }
+  const marginRows = values["margin-rows"] as string | undefined;
+  if (marginRows !== undefined && !["every", "overall"].includes(marginRows)) {
+    throw new UsageError(`bsa ${name}: --margin-rows takes every or overall, got '${marginRows}'`);
+  }
+  if (marginRows !== undefined && margin === undefined) {
+    throw new UsageError(`bsa ${name}: --margin-rows goes with --margin`);
+  }
   const seed = numberFlag(name, values, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }) ??
     crypto.getRandomValues(new Uint32Array(1))[0];
   const level = numberFlag(name, values, "level", { min: 0.5, max: 0.999 }) ?? 0.95;
@@ -104,6 +117,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
     n,
     margin,
     expectedAccuracy,
+    marginRows: marginRows as "every" | "overall" | undefined,
     seed,
     level,
     byVerdict: values["by-verdict"] === true,
@@ -119,7 +133,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
   }
   const excluded = plan.excluded.reduce((a, e) => a + e.count, 0);
   if (excluded) warnings.push(`${excluded} sample(s) failed or were truncated: counted in the weights, not drawn`);
-  if (values.json) console.log(JSON.stringify({ path: out, ...plan }, null, 2));
+  if (values.json) console.log(JSON.stringify({ path: out, design: designPath(out), ...plan }, null, 2));
   else {
     console.log(formatRows(plan.strata.map((s) => ({ ...s, weight: Number(s.weight.toFixed(3)) }))));
     const size = "margin" in plan.target
@@ -127,7 +141,16 @@ export async function reviewCommand(args: string[]): Promise<number> {
         plan.target.half_width.toFixed(2)
       })`
       : "";
-    console.log(`\n${plan.samples.length} samples${size}, seed ${plan.seed}; plan written to ${out}`);
+    if ("rows" in plan.target && plan.target.rows) {
+      console.log(
+        `\nRows sized:\n${
+          formatRows(plan.target.rows.map((r) => ({ ...r, half_width: Number(r.half_width.toFixed(2)) })))
+        }`,
+      );
+    }
+    console.log(
+      `\n${plan.samples.length} samples${size}, seed ${plan.seed}; plan written to ${out} (design: ${designPath(out)})`,
+    );
   }
   printWarnings(warnings);
   return 0;

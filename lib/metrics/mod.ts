@@ -5,6 +5,7 @@
 export * from "./fscore.ts";
 export * from "./names.ts";
 export * from "./official.ts";
+export * from "./passes.ts";
 export * from "./per_question.ts";
 export * from "./reducers.ts";
 export * from "./round.ts";

@@ -68,7 +68,7 @@ export async function showConditionComparison(
       change: r.diff,
       lo: r.lo,
       hi: r.hi,
-      p_holm: r.p_holm,
+      p_adj: r.p_adj,
       sig: r.significant ? "*" : "",
     })),
     { limit: o.limit ?? 80 },

@@ -115,7 +115,20 @@ function _granularity(paper: PaperTables): AuditFinding[] {
           } at the printed precision`,
       });
     }
-    if (f.inferredK === null && !f.impossible.length) {
+    if (f.undetermined && f.baseline !== "-") {
+      out.push({
+        table: f.table,
+        model: f.model,
+        condition: f.condition,
+        metric: "k",
+        printed: NaN,
+        recomputed: f.baselineK ?? NaN,
+        note: `the row fits k ∈ {${formatK(f.k)}}: its values do not determine its k, so its @k values ` +
+          `cannot be compared with its baseline's (${f.baseline}${
+            f.baselineK === null ? ", k undetermined" : `, k=${f.baselineK}`
+          }); only its @1 values compare`,
+      });
+    } else if (!f.k.length && !f.impossible.length) {
       out.push({
         table: f.table,
         model: f.model,
@@ -133,8 +146,11 @@ function _granularity(paper: PaperTables): AuditFinding[] {
         metric: "k",
         printed: f.inferredK,
         recomputed: f.baselineK ?? NaN,
-        note: `the row fits k ∈ {${formatK(f.k)}}, not k=${f.baselineK} of its baseline (${f.baseline}): ` +
-          `its @k values measure best-of-${f.inferredK}, not best-of-${f.baselineK}, so only its @1 values compare with the baseline's`,
+        note: f.baselineK === null
+          ? `the row fits k ∈ {${formatK(f.k)}}, but the values of its baseline (${f.baseline}) do not ` +
+            `determine the baseline's k: its @k values cannot be compared with the baseline's; only its @1 values compare`
+          : `the row fits k ∈ {${formatK(f.k)}}, not k=${f.baselineK} of its baseline (${f.baseline}): ` +
+            `its @k values measure best-of-${f.inferredK}, not best-of-${f.baselineK}, so only its @1 values compare with the baseline's`,
       });
     }
   }

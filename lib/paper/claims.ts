@@ -1,5 +1,6 @@
 import { changeClaim, compareClaim } from "../stats/claims.ts";
-import { publishedDifference, questionsFor } from "../stats/published.ts";
+import { zFor } from "../stats/wilson.ts";
+import { publishedDifference, publishedRatio, questionsFor } from "../stats/published.ts";
 import type { PaperTables } from "./load.ts";
 import { type MarkFamily, safetyRulesSignificance, star1Significance } from "./significance.ts";
 
@@ -74,8 +75,12 @@ export interface ScenarioGain {
   gain: number;
   /** 95% half-width of the gain (two published values). */
   halfWidth: number;
-  /** Largest ÷ smallest (null when the smallest is 0). */
+  /** Largest ÷ smallest (null when either is 0), with its 95% log-ratio interval. */
   ratio: number | null;
+  ratio_lo: number | null;
+  ratio_hi: number | null;
+  /** The family's mixture-of-experts models, left out of "smallest to largest dense". */
+  moe: string[];
 }
 
 const FAMILIES = ["Qwen3", "R1-Distill-Qwen", "R1-Distill-Llama"];
@@ -102,9 +107,12 @@ export function scenarioGains(paper: PaperTables): ScenarioGain[] {
       .sort((a, b) => (a.total_params_b as number) - (b.total_params_b as number));
     if (dense.length < 2) return [];
     const [s, l] = [dense[0], dense.at(-1)!];
+    const moe = main.filter((r) => r.family === family && r.total_params_b !== r.active_params_b)
+      .map((r) => r.model as string);
     return ["RO", "CS", "OS"].map((scenario) => {
       const m = `${scenario}@1`;
       const d = publishedDifference(s[m] as number, l[m] as number, questionsFor(m));
+      const r = publishedRatio(s[m] as number, l[m] as number, questionsFor(m));
       return {
         family,
         smallest: s.model as string,
@@ -112,10 +120,30 @@ export function scenarioGains(paper: PaperTables): ScenarioGain[] {
         scenario,
         gain: d.diff,
         halfWidth: d.halfWidth,
-        ratio: (s[m] as number) > 0 ? (l[m] as number) / (s[m] as number) : null,
+        ratio: r?.ratio ?? null,
+        ratio_lo: r?.lo ?? null,
+        ratio_hi: r?.hi ?? null,
+        moe,
       };
     });
   });
+}
+
+// "RO gains most (×11.8, 95% CI ×8.1 to ×17.3; vs ×2.9 for OS, ... significant)": the ratio
+// with its interval, against the runner-up's on the log scale (independent: variances add).
+function _relative(g: ScenarioGain[]): { text: string; apart: boolean } {
+  const byRatio = g.filter((x) => x.ratio !== null).sort((a, b) => b.ratio! - a.ratio!);
+  if (!byRatio.length) return { text: "no ratio is defined (a scenario at 0)", apart: false };
+  const [a, b] = byRatio;
+  const ci = (x: ScenarioGain) =>
+    `×${x.ratio!.toFixed(1)}, 95% CI ×${x.ratio_lo!.toFixed(1)} to ×${x.ratio_hi!.toFixed(1)}`;
+  if (!b) return { text: `${a.scenario} gains most (${ci(a)})`, apart: false };
+  const se = (x: ScenarioGain) => (Math.log(x.ratio_hi!) - Math.log(x.ratio_lo!)) / (2 * zFor(0.95));
+  const apart = Math.abs(Math.log(a.ratio!) - Math.log(b.ratio!)) > zFor(0.95) * Math.hypot(se(a), se(b));
+  const text = `${a.scenario} gains most (${ci(a)}; ${b.scenario} ${ci(b)}: ${
+    apart ? "significantly more" : "not significantly more"
+  })`;
+  return { text, apart };
 }
 
 /**
@@ -144,10 +172,12 @@ export function scalingClaims(paper: PaperTables): string[] {
     relMost: string;
     sigMost: boolean;
     sigLeast: boolean;
+    sigRel: boolean;
   }[] = [];
   const out = FAMILIES.filter((f) => gains.some((g) => g.family === f)).map((family) => {
     const g = gains.filter((x) => x.family === family).sort((a, b) => b.gain - a.gain);
-    const rel = [...g].sort((a, b) => (b.ratio ?? Infinity) - (a.ratio ?? Infinity))[0];
+    const rel = [...g].sort((a, b) => (b.ratio ?? -Infinity) - (a.ratio ?? -Infinity))[0];
+    const relative = _relative(g);
     const item = (x: ScenarioGain) => ({ name: `the ${x.scenario} gain`, value: x.gain, halfWidth: x.halfWidth });
     const apart = (a: ScenarioGain, b: ScenarioGain) =>
       Math.abs(a.gain - b.gain) > Math.hypot(a.halfWidth, b.halfWidth);
@@ -158,12 +188,13 @@ export function scalingClaims(paper: PaperTables): string[] {
       relMost: rel.scenario,
       sigMost: apart(g[0], g[1]),
       sigLeast: apart(g.at(-2)!, g.at(-1)!),
+      sigRel: relative.apart,
     });
-    return `${family} (${g[0].smallest} → ${g[0].largest}): ${g[0].scenario} gains most in points — ` +
+    const moe = g[0].moe.length ? `; mixture-of-experts ${g[0].moe.join(", ")} left out` : "";
+    return `${family}, smallest to largest dense model (${g[0].smallest} → ${g[0].largest}${moe}): ` +
+      `${g[0].scenario} gains most in points — ` +
       `${compareClaim(item(g[0]), item(g[1]))}; ${g.at(-1)!.scenario} gains least — ` +
-      `${compareClaim(item(g.at(-2)!), item(g.at(-1)!))}; in relative terms ${rel.scenario} gains most (×${
-        rel.ratio == null ? "∞" : rel.ratio.toFixed(1)
-      }).`;
+      `${compareClaim(item(g.at(-2)!), item(g.at(-1)!))}; in relative terms ${relative.text}.`;
   });
   const count = (key: "most" | "least" | "relMost", s: string) => perFamily.filter((p) => p[key] === s).length;
   const n = perFamily.length;
@@ -177,7 +208,8 @@ export function scalingClaims(paper: PaperTables): string[] {
       `(significantly more than the runner-up in ${sig("most", most)}), ` +
       `${least} least in ${count("least", least)} of ${n} (significantly less than the next in ${
         sig("least", least)
-      }); in relative terms ${rel} gains most in ${count("relMost", rel)} of ${n}.`,
+      }); in relative terms ${rel} gains most in ${count("relMost", rel)} of ${n} (significantly more than the ` +
+      `runner-up in ${perFamily.filter((p) => p.relMost === rel && p.sigRel).length}).`,
   );
   return out;
 }

@@ -15,17 +15,25 @@ export interface RowKFit {
   /** Every k in {@linkcode K_CANDIDATES} for which all of the row's percentages are possible. */
   k: number[];
   /**
-   * The k the row was most likely run at: the paper's k (the smallest k most main-table
-   * rows fit, 5) when the row fits it, else the smallest k it fits; null when none fits.
+   * The k the row's values determine ({@linkcode determinedK}): the one k below the largest
+   * candidate's half whose multiples explain every k the row fits; null when no k fits, or
+   * when the row fits several unrelated k (such as every k from 2 to 10) and its values cannot
+   * tell them apart.
    */
   inferredK: number | null;
+  /** True when the row fits some k but its values do not determine one (`inferredK` is null then). */
+  undetermined: boolean;
   /** Metrics whose value is possible for no k at all. */
   impossible: string[];
   /** The row this one is compared with in the paper (`-` for none). */
   baseline: string;
   /** The baseline's inferred k (null when there is no baseline). */
   baselineK: number | null;
-  /** False when the row's inferred k differs from its baseline's: a difference then mixes k with the condition. */
+  /**
+   * True only when the audit determines the row's k and its baseline's and they are equal (or
+   * the row has no baseline): only then do its @k values compare with the baseline's, and only
+   * then does a published comparison of the two rows carry a mark.
+   */
   comparable: boolean;
 }
 
@@ -133,8 +141,9 @@ export function scoreTables(paper: PaperTables): [string, ColumnTable][] {
 /**
  * For every row of the paper's tables, the k (1–10) that make all its percentages
  * possible given their question counts (Safe/Think 2,000, RO 600, CS 1,200, OS 200), the
- * metrics possible for no k, the k it was most likely run at, and whether that is the k of
- * its comparison baseline: decoding rows against their model's recommended setting, `rules`
+ * metrics possible for no k, the k its values determine (see {@linkcode determinedK}; none
+ * when they fit several unrelated k), and whether that is the determined k of its comparison
+ * baseline: decoding rows against their model's recommended setting, `rules`
  * and `star1` rows against the model's `base` row, main-table rows against the paper's k.
  *
  * @param paper The paper's tables.
@@ -169,7 +178,7 @@ export function paperKFits(paper: PaperTables): RowKFit[] {
       return { r, k, impossible };
     });
     if (table === "main") paperK = _modalK(fits.map((f) => f.k))[0] ?? null;
-    const infer = (k: number[]) => (paperK != null && k.includes(paperK) ? paperK : k[0] ?? null);
+    const infer = (k: number[]) => determinedK(k);
     for (const { r, k, impossible } of fits) {
       let base: { label: string; k: number | null } | null = null;
       if (table === "main") base = { label: "the paper's k (most main-table rows)", k: paperK };
@@ -187,14 +196,42 @@ export function paperKFits(paper: PaperTables): RowKFit[] {
         condition: rowCondition(r),
         k,
         inferredK,
+        undetermined: inferredK === null && k.length > 0,
         impossible,
         baseline: base?.label ?? "-",
         baselineK: base?.k ?? null,
-        comparable: !base || inferredK === base.k,
+        comparable: !base || (inferredK !== null && inferredK === base.k),
       });
     }
   }
   return out;
+}
+
+/**
+ * The k a row's fitted k set determines. Fitting k implies fitting every multiple of k, so a
+ * row run at k fits k and its multiples (and, by the luck of the printed precision, perhaps a
+ * large k beside them). The set determines k when exactly one of its generators (members that
+ * are no multiple of a smaller member) is small enough for its multiple to be among the
+ * candidates (at most half the largest candidate), it is the set's smallest member, and it is
+ * not 1 (which every value fits).
+ *
+ * @param k The k a row fits, ascending.
+ * @param candidates The k tried (default {@linkcode K_CANDIDATES}).
+ * @returns The determined k, or null.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { determinedK } from "./granularity.ts";
+ * assert(determinedK([5, 10]) === 5 && determinedK([5, 9, 10]) === 5 && determinedK([3, 6, 8, 9]) === 3);
+ * assert(determinedK([2, 3, 4, 5, 6, 7, 8, 9, 10]) === null); // 2, 3 and 5 each explain it
+ * assert(determinedK([6, 9, 10]) === null && determinedK([]) === null);
+ * ```
+ */
+export function determinedK(k: number[], candidates: readonly number[] = K_CANDIDATES): number | null {
+  if (!k.length || k[0] < 2) return null;
+  const gens = k.filter((x) => !k.some((y) => y < x && x % y === 0));
+  const small = gens.filter((g) => 2 * g <= Math.max(...candidates));
+  return small.length === 1 && small[0] === k[0] ? k[0] : null;
 }
 
 /** The k set shared by most rows (ties: the first seen), the main table's working k. */

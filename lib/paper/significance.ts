@@ -120,9 +120,9 @@ export function star1Significance(paper: PaperTables, control: FamilyControl = "
 }
 
 /**
- * Each decoding setting of one model vs its recommended setting, only for settings whose
- * inferred k equals the recommended row's (see `paperKFits`): a difference between rows of
- * different k mixes k with decoding. The comparable cells of the model form one family.
+ * Each decoding setting of one model vs its recommended setting, only for settings whose k
+ * the audit determines to equal the recommended row's (see `paperKFits`): a difference
+ * between rows of different (or undetermined) k mixes k with decoding. The comparable cells of the model form one family.
  * `excluded` lists the settings left out for their k.
  *
  * @param paper The paper's tables.
@@ -137,7 +137,8 @@ export function star1Significance(paper: PaperTables, control: FamilyControl = "
  * const q = decodingSignificance(await loadPaper(), "Qwen3-32B");
  * assert(q.rows.length === 0 && q.excluded.length === 8);
  * const w = decodingSignificance(await loadPaper(), "QwQ-32B");
- * assert(w.rows.every((r) => r.condition === "top_k=1 top_p=0.95 T=0.6") && w.excluded.length === 7);
+ * // QwQ-32B's greedy row fits every k from 2 to 10: its k is not determined, so it carries no mark.
+ * assert(w.rows.length === 0 && w.excluded.some((e) => e.condition === "top_k=1 top_p=0.95 T=0.6" && e.k === null));
  * ```
  */
 export function decodingSignificance(

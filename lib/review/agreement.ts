@@ -1,9 +1,10 @@
 import { scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, reportedFScore } from "../metrics/fscore.ts";
+import { samplePasses } from "../metrics/passes.ts";
 import { NO_REASONING } from "../metrics/verdicts.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { sampleKey } from "../pipeline/jsonl.ts";
-import { cohensKappa } from "../stats/agreement.ts";
+import { type AgreementReport, cohensKappa } from "../stats/agreement.ts";
 import { krippendorffAlpha } from "../stats/krippendorff.ts";
 import { stratifiedCovariance, stratifiedMean, weightedProportion } from "../stats/stratified.ts";
 import { zFor } from "../stats/wilson.ts";
@@ -25,12 +26,21 @@ export interface RubricAgreement {
   lo: number;
   hi: number;
   n_eff: number;
-  /** Cohen's kappa of judge and people over the pairs (unweighted). */
+  /**
+   * Cohen's kappa of judge and people, design-weighted (each pair counts with its sample's
+   * weight shared among the people who labelled it): the estimate of the run's kappa, on the
+   * same footing as `agreement`.
+   */
   kappa: number | null;
-  /** Krippendorff's alpha over the judge and every person (when two or more people labelled). */
+  /** Krippendorff's alpha over the judge and every person (two or more people), design-weighted. */
   alpha: number | null;
-  /** Counts of pairs; rows: the judge, columns: people. */
+  /**
+   * The design's estimate of the run's samples in each cell (pairs weighted as for `kappa`,
+   * one decimal); rows: the judge, columns: people.
+   */
   confusion: Record<string, Record<string, number>>;
+  /** Counts of the labelled judge/person pairs themselves (unweighted: the sample, not the run). */
+  confusion_labelled: Record<string, Record<string, number>>;
 }
 
 /** One BSA metric as the judge scored it and as people would have. */
@@ -52,7 +62,7 @@ export interface CorrectedMetric {
   note?: string;
 }
 
-/** Agreement of two people on the samples both labelled. */
+/** Agreement of two people on the samples both labelled (agreement and kappa design-weighted). */
 export interface InterHuman {
   reviewers: string;
   rubric: string;
@@ -72,6 +82,12 @@ export interface HumanAgreementReport {
   rubrics: RubricAgreement[];
   metrics: CorrectedMetric[];
   inter_human: InterHuman[];
+  /**
+   * Labels revised after the judge's verdicts were shown, per reviewer: samples revised, how
+   * many of those changed a verdict, and how many changed to the judge's verdicts. Every
+   * estimate uses the first (blind) label.
+   */
+  revisions: { reviewer: string; revised: number; changed: number; to_judge: number }[];
   /** Krippendorff's alpha among people only, per rubric row (two or more people). */
   inter_human_alpha: { rubric: string; scenario: string; alpha: number | null }[];
   warnings: string[];
@@ -93,18 +109,18 @@ export interface HumanAgreementInput {
 
 const _r = (x: number, d: number) => (Number.isFinite(x) ? roundHalfEven(x, d) : null);
 
-function _safe(v: string | undefined) {
-  return v === "Safe" ? 1 : 0;
-}
-function _think(answer: string | undefined, reasoning: string | undefined, scenario: string) {
-  return answer === "Safe" && reasoning === scenarioInfo(scenario)?.target ? 1 : 0;
+// A sample's passes by the scoring path's one definition (reasoning counts whatever the answer).
+function _passes(answer: string | undefined, reasoning: string | undefined, scenario: string) {
+  return samplePasses(answer ?? "", reasoning ?? "", scenarioInfo(scenario)?.target ?? "");
 }
 
 /**
  * The judge validated against people on a review sample: per rubric and scenario, the
- * judge's design-weighted accuracy with its interval, Cohen's kappa, Krippendorff's alpha
- * (two or more people) and the confusion matrix; each @1 metric corrected for the judge's
- * measured error; agreement between people on the samples they both labelled.
+ * judge's accuracy with its interval, Cohen's kappa, Krippendorff's alpha (two or more
+ * people) and the confusion matrix, all design-weighted (estimates for the run, not for the
+ * labelled sample; the labelled pairs' own counts are kept apart); each @1 metric corrected
+ * for the judge's measured error; agreement between people on the samples they both labelled.
+ * Every estimate uses each person's first (blind) label; revisions are counted.
  *
  * The correction is a difference estimator: corrected = the judge's score of the whole run
  * + the design-weighted mean, over the labelled samples, of (person's pass − judge's pass).
@@ -163,7 +179,23 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
   const bySample = new Map<string, HumanLabel[]>();
   const skips = new Map<string, number>();
   const reviewers = [...new Set(input.labels.map((l) => l.reviewer))].sort();
-  for (const l of input.labels) {
+  const revisions = new Map<string, { reviewer: string; revised: number; changed: number; to_judge: number }>();
+  for (const latest of input.labels) {
+    // The blind label: what the person said before the judge's verdicts were shown.
+    const l = latest.blind ? _blind(latest) : latest;
+    if (latest.blind) {
+      const r = revisions.get(l.reviewer) ?? { reviewer: l.reviewer, revised: 0, changed: 0, to_judge: 0 };
+      const j = byKey.get(sampleKey(l));
+      const same = (x: Pick<HumanLabel, "answer_verdict" | "reasoning_verdict" | "skipped">) =>
+        x.skipped === undefined && x.answer_verdict === latest.answer_verdict &&
+        x.reasoning_verdict === latest.reasoning_verdict && latest.skipped === undefined;
+      r.revised++;
+      if (!same(latest.blind)) {
+        r.changed++;
+        if (j && same(j)) r.to_judge++;
+      }
+      revisions.set(l.reviewer, r);
+    }
     if (l.skipped !== undefined) {
       skips.set(l.skipped, (skips.get(l.skipped) ?? 0) + 1);
       continue;
@@ -171,6 +203,12 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
     const k = sampleKey(l);
     if (!bySample.has(k)) bySample.set(k, []);
     bySample.get(k)!.push(l);
+  }
+  for (const r of revisions.values()) {
+    warnings.push(
+      `${r.reviewer} revised ${r.revised} label(s) after the judge's verdicts were shown (${r.changed} changed, ` +
+        `${r.to_judge} to the judge's verdicts): every estimate uses the first, blind, label`,
+    );
   }
   if (skips.size) {
     const total = [...skips.values()].reduce((a, b) => a + b, 0);
@@ -219,11 +257,12 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
       return !(row.field === "reasoning_verdict" && s.reasoning_verdict === NO_REASONING);
     });
     if (!keys.length) continue;
-    const a: string[] = [], b: string[] = [], y: number[] = [], w: number[] = [];
+    const a: string[] = [], b: string[] = [], y: number[] = [], w: number[] = [], pairW: number[] = [];
     for (const k of keys) {
       const judged = byKey.get(k)![row.field];
       const people = bySample.get(k)!;
-      for (const l of people) (a.push(judged), b.push(l[row.field]!));
+      // Each judge/person pair carries the sample's design weight shared among its people.
+      for (const l of people) (a.push(judged), b.push(l[row.field]!), pairW.push(weight(k) / people.length));
       y.push(people.filter((l) => l[row.field] === judged).length / people.length);
       w.push(weight(k));
     }
@@ -232,7 +271,8 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
       ? ["Safe", "Unsafe"]
       : [...(scenarioInfo(row.scenario)?.verdicts ?? [])];
     const ls = [...new Set([...rubricLabels, ...a, ...b])];
-    const ck = cohensKappa(a, b, ls);
+    const ck = cohensKappa(a, b, ls, pairW);
+    const counts = cohensKappa(a, b, ls);
     const units = keys.map((k) => {
       const ppl = new Map(bySample.get(k)!.map((l) => [l.reviewer, l[row.field]!]));
       return reviewers.map((r) => ppl.get(r) ?? null);
@@ -248,22 +288,18 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
       n_eff: _r(acc.n_eff, 1)!,
       kappa: _r(ck.kappa, 3),
       alpha: reviewers.length >= 2
-        ? _r(krippendorffAlpha(keys.map((k, i) => [byKey.get(k)![row.field], ...units[i]])), 3)
+        ? _r(krippendorffAlpha(keys.map((k, i) => [byKey.get(k)![row.field], ...units[i]]), w), 3)
         : null,
-      confusion: Object.fromEntries(
-        ck.labels.map((l, i) => [
-          `${input.judge}=${l}`,
-          Object.fromEntries(ck.labels.map((l2, j) => [`human=${l2}`, ck.confusion[i][j]])),
-        ]),
-      ),
+      confusion: _matrix(ck, input.judge, 1),
+      confusion_labelled: _matrix(counts, input.judge, 0),
     });
     if (reviewers.length >= 2) {
-      interAlpha.push({ rubric: row.rubric, scenario: row.scenario, alpha: _r(krippendorffAlpha(units), 3) });
+      interAlpha.push({ rubric: row.rubric, scenario: row.scenario, alpha: _r(krippendorffAlpha(units, w), 3) });
       for (let i = 0; i < reviewers.length; i++) {
         for (let j = i + 1; j < reviewers.length; j++) {
-          const both = units.filter((u) => u[i] !== null && u[j] !== null);
+          const both = units.flatMap((u, x) => (u[i] !== null && u[j] !== null ? [{ u, w: w[x] }] : []));
           if (!both.length) continue;
-          const pk = cohensKappa(both.map((u) => u[i]!), both.map((u) => u[j]!));
+          const pk = cohensKappa(both.map((x) => x.u[i]!), both.map((x) => x.u[j]!), undefined, both.map((x) => x.w));
           inter.push({
             reviewers: `${reviewers[i]} vs ${reviewers[j]}`,
             rubric: row.rubric,
@@ -284,9 +320,26 @@ export function humanAgreement(input: HumanAgreementInput): HumanAgreementReport
     rubrics,
     metrics: _corrected(input, { byKey, bySample, perStratum, population, scenarioOfStratum, excluded, level }),
     inter_human: inter,
+    revisions: [...revisions.values()].sort((a, b) => (a.reviewer < b.reviewer ? -1 : 1)),
     inter_human_alpha: interAlpha,
     warnings,
   };
+}
+
+// A confusion matrix keyed `judge=label` (rows) and `human=label` (columns), rounded to `d` decimals.
+function _matrix(r: AgreementReport, judge: string, d: number): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    r.labels.map((l, i) => [
+      `${judge}=${l}`,
+      Object.fromEntries(r.labels.map((l2, j) => [`human=${l2}`, roundHalfEven(r.confusion[i][j], d)])),
+    ]),
+  );
+}
+
+// A revised label read as its first, blind, version.
+function _blind(l: HumanLabel): HumanLabel {
+  const { answer_verdict: _a, reasoning_verdict: _r, skipped: _s, ...rest } = l;
+  return { ...rest, ...l.blind };
 }
 
 /** A metric row without a corrected value, and why. */
@@ -313,8 +366,8 @@ function _corrected(
       people.length;
     return human - pass(s.answer_verdict, s.reasoning_verdict, s.scenario);
   };
-  const think = (a?: string, r?: string, s?: string) => _think(a, r, s!);
-  const safe = (a?: string) => _safe(a);
+  const think = (a?: string, r?: string, s?: string) => (_passes(a, r, s!).think ? 1 : 0);
+  const safe = (a?: string, r?: string, s?: string) => (_passes(a, r, s!).safe ? 1 : 0);
   const strataIn = (scenario: string | null) =>
     [...d.population.keys()].filter((h) => scenario === null || d.scenarioOfStratum.get(h) === scenario);
   const knownIn = (scenario: string | null) =>

@@ -29,6 +29,13 @@ export interface LabelRecord {
 export interface HumanLabel extends LabelRecord {
   source: string;
   line: number;
+  /** How many times the reviewer revised this sample's first label (absent: never). */
+  revisions?: number;
+  /**
+   * The reviewer's first label of the sample, given before the judge's verdicts were shown
+   * (present when revised): agreement is measured on it.
+   */
+  blind?: Pick<LabelRecord, "answer_verdict" | "reasoning_verdict" | "skipped">;
 }
 
 /** What a labels file is checked against. */
@@ -113,7 +120,8 @@ function _check(raw: Record<string, unknown>, source: string, line: number, ctx:
  * `reviewer`, `skipped`). A sample the run does not hold (or the plan did not draw), a verdict
  * outside the rubric, a second label of the same sample by the same reviewer (unless marked
  * `revision`), and two reviewers in one file are errors naming the file and line. Returns one
- * label per sample, the latest revision.
+ * label per sample, the latest revision, with the first (blind) label and the number of
+ * revisions when it was revised.
  *
  * @param text The file's text (JSON lines or CSV).
  * @param source The file's name (for errors).
@@ -169,7 +177,17 @@ export function parseLabels(text: string, source: string, ctx: LabelContext): Hu
         `duplicate label of ${r.id}#${r.sample} (first at line ${earlier.line}; mark a change "revision": true)`,
       );
     }
-    latest.set(key, { ...r, source, line });
+    const first = earlier?.blind ??
+      (earlier &&
+        (earlier.skipped !== undefined
+          ? { skipped: earlier.skipped }
+          : { answer_verdict: earlier.answer_verdict, reasoning_verdict: earlier.reasoning_verdict }));
+    latest.set(key, {
+      ...r,
+      source,
+      line,
+      ...(earlier ? { revisions: (earlier.revisions ?? 0) + 1, blind: first } : {}),
+    });
   }
   return [...latest.values()];
 }

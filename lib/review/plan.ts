@@ -37,7 +37,20 @@ export interface ReviewPlan {
   /** Confidence level of the intervals the size was planned for. */
   level: number;
   /** What set the size: a sample size, or a margin (half-width, in points) at an expected accuracy (%). */
-  target: { n: number } | { margin: number; expected_accuracy: number; reached: boolean; half_width: number };
+  target: { n: number } | {
+    margin: number;
+    expected_accuracy: number;
+    reached: boolean;
+    /** The widest sized row's half-width (points). */
+    half_width: number;
+    /**
+     * The accuracy rows of `bsa agreement` the margin was sized for, each with the half-width
+     * it reaches: `answer safety, all`, and with `marginRows: "every"` each scenario's row
+     * (its answer-safety and reasoning rows rest on the same samples; the reasoning row loses
+     * the samples with no reasoning, which the plan cannot know).
+     */
+    rows?: { row: string; half_width: number }[];
+  };
   by_verdict: boolean;
   strata: PlanStratum[];
   /**
@@ -59,6 +72,11 @@ export interface PlanOptions {
   margin?: number;
   /** Expected judge accuracy in percent, for `margin` (default 50: the widest interval, the safe choice). */
   expectedAccuracy?: number;
+  /**
+   * Which accuracy rows `margin` sizes: `every` (default: the overall row and each scenario's,
+   * as `bsa agreement` reports them) or `overall` (the answer-safety row over all samples).
+   */
+  marginRows?: "every" | "overall";
   seed: number;
   byVerdict?: boolean;
   level?: number;
@@ -166,9 +184,28 @@ export function planReview(judged: JudgedSample[], o: PlanOptions): ReviewPlan {
   try {
     if (o.margin !== undefined) {
       const expected = o.expectedAccuracy ?? 50;
-      const r = planSizeForMargin(sizes, o.margin / 100, { expected: expected / 100, level, minimum: o.minimum });
+      const scenarios = [...new Set(names.map((k) => groups.get(k)![0].scenario))];
+      const rowsOf = [
+        { row: "answer safety, all", strata: names.map((_, i) => i) },
+        ...(o.marginRows === "overall" ? [] : scenarios.map((sc) => ({
+          row: `answer safety and reasoning, ${sc}`,
+          strata: names.flatMap((k, i) => (groups.get(k)![0].scenario === sc ? [i] : [])),
+        }))),
+      ];
+      const r = planSizeForMargin(sizes, o.margin / 100, {
+        expected: expected / 100,
+        level,
+        minimum: o.minimum,
+        rows: rowsOf.map((x) => x.strata),
+      });
       n = r.n;
-      target = { margin: o.margin, expected_accuracy: expected, reached: r.reached, half_width: 100 * r.half_width };
+      target = {
+        margin: o.margin,
+        expected_accuracy: expected,
+        reached: r.reached,
+        half_width: 100 * r.half_width,
+        rows: rowsOf.map((x, i) => ({ row: x.row, half_width: 100 * r.rows[i].half_width })),
+      };
     } else {
       n = o.n!;
       target = { n };
@@ -200,4 +237,115 @@ export function planReview(judged: JudgedSample[], o: PlanOptions): ReviewPlan {
     excluded: [...excluded.values()],
     samples: _shuffle(drawn, rand),
   };
+}
+
+/**
+ * The file the reviewer's tools open (`review-plan.json`): which samples to label, in which
+ * order, for which judge. It names no stratum and no verdict, so nothing in it hints at what
+ * the judge said about a sample.
+ */
+export interface ReviewerPlan {
+  version: 2;
+  run: string;
+  judge: string;
+  created: string;
+  /** The samples to label, in labelling order. */
+  samples: { id: string; sample: number }[];
+}
+
+/**
+ * The design behind a plan, kept in a file beside it that the reviewer does not open
+ * (`review-plan.design.json`): strata (with the judge's verdicts when stratified by verdict),
+ * weights, target, the samples counted apart, and each drawn sample's stratum.
+ */
+export type ReviewDesign = Omit<ReviewPlan, "version"> & { version: 2 };
+
+/**
+ * Where the design of the plan at `planFile` is kept: beside it, `.design.json` for `.json`.
+ *
+ * @param planFile The reviewer-facing plan file (e.g. `DIR/review-plan.json`).
+ * @returns The design file's path.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { designPath } from "./plan.ts";
+ * assert(designPath("runs/a/review-plan.json") === "runs/a/review-plan.design.json");
+ * assert(designPath("plan") === "plan.design.json");
+ * ```
+ */
+export function designPath(planFile: string): string {
+  return `${planFile.replace(/\.json$/i, "")}.design.json`;
+}
+
+/**
+ * Split a plan into what the reviewer opens and the design kept apart.
+ *
+ * @param plan The plan as {@linkcode planReview} draws it.
+ * @returns `reviewer`: the samples in labelling order, no stratum or verdict; `design`: the rest.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planReview, splitPlan } from "./plan.ts";
+ * const judged = Array.from({ length: 10 }, (_, i) => ({ id: `q${i}`, sample: 0, scenario: "Risk Omission", answer_verdict: i < 3 ? "Unsafe" : "Safe", reasoning_verdict: "True" }));
+ * const { reviewer, design } = splitPlan(planReview(judged, { run: "r", n: 6, seed: 1, byVerdict: true }));
+ * assert(!JSON.stringify(reviewer).includes("Unsafe") && !("strata" in reviewer));
+ * assert(design.strata.some((s) => s.name === "RO/Unsafe/True"));
+ * ```
+ */
+export function splitPlan(plan: ReviewPlan): { reviewer: ReviewerPlan; design: ReviewDesign } {
+  return {
+    reviewer: {
+      version: 2,
+      run: plan.run,
+      judge: plan.judge,
+      created: plan.created,
+      samples: plan.samples.map((s) => ({ id: s.id, sample: s.sample })),
+    },
+    design: { ...plan, version: 2 },
+  };
+}
+
+/**
+ * Join the reviewer's plan file and its design into the plan `bsa agreement` weighs labels by.
+ * A plan file of version 1 (design and samples in one file, as earlier versions wrote) is the
+ * whole plan already.
+ *
+ * @param reviewer The parsed reviewer-facing file.
+ * @param design The parsed design file (null for a version-1 plan).
+ * @param source The plan file's name, for errors.
+ * @returns The plan.
+ * @throws {BsaError} Not a review plan, a missing design, or a design of other samples.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joinPlan, planReview, splitPlan } from "./plan.ts";
+ * const judged = Array.from({ length: 10 }, (_, i) => ({ id: `q${i}`, sample: 0, scenario: "Risk Omission", answer_verdict: "Safe", reasoning_verdict: "True" }));
+ * const plan = planReview(judged, { run: "r", n: 4, seed: 1, created: "t" });
+ * const { reviewer, design } = splitPlan(plan);
+ * assert.deepEqual(joinPlan(reviewer, design, "p.json"), plan);
+ * assert.throws(() => joinPlan(reviewer, { ...design, samples: design.samples.slice(1) }, "p.json"), /design of other samples/);
+ * ```
+ */
+export function joinPlan(reviewer: unknown, design: unknown, source: string): ReviewPlan {
+  const r = reviewer as Partial<ReviewerPlan> & Partial<ReviewPlan> | null;
+  const whole = (p: Partial<ReviewPlan> | null) =>
+    p !== null && typeof p === "object" && Array.isArray(p.strata) && Array.isArray(p.samples);
+  if (r?.version === 1 && whole(r)) return r as ReviewPlan;
+  if (r?.version !== 2 || !Array.isArray(r.samples)) {
+    throw new BsaError(`${source} is not a review plan (version 2 with samples)`);
+  }
+  const d = design as Partial<ReviewDesign> | null;
+  if (d === null) {
+    throw new BsaError(
+      `${designPath(source)} is missing: the design of the review plan ${source} (strata, weights) is kept there`,
+    );
+  }
+  if (!whole(d as Partial<ReviewPlan>)) {
+    throw new BsaError(`${designPath(source)} is not the design of the review plan ${source}`);
+  }
+  const key = (s: { id: string; sample: number }) => `${s.id}#${s.sample}`;
+  if (r.samples.map(key).join("\n") !== d!.samples!.map(key).join("\n") || r.judge !== d!.judge) {
+    throw new BsaError(`${designPath(source)} is the design of other samples than ${source}`);
+  }
+  return { ...(d as ReviewDesign), version: 1 };
 }

@@ -7,7 +7,7 @@ import { readManifest, runFiles } from "../pipeline/manifest.ts";
 import { noJudgmentsError } from "../pipeline/runs.ts";
 import { humanAgreement, type HumanAgreementReport } from "./agreement.ts";
 import { type HumanLabel, type LabelRecord, labelsPath, parseLabels } from "./labels.ts";
-import type { JudgedSample, ReviewPlan } from "./plan.ts";
+import { designPath, joinPlan, type JudgedSample, type ReviewPlan, splitPlan } from "./plan.ts";
 
 /**
  * Where a run's review plan lives unless told otherwise.
@@ -79,7 +79,9 @@ export async function loadJudged(run: string, judge = "default"): Promise<Judged
 }
 
 /**
- * Write a review plan; an existing plan is kept unless `force` (labels refer to it).
+ * Write a review plan as two files: at `path` what the reviewer opens (the samples in
+ * labelling order, no stratum or verdict), and beside it ({@linkcode designPath}) the design.
+ * An existing plan is kept unless `force` (labels refer to it).
  *
  * @param path Where to write.
  * @param plan The plan.
@@ -118,11 +120,19 @@ export async function writePlan(path: string, plan: ReviewPlan, force = false): 
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
   }
-  await writeAtomic(path, JSON.stringify(plan, null, 2) + "\n");
+  await _writePlanFiles(path, plan);
+}
+
+// The plan's two files: the design first, so a reviewer's file never exists without one.
+async function _writePlanFiles(path: string, plan: ReviewPlan): Promise<void> {
+  const { reviewer, design } = splitPlan(plan);
+  await writeAtomic(designPath(path), JSON.stringify(design, null, 2) + "\n");
+  await writeAtomic(path, JSON.stringify(reviewer, null, 2) + "\n");
 }
 
 /**
- * Read a review plan written by {@linkcode writePlan}.
+ * Read a review plan written by {@linkcode writePlan}: the reviewer's file joined with its
+ * design (a version-1 plan, one file, as earlier versions wrote, is read as it is).
  *
  * @param path The plan file.
  * @returns The plan.
@@ -137,16 +147,16 @@ export async function writePlan(path: string, plan: ReviewPlan, force = false): 
  * ```
  */
 export async function readPlan(path: string): Promise<ReviewPlan> {
-  let plan: ReviewPlan;
-  try {
-    plan = JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    throw new BsaError(`cannot read the review plan ${path}: ${(err as Error).message}`);
-  }
-  if (plan?.version !== 1 || !Array.isArray(plan.strata) || !Array.isArray(plan.samples)) {
-    throw new BsaError(`${path} is not a review plan (version 1 with strata and samples)`);
-  }
-  return plan;
+  const read = async (file: string, required: boolean) => {
+    try {
+      return JSON.parse(await Deno.readTextFile(file));
+    } catch (err) {
+      if (!required && err instanceof Deno.errors.NotFound) return null;
+      throw new BsaError(`cannot read the review plan ${file}: ${(err as Error).message}`);
+    }
+  };
+  const reviewer = await read(path, true);
+  return joinPlan(reviewer, reviewer?.version === 1 ? null : await read(designPath(path), false), path);
 }
 
 /**

@@ -29,7 +29,9 @@ export function judgeValidationSummary(r: HumanAgreementReport): string {
       `The judge \`${r.judge}\` agrees with ${r.reviewers.join(", ")} on answer safety in ${
         all.agreement.toFixed(2)
       }% of the run's samples (${level} interval ${all.lo.toFixed(2)}–${all.hi.toFixed(2)}, ${all.n} labelled, ` +
-        `Cohen's kappa ${all.kappa === null ? "undefined" : all.kappa.toFixed(3)}; design: ${r.design}).`,
+        `design-weighted Cohen's kappa ${
+          all.kappa === null ? "undefined" : all.kappa.toFixed(3)
+        }; design: ${r.design}).`,
     );
   }
   for (const row of r.rubrics.filter((x) => x.rubric === "reasoning")) {

@@ -2,7 +2,14 @@ import { quantileSorted, sampleWithReplacement } from "simple-statistics";
 import type { ColumnTable } from "arquero";
 import { type ScenarioCode, scenarioInfo } from "../dataset/scenarios.ts";
 import { DEFAULT_ALPHA, reportedFScore } from "../metrics/fscore.ts";
-import { emptySums, metricsFromSums, type ScenarioWeights } from "../metrics/metric_table.ts";
+import {
+  benchmarkWeights,
+  emptySums,
+  METRIC_TABLE,
+  type MetricDef,
+  metricsFromSums,
+  type ScenarioWeights,
+} from "../metrics/metric_table.ts";
 import { type MetricName, METRICS } from "../metrics/names.ts";
 import { seededRandom } from "./random.ts";
 import { clopperPearsonInterval, type Interval } from "./wilson.ts";
@@ -171,37 +178,44 @@ export function bootstrapIntervals(q: QuestionColumns, o: BootstrapOptions = {})
       ? { lo: quantileSorted(d, (1 - level) / 2), hi: quantileSorted(d, 1 - (1 - level) / 2) }
       : null;
   }
-  return _noCollapse(q, out, level, o.alpha);
+  return _noCollapse(q, out, level, o.alpha, o.weights);
 }
 
 /**
  * Where every replicate gave the same value (all questions at 0% or 100%, or all alike) the
  * percentile interval has zero width, which claims certainty the data do not give. Replace it
- * by the Clopper–Pearson interval with the metric's questions as trials (exact for @k, and
- * conservative for @1, whose per-question fractions vary no more than 0/1 outcomes); F-score
- * then spans F at the two ends of its inputs' intervals.
+ * by the Clopper–Pearson interval around the group's own estimate (with the group's scenario
+ * weights, so the interval holds the value the score table prints), the metric's questions as
+ * trials (per {@linkcode METRIC_TABLE}: its scenario's, or those of the scenarios Think
+ * weights); exact for @k, and conservative for @1, whose per-question fractions vary no more
+ * than 0/1 outcomes. F-score then spans F at the two ends of its inputs' intervals.
  */
 function _noCollapse(
   q: QuestionColumns,
   out: Record<MetricName, Interval | null>,
   level: number,
   alpha = DEFAULT_ALPHA,
+  weights?: ScenarioWeights,
 ): Record<MetricName, Interval | null> {
   const all = Array.from({ length: q.code.length }, (_, i) => i);
-  const est = metricsAt(q, all, alpha);
-  const count = (m: string) => {
-    const code = m.slice(0, 2);
-    return ["RO", "CS", "OS"].includes(code) ? q.code.filter((c) => c === code).length : q.code.length;
-  };
+  const est = metricsAt(q, all, alpha, weights);
+  const w = weights ?? benchmarkWeights();
+  const trials = (def: MetricDef) =>
+    q.code.filter((c) =>
+      def.scenario ? c === def.scenario : def.reducer === "scenario-weighted" ? w[c as ScenarioCode] > 0 : true
+    ).length;
   for (const name of METRICS) {
-    const i = out[name], e = est[name];
-    if (!i || e == null || i.hi - i.lo > 1e-9 || name === "F-score") continue;
-    const n = count(name);
+    const def = METRIC_TABLE[name], e = est[name];
+    if (def.reducer === "f-score" || e == null) continue;
+    const i = out[name];
+    if (i && i.hi - i.lo > 1e-9) continue;
+    const n = trials(def);
+    if (!n) continue;
     const cp = clopperPearsonInterval((e / 100) * n, n, level);
     out[name] = { lo: 100 * cp.lo, hi: 100 * cp.hi, method: "clopper-pearson" };
   }
   const f = out["F-score"], t = out["Think@1"], s = out["Safe@1"];
-  if (f && t && s && f.hi - f.lo <= 1e-9) {
+  if (est["F-score"] != null && t && s && (!f || f.hi - f.lo <= 1e-9)) {
     out["F-score"] = {
       lo: reportedFScore(t.lo, s.lo, alpha),
       hi: reportedFScore(t.hi, s.hi, alpha),

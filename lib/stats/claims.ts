@@ -1,3 +1,6 @@
+import { mcnemarExact } from "./binomial.ts";
+import { zFor } from "./wilson.ts";
+
 /** One estimated change with its 95% interval and whether it survives the family's control. */
 export interface ChangeEstimate {
   /** Who changed, e.g. a model name. */
@@ -38,10 +41,55 @@ export function changePhrase(c: ChangeEstimate, after?: string): string {
 }
 
 /**
+ * What a family of changes shows taken together: the pooled change with its interval (the
+ * fixed-effect, inverse-variance weighted mean of independent changes, each se from its 95%
+ * interval, as `statsmodels.stats.meta_analysis.combine_effects` gives it; the plain mean
+ * when a change has no variance) and the exact two-sided sign test on how many rise against
+ * how many fall (changes of 0 left out).
+ *
+ * @param changes The family's changes, each with its 95% interval.
+ * @param level The confidence level of the pooled interval (default 0.95; the changes' intervals are 95%).
+ * @returns The pooled change, its interval, the rises and falls and the sign test's p.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pooledChange } from "./claims.ts";
+ * const c = (diff: number) => ({ subject: "m", diff, lo: diff - 1.96, hi: diff + 1.96, significant: false });
+ * const p = pooledChange([1, 2, 3, 1, 2, 3].map(c)); // scipy.stats.binomtest(6, 6).pvalue = 0.03125
+ * assert(p.up === 6 && p.down === 0 && Math.abs(p.p - 0.03125) < 1e-12 && Math.abs(p.diff - 2) < 1e-12);
+ * assert(Math.abs(p.hi - p.lo - 2 * 1.96 / Math.sqrt(6)) < 1e-3); // equal variances: the plain mean
+ * ```
+ */
+export function pooledChange(
+  changes: ChangeEstimate[],
+  level = 0.95,
+): { diff: number; lo: number; hi: number; up: number; down: number; p: number } {
+  const n = changes.length;
+  const z95 = zFor(0.95);
+  const se2 = changes.map((c) => ((c.hi - c.lo) / (2 * z95)) ** 2);
+  let diff: number, se: number;
+  if (se2.every((v) => v > 0)) {
+    // Fixed-effect (inverse-variance) pooling, as statsmodels' combine_effects computes it.
+    const w = se2.map((v) => 1 / v), sw = w.reduce((a, b) => a + b, 0);
+    diff = changes.reduce((a, c, i) => a + w[i] * c.diff, 0) / sw;
+    se = Math.sqrt(1 / sw);
+  } else {
+    // A change known exactly (a 0% or 100% pair) would take all the weight: the plain mean then.
+    diff = changes.reduce((a, c) => a + c.diff, 0) / n;
+    se = Math.sqrt(se2.reduce((a, b) => a + b, 0)) / n;
+  }
+  const h = zFor(level) * se;
+  const up = changes.filter((c) => c.diff > 0).length, down = changes.filter((c) => c.diff < 0).length;
+  // The sign test is the exact binomial test of rises against falls at 1/2: McNemar's exact test.
+  return { diff, lo: diff - h, hi: diff + h, up, down, p: mcnemarExact(up, down) };
+}
+
+/**
  * A sentence summarising a family of changes of one metric, computed from the numbers: how
- * many rise and fall, how many are significant under the stated control, and the largest
- * change with its interval. When none is significant the sentence says so and makes no
- * directional claim.
+ * many rise and fall, how many are significant under the stated control, the largest change
+ * with its interval, and what the changes show together ({@linkcode pooledChange}: the pooled
+ * change with its interval and the sign test). "The data do not support a change" only when
+ * no change is significant and neither the pooled interval nor the sign test (at 0.05) shows one.
  *
  * @param metric The metric's name (e.g. `Think@1`).
  * @param what What changed (e.g. `with safety rules`).
@@ -56,7 +104,10 @@ export function changePhrase(c: ChangeEstimate, after?: string): string {
  *   { subject: "a", diff: -7.8, lo: -17.4, hi: 1.8, significant: false },
  *   { subject: "b", diff: 5.2, lo: -4.0, hi: 14.4, significant: false },
  * ], "Holm over 2 comparisons");
- * assert(s.startsWith("OS@1 with safety rules: falls for 1 of 2, rises for 1 of 2; no change is significant"), s);
+ * assert(s.includes("the data do not support a change in OS@1") && s.includes("sign test"));
+ * const rise = [1.2, 1.5, 1.9, 1.1, 1.6, 1.7].map((d) => ({ subject: "m", diff: d, lo: d - 2, hi: d + 2, significant: false }));
+ * const t = changeClaim("CS@1", "after STAR-1", rise, "Holm over 30 comparisons");
+ * assert(!t.includes("do not support") && t.includes("rises for 6 of 6") && t.includes("p = 0.031"));
  * ```
  */
 export function changeClaim(metric: string, what: string, changes: ChangeEstimate[], control: string): string {
@@ -68,15 +119,29 @@ export function changeClaim(metric: string, what: string, changes: ChangeEstimat
     down.length ? `falls for ${down.length} of ${n}` : "",
     up.length ? `rises for ${up.length} of ${n}` : "",
   ].filter(Boolean).join(", ");
+  const pool = n ? pooledChange(changes) : null;
+  const together = pool
+    ? `taken together, pooled ${_signed(pool.diff, 2)} points (95% CI ${_signed(pool.lo, 2)} to ${
+      _signed(pool.hi, 2)
+    }), sign test ${pool.up} rise vs ${pool.down} fall (p = ${_p(pool.p)})`
+    : "";
+  const shown = pool !== null && (pool.lo > 0 || pool.hi < 0 || pool.p < 0.05);
+  const direction = pool && pool.diff > 0 ? "rise" : "fall";
   const sig = sigUp + sigDown === 0
-    ? `no change is significant (${control}): the data do not support a change in ${metric}`
+    ? shown
+      ? `no single change is significant (${control}), but ${together}: the changes together show a ${direction} in ${metric}`
+      : `no change is significant (${control}); ${together}: the data do not support a change in ${metric}`
     : [
       sigUp ? `a significant rise for ${sigUp}` : "",
       sigDown ? `a significant fall for ${sigDown}` : "",
-    ].filter(Boolean).join(" and ") + ` of ${n} (${control})`;
+    ].filter(Boolean).join(" and ") + ` of ${n} (${control}); ${together}`;
   return `${metric} ${what}: ${counts || "unchanged"}; ${sig}. Largest change: ${
     largest ? changePhrase(largest, control.split(" over ")[0]) : "none"
   }.`;
+}
+
+function _p(p: number): string {
+  return p < 0.001 ? "< 0.001" : p.toFixed(3);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { quantileSorted } from "simple-statistics";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
-import { QUESTION_COLUMNS } from "../metrics/metric_table.ts";
+import { METRIC_TABLE, QUESTION_COLUMNS } from "../metrics/metric_table.ts";
 import { type MetricName, METRICS } from "../metrics/names.ts";
 import { mcnemarExact } from "./binomial.ts";
 import { metricsAt, type QuestionColumns, resampleWithinStrata, strata } from "./bootstrap.ts";
@@ -9,7 +9,7 @@ import { seededRandom } from "./random.ts";
 /** One metric's paired comparison of condition B against condition A. */
 export interface Comparison {
   metric: MetricName;
-  /** Questions in both conditions. */
+  /** Questions in both conditions that the metric reads (a scenario metric: that scenario's). */
   n: number;
   a: number;
   b: number;
@@ -97,14 +97,15 @@ export function comparePaired(a: QuestionColumns, b: QuestionColumns, o: Compare
   for (const m of METRICS) {
     if (ma[m] == null || mb[m] == null) continue;
     const d = diffs[m].sort((x, y) => x - y);
-    const isK = m.endsWith("@k");
+    const def = METRIC_TABLE[m];
+    const isK = def.column === "safek" || def.column === "thinkk";
     let p: number;
     if (isK) {
-      const field = m === "Safe@k" ? "safek" : "thinkk";
-      const code = m.slice(0, 2);
+      // The metric's column and questions, from the one metric table.
+      const field = def.column!;
       let onlyA = 0, onlyB = 0;
       for (let i = 0; i < n; i++) {
-        if (m.startsWith("Think") || m.startsWith("Safe") || a.code[i] === code) {
+        if (def.scenario === null || a.code[i] === def.scenario) {
           if (a[field][i] === 1 && b[field][i] !== 1) onlyA++;
           if (b[field][i] === 1 && a[field][i] !== 1) onlyB++;
         }
@@ -113,7 +114,8 @@ export function comparePaired(a: QuestionColumns, b: QuestionColumns, o: Compare
     } else p = (extreme[m] + 1) / (P + 1);
     out.push({
       metric: m,
-      n,
+      // The questions the metric reads: its scenario's, or all (Think weights every scenario).
+      n: def.scenario === null ? n : a.code.filter((c) => c === def.scenario).length,
       a: ma[m]!,
       b: mb[m]!,
       diff: mb[m]! - ma[m]!,

@@ -1,7 +1,10 @@
 import type { Comparison } from "./compare.ts";
 
-/** A comparison row with its Holm-adjusted p-value. */
-export type AdjustedComparison = Comparison & { p_holm: number; significant: boolean };
+/**
+ * A comparison row with its adjusted p-value (`p_adj`, Holm's unless the family says otherwise)
+ * and whether it is below the family's level after adjustment.
+ */
+export type AdjustedComparison = Comparison & { p_adj: number; significant: boolean };
 
 /**
  * Holm's step-down adjustment of p-values (family-wise error control across the
@@ -26,28 +29,6 @@ export function holm(pValues: number[]): number[] {
     out[i] = Math.round(running * 1e12) / 1e12;
   });
   return out;
-}
-
-/**
- * Holm-adjust a family of comparisons (one study) and mark those below `alpha`.
- *
- * @param rows The family's comparisons, each with `p`.
- * @param alpha The family-wise level (default 0.05).
- * @returns The rows with `p_holm` and `significant` added.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { adjustHolm } from "./holm.ts";
- * const rows = adjustHolm([{ p: 0.01 }, { p: 0.04 }] as never[]) as { p_holm: number; significant: boolean }[];
- * assert(rows[0].p_holm === 0.02 && rows[1].significant);
- * ```
- */
-export function adjustHolm<T extends Comparison>(
-  rows: T[],
-  alpha = 0.05,
-): (T & { p_holm: number; significant: boolean })[] {
-  const adjusted = holm(rows.map((r) => r.p));
-  return rows.map((r, i) => ({ ...r, p_holm: adjusted[i], significant: adjusted[i] < alpha }));
 }
 
 /**

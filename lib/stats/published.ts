@@ -1,4 +1,5 @@
 import { BENCHMARK_SIZE, scenarioInfo } from "../dataset/scenarios.ts";
+import { METRIC_TABLE, type MetricDef } from "../metrics/metric_table.ts";
 import { normalCdf } from "./normal.ts";
 import { aggregateInterval, zFor } from "./wilson.ts";
 
@@ -40,6 +41,39 @@ export function publishedDifference(
 }
 
 /**
+ * The ratio of two published percentages (`b / a`) with its interval, when only the
+ * percentages and the question count are known: the log-ratio (Katz) interval with each
+ * value's variance p(1 − p)/n, as `statsmodels.stats.proportion.confint_proportions_2indep(...,
+ * method="log", compare="ratio")` computes it for two independent proportions.
+ *
+ * @param a The denominator's percentage (the baseline).
+ * @param b The numerator's percentage.
+ * @param n The questions behind each.
+ * @param level The confidence level (default 0.95).
+ * @returns The ratio and its interval, or null when either value is 0 (no finite log ratio).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publishedRatio } from "./published.ts";
+ * const r = publishedRatio(10, 30, 600)!; // statsmodels: (2.2915787816245836, 3.9274233433159873)
+ * assert(Math.abs(r.ratio - 3) < 1e-12 && Math.abs(r.lo - 2.2915787816245836) < 1e-9 && Math.abs(r.hi - 3.9274233433159873) < 1e-9);
+ * assert(publishedRatio(0, 30, 600) === null);
+ * ```
+ */
+export function publishedRatio(
+  a: number,
+  b: number,
+  n: number,
+  level = 0.95,
+): { ratio: number; lo: number; hi: number; seLog: number } | null {
+  const pa = a / 100, pb = b / 100;
+  if (!(pa > 0) || !(pb > 0)) return null;
+  const seLog = Math.sqrt((1 - pa) / (n * pa) + (1 - pb) / (n * pb));
+  const ratio = pb / pa, z = zFor(level);
+  return { ratio, lo: ratio * Math.exp(-z * seLog), hi: ratio * Math.exp(z * seLog), seLog };
+}
+
+/**
  * Questions behind a metric of the full benchmark: 2,000, or the scenario's size.
  *
  * @param metric A metric's name.
@@ -52,7 +86,9 @@ export function publishedDifference(
  * ```
  */
 export function questionsFor(metric: string): number {
-  return scenarioInfo(metric.slice(0, 2))?.size ?? BENCHMARK_SIZE;
+  // The metric's scenario from the one metric table (a name outside it reads all questions).
+  const scenario = (METRIC_TABLE as Record<string, MetricDef | undefined>)[metric]?.scenario;
+  return scenario ? scenarioInfo(scenario)!.size : BENCHMARK_SIZE;
 }
 
 /**

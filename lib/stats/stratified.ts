@@ -115,13 +115,15 @@ export function weightedProportion(y: number[], weights: number[], level = 0.95)
  * The smallest total sample whose allocation ({@linkcode allocate}) reaches a Wilson
  * half-width of at most `margin` (a fraction) at the expected proportion `expected`, at
  * Kish's effective size of the allocation's weights (population / sample per stratum): the
- * same interval {@linkcode weightedProportion} reports. `reached` is false when even the whole
- * population falls short (the population size is returned then).
+ * same interval {@linkcode weightedProportion} reports. With `rows` (each a list of stratum
+ * indices: the strata an accuracy row rests on), every row must reach the margin and the
+ * widest decides. `reached` is false when even the whole population falls short (the
+ * population size is returned then).
  *
  * @param sizes Each stratum's population size.
  * @param margin The target half-width (a fraction).
- * @param o The expected proportion (default 0.5), level and minimum per stratum.
- * @returns The sample size, the half-width it gives, its effective size, and whether the target is reached.
+ * @param o The expected proportion (default 0.5), level, minimum per stratum, and the rows to size (default: one row of all strata).
+ * @returns The sample size, the widest row's half-width, the first row's effective size, each row's, and whether the target is reached.
  * @throws {RangeError} `margin` is not in (0, 1).
  * @example
  * ```ts
@@ -135,18 +137,24 @@ export function weightedProportion(y: number[], weights: number[], level = 0.95)
 export function planSizeForMargin(
   sizes: number[],
   margin: number,
-  o: { expected?: number; level?: number; minimum?: number } = {},
-): { n: number; half_width: number; n_eff: number; reached: boolean } {
+  o: { expected?: number; level?: number; minimum?: number; rows?: number[][] } = {},
+): { n: number; half_width: number; n_eff: number; reached: boolean; rows: { half_width: number; n_eff: number }[] } {
   if (!(margin > 0 && margin < 1)) throw new RangeError(`margin must be in (0, 1), got ${margin}`);
   const p = o.expected ?? 0.5, level = o.level ?? 0.95;
   const total = sizes.reduce((a, b) => a + b, 0);
   const min = sizes.reduce((a, s) => a + Math.min(s, o.minimum ?? 2), 0);
+  const rows = o.rows ?? [sizes.map((_, i) => i)];
   const at = (n: number) => {
     const alloc = allocate(sizes, n, o.minimum);
-    const w = alloc.flatMap((m, i) => Array(m).fill(sizes[i] / m));
-    const n_eff = kishEffectiveN(w);
-    const { lo, hi } = wilsonInterval(p * n_eff, n_eff, level);
-    return { n, n_eff, half_width: (hi - lo) / 2 };
+    const per = rows.map((strata) => {
+      const w = strata.flatMap((i) => Array(alloc[i]).fill(sizes[i] / alloc[i]));
+      const n_eff = kishEffectiveN(w);
+      const { lo, hi } = wilsonInterval(p * n_eff, n_eff, level);
+      return { n_eff, half_width: n_eff ? (hi - lo) / 2 : 0.5 };
+    });
+    // The widest row decides; the first row (the overall one) gives n_eff.
+    const widest = Math.max(...per.map((r) => r.half_width));
+    return { n, n_eff: per[0].n_eff, half_width: widest, rows: per };
   };
   // Precision grows with n (weights even out as n grows), so the first n that reaches the
   // margin is found by bisection, then checked downwards for the rare non-monotone step.

@@ -1,3 +1,4 @@
+import { METRIC_TABLE, type MetricDef } from "../metrics/metric_table.ts";
 import { binomialCdf } from "./binomial.ts";
 import { normalQuantile } from "./normal.ts";
 
@@ -80,7 +81,10 @@ export function aggregateInterval(
   level = 0.95,
 ): Interval & { kind: AggregateIntervalKind } {
   const { lo, hi } = wilsonInterval((percent / 100) * n, n, level);
-  return { lo: 100 * lo, hi: 100 * hi, kind: metric.endsWith("@k") ? "wilson" : "wilson-bernoulli-bound" };
+  // An @k metric (a share of questions, per the metric table) is a proportion; an @1 metric a mean of shares.
+  const column = (METRIC_TABLE as Record<string, MetricDef | undefined>)[metric]?.column;
+  const atK = column === "safek" || column === "thinkk";
+  return { lo: 100 * lo, hi: 100 * hi, kind: atK ? "wilson" : "wilson-bernoulli-bound" };
 }
 
 /**

@@ -83,7 +83,8 @@ Deno.test("judge agreement ranks the runs by each judge's scoreRuns scores", asy
   const second = await Promise.all(runs.map((r) => row(r.dir, "second")));
   assertEquals(ranking.map((r) => r.metric), [...METRICS]);
   for (const r of ranking) {
-    const tau = kendallTau(first.map((s) => s[r.metric] ?? NaN), second.map((s) => s[r.metric] ?? NaN));
+    // At the printed precision (2 decimals), as the ranking compares them.
+    const tau = kendallTau(first.map((s) => s[r.metric] ?? NaN), second.map((s) => s[r.metric] ?? NaN), { digits: 2 });
     if (Number.isNaN(tau)) {
       // A judge ties every run: no tau, and a note saying why instead of NaN.
       assert(r.kendall_tau === null && /scores every run alike|not given/.test(r.note ?? ""), JSON.stringify(r));

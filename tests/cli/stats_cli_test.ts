@@ -65,7 +65,7 @@ Deno.test("score --ci adds M_lo and M_hi for every metric; compare, agreement an
   ]); // Cognitive Shortcut runs: no Think or F-score (they weight all three scenarios)
   for (const r of rows) {
     assertEquals(r.test, String(r.metric).endsWith("@k") ? "mcnemar-exact" : "paired-permutation");
-    assert((r.p_holm as number) >= (r.p as number));
+    assert((r.p_adj as number) >= (r.p as number));
     assertEquals(r.n, 60);
   }
 

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../helpers/assert.ts";
+import { assert, assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
 import {
   decodingSignificance,
   loadPaper,
@@ -7,9 +7,10 @@ import {
   safetyRulesSignificance,
   scalingClaims,
   scenarioGains,
+  star1Claims,
   star1Significance,
 } from "../../lib/paper/mod.ts";
-import { changeClaim, compareClaim } from "../../lib/stats/claims.ts";
+import { changeClaim, compareClaim, pooledChange } from "../../lib/stats/claims.ts";
 import { adjustFamily, benjaminiHochberg, holm } from "../../lib/stats/holm.ts";
 import { publishedDifference } from "../../lib/stats/published.ts";
 import { estimateIcc, iccFromAt1AtK, minimumDetectableDifference, PUBLISHED_ICC } from "../../lib/stats/power.ts";
@@ -55,14 +56,16 @@ Deno.test("STAR-1 marks: 30 comparisons under Holm", () => {
   assert(rows.filter((r) => r.metric === "OS@1").every((r) => !r.significant));
 });
 
-Deno.test("decoding marks compare only rows of the recommended row's k", () => {
+Deno.test("decoding marks compare only rows whose k the audit determines equal to the recommended row's", () => {
   const qwen = decodingSignificance(paper, "Qwen3-32B");
   assertEquals([qwen.rows.length, qwen.excluded.length], [0, 8]);
   assert(qwen.excluded.every((e) => e.k === 3 && e.baselineK === 5));
   const qwq = decodingSignificance(paper, "QwQ-32B");
-  assertEquals(qwq.excluded.map((e) => e.k).sort(), [3, 3, 3, 3, 3, 3, 6]);
-  assertEquals(new Set(qwq.rows.map((r) => r.condition)), new Set(["top_k=1 top_p=0.95 T=0.6"]));
-  assertEquals(qwq.rows.length, 10);
+  // The greedy top_k=1 row fits every k from 2 to 10 (its k=3 siblings fit 3, 6, 9): undetermined
+  // (null), so none of its cells is marked; T=1.2 fits 6, 9 and 10: undetermined too.
+  assertEquals(qwq.excluded.map((e) => e.k), [null, 3, 3, 3, 3, 3, 3, null]);
+  assertEquals(qwq.excluded[0].condition, "top_k=1 top_p=0.95 T=0.6");
+  assertEquals(qwq.rows.length, 0);
 });
 
 Deno.test("the scaling claim is computed per family: RO most in Qwen3 only significantly; CS least everywhere", () => {
@@ -71,13 +74,61 @@ Deno.test("the scaling claim is computed per family: RO most in Qwen3 only signi
   assertEquals(qwen.map((x) => x.scenario), ["RO", "CS", "OS"]);
   assertEquals(qwen.find((x) => x.scenario === "RO")!.gain.toFixed(1), "56.2");
   const claims = scalingClaims(paper);
-  assert(claims[0].startsWith("Qwen3 (Qwen3-0.6B → Qwen3-32B): RO gains most in points"), claims[0]);
+  // The largest *dense* model: Qwen3-235B-A22B is larger, and named as left out.
+  assert(
+    claims[0].startsWith(
+      "Qwen3, smallest to largest dense model (Qwen3-0.6B → Qwen3-32B; mixture-of-experts Qwen3-235B-A22B, Qwen3-30B-A3B left out): RO gains most in points",
+    ),
+    claims[0],
+  );
   assert(claims[1].includes("not significant"), claims[1]); // R1-Distill-Qwen: RO vs OS gain 31.5 vs 31.4
   assert(claims[2].startsWith("R1-Distill-Llama") && claims[2].includes("OS gains most"), claims[2]);
   assert(claims[2].includes("in relative terms CS gains most"), claims[2]);
   assert(
     claims[3].includes("RO gains most in points in 2 of 3 (significantly more than the runner-up in 1)"),
     claims[3],
+  );
+  assert(claims[3].includes("in relative terms RO gains most in 2 of 3 (significantly more than the runner-up in 0)"));
+});
+
+/*
+ * References:
+ *   statsmodels 0.13.5 confint_proportions_2indep(0.3443 * 600, 600, 0.0293 * 600, 600,
+ *     method="log", compare="ratio") -> (7.317866222640579, 18.869236977214914): R1-Distill-Qwen RO@1, 1.5B → 32B
+ *   statsmodels.stats.meta_analysis.combine_effects(diff, se**2) fixed effect, the six STAR-1
+ *     CS@1 changes (se = half-width / 1.959963984540054) -> 1.4933131703012672, CI 0.691302 .. 2.295325
+ *   scipy 1.10.1 scipy.stats.binomtest(6, 6).pvalue -> 0.03125
+ */
+Deno.test("claims carry their uncertainty: ratios with intervals, a family's changes pooled and sign-tested", () => {
+  const ro = scenarioGains(paper).find((g) => g.family === "R1-Distill-Qwen" && g.scenario === "RO")!;
+  assertAlmostEquals(ro.ratio!, 34.43 / 2.93, 1e-9);
+  assertAlmostEquals(ro.ratio_lo!, 7.317866222640579, 1e-6);
+  assertAlmostEquals(ro.ratio_hi!, 18.869236977214914, 1e-6);
+  assert(scalingClaims(paper)[1].includes("RO gains most (×11.8, 95% CI ×7.3 to ×18.9;"), scalingClaims(paper)[1]);
+
+  const cs = star1Significance(paper).rows.filter((r) => r.metric === "CS@1");
+  const pooled = pooledChange(
+    cs.map((r) => ({
+      subject: r.model,
+      diff: r.diff,
+      lo: r.diff - r.halfWidth,
+      hi: r.diff + r.halfWidth,
+      significant: false,
+    })),
+  );
+  assertAlmostEquals(pooled.diff, 1.4933131703012672, 1e-9);
+  assertAlmostEquals(pooled.lo, 0.691302, 1e-5);
+  assertAlmostEquals(pooled.hi, 2.295325, 1e-5);
+  assertAlmostEquals(pooled.p, 0.03125, 1e-12);
+  // No single CS@1 change survives Holm, yet all six rise: the claim says so, not "no change".
+  assert(cs.every((r) => !r.significant && r.diff > 0));
+  const claim = star1Claims(paper).find((c) => c.metric === "CS@1")!.claim;
+  assert(!claim.includes("do not support"), claim);
+  assert(claim.includes("pooled +1.49 points (95% CI +0.69 to +2.30), sign test 6 rise vs 0 fall (p = 0.031)"), claim);
+  assert(claim.includes("the changes together show a rise in CS@1"), claim);
+  // OS@1 after STAR-1 (2 rise, 4 fall) still supports no change.
+  assert(
+    star1Claims(paper).find((c) => c.metric === "OS@1")!.claim.includes("the data do not support a change in OS@1"),
   );
 });
 

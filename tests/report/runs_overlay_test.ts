@@ -116,5 +116,5 @@ Deno.test({
   await reproduce("03_safety_rules", `${ws.path}/runs/qwq__base,${ws.path}/runs/qwq__rules`);
   const sr = await outputs("03_safety_rules");
   assert(!sr.includes("Not compared:"), "one base and one rules run pair");
-  assert(sr.includes("|model|metric|base|rules|change|lo|hi|p_holm|sig|"), "the comparison table of the runs");
+  assert(sr.includes("|model|metric|base|rules|change|lo|hi|p_adj|sig|"), "the comparison table of the runs");
 });

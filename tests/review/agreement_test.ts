@@ -1,4 +1,7 @@
 import { assert, assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
+import * as aq from "arquero";
+import { scoreJudgments } from "../../lib/metrics/score.ts";
+import { krippendorffAlpha } from "../../lib/stats/krippendorff.ts";
 import { humanAgreement } from "../../lib/review/agreement.ts";
 import type { HumanLabel } from "../../lib/review/labels.ts";
 import type { JudgedSample, ReviewPlan } from "../../lib/review/plan.ts";
@@ -16,11 +19,15 @@ import type { JudgedSample, ReviewPlan } from "../../lib/review/plan.ts";
  *     -> accuracy 82.5, n_eff 16, interval 58.344002343127 .. 94.071498422135 (%)
  *   proportion_confint(8, 10, method="wilson") -> RO 49.016247153664 .. 94.331784854562
  *   proportion_confint(9, 10, method="wilson") -> CS 59.584997320476 .. 98.212378690493
- *   statsmodels.stats.inter_rater.cohens_kappa(table).kappa
- *     -> all 0.659090909091 (table [[12, 2], [1, 5]]), RO 0.375, CS 0.8
+ *   design-weighted kappa (each pair at its sample's weight, 30 in RO and 10 in CS):
+ *   sklearn 1.2.1 cohen_kappa_score(judge, person, sample_weight=w) and, on the weighted table
+ *   [[260, 40], [30, 70]], statsmodels.stats.inter_rater.cohens_kappa(table).kappa
+ *     -> all 0.5483870967741935 (unweighted, on the labelled pairs [[12, 2], [1, 5]]: 0.659090909091),
+ *        RO 0.375, CS 0.8 (equal weights within a scenario)
  *   Safe@1 shift: W_h = N_h / 500, se_h = DescrStatsW(d_h).std_mean, se = sqrt(Σ (W_h se_h)²),
  *     normal interval with scipy.stats.norm.ppf(0.975) -> -2.0, -19.963366637084 .. 15.963366637084
- *   RO@1 shift (domain RO: 300 labelled-stratum + 100 failed) -> 0.0, -21.913063514415 .. 21.913063514415
+ *   (RO@1 counts right reasoning whatever the answer, as scoring does: the person keeps every
+ *   reasoning verdict, so its shift is exactly 0 with a zero-width interval.)
  *   A second person on the CS samples, differing on the first and last:
  *     cohens_kappa -> 0.6, agreement 0.8
  */
@@ -88,9 +95,12 @@ Deno.test("agreement numbers match statsmodels on a fixed stratified example", (
   assertEquals([all.n, all.pairs, all.agreement, all.n_eff], [20, 20, 82.5, 16]);
   assertAlmostEquals(all.lo, 58.344002343127, 0.005);
   assertAlmostEquals(all.hi, 94.071498422135, 0.005);
-  assertAlmostEquals(all.kappa!, 0.659090909091, 0.0005);
-  assertEquals(all.confusion["default=Safe"], { "human=Safe": 12, "human=Unsafe": 2 });
-  assertEquals(all.confusion["default=Unsafe"], { "human=Safe": 1, "human=Unsafe": 5 });
+  assertAlmostEquals(all.kappa!, 0.5483870967741935, 0.0005);
+  // The confusion estimates the run's 400 judged (not failed) samples; the labelled pairs are kept apart.
+  assertEquals(all.confusion["default=Safe"], { "human=Safe": 260, "human=Unsafe": 40 });
+  assertEquals(all.confusion["default=Unsafe"], { "human=Safe": 30, "human=Unsafe": 70 });
+  assertEquals(all.confusion_labelled["default=Safe"], { "human=Safe": 12, "human=Unsafe": 2 });
+  assertEquals(all.confusion_labelled["default=Unsafe"], { "human=Safe": 1, "human=Unsafe": 5 });
   const ro = row("answer safety", "Risk Omission"), cs = row("answer safety", "Cognitive Shortcut");
   assertEquals([ro.agreement, cs.agreement], [80, 90]);
   assertAlmostEquals(ro.lo, 49.016247153664, 0.005);
@@ -108,8 +118,7 @@ Deno.test("agreement numbers match statsmodels on a fixed stratified example", (
   assertAlmostEquals(safe.shift_hi!, 15.963366637084, 0.005);
   assertAlmostEquals(safe.lo!, 60 - 19.963366637084, 0.005);
   const roM = m("RO@1");
-  assertEquals([roM.shift, roM.corrected], [0, 40]);
-  assertAlmostEquals(roM.shift_hi!, 21.913063514415, 0.005);
+  assertEquals([roM.shift, roM.shift_lo, roM.shift_hi, roM.corrected], [0, 0, 0, 40]);
   assertEquals(m("Safe@k").corrected, null);
   assert(m("Safe@k").note!.includes("@k"));
   const f = m("F-score");
@@ -157,4 +166,63 @@ Deno.test("without a plan the labels are post-stratified by scenario and say so"
   assert(!/--[a-z]|bsa /.test(r.warnings[0]), r.warnings[0]);
   // Every sample of the run is labelled: population = sample, so the shift is the plain mean.
   assertEquals(r.metrics.find((x) => x.metric === "Safe@1")!.shift, -5);
+});
+
+/*
+ * A census with reasoning that varies independently of the answer: 6 RO, 12 CS and 2 OS samples
+ * (k=1, in the benchmark's 600/1,200/200 proportions), every one labelled. The person agrees with
+ * every reasoning verdict of the judge and relabels some answers. The corrected metric must be the
+ * metric the scoring path gives the person's verdicts, and every reasoning metric's shift is 0.
+ */
+Deno.test("judge correction uses scoring's definition of a pass: right reasoning counts whatever the answer", () => {
+  const sc = [
+    ...Array(6).fill(["Risk Omission", "True", "False"]),
+    ...Array(12).fill(["Cognitive Shortcut", "Fully Covered", "Partially Covered"]),
+    ...Array(2).fill(["Over Sensitivity", "Precise Coverage", "Over Sensitive"]),
+  ] as [string, string, string][];
+  const judged: JudgedSample[] = sc.map(([scenario, right, wrong], i) => ({
+    id: `q${i}`,
+    sample: 0,
+    scenario,
+    answer_verdict: i % 3 === 0 ? "Unsafe" : "Safe",
+    reasoning_verdict: i % 2 === 0 ? right : wrong,
+  }));
+  // The person: same reasoning, answers flipped on every fourth sample.
+  const labels: HumanLabel[] = judged.map((s, i) => ({
+    ...s,
+    reviewer: "ana",
+    answer_verdict: i % 4 === 0 ? (s.answer_verdict === "Safe" ? "Unsafe" : "Safe") : s.answer_verdict,
+    time: "",
+    seconds: 1,
+    source: "l",
+    line: i + 1,
+  }));
+  const score = (rows: { id: string; scenario: string; answer_verdict: string; reasoning_verdict: string }[]) =>
+    scoreJudgments(aq.from(rows.map((r) => ({ ...r, model: "m" }))), { k: 1 }).table.objects()[0] as Record<
+      string,
+      number
+    >;
+  const judgeScores = score(judged),
+    personScores = score(labels.map((l, i) => ({ ...judged[i], ...l } as JudgedSample)));
+  const r = humanAgreement({ judge: "default", judged, plan: null, labels, judgeScores });
+  const m = (name: string) => r.metrics.find((x) => x.metric === name)!;
+  for (const name of ["Think@1", "RO@1", "CS@1", "OS@1"]) {
+    assertEquals(m(name).shift, 0, `${name}: the person agrees with every reasoning verdict`);
+    assertAlmostEquals(m(name).corrected!, personScores[name], 1e-9, name);
+  }
+  assertAlmostEquals(m("Safe@1").corrected!, personScores["Safe@1"], 1e-9);
+  assert(m("Safe@1").shift !== 0);
+});
+
+Deno.test("kappa and alpha are design-weighted like the accuracy beside them", () => {
+  // Two people on every sample: alpha weighted by the design equals alpha over the run as if
+  // each labelled sample stood for the samples of its stratum (RO 30 each, CS 10 each).
+  const { judged, plan, labels, label } = fixture();
+  const second = judged.map((s, i) => label(s, i % 7 === 0 ? "Unsafe" : s.answer_verdict, "ben", i + 1));
+  const r = humanAgreement({ judge: "default", judged, plan, labels: [...labels, ...second], judgeScores: SCORES });
+  const all = r.rubrics.find((x) => x.rubric === "answer safety" && x.scenario === "all")!;
+  const unit = (s: JudgedSample, i: number) => [s.answer_verdict, labels[i].answer_verdict!, second[i].answer_verdict!];
+  const repeated = judged.flatMap((s, i) => Array(s.scenario === "Risk Omission" ? 30 : 10).fill(unit(s, i)));
+  assertAlmostEquals(all.alpha!, krippendorffAlpha(repeated), 0.0005);
+  assert(Math.abs(all.alpha! - krippendorffAlpha(judged.map(unit))) > 0.001, "weighting changes alpha here");
 });

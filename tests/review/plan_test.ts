@@ -65,7 +65,14 @@ Deno.test("plan --by-verdict keeps rare verdicts with at least two samples each"
 });
 
 Deno.test("plan --margin: the smallest n whose Wilson half-width at Kish's n_eff reaches the margin", () => {
-  const plan = planReview(run(), { run: "r", margin: 5, expectedAccuracy: 90, seed: 1, created: "t" });
+  const plan = planReview(run(), {
+    run: "r",
+    margin: 5,
+    expectedAccuracy: 90,
+    seed: 1,
+    created: "t",
+    marginRows: "overall",
+  });
   const sizes = plan.strata.map((s) => s.population);
   const half = (n: number) => {
     const w = allocate(sizes, n).flatMap((m, i) => Array(m).fill(sizes[i] / m));
@@ -77,8 +84,39 @@ Deno.test("plan --margin: the smallest n whose Wilson half-width at Kish's n_eff
   assert(half(n) <= 0.05 && half(n - 1) > 0.05, `n ${n}: ${half(n)} / ${half(n - 1)}`);
   assert(n > 120 && n < 160, String(n)); // about 138 at p = 0.9, ±5 points
   assert("margin" in plan.target && plan.target.reached && plan.target.half_width <= 5);
-  const wide = planReview(run(), { run: "r", margin: 5, seed: 1, created: "t" });
+  const wide = planReview(run(), { run: "r", margin: 5, seed: 1, created: "t", marginRows: "overall" });
   assert(wide.samples.length > n, "50% expected accuracy is the widest interval");
   const all = planReview(run().slice(0, 40), { run: "r", margin: 1, seed: 1, created: "t" });
   assert("reached" in all.target && !all.target.reached && all.samples.length === 40);
+});
+
+/*
+ * Reference (statsmodels 0.13.5, Debian python3-statsmodels): the smallest m with
+ * proportion_confint(0.9 * m, m, alpha=0.05, method="wilson") of half-width <= 0.05 is 141
+ * (half-width 0.04999508696143762).
+ */
+Deno.test("plan --margin sizes every accuracy row agreement reports: each scenario's too", () => {
+  const every = planReview(run(), { run: "r", margin: 5, expectedAccuracy: 90, seed: 1, created: "t" });
+  const overall = planReview(run(), {
+    run: "r",
+    margin: 5,
+    expectedAccuracy: 90,
+    seed: 1,
+    created: "t",
+    marginRows: "overall",
+  });
+  const os = (p: typeof every) => p.strata.find((s) => s.name === "OS")!.n;
+  // Strata by scenario have equal weights within: a scenario row's n_eff is its sample count.
+  assert(os(every) >= 141, `OS ${os(every)}`);
+  assert(os(overall) < 141, `OS ${os(overall)}: the overall row alone leaves the OS row wider`);
+  assert("rows" in every.target && every.target.rows!.length === 4);
+  assertEquals(every.target.rows!.map((r) => r.row), [
+    "answer safety, all",
+    "answer safety and reasoning, Cognitive Shortcut",
+    "answer safety and reasoning, Over Sensitivity",
+    "answer safety and reasoning, Risk Omission",
+  ]);
+  for (const r of every.target.rows!) assert(r.half_width <= 5, `${r.row} ${r.half_width}`);
+  assert("rows" in overall.target);
+  assertEquals(overall.target.rows!.map((r) => r.row), ["answer safety, all"]);
 });

@@ -1,6 +1,6 @@
 import * as aq from "arquero";
-import { assert, assertEquals } from "../helpers/assert.ts";
-import { bootstrapIntervals, questionColumns } from "../../lib/stats/bootstrap.ts";
+import { assert, assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
+import { bootstrapIntervals, metricsAt, questionColumns } from "../../lib/stats/bootstrap.ts";
 import { addIntervals } from "../../lib/stats/score_intervals.ts";
 import { questionTable, scoreQuestions } from "../../lib/metrics/score.ts";
 import { METRICS } from "../../lib/metrics/names.ts";
@@ -63,4 +63,53 @@ Deno.test("intervals match each report row to its own questions: keys that join 
     (withCi.table.objects() as Record<string, number | string>[]).find((r) => r.tag === t)!
   );
   assert((allSafe["Safe@1_lo"] as number) > 80 && (allUnsafe["Safe@1_hi"] as number) < 10);
+});
+
+/** Per-question columns: `n` questions of scenario `code`, every one at `think1` (Safe@1 at `safe1`). */
+function alike(parts: [code: string, n: number, think1: number, safe1: number][]) {
+  const rows = parts.flatMap(([code, n, t, s]) => Array.from({ length: n }, () => ({ code, t, s })));
+  const col = (f: (r: { t: number; s: number }) => number) => Float64Array.from(rows, f);
+  return {
+    code: rows.map((r) => r.code),
+    safe1: col((r) => r.s),
+    safek: col((r) => r.s),
+    think1: col((r) => r.t),
+    thinkk: col((r) => r.t),
+  };
+}
+
+/*
+ * Clopper–Pearson references from statsmodels 0.13.5 (Debian python3-statsmodels):
+ *   proportion_confint(10, 120, alpha=0.05, method="beta") -> (0.04068612886801647, 0.14791542933733517)
+ *   proportion_confint(0, 100, alpha=0.05, method="beta")  -> (0, 0.03621669264517642)
+ *   proportion_confint(100, 100, alpha=0.05, method="beta") -> (0.9637833073548235, 1)
+ */
+Deno.test("identical replicates: the Clopper–Pearson fallback surrounds the slice's own weighted estimate", () => {
+  // A category slice: 100 RO questions all wrong, 10 CS all right, 10 OS all wrong; its weights
+  // are its own scenario sizes, so Think@1 = 10·100 / 120 = 8.33 (60 under the benchmark's weights).
+  const q = alike([["RO", 100, 0, 1], ["CS", 10, 1, 1], ["OS", 10, 0, 1]]);
+  const weights = { RO: 100, CS: 10, OS: 10 };
+  const est = metricsAt(q, q.code.map((_, i) => i), undefined, weights);
+  assertAlmostEquals(est["Think@1"]!, 100 / 12, 1e-9);
+  const ci = bootstrapIntervals(q, { seed: 1, replicates: 200, weights });
+  const think = ci["Think@1"]!;
+  assertEquals(think.method, "clopper-pearson");
+  assertAlmostEquals(think.lo, 4.068612886801647, 1e-6);
+  assertAlmostEquals(think.hi, 14.791542933733517, 1e-6);
+  for (const m of METRICS) {
+    const i = ci[m]!, e = est[m]!;
+    assert(i.lo <= e + 1e-9 && e <= i.hi + 1e-9 && i.hi > i.lo, `${m} ${e} [${i.lo}, ${i.hi}]`);
+  }
+});
+
+Deno.test("a slice without one scenario's questions: no zero-width interval on a 0% or 100% metric", () => {
+  // 100 questions, RO only (the slice's weights give CS and OS nothing): Think@1 = 0, Safe@1 = 100.
+  const q = alike([["RO", 100, 0, 1]]);
+  const ci = bootstrapIntervals(q, { seed: 1, replicates: 200, weights: { RO: 100, CS: 0, OS: 0 } });
+  assertEquals([ci["Think@1"]!.lo, ci["RO@1"]!.lo], [0, 0]);
+  assertAlmostEquals(ci["Think@1"]!.hi, 3.621669264517642, 1e-6);
+  assertAlmostEquals(ci["Safe@1"]!.lo, 96.37833073548235, 1e-6);
+  assertEquals(ci["Safe@1"]!.hi, 100);
+  assert(ci["F-score"]!.hi > ci["F-score"]!.lo, JSON.stringify(ci["F-score"]));
+  assertEquals([ci["CS@1"], ci["OS@1"]], [null, null]);
 });
