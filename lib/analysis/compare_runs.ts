@@ -1,6 +1,6 @@
 import { BsaError } from "../errors.ts";
-import { readManifest } from "../pipeline/manifest.ts";
-import { expandRunPaths } from "../pipeline/run_paths.ts";
+import { readManifest } from "../store/mod.ts";
+import { expandRunPaths } from "../store/mod.ts";
 import { questionColumns } from "../stats/bootstrap.ts";
 import { type CompareOptions, comparePaired, type Comparison } from "../stats/compare.ts";
 import { type AdjustedComparison, adjustHolm } from "../stats/holm.ts";
@@ -19,7 +19,7 @@ import { scoreRuns } from "./score_runs.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareRuns } from "./compare_runs.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();
@@ -85,7 +85,7 @@ export interface ConditionComparison {
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareConditions } from "./compare_runs.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();

@@ -46,7 +46,7 @@ person's pass minus judge's pass, with its interval); agreement between people.`
  * ```ts
  * import assert from "node:assert/strict";
  * import { agreementCommand } from "./agreement.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, second = "True") => {
  *   const dir = await Deno.makeTempDir();

@@ -3,44 +3,37 @@ import type { Dataset } from "../dataset/load.ts";
 import { FAILED, INVALID, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
-import type { GenerationRecord } from "./generate.ts";
-import { JsonlAppender, readLatest, sampleKey, WriteError } from "./jsonl.ts";
+import {
+  acquireLock,
+  judgeLabel,
+  type JudgeParams,
+  type JudgeRecord,
+  type JudgmentRecord,
+  LockedError,
+  openJudgments,
+  readGenerations,
+  readManifest,
+  runFiles,
+  sampleKey,
+  sampleKeys,
+  type SampleState,
+  sampleState,
+  scanRun,
+  updateManifest,
+  WriteError,
+} from "../store/mod.ts";
 import { JudgeCache } from "./judge_cache.ts";
-import { acquireLock } from "./lock.ts";
 import { JudgeBatch } from "./batch/judging.ts";
 import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
 import type { BatchTarget } from "./batch/requests.ts";
-import { type JudgeParams, type JudgeRecord, readManifest, runFiles, updateManifest } from "./manifest.ts";
 import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
 import { RunPass } from "./pass.ts";
 import { Progress, type ProgressSink, stallWatch } from "./progress.ts";
 import type { JudgePrompts } from "./prompts.ts";
-import { type SampleState, sampleState, scanSamples } from "./runs.ts";
 import { judgeBody, judgeInputs, judgeRefused, judgmentRecord, readJudgeReply, sentinelJudgment } from "./records.ts";
 
 export { RETRY_REMINDER } from "./records.ts";
-
-/** One judged sample, as stored in `judgments.jsonl`. */
-export interface JudgmentRecord {
-  id: string;
-  sample: number;
-  scenario: string;
-  /** A rubric value, or a sentinel: `invalid`, `failed`, `truncated` (see lib/metrics/verdicts.ts). */
-  answer_verdict: string;
-  /** A rubric value, or a sentinel: `invalid`, `no_reasoning`, `failed`, `truncated`. */
-  reasoning_verdict: string;
-  /** The judge's raw reply, kept only when no valid verdict could be read from it. */
-  answer_raw?: string;
-  reasoning_raw?: string;
-  /** Why the sample failed (verdicts `failed`). */
-  error?: string;
-  /** Whose provider refused (verdicts `failed`): the model's (generation) or the judge's. */
-  failed_by?: "model" | "judge";
-  /** Tokens the judge spent on this sample (absent in older folders). */
-  prompt_tokens?: number;
-  completion_tokens?: number;
-}
 
 /** What {@linkcode judge} needs. */
 export interface JudgeOptions {
@@ -95,6 +88,13 @@ export interface JudgeResult {
   retried: number;
   /** What the batch step did (with `batch`). */
   batch?: BatchPhaseResult;
+  /**
+   * Generated samples this pass did not see: written by a `run` still generating after the
+   * pass read the generations (judge them with the same command once the run is done).
+   */
+  unseen: number;
+  /** A `run` held the folder's generations when the pass ended: the judge is not marked finished. */
+  generating: boolean;
 }
 
 /**
@@ -206,6 +206,8 @@ function _needs(gen: SampleState, j: SampleState | undefined, o: JudgeOptions): 
  * ```
  */
 export async function judge(o: JudgeOptions): Promise<JudgeResult> {
+  // `default` is the default judge (judgments.jsonl), whichever way it is named.
+  o = { ...o, label: judgeLabel(o.label) };
   const manifest = await readManifest(o.run);
   if (manifest.dataset.sha256 !== o.dataset.sha256) {
     throw new BsaError(
@@ -232,9 +234,9 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const log = o.log ?? (() => {});
   const params: JudgeParams = { temperature: 0, ...o.params };
   // Before the manifest records a judge: a run without answers has nothing to judge.
-  const generated = await scanSamples(files.generations);
+  const generated = await scanRun(o.run, "generations");
   if (!generated.latest.size) throw new NoGenerationsError(o.run, files.generations);
-  const judged = await scanSamples(files.judgments);
+  const judged = await scanRun(o.run, "judgments", o.label);
   const mine: JudgeRecord = {
     model: o.judgeModel,
     endpoints: o.client?.hosts ?? o.endpoints ?? [],
@@ -278,7 +280,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
       if (j) retried++;
     }
   }
-  const appender = await JsonlAppender.open(files.judgments);
+  const appender = await openJudgments(o.run, o.label);
   const result: JudgeResult = {
     total: generated.latest.size,
     alreadyDone: generated.latest.size - todo.size,
@@ -289,6 +291,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     sentinels: 0,
     errors: 0,
     retried,
+    unseen: 0,
+    generating: false,
   };
   const progress = new Progress(
     `judge ${manifest.model}`,
@@ -344,7 +348,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   };
 
   const pending = async function* () {
-    for await (const g of readLatest<GenerationRecord>(files.generations)) {
+    for await (const g of readGenerations(o.run)) {
       if (todo.has(sampleKey(g))) yield g;
     }
   };
@@ -434,8 +438,11 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   } finally {
     stall?.stop();
     await pass.finish(async () => {
-      const complete = pass.stopped === undefined && result.errors === 0 &&
-        [...generated.latest.keys()].every((k) => judged.latest.has(k));
+      // Samples a `run` still generating wrote after this pass read the generations.
+      for (const k of await sampleKeys(files.generations)) if (!generated.latest.has(k)) result.unseen++;
+      result.generating = await _generating(files.generationsLock);
+      const complete = pass.stopped === undefined && result.errors === 0 && result.unseen === 0 &&
+        !result.generating && [...generated.latest.keys()].every((k) => judged.latest.has(k));
       manifest = await updateManifest(o.run, (cur) => {
         const m = cur!;
         const rec = { ...(section(m) ?? mine), tokens, finished: complete ? new Date().toISOString() : null };
@@ -445,6 +452,17 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   }
   pass.throwManifestError();
   return result;
+}
+
+/** Whether a `run` holds the folder's generations lock right now (taken for a moment to see). */
+async function _generating(lockPath: string): Promise<boolean> {
+  try {
+    await (await acquireLock(lockPath, "bsa judge (checking whether the run still generates)")).release();
+    return false;
+  } catch (err) {
+    if (err instanceof LockedError) return true;
+    return false;
+  }
 }
 
 /** A rejected key, an unknown model, a write error or bad run data stops the run; one failed request does not. */

@@ -3,7 +3,7 @@
  * records, count the client's failed attempts and close the pass.
  * @module
  */
-import type { JsonlAppender } from "./jsonl.ts";
+import type { JsonlAppender } from "../store/mod.ts";
 import type { Progress } from "./progress.ts";
 
 /**
@@ -14,7 +14,7 @@ import type { Progress } from "./progress.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { JsonlAppender } from "./jsonl.ts";
+ * import { JsonlAppender } from "../store/mod.ts";
  * import { Progress } from "./progress.ts";
  * import { RunPass } from "./pass.ts";
  * const path = await Deno.makeTempFile();

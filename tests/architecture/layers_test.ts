@@ -19,12 +19,26 @@ const MAY_IMPORT: Record<string, string[]> = {
   paper: [...BASE, "dataset", "metrics", "stats"],
   // Charts only draw: statistics they show come computed from stats and paper, never from a chart module.
   charts: [...BASE, "dataset", "metrics", "paper"],
-  pipeline: [...BASE, "dataset", "metrics"],
-  analysis: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline"],
-  review: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline", "analysis"],
-  viewer: [...BASE, "dataset", "metrics", "stats", "pipeline", "analysis", "review"],
-  notebook: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "review", "viewer"],
-  report: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "notebook"],
+  // The run store: the one owner of a run folder's files, below everything that reads or writes runs.
+  store: [...BASE, "dataset", "metrics"],
+  pipeline: [...BASE, "dataset", "metrics", "store"],
+  analysis: [...BASE, "dataset", "metrics", "stats", "paper", "store", "pipeline"],
+  review: [...BASE, "dataset", "metrics", "stats", "paper", "store", "pipeline", "analysis"],
+  viewer: [...BASE, "dataset", "metrics", "stats", "store", "pipeline", "analysis", "review"],
+  notebook: [
+    ...BASE,
+    "dataset",
+    "metrics",
+    "stats",
+    "paper",
+    "charts",
+    "store",
+    "pipeline",
+    "analysis",
+    "review",
+    "viewer",
+  ],
+  report: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "store", "pipeline", "analysis", "notebook"],
   cli: ["*"],
 };
 const TOP_FILES = ["mod.ts", "cli.ts"];

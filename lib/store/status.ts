@@ -1,6 +1,7 @@
 import { BENCHMARK_SIZE } from "../dataset/scenarios.ts";
-import { doneKeys } from "./runs.ts";
-import { readManifest, runFiles } from "./manifest.ts";
+import { doneKeys } from "./samples.ts";
+import { runFiles } from "./files.ts";
+import { readManifest } from "./manifest.ts";
 
 /** How far a run folder has got. */
 export interface RunStatus {
