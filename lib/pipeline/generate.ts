@@ -3,15 +3,14 @@ import type { Dataset } from "../dataset/load.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
 import {
-  acquireLock,
   createRunFolder,
   type GenerationOutcome,
   type GenerationRecord,
+  lockGenerations,
   manifestConflicts,
   newManifest,
   openGenerations,
   removeUnstartedRun,
-  runFiles,
   runFolderState,
   type RunManifest,
   sampleKey,
@@ -162,14 +161,13 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   if (!o.client && o.batch?.mode !== "file" && o.batch?.mode !== "ingest") {
     throw new BsaError("generate: no endpoint given");
   }
-  const files = runFiles(o.out);
   // A run is written only into a new folder or an existing run: never among foreign files.
   await runFolderState(o.out);
   // Of two commands starting one run at once, exactly one makes the folder; only it may remove it.
   const created = await createRunFolder(o.out);
   // Locked before anything is sent: a second writer is turned away before even the preflight.
   // A folder this call made but another holds is the other's now: it is left alone.
-  const lock = await acquireLock(files.generationsLock, "bsa run");
+  const lock = await lockGenerations(o.out);
   try {
     await o.client?.preflight(o.model);
     await o.onStart?.();

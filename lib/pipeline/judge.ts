@@ -4,18 +4,18 @@ import { FAILED, INVALID, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
 import {
-  acquireLock,
+  generationsBusy,
   judgeLabel,
   type JudgeParams,
   type JudgeRecord,
   type JudgmentRecord,
-  LockedError,
+  lockJudgments,
   openJudgments,
   readGenerations,
   readManifest,
   runFiles,
+  runSampleKeys,
   sampleKey,
-  sampleKeys,
   type SampleState,
   sampleState,
   scanRun,
@@ -221,7 +221,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
   if (!o.client && o.batch?.mode !== "file" && o.batch?.mode !== "ingest") {
     throw new BsaError("judge: no endpoint given");
   }
-  const lock = await acquireLock(files.judgmentsLock, `bsa judge${o.label ? ` --label ${o.label}` : ""}`);
+  const lock = await lockJudgments(o.run, o.label);
   try {
     await o.client?.preflight(o.judgeModel);
     return await _judge(o, files);
@@ -439,8 +439,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     stall?.stop();
     await pass.finish(async () => {
       // Samples a `run` still generating wrote after this pass read the generations.
-      for (const k of await sampleKeys(files.generations)) if (!generated.latest.has(k)) result.unseen++;
-      result.generating = await _generating(files.generationsLock);
+      for (const k of await runSampleKeys(o.run, "generations")) if (!generated.latest.has(k)) result.unseen++;
+      result.generating = await generationsBusy(o.run);
       const complete = pass.stopped === undefined && result.errors === 0 && result.unseen === 0 &&
         !result.generating && [...generated.latest.keys()].every((k) => judged.latest.has(k));
       manifest = await updateManifest(o.run, (cur) => {
@@ -452,17 +452,6 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   }
   pass.throwManifestError();
   return result;
-}
-
-/** Whether a `run` holds the folder's generations lock right now (taken for a moment to see). */
-async function _generating(lockPath: string): Promise<boolean> {
-  try {
-    await (await acquireLock(lockPath, "bsa judge (checking whether the run still generates)")).release();
-    return false;
-  } catch (err) {
-    if (err instanceof LockedError) return true;
-    return false;
-  }
 }
 
 /** A rejected key, an unknown model, a write error or bad run data stops the run; one failed request does not. */

@@ -6,6 +6,7 @@ import {
   loadRunJudgments,
   readJsonFile,
   readLabelsText,
+  readRunPlan,
   runFiles,
   type RunJudgments,
   sampleKey,
@@ -122,6 +123,7 @@ export async function readPlan(path: string): Promise<ReviewPlan> {
  * @param paths The labels files.
  * @param judged The run's judged samples.
  * @param plan The review plan, or null.
+ * @param warnings Where notes go (a cut last line of a labels file, skipped).
  * @returns Every label, checked.
  * @throws {BsaError} A file cannot be read, a label is invalid, or two files hold one reviewer.
  * @example
@@ -274,6 +276,6 @@ export async function validateRunJudge(run: string): Promise<HumanAgreementRepor
 }
 
 async function _planIfAny(run: string): Promise<ReviewPlan | null> {
-  if (await readJsonFile(planPath(run), "the review plan") === null) return null;
+  if (await readRunPlan(run) === null) return null;
   return await readPlan(planPath(run));
 }

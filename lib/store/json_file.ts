@@ -38,7 +38,7 @@ export async function writeJsonFile(
     else await Deno.link(tmp, path);
   } catch (err) {
     if (err instanceof Deno.errors.AlreadyExists) {
-      throw new FileExistsError(path, o.why ?? "give --force to replace it");
+      throw new FileExistsError(path, o.why ?? "it is kept unless replacing it is asked for");
     }
     throw new BsaError(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
   } finally {

@@ -42,13 +42,18 @@ export {
 export type { GenerationOutcome, GenerationRecord, JudgmentRecord, LabelRecord } from "./records.ts";
 export {
   type GenerationMeta,
+  generationsBusy,
   generationsIndex,
   type JudgmentMeta,
   judgmentsIndex,
+  lockGenerations,
+  lockJudgments,
   openGenerations,
   openJudgments,
   readGenerations,
   readJudgments,
+  readRunPlan,
+  runSampleKeys,
   scanRun,
   unjudged,
 } from "./run_records.ts";

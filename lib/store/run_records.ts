@@ -4,9 +4,11 @@
  * @module
  */
 import { normalizeVerdict } from "../metrics/verdicts.ts";
-import { runFiles } from "./files.ts";
+import { judgeLabel, runFiles } from "./files.ts";
+import { readJsonFile } from "./json_file.ts";
 import { JsonlAppender, type ReadJsonlOptions, readLatest } from "./jsonl.ts";
 import { JsonlIndex } from "./jsonl_index.ts";
+import { acquireLock, type RunLock } from "./lock.ts";
 import type { GenerationRecord, JudgmentRecord } from "./records.ts";
 import { sampleKeys, type SampleScan, scanSamples } from "./samples.ts";
 
@@ -217,4 +219,123 @@ export function judgmentsIndex(run: string, judge?: string): JsonlIndex<Judgment
     answer: normalizeVerdict(r.answer_verdict, "answer"),
     reasoning: normalizeVerdict(r.reasoning_verdict, r.scenario),
   }));
+}
+
+/**
+ * The keys of the samples a run's generations, or one judge's judgments, hold (read fast,
+ * see {@linkcode sampleKeys}).
+ *
+ * @param run The run folder.
+ * @param what `generations`, or `judgments` with the judge's label.
+ * @param judge The judge's label (for `judgments`).
+ * @returns The sample keys.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runSampleKeys } from "./run_records.ts";
+ * const run = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${run}/generations.jsonl`, '{"id":"q","sample":0}\n');
+ * assert.equal((await runSampleKeys(run, "generations")).size, 1);
+ * ```
+ */
+export function runSampleKeys(run: string, what: "generations" | "judgments", judge?: string): Promise<Set<string>> {
+  const files = runFiles(run, judge);
+  return sampleKeys(what === "generations" ? files.generations : files.judgments);
+}
+
+/**
+ * Take a run's generations lock (one `run` at a time), or fail at once naming the holder.
+ *
+ * @param run The run folder (it must exist).
+ * @returns The lock.
+ * @throws {LockedError} Another process writes the run's generations.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lockGenerations } from "./run_records.ts";
+ * const run = await Deno.makeTempDir();
+ * const lock = await lockGenerations(run);
+ * await assert.rejects(lockGenerations(run), /generations\.jsonl\.lock: held by bsa run/);
+ * await lock.release();
+ * ```
+ */
+export function lockGenerations(run: string): Promise<RunLock> {
+  return acquireLock(runFiles(run).generationsLock, "bsa run");
+}
+
+/**
+ * Take the lock of one judge's judgments of a run (one writer per judgments file).
+ *
+ * @param run The run folder.
+ * @param judge The judge's label (default: the default judge).
+ * @returns The lock.
+ * @throws {LockedError} Another process writes these judgments.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lockJudgments } from "./run_records.ts";
+ * const run = await Deno.makeTempDir();
+ * const lock = await lockJudgments(run, "b");
+ * await assert.rejects(lockJudgments(run, "b"), /judgments-b\.jsonl\.lock: held by bsa judge --label b/);
+ * await (await lockJudgments(run, "default")).release(); // another file, another lock
+ * await lock.release();
+ * ```
+ */
+export function lockJudgments(run: string, judge?: string): Promise<RunLock> {
+  const label = judgeLabel(judge);
+  return acquireLock(runFiles(run, label).judgmentsLock, `bsa judge${label ? ` --label ${label}` : ""}`);
+}
+
+/**
+ * Whether a `run` is writing the run's generations right now. The lock is tried for a moment
+ * (a shared lock: it never shuts out another reader, only a `run` starting in that instant).
+ *
+ * @param run The run folder.
+ * @returns True while a `run` holds the generations lock.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generationsBusy, lockGenerations } from "./run_records.ts";
+ * const run = await Deno.makeTempDir();
+ * assert.equal(await generationsBusy(run), false);
+ * const lock = await lockGenerations(run);
+ * assert.equal(await generationsBusy(run), true);
+ * await lock.release();
+ * ```
+ */
+export async function generationsBusy(run: string): Promise<boolean> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(runFiles(run).generationsLock, { read: true });
+  } catch {
+    return false; // never locked: no run has written here with this version
+  }
+  try {
+    const free = await file.tryLock(false);
+    return !free;
+  } catch {
+    return false;
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * A run's review plan file, read (`null` when there is none).
+ *
+ * @param run The run folder.
+ * @returns The parsed plan file, or null.
+ * @throws {BsaError} The plan cannot be read or is not JSON.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readRunPlan } from "./run_records.ts";
+ * const run = await Deno.makeTempDir();
+ * assert.equal(await readRunPlan(run), null);
+ * await Deno.writeTextFile(`${run}/review-plan.json`, '{"version":1}');
+ * assert.deepEqual(await readRunPlan(run), { version: 1 });
+ * ```
+ */
+export function readRunPlan(run: string): Promise<unknown> {
+  return readJsonFile(runFiles(run).reviewPlan, "the review plan");
 }
