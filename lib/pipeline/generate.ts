@@ -21,8 +21,7 @@ import {
 import { applyGenerationResult, type GenerationBatchContext, generationRequests } from "./batch/generation.ts";
 import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
 import type { BatchTarget } from "./batch/requests.ts";
-import { runPool } from "./pool.ts";
-import { RunPass } from "./pass.ts";
+import { RunPass, sendsDirect } from "./pass.ts";
 import { Progress, type ProgressSink, stallWatch } from "./progress.ts";
 import { failedGeneration, generationBody, generationRecords } from "./records.ts";
 import { FatalRequestError } from "./retry.ts";
@@ -252,7 +251,7 @@ async function _generate(
   const progress = new Progress(`generate ${o.model}`, total, sink ?? {});
   progress.state.done = alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
-  const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
+  const direct = sendsDirect(o.batch);
   const stall = direct ? stallWatch(`generate ${o.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
   const pass = new RunPass(appender, progress, o.client);
   const write = async (record: GenerationRecord) => {
@@ -295,9 +294,7 @@ async function _generate(
       if (o.batch?.mode === "live") { for (const { samples } of todo()) result.errors += samples.length; }
       return result;
     }
-    await runPool(todo(), o.concurrency, async ({ q, samples }) => {
-      // After a write error, nothing new is sent: its reply could not be kept.
-      if (pass.stopped !== undefined) return;
+    await pass.direct(todo(), o.concurrency, async ({ q, samples }) => {
       let c;
       try {
         c = await o.client!.complete(generationBody(o, q.query, samples));
@@ -328,7 +325,7 @@ async function _generate(
         progress.tick({ failures: samples.length - got.length });
         log(`\n${q.id}: asked for n=${samples.length} choices, got ${got.length}; the rest are asked on the next run`);
       }
-    }, _stopsRun);
+    });
   } finally {
     stall?.stop();
     await pass.finish(async () => {
@@ -343,9 +340,4 @@ async function _generate(
   }
   pass.throwManifestError();
   return result;
-}
-
-/** A rejected key, an unknown model, a write error or bad data stops the run; one failed request does not. */
-function _stopsRun(err: unknown): boolean {
-  return err instanceof EndpointError || err instanceof WriteError || err instanceof BsaError;
 }

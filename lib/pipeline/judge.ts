@@ -26,9 +26,8 @@ import { JudgeCache } from "./judge_cache.ts";
 import { JudgeBatch } from "./batch/judging.ts";
 import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
 import type { BatchTarget } from "./batch/requests.ts";
-import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
-import { RunPass } from "./pass.ts";
+import { RunPass, sendsDirect, stopsPass } from "./pass.ts";
 import { Progress, type ProgressSink, stallWatch } from "./progress.ts";
 import type { JudgePrompts } from "./prompts.ts";
 import { judgeBody, judgeInputs, judgeRefused, judgmentRecord, readJudgeReply, sentinelJudgment } from "./records.ts";
@@ -302,7 +301,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   );
   progress.state.done = result.alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
-  const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
+  const direct = sendsDirect(o.batch);
   const stall = direct ? stallWatch(`judge ${manifest.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
   const tokens = mine.tokens;
   const pass = new RunPass(appender, progress, o.client);
@@ -398,8 +397,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
       if (o.batch?.mode === "live") result.errors = todo.size;
       return result;
     }
-    await runPool(pending(), o.concurrency, async (g) => {
-      if (pass.stopped !== undefined) return;
+    await pass.direct(pending(), o.concurrency, async (g) => {
       const base = { id: g.id, sample: g.sample, scenario: g.scenario };
       const sentinel = sentinelJudgment(g);
       if (sentinel) {
@@ -426,7 +424,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
           log(`\njudging ${g.id}#${g.sample} refused for good, recorded as failed: ${err.message}`);
           return;
         }
-        if (_stopsRun(err)) throw err;
+        if (stopsPass(err)) throw err;
         result.errors++;
         log(`\njudging ${g.id}#${g.sample} failed: ${(err as Error).message}`);
         return;
@@ -434,7 +432,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
       stall?.completed();
       pass.syncFailures();
       await write(judgmentRecord(base, a, r, spent));
-    }, _stopsRun);
+    });
   } finally {
     stall?.stop();
     await pass.finish(async () => {
@@ -452,10 +450,4 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   }
   pass.throwManifestError();
   return result;
-}
-
-/** A rejected key, an unknown model, a write error or bad run data stops the run; one failed request does not. */
-function _stopsRun(err: unknown): boolean {
-  return err instanceof EndpointError || err instanceof WriteError ||
-    (err instanceof BsaError && !(err instanceof FatalRequestError));
 }
