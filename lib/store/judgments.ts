@@ -30,7 +30,8 @@ import { readManifest, type RunManifest } from "./manifest.ts";
  * ```
  */
 export function noJudgmentsError(dir: string, judge?: string): NoJudgmentsError {
-  return new NoJudgmentsError(dir, runFiles(dir, judge).judgments, judge);
+  const label = judgeLabel(judge);
+  return new NoJudgmentsError(dir, runFiles(dir, label).judgments, label);
 }
 
 /** Judgments of one or more runs as one table, with each run's tags as columns. */
