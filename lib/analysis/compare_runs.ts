@@ -1,6 +1,5 @@
 import { BsaError } from "../errors.ts";
-import { readManifest } from "../store/mod.ts";
-import { expandRunPaths } from "../store/mod.ts";
+import { expandRunPaths, readManifest } from "../store/mod.ts";
 import { questionColumns } from "../stats/bootstrap.ts";
 import { type CompareOptions, comparePaired, type Comparison } from "../stats/compare.ts";
 import { type AdjustedComparison, adjustHolm } from "../stats/holm.ts";

@@ -17,8 +17,7 @@ import {
   type ScoreReport,
   withDatasetKeys,
 } from "../metrics/score.ts";
-import type { RunManifest } from "../store/mod.ts";
-import { loadRunJudgments } from "../store/mod.ts";
+import { loadRunJudgments, type RunManifest } from "../store/mod.ts";
 import type { BootstrapOptions } from "../stats/bootstrap.ts";
 import { addIntervals, type IntervalInfo } from "../stats/score_intervals.ts";
 

@@ -16,7 +16,6 @@ import {
   sampleKey,
   scanRun,
   updateManifest,
-  WriteError,
 } from "../store/mod.ts";
 import { applyGenerationResult, type GenerationBatchContext, generationRequests } from "./batch/generation.ts";
 import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";

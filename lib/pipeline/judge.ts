@@ -2,7 +2,7 @@ import { BsaError, NoGenerationsError, OtherJudgeError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { FAILED, INVALID, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
-import { type ChatClient, EndpointError } from "./client.ts";
+import type { ChatClient } from "./client.ts";
 import {
   generationsBusy,
   judgeLabel,
@@ -20,7 +20,6 @@ import {
   sampleState,
   scanRun,
   updateManifest,
-  WriteError,
 } from "../store/mod.ts";
 import { JudgeCache } from "./judge_cache.ts";
 import { JudgeBatch } from "./batch/judging.ts";

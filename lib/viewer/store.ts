@@ -4,9 +4,17 @@ import { BsaError } from "../errors.ts";
 import { isReasoningCorrect } from "../metrics/verdicts.ts";
 import { type RunScores, scoreRuns } from "../analysis/score_runs.ts";
 import type { GenerationRecord, JudgmentRecord } from "../store/records.ts";
-import { generationsIndex, judgeLabels, judgmentsIndex, readManifest, type RunManifest } from "../store/mod.ts";
+import {
+  generationsIndex,
+  type IndexedRecord,
+  type JsonlIndex,
+  judgeLabels,
+  judgmentsIndex,
+  readManifest,
+  type RunManifest,
+  scanLines,
+} from "../store/mod.ts";
 import { type Row, rows } from "../table.ts";
-import { type IndexedRecord, type JsonlIndex, scanLines } from "../store/mod.ts";
 import {
   type Filter,
   formatFilter,

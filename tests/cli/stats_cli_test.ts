@@ -1,8 +1,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { cliEnv, generateAndJudge, runCli, tempDir } from "../helpers/paths.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
-import { readJsonl } from "../../lib/store/mod.ts";
-import type { JudgmentRecord } from "../../lib/store/mod.ts";
+import { type JudgmentRecord, readJsonl } from "../../lib/store/mod.ts";
 import { METRICS } from "../../lib/metrics/names.ts";
 
 async function judgedRuns(dir: string, url: string) {

@@ -1,8 +1,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
 import { scoreJudgments } from "../../lib/metrics/mod.ts";
-import { readJsonl } from "../../lib/store/mod.ts";
-import type { GenerationRecord, JudgmentRecord } from "../../lib/store/mod.ts";
+import { type GenerationRecord, type JudgmentRecord, readJsonl } from "../../lib/store/mod.ts";
 import { RETRY_REMINDER } from "../../lib/pipeline/judge.ts";
 import { roundHalfEven } from "../../lib/metrics/round.ts";
 import * as aq from "arquero";

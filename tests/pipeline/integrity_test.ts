@@ -3,14 +3,20 @@ import { loadDataset } from "../../lib/dataset/mod.ts";
 import { BsaError, OtherJudgeError, RunSettingsError } from "../../lib/errors.ts";
 import { ChatClient } from "../../lib/pipeline/client.ts";
 import { generate } from "../../lib/pipeline/generate.ts";
-import type { GenerationRecord, JudgmentRecord } from "../../lib/store/mod.ts";
-import { readJsonl, readLatest } from "../../lib/store/mod.ts";
+import {
+  acquireLock,
+  type GenerationRecord,
+  type JudgmentRecord,
+  loadRunJudgments,
+  LockedError,
+  readJsonl,
+  readLatest,
+  readManifest,
+  type RunLock,
+} from "../../lib/store/mod.ts";
 import { judge } from "../../lib/pipeline/judge.ts";
 import { JudgeCache } from "../../lib/pipeline/judge_cache.ts";
-import { acquireLock, LockedError, type RunLock } from "../../lib/store/mod.ts";
-import { readManifest } from "../../lib/store/mod.ts";
 import { loadJudgePrompts } from "../../lib/pipeline/prompts.ts";
-import { loadRunJudgments } from "../../lib/store/mod.ts";
 import { cliEnv, DATASET_CSV, ROOT, runArgs, runCli, SHARED_BSA, tempDir } from "../helpers/paths.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 

@@ -4,8 +4,7 @@
  * @module
  */
 import type { GenerationRecord } from "../../store/records.ts";
-import { sampleKey } from "../../store/mod.ts";
-import type { RunManifest } from "../../store/mod.ts";
+import { type RunManifest, sampleKey } from "../../store/mod.ts";
 import { failedGeneration, generationBody, generationRecords, type QuestionRef } from "../records.ts";
 import { type BatchRequestLine, type BatchTarget, customId, requestLine } from "./requests.ts";
 import { type ApplyCounts, noteRetry, type ResultReading } from "./results.ts";
