@@ -1,5 +1,5 @@
 import { BENCHMARK_SIZE } from "../dataset/scenarios.ts";
-import { doneKeys } from "./samples.ts";
+import { sampleKeys } from "./samples.ts";
 import { runFiles } from "./files.ts";
 import { readManifest } from "./manifest.ts";
 
@@ -43,8 +43,8 @@ export async function runStatus(dir: string): Promise<RunStatus> {
     };
   }
   const files = runFiles(dir);
-  const generated = (await doneKeys(files.generations)).size;
-  const judged = (await doneKeys(files.judgments)).size;
+  const generated = (await sampleKeys(files.generations)).size;
+  const judged = (await sampleKeys(files.judgments)).size;
   return {
     exists: true,
     expected,

@@ -108,3 +108,33 @@ Deno.test("the layer check catches a library folder importing the run store or t
     "stats/bad.ts imports pipeline/run.ts",
   ]);
 });
+
+/** The import cycles among `imports` (each as "a -> b -> a"), found by a depth-first walk. */
+function _cycles(imports: [string, string][]): string[] {
+  const graph = new Map<string, string[]>();
+  for (const [from, to] of imports) graph.set(from, [...(graph.get(from) ?? []), to]);
+  const done = new Set<string>(), path: string[] = [], out = new Set<string>();
+  const walk = (n: string) => {
+    path.push(n);
+    for (const m of graph.get(n) ?? []) {
+      const at = path.indexOf(m);
+      if (at !== -1) out.add([...path.slice(at), m].join(" -> "));
+      else if (!done.has(m)) walk(m);
+    }
+    path.pop();
+    done.add(n);
+  };
+  for (const n of graph.keys()) if (!done.has(n)) walk(n);
+  return [...out];
+}
+
+Deno.test("no module of lib/ imports itself back through others (the record types live in the store)", () => {
+  assertEquals(_cycles(_imports()), []);
+  // The check finds the circle this project had: records importing its types back from generate.
+  assertEquals(
+    _cycles([["pipeline/records.ts", "pipeline/generate.ts"], ["pipeline/generate.ts", "pipeline/records.ts"]]),
+    [
+      "pipeline/records.ts -> pipeline/generate.ts -> pipeline/records.ts",
+    ],
+  );
+});
