@@ -120,6 +120,12 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
       for (const t of tags) cols[t].push(m.tags?.[t] ?? null);
       n++;
     }
+    if (!judgeLabel(judge) && await Deno.stat(`${d}/judgments-default.jsonl`).then(() => true, () => false)) {
+      // Older versions wrote `--label default` there; `default` is judgments.jsonl now.
+      warnings.push(
+        `${d}/judgments-default.jsonl (written by an older version for the label default) is not read: the default judge is judgments.jsonl; rename the file to judgments-NAME.jsonl, and its manifest entry under "judges" to NAME, to read it as judge NAME`,
+      );
+    }
     if (n === 0) throw noJudgmentsError(d, judge);
     // Generated samples without a judgment (a judge still running, or one started before the
     // run was done) are not in any denominator: said with their count.

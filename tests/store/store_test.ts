@@ -129,6 +129,11 @@ Deno.test("the label `default` is judgments.jsonl for the judge and every reader
   assertEquals([a.code, b.code], [0, 0], a.stderr + b.stderr);
   assertEquals(a.stdout, b.stdout);
   assertEquals(judgedSamples(await loadRunJudgments([run], "default")).length, 4);
+  // What an older version wrote for `--label default` is not a judge any more, and readers say so.
+  await Deno.copyFile(`${run}/judgments.jsonl`, `${run}/judgments-default.jsonl`);
+  assertEquals(judgeLabels(run), ["default"]);
+  const warned = (await loadRunJudgments([run], "default")).warnings;
+  assert(warned.some((w) => w.includes("judgments-default.jsonl (written by an older version")), warned.join("\n"));
 });
 
 Deno.test("judge during a run: it says how many samples it has not seen, is not marked finished, and score counts the unjudged", async () => {
