@@ -142,14 +142,14 @@ Deno.test("judge during a run: it says how many samples it has not seen, is not 
   await using judgeServer = startFakeOpenAI();
   const env = cliEnv(`${dir.path}/cache`);
   const run = `${dir.path}/run`;
-  const gen = spawnCli([...runArgs(model.url, "m-rc", 2, run), "--limit", "20", "--concurrency", "1", "--quiet"], env);
+  const gen = spawnCli([...runArgs(model.url, "m-rc", 2, run), "--limit", "40", "--concurrency", "1", "--quiet"], env);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && (await runSampleKeys(run, "generations")).size < 4) {
     await new Promise((r) => setTimeout(r, 20));
   }
   const during = await judgeOf(judgeServer.url, run);
   assert(during.generating, "the run is still generating");
-  assert(during.total < 40, `judged while generating: ${during.total} of 40`);
+  assert(during.total < 80, `judged while generating: ${during.total} of 80`);
   assertEquals((await readManifest(run)).judge?.finished, null, "not marked finished while generation goes on");
   // Once the run has written a sample the judge did not see, score says so with its count.
   while (Date.now() < deadline && (await runSampleKeys(run, "generations")).size <= during.total) {
@@ -163,9 +163,24 @@ Deno.test("judge during a run: it says how many samples it has not seen, is not 
     } during ${JSON.stringify(during)}`,
   );
 
+  // The command line says it, and exits 0 (what it judged is recorded).
+  const cli = await runCli([
+    "judge",
+    "--run",
+    run,
+    "--judge-base-url",
+    judgeServer.url,
+    "--judge-model",
+    "judge-x",
+    "--no-cache",
+    "--quiet",
+  ], env);
+  assertEquals(cli.code, 0, cli.stderr);
+  assert(/note: the run is still generating/.test(cli.stderr) && /not marked finished/.test(cli.stderr), cli.stderr);
+
   assertEquals((await gen.status).code, 0);
   const after = await judgeOf(judgeServer.url, run);
-  assertEquals([after.generating, after.unseen, after.alreadyDone + after.judged, after.total], [false, 0, 40, 40]);
+  assertEquals([after.generating, after.unseen, after.alreadyDone + after.judged, after.total], [false, 0, 80, 80]);
   assert((await readManifest(run)).judge?.finished !== null, "finished once every generated sample is judged");
   assertEquals((await loadRunJudgments([run])).warnings.filter((w) => w.includes("not judged yet")), []);
 });
