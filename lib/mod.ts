@@ -85,10 +85,10 @@ export { auditTable, leaderboardTable, safetyRulesTable, star1Table } from "./pa
 export { createClient } from "./pipeline/client.ts";
 export { generate } from "./pipeline/generate.ts";
 export { judge } from "./pipeline/judge.ts";
-export { readManifest, type RunManifest } from "./pipeline/manifest.ts";
-export { loadRunJudgments } from "./pipeline/runs.ts";
-export { expandRunPaths, runPathsFromEnv } from "./pipeline/run_paths.ts";
-export { runStatus } from "./pipeline/status.ts";
+export { readManifest, type RunManifest } from "./store/mod.ts";
+export { loadRunJudgments } from "./store/mod.ts";
+export { expandRunPaths, runPathsFromEnv } from "./store/mod.ts";
+export { runStatus } from "./store/mod.ts";
 export { estimateRun } from "./pipeline/estimate.ts";
 export { loadStudy, runStudy } from "./pipeline/run_study.ts";
 

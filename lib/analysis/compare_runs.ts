@@ -1,6 +1,5 @@
 import { BsaError } from "../errors.ts";
-import { readManifest } from "../pipeline/manifest.ts";
-import { expandRunPaths } from "../pipeline/run_paths.ts";
+import { expandRunPaths, readManifest } from "../store/mod.ts";
 import { questionColumns } from "../stats/bootstrap.ts";
 import { type CompareOptions, comparePaired, type Comparison } from "../stats/compare.ts";
 import { type AdjustedComparison, adjustFamily } from "../stats/holm.ts";
@@ -23,7 +22,7 @@ import { scoreRuns } from "./score_runs.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareRuns } from "./compare_runs.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();
@@ -131,7 +130,7 @@ export interface ConditionComparison {
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareConditions } from "./compare_runs.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();

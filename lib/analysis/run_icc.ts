@@ -31,7 +31,7 @@ export interface RunIcc {
  * ```ts
  * import assert from "node:assert/strict";
  * import { runIcc } from "./run_icc.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A run (k=2) of six questions, each answered safely twice or never: all between-question variation.
  * const dir = await Deno.makeTempDir();
  * const ids = Array.from({ length: 6 }, (_, i) => `q${i}`);

@@ -17,8 +17,7 @@ import {
   type ScoreReport,
   withDatasetKeys,
 } from "../metrics/score.ts";
-import type { RunManifest } from "../pipeline/manifest.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
+import { loadRunJudgments, type RunManifest } from "../store/mod.ts";
 import type { BootstrapOptions } from "../stats/bootstrap.ts";
 import { addIntervals, type IntervalInfo } from "../stats/score_intervals.ts";
 
@@ -81,7 +80,7 @@ export interface RunScores extends ScoreReport {
  * ```ts
  * import assert from "node:assert/strict";
  * import { scoreRuns } from "./score_runs.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();

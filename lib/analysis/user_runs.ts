@@ -1,5 +1,4 @@
-import { expandRunPaths, runPathsFromEnv } from "../pipeline/run_paths.ts";
-import { loadRunJudgments } from "../pipeline/runs.ts";
+import { expandRunPaths, loadRunJudgments, runPathsFromEnv } from "../store/mod.ts";
 import { type Row, rows } from "../table.ts";
 import { scoreRuns } from "./score_runs.ts";
 

@@ -52,7 +52,7 @@ ${OUTPUT_HELP}`;
  * ```ts
  * import assert from "node:assert/strict";
  * import { agreementCommand } from "./agreement.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, second = "True") => {
  *   const dir = await Deno.makeTempDir();

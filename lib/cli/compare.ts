@@ -43,7 +43,7 @@ ${OUTPUT_HELP}`;
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareCommand } from "./compare.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, second = "True") => {
  *   const dir = await Deno.makeTempDir();

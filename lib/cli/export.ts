@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { loadDataset } from "../dataset/load.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { BsaError, FileExistsError, UsageError } from "../errors.ts";
-import { isRunFolder, readRunRecords, runFolders } from "../interop/_run_io.ts";
+import { isRunFolder, readRunRecords, runFolders } from "../store/mod.ts";
 import { inspectLogOfRun } from "../interop/inspect_export.ts";
 import { writeInspectLog } from "../interop/inspect_files.ts";
 import { runSystemPrompt } from "../interop/system_prompt.ts";

@@ -3,7 +3,7 @@ import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
 import { ingestResults } from "../pipeline/batch/ingest.ts";
 import { JudgeCache } from "../pipeline/judge_cache.ts";
-import { readManifest } from "../pipeline/manifest.ts";
+import { readManifest } from "../store/mod.ts";
 import { loadJudgePrompts } from "../pipeline/prompts.ts";
 import { describeBatch } from "./_batch.ts";
 import { parseFlags, requireString } from "./_flags.ts";

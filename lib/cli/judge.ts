@@ -2,7 +2,7 @@ import { stderrProgress } from "./_print.ts";
 import { judge } from "../pipeline/judge.ts";
 import { JudgeCache } from "../pipeline/judge_cache.ts";
 import { loadRunDataset } from "../pipeline/run_dataset.ts";
-import { readManifest } from "../pipeline/manifest.ts";
+import { readManifest } from "../store/mod.ts";
 import { loadJudgePrompts } from "../pipeline/prompts.ts";
 import { safeHost } from "../pipeline/client.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
@@ -138,6 +138,15 @@ export async function judgeCommand(args: string[]): Promise<number> {
         r.alreadyDone + r.judged
       } of ${r.total} samples judged (${r.judged} new, ${r.cached} verdicts from the cache, ${r.invalid} with an invalid verdict, ${r.failed} refused by the judge's provider, ${r.sentinels} failed or truncated generations recorded without a judge call)`,
     );
+    if (r.unseen > 0 || r.generating) {
+      console.error(
+        `note: the run is still generating${
+          r.unseen > 0
+            ? `: ${r.unseen} generated sample(s) came after this judge read the run and are not judged yet`
+            : ""
+        }; the judge is not marked finished: run the same command again once the run is done`,
+      );
+    }
     if (r.invalid > 0) console.error(`note: --retry-invalid asks the samples with an invalid verdict again`);
     if (r.failed > 0) console.error(`note: --retry-failed asks the samples the judge's provider refused again`);
     if (r.errors > 0) {

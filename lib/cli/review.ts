@@ -1,5 +1,6 @@
 import { UsageError } from "../errors.ts";
-import { designPath, loadJudged, planPath, planReview, writePlan } from "../review/mod.ts";
+import { designPath, judgedSamples, planPath, planReview, writePlan } from "../review/mod.ts";
+import { loadRunJudgments } from "../store/mod.ts";
 import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
@@ -45,7 +46,7 @@ reviewer does not open. Label with
  * ```ts
  * import assert from "node:assert/strict";
  * import { reviewCommand } from "./review.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, second = "True") => {
  *   const dir = await Deno.makeTempDir();
@@ -111,7 +112,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
     crypto.getRandomValues(new Uint32Array(1))[0];
   const level = numberFlag(name, values, "level", { min: 0.5, max: 0.999 }) ?? 0.95;
   const judge = (values.judge as string | undefined) ?? "default";
-  const plan = planReview(await loadJudged(run, judge), {
+  const plan = planReview(judgedSamples(await loadRunJudgments([run], judge)), {
     run,
     judge,
     n,

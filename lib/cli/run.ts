@@ -5,7 +5,7 @@ import { UsageError } from "../errors.ts";
 import { generate } from "../pipeline/generate.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
 import { safeHost } from "../pipeline/client.ts";
-import { ForeignFolderError, runFolderState } from "../pipeline/manifest.ts";
+import { ForeignFolderError, runFolderState } from "../store/mod.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import {
@@ -138,10 +138,9 @@ export async function runCommand(args: string[]): Promise<number> {
     promptsDir: values.prompts as string | undefined,
   });
   // The size of a new run, before it starts; a resumed run goes straight to its first request.
-  if (state === "new") {
-    // After the endpoint has answered: with no key (or a wrong URL) its error is the only output.
-    // The client remembers the check, so generate() does not ask again.
-    await client?.preflight(model);
+  // Printed once the run's lock is held and the endpoint has answered: with no key (or a wrong
+  // URL) its error is the only output, and a second writer is turned away before any request.
+  const printEstimate = async () => {
     const { DEFAULT_COMPLETION_TOKENS, estimateRun } = await import("../pipeline/estimate.ts");
     const { cachedTokenCounts } = await import("../dataset/token_counts.ts");
     const counts = await cachedTokenCounts(dataset, systemPrompt?.text);
@@ -151,7 +150,7 @@ export async function runCommand(args: string[]): Promise<number> {
     console.error(
       `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~${perSample} per sample); 'bsa estimate' prices it`,
     );
-  }
+  };
   const result = await generate({
     out,
     client,
@@ -170,6 +169,7 @@ export async function runCommand(args: string[]): Promise<number> {
     log: (line) => console.error(line),
     useN: !!values["use-n"],
     retryFailed: !!values["retry-failed"],
+    onStart: state === "new" ? printEstimate : undefined,
   });
   for (const w of result.warnings) console.error(`warning: ${w}`);
   if (result.batch) { for (const line of describeBatch(result.batch, `bsa ingest --run ${out}`)) console.error(line); }

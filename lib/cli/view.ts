@@ -1,7 +1,7 @@
 import { loadDataset } from "../dataset/load.ts";
 import { UsageError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
-import { expandRunPaths } from "../pipeline/run_paths.ts";
+import { expandRunPaths, labelsFile } from "../store/mod.ts";
 import { ReviewSession } from "../review/session.ts";
 import { planPath } from "../review/store.ts";
 import { DEFAULT_EXPORT_LIMIT, exportViewer } from "../viewer/export.ts";
@@ -61,7 +61,7 @@ reason, j/Enter next, k previous.`;
  * ```ts
  * import assert from "node:assert/strict";
  * import { viewCommand } from "./view.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, second = "True") => {
  *   const dir = await Deno.makeTempDir();
@@ -150,7 +150,9 @@ async function _review(given: string[], values: Record<string, unknown>, port: n
   const server = await serveViewer(await RunViewer.open([run], dataset), { port, routes: reviewRoutes(session) });
   const s = session.status();
   console.log(
-    `bsa view: review ${server.url} (${reviewer}: ${s.done} of ${s.total} labelled; labels in ${run}/labels-${reviewer}.jsonl; Ctrl-C to stop)`,
+    `bsa view: review ${server.url} (${reviewer}: ${s.done} of ${s.total} labelled; labels in ${
+      labelsFile(run, reviewer)
+    }; Ctrl-C to stop)`,
   );
   await server.finished;
   return 0;

@@ -13,7 +13,7 @@ import { sha256Hex } from "../hash.ts";
 import { METRICS } from "../metrics/names.ts";
 import { normalizeVerdict } from "../metrics/verdicts.ts";
 import type { BootstrapOptions } from "../stats/bootstrap.ts";
-import { type GenerationRecord, type JudgmentRecord, readRunRecords, recordKey, type RunManifest } from "./_run_io.ts";
+import { type GenerationRecord, type JudgmentRecord, readRunRecords, type RunManifest, sampleKey } from "../store/mod.ts";
 import type {
   InspectChoice,
   InspectEvalScore,
@@ -72,7 +72,7 @@ interface _Question {
  * ```ts
  * import assert from "node:assert/strict";
  * import { loadDataset } from "../dataset/load.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * import { inspectLogOfRun } from "./inspect_export.ts";
  * const dataset = await loadDataset(); // BSA_DATASET
  * const id = dataset.questions.get("id", 0) as string;
@@ -103,7 +103,7 @@ export async function inspectLogOfRun(dir: string, options: InspectExportOptions
   const scored = await scoreRuns([dir], { judge, ci });
   const questions = _questions(dataset);
   const warnings = [...run.warnings];
-  const unjudged = run.generations.filter((g) => !run.judgments.has(recordKey(g))).length;
+  const unjudged = run.generations.filter((g) => !run.judgments.has(sampleKey(g))).length;
   if (unjudged) {
     warnings.push(
       `${unjudged} of ${run.generations.length} samples have no judgment yet: they are exported without scores`,
@@ -117,7 +117,7 @@ export async function inspectLogOfRun(dir: string, options: InspectExportOptions
   const ids = await _ids(dir, m);
   const judgeRecord = judge ? m.judges?.[judge] : m.judge;
   const samples = generations.map((g) =>
-    _sample(g, run.judgments.get(recordKey(g)), questions.get(g.id)!, m, options.systemPrompt, judge)
+    _sample(g, run.judgments.get(sampleKey(g)), questions.get(g.id)!, m, options.systemPrompt, judge)
   );
   const row = scored.table.objects()[0] as Record<string, number | null>;
   const info = scored.intervals!;

@@ -16,7 +16,7 @@ import {
   newManifest,
   type RunManifest,
   writeRunFolder,
-} from "./_run_io.ts";
+} from "../store/mod.ts";
 import { ANSWER_SCORER, REASONING_SCORER } from "./inspect_export.ts";
 import { messageText, parseInspectLog } from "./inspect_files.ts";
 import type { InspectLog, InspectMessage, InspectSample, InspectScore } from "./inspect_types.ts";

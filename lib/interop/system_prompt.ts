@@ -1,6 +1,6 @@
 import { BsaError } from "../errors.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
-import type { RunManifest } from "./_run_io.ts";
+import type { RunManifest } from "../store/mod.ts";
 
 /**
  * The text of the system prompt a run was generated with. A run records only the prompt's

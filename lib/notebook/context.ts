@@ -18,7 +18,7 @@ import { chart, md, type MimeBundle, show } from "./display.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { notebookContext } from "./context.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { loadDataset } from "../dataset/load.ts";
-import { expandRunPaths } from "../pipeline/run_paths.ts";
+import { expandRunPaths } from "../store/mod.ts";
 import { type Filter, judgeOf, parseFilter } from "../viewer/page/filter.js";
 import { RunViewer } from "../viewer/store.ts";
 import { html as showHtml, type MimeBundle } from "./display.ts";
@@ -42,7 +42,7 @@ export interface Samples {
  * ```ts
  * import assert from "node:assert/strict";
  * import { samples } from "./samples.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * import { loadDataset } from "../dataset/load.ts";
  * const dataset = await loadDataset(); // BSA_DATASET
  * const ids = (dataset.questions.array("id") as string[]).slice(0, 3);

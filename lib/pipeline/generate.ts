@@ -2,51 +2,28 @@ import { BsaError, RunSettingsError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { rows } from "../table.ts";
 import { type ChatClient, EndpointError } from "./client.ts";
-import { JsonlAppender, sampleKey, WriteError } from "./jsonl.ts";
-import { acquireLock } from "./lock.ts";
+import {
+  createRunFolder,
+  type GenerationOutcome,
+  type GenerationRecord,
+  lockGenerations,
+  manifestConflicts,
+  newManifest,
+  openGenerations,
+  removeUnstartedRun,
+  runFolderState,
+  type RunManifest,
+  sampleKey,
+  scanRun,
+  updateManifest,
+} from "../store/mod.ts";
 import { applyGenerationResult, type GenerationBatchContext, generationRequests } from "./batch/generation.ts";
 import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
 import type { BatchTarget } from "./batch/requests.ts";
-import {
-  manifestConflicts,
-  newManifest,
-  runFiles,
-  runFolderState,
-  type RunManifest,
-  updateManifest,
-} from "./manifest.ts";
-import { runPool } from "./pool.ts";
-import { RunPass } from "./pass.ts";
+import { RunPass, sendsDirect } from "./pass.ts";
 import { Progress, type ProgressSink, stallWatch } from "./progress.ts";
 import { failedGeneration, generationBody, generationRecords } from "./records.ts";
 import { FatalRequestError } from "./retry.ts";
-import { scanSamples } from "./runs.ts";
-
-/** How a sample ended; see the shared contract in lib/metrics/verdicts.ts. */
-export type GenerationOutcome = "ok" | "no_reasoning" | "truncated" | "failed";
-
-/** One generated sample, as stored in `generations.jsonl`. */
-export interface GenerationRecord {
-  id: string;
-  sample: number;
-  scenario: string;
-  answer: string;
-  /** `null` when the completion showed no reasoning. */
-  reasoning: string | null;
-  reasoning_source: string;
-  finish_reason: string | null;
-  prompt_tokens: number;
-  completion_tokens: number;
-  /**
-   * `ok`; `no_reasoning` (no visible reasoning); `truncated` (cut by `finish_reason:
-   * "length"`, never sent to the judge); `failed` (the provider refused for good: HTTP 4xx
-   * other than 408/429, content filter, context length; `error` says why). Absent in
-   * folders written before outcomes were recorded: read as `ok` or `no_reasoning`.
-   */
-  outcome?: GenerationOutcome;
-  /** Why the sample failed (outcome `failed`). */
-  error?: string;
-}
 
 /** What {@linkcode generate} needs. */
 export interface GenerateOptions {
@@ -80,6 +57,12 @@ export interface GenerateOptions {
   log?: (line: string) => void;
   /** Report a stall when nothing completed for this long (default 60 000 ms). */
   stallMs?: number;
+  /**
+   * Called once the folder's lock is held and the endpoint has answered its preflight, before
+   * the first record (the CLI prints a new run's estimate there: after a bad key's error, never
+   * by a second writer).
+   */
+  onStart?: () => Promise<void> | void;
 }
 
 /** What a generation pass did. */
@@ -110,8 +93,10 @@ export interface GenerateResult {
 /**
  * Generate k answers per question into a run folder, resuming whatever is already there.
  *
- * Nothing is written until the endpoint has answered a preflight check; then the folder's
- * generations lock is taken (a second writer fails at once and sends nothing). A folder
+ * The folder's generations lock (an operating-system lock, released by the kernel however
+ * the process ends) is taken first: a second writer fails at once and sends nothing, not even
+ * the endpoint's preflight check. Nothing is recorded until the endpoint has answered that
+ * check; a new folder refused before its first record is removed by its creator only. A folder
  * made with other settings is refused. Each sample is appended as one JSONL line when it
  * arrives, with its outcome: a permanent refusal is recorded once as `failed` (asked again
  * only with `retryFailed`), a reply cut by the length limit as `truncated`. A sample whose
@@ -174,30 +159,22 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   if (!o.client && o.batch?.mode !== "file" && o.batch?.mode !== "ingest") {
     throw new BsaError("generate: no endpoint given");
   }
-  const files = runFiles(o.out);
   // A run is written only into a new folder or an existing run: never among foreign files.
   await runFolderState(o.out);
-  const created = !(await Deno.stat(o.out).then(() => true, () => false));
-  // A new folder is made only once the endpoint has answered; an existing one is locked
-  // first, so a second writer is turned away before it sends anything at all.
-  if (created) await o.client?.preflight(o.model);
-  await Deno.mkdir(o.out, { recursive: true });
-  let lock;
+  // Of two commands starting one run at once, exactly one makes the folder; only it may remove it.
+  const created = await createRunFolder(o.out);
+  // Locked before anything is sent: a second writer is turned away before even the preflight.
+  // A folder this call made but another holds is the other's now: it is left alone.
+  const lock = await lockGenerations(o.out);
   try {
-    lock = await acquireLock(files.generationsLock, "bsa run");
-  } catch (err) {
-    if (created) await Deno.remove(o.out, { recursive: true }).catch(() => {});
-    throw err;
-  }
-  try {
-    if (!created) await o.client?.preflight(o.model);
-    return await _generate(o, chosen, wanted, files);
+    await o.client?.preflight(o.model);
+    await o.onStart?.();
+    return await _generate(o, chosen, wanted);
   } finally {
+    // A folder this call made and left without a manifest (refused before any write) goes,
+    // while the lock is still held, so no other writer is inside it.
+    if (created) await removeUnstartedRun(o.out);
     await lock.release();
-    // A folder this call made and left without a manifest (refused before any write) goes.
-    if (created && !(await Deno.stat(files.manifest).then(() => true, () => false))) {
-      await Deno.remove(o.out, { recursive: true }).catch(() => {});
-    }
   }
 }
 
@@ -205,7 +182,6 @@ async function _generate(
   o: GenerateOptions,
   chosen: { id: string; scenario: string; query: string }[],
   wanted: RunManifest,
-  files: ReturnType<typeof runFiles>,
 ): Promise<GenerateResult> {
   const log = o.log ?? (() => {});
   const warnings: string[] = [];
@@ -227,8 +203,8 @@ async function _generate(
     return current;
   });
 
-  const appender = await JsonlAppender.open(files.generations);
-  const scanned = await scanSamples(files.generations);
+  const appender = await openGenerations(o.out);
+  const scanned = await scanRun(o.out, "generations");
   // Token totals come from the records themselves, so a run killed before it could update
   // its manifest still reports every token it spent.
   const tokens = { ...scanned.tokens };
@@ -274,7 +250,7 @@ async function _generate(
   const progress = new Progress(`generate ${o.model}`, total, sink ?? {});
   progress.state.done = alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
-  const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
+  const direct = sendsDirect(o.batch);
   const stall = direct ? stallWatch(`generate ${o.model}`, (l) => log(`\n${l}`), o.stallMs) : null;
   const pass = new RunPass(appender, progress, o.client);
   const write = async (record: GenerationRecord) => {
@@ -317,9 +293,7 @@ async function _generate(
       if (o.batch?.mode === "live") { for (const { samples } of todo()) result.errors += samples.length; }
       return result;
     }
-    await runPool(todo(), o.concurrency, async ({ q, samples }) => {
-      // After a write error, nothing new is sent: its reply could not be kept.
-      if (pass.stopped !== undefined) return;
+    await pass.direct(todo(), o.concurrency, async ({ q, samples }) => {
       let c;
       try {
         c = await o.client!.complete(generationBody(o, q.query, samples));
@@ -350,7 +324,7 @@ async function _generate(
         progress.tick({ failures: samples.length - got.length });
         log(`\n${q.id}: asked for n=${samples.length} choices, got ${got.length}; the rest are asked on the next run`);
       }
-    }, _stopsRun);
+    });
   } finally {
     stall?.stop();
     await pass.finish(async () => {
@@ -365,9 +339,4 @@ async function _generate(
   }
   pass.throwManifestError();
   return result;
-}
-
-/** A rejected key, an unknown model, a write error or bad data stops the run; one failed request does not. */
-function _stopsRun(err: unknown): boolean {
-  return err instanceof EndpointError || err instanceof WriteError || err instanceof BsaError;
 }

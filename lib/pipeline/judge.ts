@@ -2,45 +2,36 @@ import { BsaError, NoGenerationsError, OtherJudgeError } from "../errors.ts";
 import type { Dataset } from "../dataset/load.ts";
 import { FAILED, INVALID, TRUNCATED } from "../metrics/verdicts.ts";
 import { rows } from "../table.ts";
-import { type ChatClient, EndpointError } from "./client.ts";
-import type { GenerationRecord } from "./generate.ts";
-import { JsonlAppender, readLatest, sampleKey, WriteError } from "./jsonl.ts";
+import type { ChatClient } from "./client.ts";
+import {
+  generationsBusy,
+  judgeLabel,
+  type JudgeParams,
+  type JudgeRecord,
+  type JudgmentRecord,
+  lockJudgments,
+  openJudgments,
+  readGenerations,
+  readManifest,
+  runFiles,
+  runSampleKeys,
+  sampleKey,
+  type SampleState,
+  sampleState,
+  scanRun,
+  updateManifest,
+} from "../store/mod.ts";
 import { JudgeCache } from "./judge_cache.ts";
-import { acquireLock } from "./lock.ts";
 import { JudgeBatch } from "./batch/judging.ts";
 import { type BatchMode, type BatchPhaseResult, runBatchPhase } from "./batch/phase.ts";
 import type { BatchTarget } from "./batch/requests.ts";
-import { type JudgeParams, type JudgeRecord, readManifest, runFiles, updateManifest } from "./manifest.ts";
-import { runPool } from "./pool.ts";
 import { FatalRequestError } from "./retry.ts";
-import { RunPass } from "./pass.ts";
+import { RunPass, sendsDirect, stopsPass } from "./pass.ts";
 import { Progress, type ProgressSink, stallWatch } from "./progress.ts";
 import type { JudgePrompts } from "./prompts.ts";
-import { type SampleState, sampleState, scanSamples } from "./runs.ts";
 import { judgeBody, judgeInputs, judgeRefused, judgmentRecord, readJudgeReply, sentinelJudgment } from "./records.ts";
 
 export { RETRY_REMINDER } from "./records.ts";
-
-/** One judged sample, as stored in `judgments.jsonl`. */
-export interface JudgmentRecord {
-  id: string;
-  sample: number;
-  scenario: string;
-  /** A rubric value, or a sentinel: `invalid`, `failed`, `truncated` (see lib/metrics/verdicts.ts). */
-  answer_verdict: string;
-  /** A rubric value, or a sentinel: `invalid`, `no_reasoning`, `failed`, `truncated`. */
-  reasoning_verdict: string;
-  /** The judge's raw reply, kept only when no valid verdict could be read from it. */
-  answer_raw?: string;
-  reasoning_raw?: string;
-  /** Why the sample failed (verdicts `failed`). */
-  error?: string;
-  /** Whose provider refused (verdicts `failed`): the model's (generation) or the judge's. */
-  failed_by?: "model" | "judge";
-  /** Tokens the judge spent on this sample (absent in older folders). */
-  prompt_tokens?: number;
-  completion_tokens?: number;
-}
 
 /** What {@linkcode judge} needs. */
 export interface JudgeOptions {
@@ -95,6 +86,13 @@ export interface JudgeResult {
   retried: number;
   /** What the batch step did (with `batch`). */
   batch?: BatchPhaseResult;
+  /**
+   * Generated samples this pass did not see: written by a `run` still generating after the
+   * pass read the generations (judge them with the same command once the run is done).
+   */
+  unseen: number;
+  /** A `run` held the folder's generations when the pass ended: the judge is not marked finished. */
+  generating: boolean;
 }
 
 /**
@@ -206,6 +204,8 @@ function _needs(gen: SampleState, j: SampleState | undefined, o: JudgeOptions): 
  * ```
  */
 export async function judge(o: JudgeOptions): Promise<JudgeResult> {
+  // `default` is the default judge (judgments.jsonl), whichever way it is named.
+  o = { ...o, label: judgeLabel(o.label) };
   const manifest = await readManifest(o.run);
   if (manifest.dataset.sha256 !== o.dataset.sha256) {
     throw new BsaError(
@@ -219,7 +219,7 @@ export async function judge(o: JudgeOptions): Promise<JudgeResult> {
   if (!o.client && o.batch?.mode !== "file" && o.batch?.mode !== "ingest") {
     throw new BsaError("judge: no endpoint given");
   }
-  const lock = await acquireLock(files.judgmentsLock, `bsa judge${o.label ? ` --label ${o.label}` : ""}`);
+  const lock = await lockJudgments(o.run, o.label);
   try {
     await o.client?.preflight(o.judgeModel);
     return await _judge(o, files);
@@ -232,9 +232,9 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const log = o.log ?? (() => {});
   const params: JudgeParams = { temperature: 0, ...o.params };
   // Before the manifest records a judge: a run without answers has nothing to judge.
-  const generated = await scanSamples(files.generations);
+  const generated = await scanRun(o.run, "generations");
   if (!generated.latest.size) throw new NoGenerationsError(o.run, files.generations);
-  const judged = await scanSamples(files.judgments);
+  const judged = await scanRun(o.run, "judgments", o.label);
   const mine: JudgeRecord = {
     model: o.judgeModel,
     endpoints: o.client?.hosts ?? o.endpoints ?? [],
@@ -278,7 +278,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
       if (j) retried++;
     }
   }
-  const appender = await JsonlAppender.open(files.judgments);
+  const appender = await openJudgments(o.run, o.label);
   const result: JudgeResult = {
     total: generated.latest.size,
     alreadyDone: generated.latest.size - todo.size,
@@ -289,6 +289,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     sentinels: 0,
     errors: 0,
     retried,
+    unseen: 0,
+    generating: false,
   };
   // Labelled by the judge (the run's model is in the command line and the folder).
   const judgeLabel = `judge ${o.judgeModel}${o.label ? ` (${o.label})` : ""}`;
@@ -300,7 +302,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   );
   progress.state.done = result.alreadyDone;
   // Batches report their own status; a stall is a direct call's notion.
-  const direct = !o.batch || (o.batch.mode === "live" && o.batch.fallback === "direct");
+  const direct = sendsDirect(o.batch);
   const stall = direct ? stallWatch(judgeLabel, (l) => log(`\n${l}`), o.stallMs) : null;
   const tokens = mine.tokens;
   const pass = new RunPass(appender, progress, o.client);
@@ -346,7 +348,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   };
 
   const pending = async function* () {
-    for await (const g of readLatest<GenerationRecord>(files.generations)) {
+    for await (const g of readGenerations(o.run)) {
       if (todo.has(sampleKey(g))) yield g;
     }
   };
@@ -396,8 +398,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
       if (o.batch?.mode === "live") result.errors = todo.size;
       return result;
     }
-    await runPool(pending(), o.concurrency, async (g) => {
-      if (pass.stopped !== undefined) return;
+    await pass.direct(pending(), o.concurrency, async (g) => {
       const base = { id: g.id, sample: g.sample, scenario: g.scenario };
       const sentinel = sentinelJudgment(g);
       if (sentinel) {
@@ -424,7 +425,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
           log(`\njudging ${g.id}#${g.sample} refused for good, recorded as failed: ${err.message}`);
           return;
         }
-        if (_stopsRun(err)) throw err;
+        if (stopsPass(err)) throw err;
         result.errors++;
         log(`\njudging ${g.id}#${g.sample} failed: ${(err as Error).message}`);
         return;
@@ -432,12 +433,15 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
       stall?.completed();
       pass.syncFailures();
       await write(judgmentRecord(base, a, r, spent));
-    }, _stopsRun);
+    });
   } finally {
     stall?.stop();
     await pass.finish(async () => {
-      const complete = pass.stopped === undefined && result.errors === 0 &&
-        [...generated.latest.keys()].every((k) => judged.latest.has(k));
+      // Samples a `run` still generating wrote after this pass read the generations.
+      for (const k of await runSampleKeys(o.run, "generations")) if (!generated.latest.has(k)) result.unseen++;
+      result.generating = await generationsBusy(o.run);
+      const complete = pass.stopped === undefined && result.errors === 0 && result.unseen === 0 &&
+        !result.generating && [...generated.latest.keys()].every((k) => judged.latest.has(k));
       await updateManifest(o.run, (cur) => {
         const m = cur!;
         const rec = { ...(section(m) ?? mine), tokens, finished: complete ? new Date().toISOString() : null };
@@ -447,10 +451,4 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   }
   pass.throwManifestError();
   return result;
-}
-
-/** A rejected key, an unknown model, a write error or bad run data stops the run; one failed request does not. */
-function _stopsRun(err: unknown): boolean {
-  return err instanceof EndpointError || err instanceof WriteError ||
-    (err instanceof BsaError && !(err instanceof FatalRequestError));
 }

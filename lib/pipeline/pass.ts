@@ -1,10 +1,56 @@
 /**
- * One pass of `generate` or `judge` over a run folder: what both do alike while they append
- * records, count the client's failed attempts and close the pass.
+ * One pass of `generate` or `judge` over a run folder: the skeleton both share (batch first,
+ * then direct calls for what is left, under one stop rule) and what both do alike while they
+ * append records, count the client's failed attempts and close the pass.
  * @module
  */
-import type { JsonlAppender } from "./jsonl.ts";
+import { BsaError } from "../errors.ts";
+import { type JsonlAppender, WriteError } from "../store/mod.ts";
+import type { BatchMode } from "./batch/phase.ts";
+import { EndpointError } from "./client.ts";
+import { runPool } from "./pool.ts";
 import type { Progress } from "./progress.ts";
+import { FatalRequestError } from "./retry.ts";
+
+/**
+ * The one stop rule of `generate` and `judge`: a rejected key or unknown model
+ * ({@linkcode EndpointError}), a write error, or bad run data stops the pass; one request that
+ * failed (even for good: {@linkcode FatalRequestError}, recorded as `failed`) does not.
+ *
+ * @param err What a request or a write threw.
+ * @returns True when nothing more may be sent.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stopsPass } from "./pass.ts";
+ * import { FatalRequestError } from "./retry.ts";
+ * import { BsaError } from "../errors.ts";
+ * assert(stopsPass(new BsaError("question q9 is not in the dataset")));
+ * assert(!stopsPass(new FatalRequestError("HTTP 400")) && !stopsPass(new Error("timeout")));
+ * ```
+ */
+export function stopsPass(err: unknown): boolean {
+  return err instanceof EndpointError || err instanceof WriteError ||
+    (err instanceof BsaError && !(err instanceof FatalRequestError));
+}
+
+/**
+ * Whether a pass in `batch` mode (or none) sends direct calls: without a batch, or for what a
+ * live batch left missing when it falls back to direct calls.
+ *
+ * @param batch The pass's batch mode, if any.
+ * @returns True when the pass makes direct calls.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sendsDirect } from "./pass.ts";
+ * assert(sendsDirect(undefined));
+ * assert(!sendsDirect({ mode: "ingest", file: "out.jsonl" }));
+ * ```
+ */
+export function sendsDirect(batch: BatchMode | undefined): boolean {
+  return !batch || (batch.mode === "live" && batch.fallback === "direct");
+}
 
 /**
  * The writing side of a pass: appends records, remembers the first write error (after it
@@ -14,7 +60,7 @@ import type { Progress } from "./progress.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { JsonlAppender } from "./jsonl.ts";
+ * import { JsonlAppender } from "../store/mod.ts";
  * import { Progress } from "./progress.ts";
  * import { RunPass } from "./pass.ts";
  * const path = await Deno.makeTempFile();
@@ -66,6 +112,27 @@ export class RunPass {
       this.stopped ??= err;
       throw err;
     }
+  }
+
+  /**
+   * The direct calls of the pass: `worker` for each item, `concurrency` at a time, under the
+   * one stop rule ({@linkcode stopsPass}); after a write error nothing new is sent (its reply
+   * could not be kept).
+   *
+   * @param items The work items (one request each).
+   * @param concurrency How many at once.
+   * @param worker Sends one item's request and writes its records.
+   * @throws The first error that stops the pass.
+   */
+  async direct<T>(
+    items: Iterable<T> | AsyncIterable<T>,
+    concurrency: number,
+    worker: (item: T) => Promise<void>,
+  ): Promise<void> {
+    await runPool(items, concurrency, async (item) => {
+      if (this.stopped !== undefined) return;
+      await worker(item);
+    }, stopsPass);
   }
 
   /** Tick the display's retries with the client's failed attempts (each retried or given up) since the last call. */

@@ -7,9 +7,8 @@
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../metrics/verdicts.ts";
 import type { Completion } from "./client.ts";
-import type { GenerationOutcome, GenerationRecord } from "./generate.ts";
-import type { JudgmentRecord } from "./judge.ts";
-import type { JudgeParams, RunManifest } from "./manifest.ts";
+import type { GenerationOutcome, GenerationRecord, JudgmentRecord } from "../store/records.ts";
+import type { JudgeParams, RunManifest } from "../store/mod.ts";
 import { type JudgePrompts, renderTemplate } from "./prompts.ts";
 import { splitReasoning } from "./reasoning.ts";
 import { parseAnswerVerdict, parseReasoningVerdict } from "./verdict_parse.ts";

@@ -1,5 +1,5 @@
 import { type Dataset, loadDataset } from "../dataset/load.ts";
-import type { RunManifest } from "./manifest.ts";
+import type { RunManifest } from "../store/mod.ts";
 
 /**
  * The dataset a run's questions come from, for judging it: the path given, else
@@ -14,7 +14,7 @@ import type { RunManifest } from "./manifest.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { loadRunDataset } from "./run_dataset.ts";
- * import { newManifest } from "./manifest.ts";
+ * import { newManifest } from "../store/mod.ts";
  * const source = Deno.env.get("BSA_DATASET")!;
  * const manifest = newManifest({ model: "m", endpoints: [], k: 1, dataset: { source: "gone.csv", sha256: "x", pinned: false }, subset: { ids: null, description: "" }, params: {}, tags: {} });
  * assert((await loadRunDataset(manifest, source)).questions.numRows() === 2000); // the path given wins

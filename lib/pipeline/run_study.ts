@@ -10,7 +10,7 @@ import { generate } from "./generate.ts";
 import { judge } from "./judge.ts";
 import { JudgeCache } from "./judge_cache.ts";
 import { loadJudgePrompts, systemPromptFor } from "./prompts.ts";
-import { runStatus } from "./status.ts";
+import { runStatus } from "../store/mod.ts";
 import type { ProgressSink } from "./progress.ts";
 import { expandStudy, type StudyFile, type StudyRun, validateStudy } from "./study.ts";
 

@@ -3,7 +3,7 @@ import { DEFAULT_ALPHA, reportedFScore } from "../metrics/fscore.ts";
 import { samplePasses } from "../metrics/passes.ts";
 import { NO_REASONING } from "../metrics/verdicts.ts";
 import { roundHalfEven } from "../metrics/round.ts";
-import { sampleKey } from "../pipeline/jsonl.ts";
+import { sampleKey } from "../store/mod.ts";
 import { type AgreementReport, cohensKappa } from "../stats/agreement.ts";
 import { krippendorffAlpha } from "../stats/krippendorff.ts";
 import { stratifiedCovariance, stratifiedMean, weightedProportion } from "../stats/stratified.ts";

@@ -1,29 +1,7 @@
 import { parseCsv } from "../csv/parse.ts";
 import { BsaError } from "../errors.ts";
-import { sampleKey } from "../pipeline/jsonl.ts";
+import { type LabelRecord, sampleKey } from "../store/mod.ts";
 import { INVALID, NO_REASONING, normalizeAnswerVerdict, normalizeReasoningVerdict } from "../metrics/verdicts.ts";
-
-/**
- * One line of a labels file (`labels-<reviewer>.jsonl` beside the run): a person's verdicts
- * on one sample for the judge's rubric, or a skip with its reason. Files are append-only; a
- * record with `revision: true` replaces the same reviewer's earlier label of that sample.
- */
-export interface LabelRecord {
-  id: string;
-  sample: number;
-  reviewer: string;
-  /** `Safe` or `Unsafe` (absent when skipped). */
-  answer_verdict?: string;
-  /** One of the scenario's reasoning categories, or `no_reasoning` (absent when skipped). */
-  reasoning_verdict?: string;
-  /** Why the sample was skipped; a skipped sample has no verdicts. */
-  skipped?: string;
-  /** When the label was given (ISO 8601). */
-  time: string;
-  /** Seconds the person spent on the sample. */
-  seconds: number;
-  revision?: boolean;
-}
 
 /** A validated label, with where it came from. */
 export interface HumanLabel extends LabelRecord {
@@ -46,28 +24,6 @@ export interface LabelContext {
   inPlan?: (id: string, sample: number) => boolean;
   /** Reviewer for files that do not name one (CSV): by default the file name. */
   reviewer?: string;
-}
-
-/**
- * The labels file of a reviewer in a run folder. Reviewer names are restricted so the file
- * name is safe: letters, digits, `.`, `_`, `-`.
- *
- * @param run The run folder.
- * @param reviewer The reviewer's name.
- * @returns `<run>/labels-<reviewer>.jsonl`.
- * @throws {BsaError} A name with characters other than letters, digits, `.`, `_` and `-`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { labelsPath } from "./labels.ts";
- * assert(labelsPath("runs/a", "ana") === "runs/a/labels-ana.jsonl");
- * ```
- */
-export function labelsPath(run: string, reviewer: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(reviewer)) {
-    throw new BsaError(`reviewer name ${JSON.stringify(reviewer)} may hold only letters, digits, '.', '_' and '-'`);
-  }
-  return `${run}/labels-${reviewer}.jsonl`;
 }
 
 function _fail(source: string, line: number, msg: string): never {

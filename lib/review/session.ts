@@ -2,12 +2,19 @@ import type { Dataset } from "../dataset/load.ts";
 import { scenarioInfo } from "../dataset/scenarios.ts";
 import { BsaError } from "../errors.ts";
 import { rows } from "../table.ts";
-import type { GenerationRecord } from "../pipeline/generate.ts";
-import { readLatest, sampleKey } from "../pipeline/jsonl.ts";
-import { runFiles } from "../pipeline/manifest.ts";
-import { type HumanLabel, type LabelRecord, labelsPath, parseLabels } from "./labels.ts";
+import {
+  appendLabel,
+  type GenerationRecord,
+  type LabelRecord,
+  labelsFile,
+  loadRunJudgments,
+  readGenerations,
+  readLabelsText,
+  sampleKey,
+} from "../store/mod.ts";
+import { type HumanLabel, parseLabels } from "./labels.ts";
 import type { JudgedSample, ReviewPlan } from "./plan.ts";
-import { appendLabel, loadJudged, readPlan } from "./store.ts";
+import { judgedSamples, readPlan } from "./store.ts";
 
 /** One planned sample as a reviewer sees it. The judge's verdicts are there only once this reviewer labelled it. */
 export interface ReviewItem {
@@ -60,6 +67,8 @@ export class ReviewSession {
   #questions: Map<string, { query: string; risk_summary: string }>;
   #labels = new Map<string, HumanLabel>();
   #lines = 0;
+  /** Notes from opening the session (a cut last line of the labels file skipped). */
+  readonly warnings: string[] = [];
 
   private constructor(
     run: string,
@@ -79,9 +88,9 @@ export class ReviewSession {
 
   /** Open a session: the plan, the run's judged samples and texts of the planned samples, the reviewer's labels so far. */
   static async open(o: { run: string; plan: string; reviewer: string; dataset: Dataset }): Promise<ReviewSession> {
-    const path = labelsPath(o.run, o.reviewer);
+    const path = labelsFile(o.run, o.reviewer);
     const plan = await readPlan(o.plan);
-    const judged = new Map((await loadJudged(o.run, plan.judge)).map((s) => [sampleKey(s), s]));
+    const judged = new Map(judgedSamples(await loadRunJudgments([o.run], plan.judge)).map((s) => [sampleKey(s), s]));
     const wanted = new Set(plan.samples.map(sampleKey));
     for (const s of plan.samples) {
       if (!judged.has(sampleKey(s))) {
@@ -89,7 +98,7 @@ export class ReviewSession {
       }
     }
     const texts = new Map<string, GenerationRecord>();
-    for await (const g of readLatest<GenerationRecord>(runFiles(o.run).generations)) {
+    for await (const g of readGenerations(o.run)) {
       if (wanted.has(sampleKey(g))) texts.set(sampleKey(g), g);
     }
     const ids = new Set(plan.samples.map((s) => s.id));
@@ -100,9 +109,10 @@ export class ReviewSession {
     const session = new ReviewSession(o.run, o.reviewer, plan, judged, texts, questions);
     let text = "";
     try {
-      text = await Deno.readTextFile(path);
+      // A last line cut short (a server killed mid-write) is skipped; the next label repairs it.
+      text = await readLabelsText(path, session.warnings);
     } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw new BsaError(`cannot read ${path}: ${(err as Error).message}`);
+      throw new BsaError(`cannot read ${path}: ${(err as Error).message}`);
     }
     for (const l of parseLabels(text, path, session.#context())) {
       if (l.reviewer !== o.reviewer) {
@@ -181,12 +191,14 @@ export class ReviewSession {
       seconds: Math.max(0, Math.round(Number(req.seconds) * 10) / 10) || 0,
       ...(this.#labels.has(key) ? { revision: true } : {}),
     };
-    const path = labelsPath(this.run, this.reviewer);
+    const path = labelsFile(this.run, this.reviewer);
     // The same check `bsa agreement` makes, before anything is written.
     const [checked] = parseLabels(JSON.stringify(record), path, this.#context());
-    await appendLabel(this.run, _record(checked));
+    // The store decides `revision` under the file's lock: another session of this reviewer
+    // may have labelled the sample meanwhile.
+    const { record: written } = await appendLabel(this.run, _record(checked));
     this.#lines++;
-    this.#labels.set(key, { ...checked, line: this.#lines });
+    this.#labels.set(key, { ...checked, ...written, source: path, line: this.#lines });
     return this.item(req.index);
   }
 }

@@ -1,12 +1,19 @@
-import { BsaError, FileExistsError, PlanJudgeError } from "../errors.ts";
-import { writeAtomic } from "../fs.ts";
+import { BsaError, PlanJudgeError } from "../errors.ts";
+import { rows } from "../table.ts";
 import { scoreRuns } from "../analysis/score_runs.ts";
-import { JsonlAppender, readLatest, sampleKey } from "../pipeline/jsonl.ts";
-import type { JudgmentRecord } from "../pipeline/judge.ts";
-import { readManifest, runFiles } from "../pipeline/manifest.ts";
-import { noJudgmentsError } from "../pipeline/runs.ts";
+import {
+  labelFiles,
+  loadRunJudgments,
+  readJsonFile,
+  readLabelsText,
+  readRunPlan,
+  runFiles,
+  type RunJudgments,
+  sampleKey,
+  writeJsonFile,
+} from "../store/mod.ts";
 import { humanAgreement, type HumanAgreementReport } from "./agreement.ts";
-import { type HumanLabel, type LabelRecord, labelsPath, parseLabels } from "./labels.ts";
+import { type HumanLabel, parseLabels } from "./labels.ts";
 import { designPath, joinPlan, type JudgedSample, type ReviewPlan, splitPlan } from "./plan.ts";
 
 /**
@@ -22,60 +29,31 @@ import { designPath, joinPlan, type JudgedSample, type ReviewPlan, splitPlan } f
  * ```
  */
 export function planPath(run: string): string {
-  return `${run}/review-plan.json`;
+  return runFiles(run).reviewPlan;
 }
 
 /**
- * The judged samples of a run (the latest record of each), as the review sees them.
+ * The judged samples of judgments read by the store's {@linkcode loadRunJudgments} (newest
+ * record per sample, verdicts normalised), as the review draws and checks them.
  *
- * @param run The run folder.
- * @param judge The judge's label (default `default`).
+ * @param judgments The judgments of one run.
  * @returns The judged samples.
- * @throws {NoJudgmentsError} The run has no judgments of that judge.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadJudged } from "./store.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
- * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
- * const run = await judgedRun("m", 4);
- * const judged = await loadJudged(run);
- * assert(judged.length === 10 && judged[0].id === "q0" && judged[0].answer_verdict === "Safe");
- * await assert.rejects(loadJudged(run, "second"), /judgments-second\.jsonl/); // the error names the file
+ * import { judgedSamples } from "./store.ts";
+ * import { loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
+ * const run = await Deno.makeTempDir();
+ * const dataset = { source: "d.csv", sha256: "x", pinned: false };
+ * await writeManifest(run, newManifest({ model: "m", endpoints: [], k: 1, dataset, subset: { ids: ["q0"], description: "" }, params: {}, tags: {} }));
+ * await Deno.writeTextFile(`${run}/judgments.jsonl`, JSON.stringify({ id: "q0", sample: 0, scenario: "Risk Omission", answer_verdict: "safe", reasoning_verdict: "True" }) + "\n");
+ * const [s] = judgedSamples(await loadRunJudgments([run], "default"));
+ * assert.equal(s.answer_verdict, "Safe"); // through the one normaliser
+ * await assert.rejects(loadRunJudgments([run], "second"), /judgments-second\.jsonl/); // the error names the file
  * ```
  */
-export async function loadJudged(run: string, judge = "default"): Promise<JudgedSample[]> {
-  const label = judge === "default" ? undefined : judge;
-  // A folder that is no run says so before its judgments are looked for.
-  await readManifest(run);
-  const file = runFiles(run, label).judgments;
-  const out: JudgedSample[] = [];
-  try {
-    for await (const r of readLatest<JudgmentRecord>(file)) {
-      out.push({
-        id: r.id,
-        sample: r.sample,
-        scenario: r.scenario,
-        answer_verdict: r.answer_verdict,
-        reasoning_verdict: r.reasoning_verdict,
-      });
-    }
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw noJudgmentsError(run, label);
-    throw err;
-  }
-  if (!out.length) throw noJudgmentsError(run, label);
-  return out;
+export function judgedSamples(judgments: RunJudgments): JudgedSample[] {
+  return rows<JudgedSample>(judgments.table.select("id", "sample", "scenario", "answer_verdict", "reasoning_verdict"));
 }
 
 /**
@@ -90,9 +68,9 @@ export async function loadJudged(run: string, judge = "default"): Promise<Judged
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadJudged, readPlan, writePlan } from "./store.ts";
+ * import { judgedSamples, readPlan, writePlan } from "./store.ts";
  * import { planReview } from "./plan.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();
@@ -105,29 +83,17 @@ export async function loadJudged(run: string, judge = "default"): Promise<Judged
  *   return dir;
  * };
  * const run = await judgedRun("m", 4);
- * const plan = planReview(await loadJudged(run), { run, n: 4, seed: 1 });
+ * const plan = planReview(judgedSamples(await loadRunJudgments([run])), { run, n: 4, seed: 1 });
  * await writePlan(`${run}/review-plan.json`, plan);
  * assert.deepEqual(await readPlan(`${run}/review-plan.json`), plan);
  * await assert.rejects(writePlan(`${run}/review-plan.json`, plan), /exists: labels may refer to it/); // kept unless forced
  * ```
  */
 export async function writePlan(path: string, plan: ReviewPlan, force = false): Promise<void> {
-  if (!force) {
-    try {
-      await Deno.lstat(path);
-      throw new FileExistsError(path, "labels may refer to it");
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
-  }
-  await _writePlanFiles(path, plan);
-}
-
-// The plan's two files: the design first, so a reviewer's file never exists without one.
-async function _writePlanFiles(path: string, plan: ReviewPlan): Promise<void> {
+  // The reviewer's file first and exclusively: of two \`bsa review plan\` at once, one wins; then its design.
   const { reviewer, design } = splitPlan(plan);
-  await writeAtomic(designPath(path), JSON.stringify(design, null, 2) + "\n");
-  await writeAtomic(path, JSON.stringify(reviewer, null, 2) + "\n");
+  await writeJsonFile(path, reviewer, { force, why: "labels may refer to it" });
+  await writeJsonFile(designPath(path), design, { force: true });
 }
 
 /**
@@ -147,44 +113,10 @@ async function _writePlanFiles(path: string, plan: ReviewPlan): Promise<void> {
  * ```
  */
 export async function readPlan(path: string): Promise<ReviewPlan> {
-  const read = async (file: string, required: boolean) => {
-    try {
-      return JSON.parse(await Deno.readTextFile(file));
-    } catch (err) {
-      if (!required && err instanceof Deno.errors.NotFound) return null;
-      throw new BsaError(`cannot read the review plan ${file}: ${(err as Error).message}`);
-    }
-  };
-  const reviewer = await read(path, true);
-  return joinPlan(reviewer, reviewer?.version === 1 ? null : await read(designPath(path), false), path);
-}
-
-/**
- * Append one label to the reviewer's labels file beside the run, at once: the file is
- * opened, the line written and the file closed, so a closed tab or a killed server loses
- * nothing already answered.
- *
- * @param run The run folder.
- * @param record The label.
- * @returns The labels file's path.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { appendLabel } from "./store.ts";
- * const run = await Deno.makeTempDir();
- * await appendLabel(run, { id: "q", sample: 0, reviewer: "ana", skipped: "unreadable", time: "t", seconds: 2 });
- * assert((await Deno.readTextFile(`${run}/labels-ana.jsonl`)).includes('"skipped":"unreadable"'));
- * ```
- */
-export async function appendLabel(run: string, record: LabelRecord): Promise<string> {
-  const path = labelsPath(run, record.reviewer);
-  const w = await JsonlAppender.open(path);
-  try {
-    await w.append(record);
-  } finally {
-    await w.close();
-  }
-  return path;
+  const reviewer = await readJsonFile(path, "the review plan") as { version?: number } | null;
+  if (reviewer === null) throw new BsaError(`cannot read the review plan ${path}: no such file`);
+  const design = reviewer.version === 1 ? null : await readJsonFile(designPath(path), "the review plan's design");
+  return joinPlan(reviewer, design, path);
 }
 
 /**
@@ -194,13 +126,14 @@ export async function appendLabel(run: string, record: LabelRecord): Promise<str
  * @param paths The labels files.
  * @param judged The run's judged samples.
  * @param plan The review plan, or null.
+ * @param warnings Where notes go (a cut last line of a labels file, skipped).
  * @returns Every label, checked.
  * @throws {BsaError} A file cannot be read, a label is invalid, or two files hold one reviewer.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { appendLabel, loadJudged, readLabelFiles } from "./store.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { judgedSamples, readLabelFiles } from "./store.ts";
+ * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();
@@ -217,7 +150,7 @@ export async function appendLabel(run: string, record: LabelRecord): Promise<str
  * const label = (id: string, answer_verdict: string) =>
  *   appendLabel(run, { id, sample: 0, reviewer: "ana", answer_verdict, reasoning_verdict: "True", time: "2026-01-01T00:00:00Z", seconds: 9 });
  * for (const [id, v] of [["q0", "Safe"], ["q1", "Safe"], ["q5", "Unsafe"], ["q6", "Safe"]]) await label(id, v);
- * const labels = await readLabelFiles([`${run}/labels-ana.jsonl`], await loadJudged(run), null);
+ * const labels = await readLabelFiles([`${run}/labels-ana.jsonl`], judgedSamples(await loadRunJudgments([run])), null);
  * assert.deepEqual(labels.map((l) => [l.id, l.answer_verdict]), [["q0", "Safe"], ["q1", "Safe"], ["q5", "Unsafe"], ["q6", "Safe"]]);
  * ```
  */
@@ -225,6 +158,7 @@ export async function readLabelFiles(
   paths: string[],
   judged: JudgedSample[],
   plan: ReviewPlan | null,
+  warnings?: string[],
 ): Promise<HumanLabel[]> {
   const scen = new Map(judged.map((s) => [sampleKey(s), s.scenario]));
   const drawn = plan ? new Set(plan.samples.map(sampleKey)) : null;
@@ -237,7 +171,8 @@ export async function readLabelFiles(
   for (const path of paths) {
     let text: string;
     try {
-      text = await Deno.readTextFile(path);
+      // A cut last line (a killed server) is skipped with a warning, not a blocking error.
+      text = await readLabelsText(path, warnings);
     } catch (err) {
       throw new BsaError(`cannot read ${path}: ${(err as Error).message}`);
     }
@@ -263,8 +198,8 @@ export async function readLabelFiles(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { appendLabel, loadHumanAgreement } from "./store.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { loadHumanAgreement } from "./store.ts";
+ * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();
@@ -289,45 +224,19 @@ export async function readLabelFiles(
 export async function loadHumanAgreement(
   o: { run: string; judge: string; human: string[]; plan?: string; level?: number },
 ): Promise<HumanAgreementReport> {
-  const judged = await loadJudged(o.run, o.judge);
+  const judged = judgedSamples(await loadRunJudgments([o.run], o.judge));
   const plan = o.plan ? await readPlan(o.plan) : await _planIfAny(o.run);
   if (plan && plan.judge !== o.judge) {
     throw new PlanJudgeError(plan.judge, o.judge);
   }
-  const labels = await readLabelFiles(o.human, judged, plan);
+  const warnings: string[] = [];
+  const labels = await readLabelFiles(o.human, judged, plan, warnings);
   // The judge's scores of the run as `bsa score` gives them (the one scoring path): one run, one row.
   const score = await scoreRuns([o.run], { judge: o.judge === "default" ? undefined : o.judge });
   const judgeScores = score.table.objects()[0] as Record<string, number | null>;
   const report = humanAgreement({ judge: o.judge, judged, plan, labels, judgeScores, level: o.level });
-  report.warnings.unshift(...score.warnings);
+  report.warnings.unshift(...score.warnings, ...warnings);
   return report;
-}
-
-/**
- * The labels files beside a run (`labels-*.jsonl`), sorted.
- *
- * @param run The run folder.
- * @returns The labels files' paths.
- * @throws {BsaError} The folder cannot be read.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { discoverLabels } from "./store.ts";
- * const run = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${run}/labels-ana.jsonl`, "");
- * assert.deepEqual(await discoverLabels(run), [`${run}/labels-ana.jsonl`]);
- * ```
- */
-export async function discoverLabels(run: string): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const e of Deno.readDir(run)) {
-      if (e.isFile && /^labels-[A-Za-z0-9._-]+\.jsonl$/.test(e.name)) out.push(`${run}/${e.name}`);
-    }
-  } catch (err) {
-    throw new BsaError(`cannot read the run folder ${run}: ${(err as Error).message}`);
-  }
-  return out.sort();
 }
 
 /**
@@ -339,8 +248,8 @@ export async function discoverLabels(run: string): Promise<string[]> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { appendLabel, validateRunJudge } from "./store.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { validateRunJudge } from "./store.ts";
+ * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();
@@ -363,18 +272,13 @@ export async function discoverLabels(run: string): Promise<string[]> {
  * ```
  */
 export async function validateRunJudge(run: string): Promise<HumanAgreementReport | null> {
-  const human = await discoverLabels(run);
+  const human = await labelFiles(run);
   if (!human.length) return null;
   const judge = (await _planIfAny(run))?.judge ?? "default";
   return await loadHumanAgreement({ run, judge, human });
 }
 
 async function _planIfAny(run: string): Promise<ReviewPlan | null> {
-  try {
-    await Deno.lstat(planPath(run));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
+  if (await readRunPlan(run) === null) return null;
   return await readPlan(planPath(run));
 }

@@ -23,7 +23,7 @@ export const DEFAULT_EXPORT_LIMIT = 50 * 1024 * 1024;
  * import { exportViewer } from "./export.ts";
  * import { RunViewer } from "./store.ts";
  * import { loadDataset } from "../dataset/load.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();

@@ -21,10 +21,11 @@ export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
  * import assert from "node:assert/strict";
  * import { reviewRoutes } from "./review_routes.ts";
  * import { ReviewSession } from "../review/session.ts";
- * import { loadJudged, writePlan } from "../review/store.ts";
+ * import { judgedSamples, writePlan } from "../review/store.ts";
+ * import { loadRunJudgments } from "../store/mod.ts";
  * import { planReview } from "../review/plan.ts";
  * import { loadDataset } from "../dataset/load.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();
@@ -37,7 +38,7 @@ export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
  *   return dir;
  * };
  * const run = await judgedRun("m", 4);
- * await writePlan(`${run}/plan.json`, planReview(await loadJudged(run), { run, n: 3, seed: 1 }));
+ * await writePlan(`${run}/plan.json`, planReview(judgedSamples(await loadRunJudgments([run])), { run, n: 3, seed: 1 }));
  * const session = await ReviewSession.open({ run, plan: `${run}/plan.json`, reviewer: "ana", dataset: await loadDataset() });
  * const routes = reviewRoutes(session);
  * const get = async (path: string) => await (await routes(new Request(`http://127.0.0.1${path}`), new URL(`http://127.0.0.1${path}`)))!.json();

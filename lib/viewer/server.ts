@@ -46,7 +46,7 @@ const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", cs
  * import { serveViewer } from "./server.ts";
  * import { RunViewer } from "./store.ts";
  * import { loadDataset } from "../dataset/load.ts";
- * import { newManifest, writeManifest } from "../pipeline/manifest.ts";
+ * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
  *   const dir = await Deno.makeTempDir();

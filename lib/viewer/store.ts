@@ -3,11 +3,18 @@ import { scenarioInfo, SCENARIOS } from "../dataset/scenarios.ts";
 import { BsaError } from "../errors.ts";
 import { isReasoningCorrect } from "../metrics/verdicts.ts";
 import { type RunScores, scoreRuns } from "../analysis/score_runs.ts";
-import type { GenerationRecord } from "../pipeline/generate.ts";
-import type { JudgmentRecord } from "../pipeline/judge.ts";
-import { readManifest, runFiles, type RunManifest } from "../pipeline/manifest.ts";
+import type { GenerationRecord, JudgmentRecord } from "../store/records.ts";
+import {
+  generationsIndex,
+  type IndexedRecord,
+  type JsonlIndex,
+  judgeLabels,
+  judgmentsIndex,
+  readManifest,
+  type RunManifest,
+  scanLines,
+} from "../store/mod.ts";
 import { type Row, rows } from "../table.ts";
-import { type IndexedRecord, JsonlIndex, scanLines } from "./jsonl_index.ts";
 import {
   type Filter,
   formatFilter,
@@ -193,13 +200,7 @@ export class RunViewer {
           finished: false,
         },
         manifest,
-        generations: new JsonlIndex(runFiles(dir).generations, (r: GenerationRecord) => ({
-          id: String(r.id),
-          sample: Number(r.sample),
-          scenario: r.scenario,
-          // Folders written before outcomes were recorded: no reasoning shown, else ok.
-          outcome: r.outcome ?? (r.reasoning === null ? "no_reasoning" : "ok"),
-        })),
+        generations: generationsIndex(dir),
         judgments: new Map(),
         byQuestion: new Map(),
       });
@@ -238,19 +239,9 @@ export class RunViewer {
         run.judgments.clear();
         changed = true;
       }
-      for (const label of _judgeLabels(dir)) {
-        if (!run.judgments.has(label)) {
-          run.judgments.set(
-            label,
-            new JsonlIndex(runFiles(dir, label === "default" ? undefined : label).judgments, (r: JudgmentRecord) => ({
-              id: String(r.id),
-              sample: Number(r.sample),
-              scenario: r.scenario,
-              answer: r.answer_verdict,
-              reasoning: r.reasoning_verdict,
-            })),
-          );
-        }
+      for (const label of judgeLabels(dir)) {
+        // Verdicts through the one normaliser, as the store reads them for every reader.
+        if (!run.judgments.has(label)) run.judgments.set(label, judgmentsIndex(dir, label));
       }
       for (const e of gen.added) {
         const s = this.#sample(run, e.meta.id, e.meta.sample, e.meta.scenario);
@@ -563,21 +554,6 @@ export class RunViewer {
       : "scores over every judged question";
     return { rows: out, warnings, scope: `${scope} (judge '${judge}')` };
   }
-}
-
-/** Judge labels with a judgments file in a run folder (`default` is judgments.jsonl). */
-function _judgeLabels(dir: string): string[] {
-  const out: string[] = [];
-  try {
-    for (const e of Deno.readDirSync(dir)) {
-      if (e.name === "judgments.jsonl") out.push("default");
-      const m = /^judgments-([A-Za-z0-9._-]+)\.jsonl$/.exec(e.name);
-      if (m) out.push(m[1]);
-    }
-  } catch (err) {
-    throw new BsaError(`cannot read run folder ${dir}: ${(err as Error).message}`);
-  }
-  return out.sort((a, b) => (a === "default" ? -1 : b === "default" ? 1 : a.localeCompare(b)));
 }
 
 function _questions(dataset: Dataset): Map<string, ViewerQuestion> {

@@ -8,7 +8,8 @@ import { loadDataset } from "../../lib/dataset/load.ts";
 import { fScore } from "../../lib/metrics/fscore.ts";
 import { METRICS } from "../../lib/metrics/names.ts";
 import { roundHalfEven } from "../../lib/metrics/round.ts";
-import { appendLabel, loadHumanAgreement } from "../../lib/review/store.ts";
+import { loadHumanAgreement } from "../../lib/review/store.ts";
+import { appendLabel } from "../../lib/store/mod.ts";
 import { kendallTau } from "../../lib/stats/agreement.ts";
 import { estimateIcc } from "../../lib/stats/power.ts";
 

@@ -22,14 +22,28 @@ const MAY_IMPORT: Record<string, string[]> = {
   paper: [...BASE, "dataset", "metrics", "stats"],
   // Charts only draw: statistics they show come computed from stats and paper, never from a chart module.
   charts: [...BASE, "dataset", "metrics", "paper"],
-  pipeline: [...BASE, "dataset", "metrics"],
-  analysis: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline"],
-  review: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline", "analysis"],
+  // The run store: the one owner of a run folder's files, below everything that reads or writes runs.
+  store: [...BASE, "dataset", "metrics"],
+  pipeline: [...BASE, "dataset", "metrics", "store"],
+  analysis: [...BASE, "dataset", "metrics", "stats", "paper", "store", "pipeline"],
+  review: [...BASE, "dataset", "metrics", "stats", "paper", "store", "pipeline", "analysis"],
   // inspect_ai logs in and out: what analysis may import, and scoring through analysis.
-  interop: [...BASE, "dataset", "metrics", "stats", "paper", "pipeline", "analysis"],
-  viewer: [...BASE, "dataset", "metrics", "stats", "pipeline", "analysis", "review"],
-  notebook: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "review", "viewer"],
-  report: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "pipeline", "analysis", "notebook"],
+  interop: [...BASE, "dataset", "metrics", "stats", "paper", "store", "pipeline", "analysis"],
+  viewer: [...BASE, "dataset", "metrics", "stats", "store", "pipeline", "analysis", "review"],
+  notebook: [
+    ...BASE,
+    "dataset",
+    "metrics",
+    "stats",
+    "paper",
+    "charts",
+    "store",
+    "pipeline",
+    "analysis",
+    "review",
+    "viewer",
+  ],
+  report: [...BASE, "dataset", "metrics", "stats", "paper", "charts", "store", "pipeline", "analysis", "notebook"],
   cli: ["*"],
 };
 const TOP_FILES = ["mod.ts", "cli.ts"];
@@ -98,4 +112,34 @@ Deno.test("the layer check catches a library folder importing the run store or t
     "pipeline/stat.ts imports stats/ci.ts",
     "stats/bad.ts imports pipeline/run.ts",
   ]);
+});
+
+/** The import cycles among `imports` (each as "a -> b -> a"), found by a depth-first walk. */
+function _cycles(imports: [string, string][]): string[] {
+  const graph = new Map<string, string[]>();
+  for (const [from, to] of imports) graph.set(from, [...(graph.get(from) ?? []), to]);
+  const done = new Set<string>(), path: string[] = [], out = new Set<string>();
+  const walk = (n: string) => {
+    path.push(n);
+    for (const m of graph.get(n) ?? []) {
+      const at = path.indexOf(m);
+      if (at !== -1) out.add([...path.slice(at), m].join(" -> "));
+      else if (!done.has(m)) walk(m);
+    }
+    path.pop();
+    done.add(n);
+  };
+  for (const n of graph.keys()) if (!done.has(n)) walk(n);
+  return [...out];
+}
+
+Deno.test("no module of lib/ imports itself back through others (the record types live in the store)", () => {
+  assertEquals(_cycles(_imports()), []);
+  // The check finds the circle this project had: records importing its types back from generate.
+  assertEquals(
+    _cycles([["pipeline/records.ts", "pipeline/generate.ts"], ["pipeline/generate.ts", "pipeline/records.ts"]]),
+    [
+      "pipeline/records.ts -> pipeline/generate.ts -> pipeline/records.ts",
+    ],
+  );
 });

@@ -18,11 +18,11 @@ const ALLOWED: { file: string; text: string; why: string }[] = [
   { file: "report/reproduce.ts", text: '"--execute"', why: "argument of the nbconvert subprocess" },
   { file: "report/reproduce.ts", text: '"--output-dir"', why: "argument of the nbconvert subprocess" },
   {
-    file: "pipeline/judge.ts",
-    text: "`bsa judge${o.label ? ` --label",
+    file: "store/run_records.ts",
+    text: "`bsa judge${label ? ` --label",
     why: "names the process holding the lock, for whoever finds it held",
   },
-  { file: "pipeline/generate.ts", text: '"bsa run"', why: "names the process holding the lock" },
+  { file: "store/run_records.ts", text: '"bsa run"', why: "names the process holding the lock" },
   { file: "paper/fscore.ts", text: "see \\`bsa paper audit\\`", why: "a table note pointing at the audit's listing" },
 ];
 

@@ -25,7 +25,7 @@ import {
   UnknownNotebookError,
 } from "../../lib/errors.ts";
 import { readPrices } from "../../lib/pipeline/estimate.ts";
-import { noJudgmentsError } from "../../lib/pipeline/runs.ts";
+import { noJudgmentsError } from "../../lib/store/mod.ts";
 import { writePlan } from "../../lib/review/store.ts";
 import { reproduce } from "../../lib/report/reproduce.ts";
 import type { ReviewPlan } from "../../lib/review/plan.ts";

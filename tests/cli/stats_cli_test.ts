@@ -3,8 +3,7 @@ import { cliEnv, generateAndJudge, runArgs, runCli, tempDir } from "../helpers/p
 import { parseCsv } from "../../lib/csv/parse.ts";
 import { METRIC_ORDER } from "../../lib/metrics/metric_table.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
-import { readJsonl } from "../../lib/pipeline/jsonl.ts";
-import type { JudgmentRecord } from "../../lib/pipeline/judge.ts";
+import { type JudgmentRecord, readJsonl } from "../../lib/store/mod.ts";
 import { METRICS } from "../../lib/metrics/names.ts";
 
 async function judgedRuns(dir: string, url: string) {

@@ -1,4 +1,4 @@
-import { newManifest, writeManifest } from "../../lib/pipeline/manifest.ts";
+import { newManifest, writeManifest } from "../../lib/store/mod.ts";
 import { scenarioInfo } from "../../lib/dataset/scenarios.ts";
 import { DATASET_CSV } from "./paths.ts";
 

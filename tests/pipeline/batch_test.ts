@@ -1,9 +1,7 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { BsaError } from "../../lib/errors.ts";
 import { requestLine, writeRequestFiles } from "../../lib/pipeline/batch/requests.ts";
-import { readJsonl } from "../../lib/pipeline/jsonl.ts";
-import type { GenerationRecord } from "../../lib/pipeline/generate.ts";
-import type { JudgmentRecord } from "../../lib/pipeline/judge.ts";
+import { type GenerationRecord, type JudgmentRecord, readJsonl } from "../../lib/store/mod.ts";
 import { RETRY_REMINDER } from "../../lib/pipeline/records.ts";
 import { BatchApi } from "../../lib/pipeline/batch/api.ts";
 import { pendingBatches, writeBatchState } from "../../lib/pipeline/batch/state.ts";

@@ -1,9 +1,8 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
 import { scoreJudgments } from "../../lib/metrics/mod.ts";
-import { readJsonl } from "../../lib/pipeline/jsonl.ts";
-import type { GenerationRecord } from "../../lib/pipeline/generate.ts";
-import { type JudgmentRecord, RETRY_REMINDER } from "../../lib/pipeline/judge.ts";
+import { type GenerationRecord, type JudgmentRecord, readJsonl } from "../../lib/store/mod.ts";
+import { RETRY_REMINDER } from "../../lib/pipeline/judge.ts";
 import { roundHalfEven } from "../../lib/metrics/round.ts";
 import * as aq from "arquero";
 import { cliEnv, DATASET_CSV, ROOT, runArgs, runCli, tempDir } from "../helpers/paths.ts";

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
-import type { JsonlAppender } from "../../lib/pipeline/jsonl.ts";
+import type { JsonlAppender } from "../../lib/store/mod.ts";
 import { Progress } from "../../lib/pipeline/progress.ts";
 import { RunPass } from "../../lib/pipeline/pass.ts";
 

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { BsaError } from "../../lib/errors.ts";
 import { estimateRun } from "../../lib/pipeline/estimate.ts";
-import { readJsonl } from "../../lib/pipeline/jsonl.ts";
+import { readJsonl } from "../../lib/store/mod.ts";
 import { expandStudy, validateStudy } from "../../lib/pipeline/study.ts";
 import { cliEnv, DATASET_CSV, ROOT, runCli, SHARED_BSA, tempDir } from "../helpers/paths.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";

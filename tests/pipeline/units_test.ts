@@ -2,10 +2,9 @@ import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/as
 import { splitReasoning } from "../../lib/pipeline/reasoning.ts";
 import { parseAnswerVerdict, parseReasoningVerdict } from "../../lib/pipeline/verdict_parse.ts";
 import { FatalRequestError, withRetry } from "../../lib/pipeline/retry.ts";
-import { JsonlAppender, readJsonl, repairJsonl } from "../../lib/pipeline/jsonl.ts";
+import { JsonlAppender, manifestConflicts, newManifest, readJsonl, repairJsonl } from "../../lib/store/mod.ts";
 import { runPool } from "../../lib/pipeline/pool.ts";
 import { loadJudgePrompts, loadSafetyRules, parseJudgePrompts, renderTemplate } from "../../lib/pipeline/prompts.ts";
-import { manifestConflicts, newManifest } from "../../lib/pipeline/manifest.ts";
 import { Progress } from "../../lib/pipeline/progress.ts";
 import { safeHost } from "../../lib/pipeline/client.ts";
 import { BsaError } from "../../lib/errors.ts";

@@ -3,7 +3,8 @@ import { cliEnv, generateAndJudge, idsOfEveryScenario } from "../helpers/paths.t
 import { notebookWorkspace } from "../helpers/workspace.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
 import { requires } from "../helpers/requires.ts";
-import { appendLabel, loadJudged, planReview, validateRunJudge, writePlan } from "../../lib/review/mod.ts";
+import { judgedSamples, planReview, validateRunJudge, writePlan } from "../../lib/review/mod.ts";
+import { appendLabel, loadRunJudgments } from "../../lib/store/mod.ts";
 import { scenarioInfo } from "../../lib/dataset/scenarios.ts";
 
 Deno.test({
@@ -35,7 +36,7 @@ Deno.test({
   }
   // One person reviewed 20 samples of the base run and disagreed with the judge's answer on the first 3.
   const base = `${ws.path}/runs/qwq__base`;
-  const judged = await loadJudged(base);
+  const judged = judgedSamples(await loadRunJudgments([base]));
   const plan = planReview(judged, { run: base, n: 20, seed: 5 });
   await writePlan(`${base}/review-plan.json`, plan);
   for (const [i, s] of plan.samples.entries()) {

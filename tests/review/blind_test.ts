@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { agreementCommand } from "../../lib/cli/agreement.ts";
-import { newManifest, writeManifest } from "../../lib/pipeline/manifest.ts";
+import { newManifest, writeManifest } from "../../lib/store/mod.ts";
 import { humanAgreement } from "../../lib/review/agreement.ts";
 import { parseLabels } from "../../lib/review/labels.ts";
 import { designPath, type JudgedSample, planReview } from "../../lib/review/plan.ts";

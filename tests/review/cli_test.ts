@@ -1,7 +1,8 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { cliEnv, generateAndJudge, runCli, tempDir } from "../helpers/paths.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
-import { appendLabel, loadJudged, readPlan } from "../../lib/review/store.ts";
+import { judgedSamples, readPlan } from "../../lib/review/store.ts";
+import { appendLabel, loadRunJudgments } from "../../lib/store/mod.ts";
 import type { ReviewPlan } from "../../lib/review/plan.ts";
 
 Deno.test("plan -> label -> agreement on a judged run; bad labels files are rejected with the line named", async () => {
@@ -27,7 +28,7 @@ Deno.test("plan -> label -> agreement on a judged run; bad labels files are reje
   assert(usage.stderr.includes("--n N or --margin"), usage.stderr);
 
   // A person who agrees with the judge except on the answer of the first two drawn samples.
-  const judged = new Map((await loadJudged(run)).map((s) => [`${s.id}#${s.sample}`, s]));
+  const judged = new Map(judgedSamples(await loadRunJudgments([run])).map((s) => [`${s.id}#${s.sample}`, s]));
   for (const [i, s] of plan.samples.entries()) {
     const j = judged.get(`${s.id}#${s.sample}`)!;
     const flip = j.answer_verdict === "Safe" ? "Unsafe" : "Safe";

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { compareConditions, compareRuns } from "../../lib/analysis/compare_runs.ts";
-import { newManifest, writeManifest } from "../../lib/pipeline/manifest.ts";
+import { newManifest, writeManifest } from "../../lib/store/mod.ts";
 import { holm } from "../../lib/stats/holm.ts";
 
 const TARGET: Record<string, string> = {

@@ -3,7 +3,7 @@ import * as aq from "arquero";
 import { kendallTau } from "../../lib/stats/agreement.ts";
 import { rankBy } from "../../lib/table.ts";
 import { judgeAgreement } from "../../lib/analysis/judge_agreement.ts";
-import { newManifest, writeManifest } from "../../lib/pipeline/manifest.ts";
+import { newManifest, writeManifest } from "../../lib/store/mod.ts";
 
 /*
  * Reference values from scikit-learn 1.2.1 (Debian python3-sklearn), sklearn.metrics.cohen_kappa_score:

@@ -6,7 +6,8 @@ import { chromiumPath, requires } from "../helpers/requires.ts";
 import { writeViewerRun } from "../helpers/viewer_runs.ts";
 import { loadDataset } from "../../lib/dataset/load.ts";
 import { rows } from "../../lib/table.ts";
-import { loadJudged, planReview, ReviewSession, writePlan } from "../../lib/review/mod.ts";
+import { judgedSamples, planReview, ReviewSession, writePlan } from "../../lib/review/mod.ts";
+import { loadRunJudgments } from "../../lib/store/mod.ts";
 import { parseLabels } from "../../lib/review/labels.ts";
 import { reviewRoutes } from "../../lib/viewer/review_routes.ts";
 import { serveViewer } from "../../lib/viewer/server.ts";
@@ -35,7 +36,7 @@ async function reviewRun(dir: string) {
       },
     }),
   });
-  const plan = planReview(await loadJudged(dir), { run: dir, n: 4, seed: 2 });
+  const plan = planReview(judgedSamples(await loadRunJudgments([dir])), { run: dir, n: 4, seed: 2 });
   await writePlan(`${dir}/review-plan.json`, plan);
   return plan;
 }

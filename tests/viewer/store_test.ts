@@ -4,7 +4,7 @@ import { generationLine, judgmentLine, reasoningVerdicts, writeViewerRun } from 
 import { loadDataset } from "../../lib/dataset/load.ts";
 import { roundHalfEven } from "../../lib/metrics/round.ts";
 import { METRICS } from "../../lib/metrics/names.ts";
-import { JsonlIndex } from "../../lib/viewer/jsonl_index.ts";
+import { JsonlIndex } from "../../lib/store/jsonl_index.ts";
 import { exportViewer } from "../../lib/viewer/export.ts";
 import { FILTER_KEYS, formatFilter, parseFilter, SENTINELS } from "../../lib/viewer/page/filter.js";
 import { FAILED, INVALID, NO_REASONING, TRUNCATED } from "../../lib/metrics/verdicts.ts";

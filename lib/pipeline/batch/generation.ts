@@ -3,9 +3,8 @@
  * a result line gives (built by lib/pipeline/records.ts, as for direct calls).
  * @module
  */
-import type { GenerationRecord } from "../generate.ts";
-import { sampleKey } from "../jsonl.ts";
-import type { RunManifest } from "../manifest.ts";
+import type { GenerationRecord } from "../../store/records.ts";
+import { type RunManifest, sampleKey } from "../../store/mod.ts";
 import { failedGeneration, generationBody, generationRecords, type QuestionRef } from "../records.ts";
 import { type BatchRequestLine, type BatchTarget, customId, requestLine } from "./requests.ts";
 import { type ApplyCounts, noteRetry, type ResultReading } from "./results.ts";

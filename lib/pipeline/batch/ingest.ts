@@ -9,7 +9,7 @@ import type { Dataset } from "../../dataset/load.ts";
 import { generate, type GenerateResult } from "../generate.ts";
 import { judge, type JudgeResult } from "../judge.ts";
 import type { JudgeCache } from "../judge_cache.ts";
-import { readManifest } from "../manifest.ts";
+import { readManifest } from "../../store/mod.ts";
 import type { JudgePrompts } from "../prompts.ts";
 import type { ProgressSink } from "../progress.ts";
 import { parseCustomId } from "./requests.ts";
@@ -74,7 +74,7 @@ export async function resultFileKinds(file: string): Promise<IngestResult["lines
  * import assert from "node:assert/strict";
  * import { ingestResults } from "./ingest.ts";
  * import { customId } from "./requests.ts";
- * import { newManifest, writeManifest } from "../manifest.ts";
+ * import { newManifest, writeManifest } from "../../store/mod.ts";
  * import { loadDataset } from "../../dataset/load.ts";
  * const dataset = await loadDataset(); // BSA_DATASET
  * const run = await Deno.makeTempDir();

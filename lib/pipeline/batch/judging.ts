@@ -8,11 +8,9 @@
  */
 import { BsaError } from "../../errors.ts";
 import { INVALID } from "../../metrics/verdicts.ts";
-import type { GenerationRecord } from "../generate.ts";
-import type { JudgmentRecord } from "../judge.ts";
+import type { GenerationRecord, JudgmentRecord } from "../../store/records.ts";
 import { JudgeCache } from "../judge_cache.ts";
-import { JsonlAppender, readJsonl, readLatest, sampleKey } from "../jsonl.ts";
-import type { JudgeParams } from "../manifest.ts";
+import { JsonlAppender, type JudgeParams, readJsonl, readLatest, sampleKey } from "../../store/mod.ts";
 import type { JudgePrompts } from "../prompts.ts";
 import {
   judgeBody,

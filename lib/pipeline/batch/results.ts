@@ -5,7 +5,7 @@
  */
 import { BsaError } from "../../errors.ts";
 import { type Completion, completionFrom, isPermanentStatus } from "../client.ts";
-import { readJsonl } from "../jsonl.ts";
+import { readJsonl } from "../../store/mod.ts";
 
 /** What one result line says about its request. */
 export type ResultReading =

@@ -1,6 +1,7 @@
 import { BENCHMARK_SIZE } from "../dataset/scenarios.ts";
-import { doneKeys } from "./runs.ts";
-import { readManifest, runFiles } from "./manifest.ts";
+import { sampleKeys } from "./samples.ts";
+import { runFiles } from "./files.ts";
+import { readManifest } from "./manifest.ts";
 
 /** How far a run folder has got. */
 export interface RunStatus {
@@ -42,8 +43,8 @@ export async function runStatus(dir: string): Promise<RunStatus> {
     };
   }
   const files = runFiles(dir);
-  const generated = (await doneKeys(files.generations)).size;
-  const judged = (await doneKeys(files.judgments)).size;
+  const generated = (await sampleKeys(files.generations)).size;
+  const judged = (await sampleKeys(files.judgments)).size;
   return {
     exists: true,
     expected,

@@ -1,104 +1,17 @@
+/**
+ * Reading the judgments of run folders: newest record per sample, verdicts through the one
+ * normaliser (lib/metrics/verdicts.ts).
+ * @module
+ */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { BsaError, NoJudgmentsError } from "../errors.ts";
 import { normalizeVerdict } from "../metrics/verdicts.ts";
-import type { JudgmentRecord } from "./judge.ts";
-import { readJsonl, readLatest, sampleKey } from "./jsonl.ts";
-import { readManifest, runFiles, type RunManifest } from "./manifest.ts";
-
-/** What the newest record of one sample says, as the run store tracks it (no texts). */
-export interface SampleState {
-  /** Generation records: `outcome` (absent in older folders: read as `ok`). */
-  outcome?: string;
-  answer_verdict?: string;
-  reasoning_verdict?: string;
-  failed_by?: string;
-}
-
-/** The samples of a generations or judgments file: newest state per sample, and the tokens of every record. */
-export interface SampleScan {
-  /** Newest state by {@linkcode sampleKey}. */
-  latest: Map<string, SampleState>;
-  /** Tokens of every record in the file, superseded ones included (they were paid for). */
-  tokens: { prompt: number; completion: number };
-}
-
-/**
- * The state the run store keeps of a record: its outcome and verdicts, never its texts (a
- * judgment's raw reply, a generation's answer), so tracking every sample of a run stays small.
- *
- * @param r A generation or judgment record (or a state).
- * @returns Its outcome, verdicts and who failed it, nothing else.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sampleState } from "./runs.ts";
- * const record = { id: "q", answer_verdict: "invalid", reasoning_verdict: "Safe", answer_raw: "a long reply" };
- * const s = sampleState(record);
- * assert(s.answer_verdict === "invalid" && !("answer_raw" in s) && !("id" in s));
- * ```
- */
-export function sampleState(r: SampleState): SampleState {
-  return {
-    outcome: r.outcome,
-    answer_verdict: r.answer_verdict,
-    reasoning_verdict: r.reasoning_verdict,
-    failed_by: r.failed_by,
-  };
-}
-
-/**
- * Scan a run file (generations or judgments) without holding its texts: the newest state
- * of each sample (the last record wins, see {@linkcode readLatest}) and the tokens all its
- * records account for, so totals survive a kill before the manifest was updated.
- *
- * @param path A generations or judgments file.
- * @returns The newest record's state of each sample and the token totals.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { scanSamples } from "./runs.ts";
- * const p = await Deno.makeTempFile();
- * await Deno.writeTextFile(p, '{"id":"q","sample":0,"outcome":"failed","prompt_tokens":3}\n{"id":"q","sample":0,"outcome":"ok","prompt_tokens":5}\n');
- * const s = await scanSamples(p);
- * assert(s.latest.size === 1 && s.latest.get("q\u00000")!.outcome === "ok" && s.tokens.prompt === 8);
- * ```
- */
-export async function scanSamples(path: string): Promise<SampleScan> {
-  const latest = new Map<string, SampleState>();
-  const tokens = { prompt: 0, completion: 0 };
-  for await (
-    const r of readJsonl<
-      SampleState & { id: string; sample: number; prompt_tokens?: number; completion_tokens?: number }
-    >(
-      path,
-    )
-  ) {
-    latest.set(sampleKey(r), sampleState(r));
-    tokens.prompt += r.prompt_tokens ?? 0;
-    tokens.completion += r.completion_tokens ?? 0;
-  }
-  return { latest, tokens };
-}
-
-/**
- * Keys ({@linkcode sampleKey}) of the samples a JSONL file of records holds.
- *
- * @param path A JSONL file of records.
- * @returns The sample keys.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { doneKeys } from "./runs.ts";
- * const p = await Deno.makeTempFile();
- * await Deno.writeTextFile(p, '{"id":"q","sample":0}\n{"id":"q","sample":1}\n{"id":"q","sample":0}\n');
- * assert((await doneKeys(p)).size === 2);
- * ```
- */
-export async function doneKeys(path: string): Promise<Set<string>> {
-  return new Set((await scanSamples(path)).latest.keys());
-}
+import type { JudgmentRecord } from "./records.ts";
+import { readLatest, sampleKey } from "./jsonl.ts";
+import { judgeLabel, runFiles } from "./files.ts";
+import { sampleKeys } from "./samples.ts";
+import { readManifest, type RunManifest } from "./manifest.ts";
 
 /**
  * The error for a run folder whose judgments file (of `judge`, a label) holds nothing yet:
@@ -110,14 +23,15 @@ export async function doneKeys(path: string): Promise<Set<string>> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { noJudgmentsError } from "./runs.ts";
+ * import { noJudgmentsError } from "./judgments.ts";
  * const e = noJudgmentsError("runs/a", "second");
  * assert(e.message === "runs/a/judgments-second.jsonl holds no judgments yet: runs/a is not judged by judge second");
  * assert(e.run === "runs/a" && e.judge === "second");
  * ```
  */
 export function noJudgmentsError(dir: string, judge?: string): NoJudgmentsError {
-  return new NoJudgmentsError(dir, runFiles(dir, judge).judgments, judge);
+  const label = judgeLabel(judge);
+  return new NoJudgmentsError(dir, runFiles(dir, label).judgments, label);
 }
 
 /** Judgments of one or more runs as one table, with each run's tags as columns. */
@@ -145,7 +59,7 @@ export interface RunJudgments {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadRunJudgments } from "./runs.ts";
+ * import { loadRunJudgments } from "./judgments.ts";
  * import { newManifest, writeManifest } from "./manifest.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
  * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
@@ -172,8 +86,9 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
   if (!dirs.length) throw new BsaError("no run folder given");
   const manifests: RunManifest[] = [];
   const tags = new Set<string>();
+  const warnings: string[] = [];
   for (const d of dirs) {
-    const m = await readManifest(d);
+    const m = await readManifest(d, { warnings });
     manifests.push(m);
     Object.keys(m.tags ?? {}).forEach((t) => tags.add(t));
   }
@@ -189,11 +104,12 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
     reasoning_verdict: [],
   };
   for (const t of tags) cols[t] = [];
-  const warnings: string[] = [];
   for (const [i, d] of dirs.entries()) {
     const m = manifests[i];
     let n = 0;
+    const judged = new Set<string>();
     for await (const r of readLatest<JudgmentRecord>(runFiles(d, judge).judgments, { warnings })) {
+      judged.add(sampleKey(r));
       cols.model.push(m.model);
       cols.run.push(d);
       cols.id.push(r.id);
@@ -204,7 +120,24 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
       for (const t of tags) cols[t].push(m.tags?.[t] ?? null);
       n++;
     }
+    if (!judgeLabel(judge) && await Deno.stat(`${d}/judgments-default.jsonl`).then(() => true, () => false)) {
+      // Older versions wrote `--label default` there; `default` is judgments.jsonl now.
+      warnings.push(
+        `${d}/judgments-default.jsonl (written by an older version for the label default) is not read: the default judge is judgments.jsonl; rename the file to judgments-NAME.jsonl, and its manifest entry under "judges" to NAME, to read it as judge NAME`,
+      );
+    }
     if (n === 0) throw noJudgmentsError(d, judge);
+    // Generated samples without a judgment (a judge still running, or one started before the
+    // run was done) are not in any denominator: said with their count.
+    let missing = 0;
+    for (const k of await sampleKeys(runFiles(d).generations)) if (!judged.has(k)) missing++;
+    if (missing) {
+      warnings.push(
+        `${d}: ${missing} generated sample(s) are not judged yet${
+          judgeLabel(judge) ? ` by judge ${judge}` : ""
+        }; the scores cover the ${n} judged (judge the run again to include them)`,
+      );
+    }
   }
   return { table: aq.table(cols), k: [...ks][0], manifests, tags: [...tags], warnings };
 }

@@ -1,10 +1,26 @@
+/**
+ * The run manifest (`manifest.json`): what a run is, how to resume it, who judged it. It
+ * carries a format version and is checked against {@linkcode MANIFEST_SCHEMA} on every read.
+ * @module
+ */
 import { BsaError } from "../errors.ts";
 import { writeAtomic } from "../fs.ts";
-import { withLock } from "./lock.ts";
 import { VERSION } from "../version.ts";
+import { runFiles } from "./files.ts";
+import { withLock } from "./lock.ts";
+import { type Schema, validate } from "./schema.ts";
+
+/**
+ * The run folder format this version writes. Format 1 is every folder written before the
+ * manifest carried `format_version` (read as it is, with a note; the next `run` or `judge`
+ * records format 2). Format 2 adds `format_version` and nothing a format-1 reader misses.
+ */
+export const FORMAT_VERSION = 2;
 
 /** A run folder's manifest: everything needed to know what the run is and to resume it. */
 export interface RunManifest {
+  /** The run folder format ({@linkcode FORMAT_VERSION}); absent in folders of format 1. */
+  format_version?: number;
   toolkit_version: string;
   model: string;
   /** Base URLs without credentials. */
@@ -58,56 +74,134 @@ export interface JudgeRecord {
   tokens: { prompt: number; completion: number };
 }
 
+const _tokens: Schema = {
+  type: "object",
+  required: ["prompt", "completion"],
+  properties: { prompt: { type: "number", minimum: 0 }, completion: { type: "number", minimum: 0 } },
+};
+const _strings: Schema = { type: "array", items: { type: "string" } };
+const _time: Schema = { type: "string", minLength: 1 };
+const _judgeParams: Schema = {
+  type: "object",
+  properties: {
+    temperature: { type: "number", minimum: 0 },
+    top_p: { type: "number", minimum: 0 },
+    max_tokens: { type: "integer", minimum: 1 },
+    seed: { type: "integer" },
+    extra_body: { type: "object" },
+  },
+};
+const _judge: Schema = {
+  type: "object",
+  required: ["model", "endpoints", "prompts", "started", "finished"],
+  properties: {
+    model: { type: "string", minLength: 1 },
+    endpoints: _strings,
+    prompts: {
+      type: "object",
+      required: ["sha256"],
+      properties: {
+        source: { type: "string" },
+        sha256: {
+          type: "object",
+          required: ["answer", "reasoning"],
+          properties: { answer: { type: "string" }, reasoning: { type: "string" } },
+        },
+      },
+    },
+    params: _judgeParams,
+    started: _time,
+    finished: { type: ["string", "null"] },
+    tokens: _tokens,
+  },
+};
+
 /**
- * The files of a run folder; `judge` names a labelled judge's judgments file.
- *
- * @param dir The run folder.
- * @param judge A judge's label (default: the default judge).
- * @returns The paths of the manifest, generations, judgments and lock files.
- * @throws {BsaError} A judge label with characters other than letters, digits, `.`, `_` and `-`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { runFiles } from "./manifest.ts";
- * assert(runFiles("r").judgments === "r/judgments.jsonl");
- * assert(runFiles("r", "gpt4o").judgments === "r/judgments-gpt4o.jsonl");
- * ```
+ * The written schema of `manifest.json` (format 2; a JSON Schema). Format 1 folders are read
+ * with the same field types but only `model`, `k`, `dataset.sha256`, `subset` and `params`
+ * required (older versions wrote no `format_version`, and some no `tags` or `tokens`).
  */
-export function runFiles(dir: string, judge?: string): RunFiles {
-  if (judge !== undefined && !/^[A-Za-z0-9._-]+$/.test(judge)) {
-    throw new BsaError(`judge label ${JSON.stringify(judge)} may hold only letters, digits, '.', '_' and '-'`);
-  }
-  const judgments = judge ? `${dir}/judgments-${judge}.jsonl` : `${dir}/judgments.jsonl`;
-  return {
-    manifest: `${dir}/manifest.json`,
-    generations: `${dir}/generations.jsonl`,
-    judgments,
-    generationsLock: `${dir}/generations.jsonl.lock`,
-    judgmentsLock: `${judgments}.lock`,
-    manifestLock: `${dir}/manifest.json.lock`,
-  };
-}
+export const MANIFEST_SCHEMA: Schema = {
+  type: "object",
+  required: [
+    "format_version",
+    "toolkit_version",
+    "model",
+    "endpoints",
+    "k",
+    "dataset",
+    "subset",
+    "params",
+    "tags",
+    "started",
+    "finished",
+    "tokens",
+  ],
+  properties: {
+    format_version: { type: "integer", minimum: 1 },
+    toolkit_version: { type: "string" },
+    model: { type: "string", minLength: 1 },
+    endpoints: _strings,
+    k: { type: "integer", minimum: 1 },
+    dataset: {
+      type: "object",
+      required: ["source", "sha256", "pinned"],
+      properties: { source: { type: "string" }, sha256: { type: "string", minLength: 1 }, pinned: { type: "boolean" } },
+    },
+    subset: {
+      type: "object",
+      required: ["ids", "description"],
+      properties: { ids: { type: ["array", "null"], items: { type: "string" } }, description: { type: "string" } },
+    },
+    params: {
+      type: "object",
+      properties: {
+        ...(_judgeParams.properties),
+        top_k: { type: "integer", minimum: -1 },
+        system_prompt: {
+          type: ["object", "null"],
+          required: ["name", "sha256"],
+          properties: { name: { type: "string" }, sha256: { type: "string" } },
+        },
+      },
+    },
+    tags: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
+    started: _time,
+    finished: { type: ["string", "null"] },
+    tokens: _tokens,
+    judge: _judge,
+    judges: { type: "object", additionalProperties: _judge },
+  },
+};
 
-/** The paths of a run folder's files, and of the locks that give each file one writer. */
-export interface RunFiles {
-  manifest: string;
-  generations: string;
-  judgments: string;
-  /** Held by `run` for as long as it writes generations. */
-  generationsLock: string;
-  /** Held by `judge` (for its label) for as long as it writes judgments. */
-  judgmentsLock: string;
-  /** Held for the moment of a manifest update (read, merge, atomic write). */
-  manifestLock: string;
+/** What format 1 requires (folders of older versions); the field types are those of format 2. */
+const _FORMAT1: Schema = {
+  ...MANIFEST_SCHEMA,
+  required: ["model", "k", "dataset", "subset", "params"],
+  properties: {
+    ...MANIFEST_SCHEMA.properties,
+    dataset: { ...MANIFEST_SCHEMA.properties!.dataset, required: ["sha256"] },
+    subset: { ...MANIFEST_SCHEMA.properties!.subset, required: [] },
+  },
+};
+
+/** Options of {@linkcode readManifest}. */
+export interface ReadManifestOptions {
+  /** Where a note goes when the folder is of an older format (read as it is). */
+  warnings?: string[];
 }
 
 /**
- * Read a run's manifest; a missing or unreadable one is an error naming the folder.
+ * Read a run's manifest and check it against {@linkcode MANIFEST_SCHEMA}: a missing folder or
+ * manifest, invalid JSON or any field of the wrong type is an error naming the file and every
+ * such field. A folder of an older format (no `format_version`) is read, with a note in
+ * `options.warnings`; one of a newer format is refused.
  *
  * @param dir The run folder.
+ * @param options Where a note on an older format goes.
  * @returns The manifest.
  * @throws {NotARunError} The folder has no manifest.json.
- * @throws {BsaError} The manifest cannot be read or is not a bsa run manifest.
+ * @throws {BsaError} The manifest cannot be read, is not a bsa run manifest, or is of a newer format.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -117,10 +211,19 @@ export interface RunFiles {
  * const dataset = { source: "d.csv", sha256: "x", pinned: false };
  * await writeManifest(dir, newManifest({ model: "m", endpoints: [], k: 5, dataset, subset: { ids: null, description: "" }, params: {}, tags: {} }));
  * const m = await readManifest(dir);
- * assert(m.model === "m" && m.k === 5 && m.finished === null);
+ * assert(m.model === "m" && m.k === 5 && m.finished === null && m.format_version === 2);
+ * // Each field of the wrong type is named.
+ * await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify({ ...m, k: 0, endpoints: "x" }));
+ * await assert.rejects(readManifest(dir), /'endpoints' must be a list, got "x"; 'k' must be at least 1, got 0/);
+ * // An older folder (no format_version) is read, with a note.
+ * const { format_version: _, ...old } = m;
+ * await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify(old));
+ * const warnings: string[] = [];
+ * assert((await readManifest(dir, { warnings })).model === "m");
+ * assert.match(warnings[0], /format 1/);
  * ```
  */
-export async function readManifest(dir: string): Promise<RunManifest> {
+export async function readManifest(dir: string, options: ReadManifestOptions = {}): Promise<RunManifest> {
   const path = runFiles(dir).manifest;
   let raw: unknown;
   try {
@@ -132,22 +235,30 @@ export async function readManifest(dir: string): Promise<RunManifest> {
     }
     throw new BsaError(`${path}: ${(err as Error).message}`);
   }
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new BsaError(`${path} is not a bsa run manifest: not a JSON object`);
+  }
+  const version = (raw as { format_version?: unknown }).format_version;
+  if (typeof version === "number" && Number.isInteger(version) && version > FORMAT_VERSION) {
+    throw new BsaError(
+      `${path} is of run format ${version}, written by a newer bsa-lab; this version (${VERSION}) reads formats up to ${FORMAT_VERSION}: update bsa-lab`,
+    );
+  }
+  const old = version === undefined;
+  const problems = validate(raw, old ? _FORMAT1 : MANIFEST_SCHEMA);
+  if (problems.length) throw new BsaError(`${path} is not a bsa run manifest: ${problems.join("; ")}`);
+  if (old) {
+    options.warnings?.push(
+      `${dir}: a run folder of format 1 (written before run folders carried a format version); read as it is, and the next run or judge of it records format ${FORMAT_VERSION}`,
+    );
+  }
   const m = raw as Partial<RunManifest>;
-  const bad = !m || typeof m !== "object"
-    ? "not a JSON object"
-    : typeof m.model !== "string"
-    ? "'model' is not a string"
-    : !Number.isInteger(m.k) || m.k! < 1
-    ? "'k' is not a positive integer"
-    : typeof m.dataset?.sha256 !== "string"
-    ? "'dataset.sha256' is missing"
-    : !m.subset || typeof m.subset !== "object"
-    ? "'subset' is missing"
-    : !m.params || typeof m.params !== "object"
-    ? "'params' is missing"
-    : null;
-  if (bad) throw new BsaError(`${path} is not a bsa run manifest: ${bad}`);
-  return { ...m, tags: m.tags ?? {}, tokens: m.tokens ?? { prompt: 0, completion: 0 } } as RunManifest;
+  return {
+    ...m,
+    endpoints: m.endpoints ?? [],
+    tags: m.tags ?? {},
+    tokens: m.tokens ?? { prompt: 0, completion: 0 },
+  } as RunManifest;
 }
 
 /**
@@ -271,7 +382,61 @@ export async function updateManifest(
  * ```
  */
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
-  await writeAtomic(runFiles(dir).manifest, JSON.stringify(manifest, null, 2) + "\n");
+  // Written in the current format: a folder of an older one is migrated by its next update.
+  const { format_version: _, ...rest } = manifest;
+  const current = { format_version: FORMAT_VERSION, ...rest };
+  await writeAtomic(runFiles(dir).manifest, JSON.stringify(current, null, 2) + "\n");
+}
+
+/**
+ * Make the folder of a new run: its parents as needed, the folder itself only if it does not
+ * exist yet, so that of two commands starting one run at once exactly one is its creator (and
+ * only the creator ever removes it, see {@linkcode removeUnstartedRun}).
+ *
+ * @param dir The run folder.
+ * @returns True when this call made the folder, false when it was there already.
+ * @throws {BsaError} The folder cannot be made.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRunFolder } from "./manifest.ts";
+ * const root = await Deno.makeTempDir();
+ * const made = await Promise.all([createRunFolder(`${root}/a/run`), createRunFolder(`${root}/a/run`)]);
+ * assert.deepEqual(made.sort(), [false, true]);
+ * ```
+ */
+export async function createRunFolder(dir: string): Promise<boolean> {
+  const parent = dir.replace(/\/+$/, "").replace(/\/[^/]*$/, "");
+  try {
+    if (parent && parent !== dir) await Deno.mkdir(parent, { recursive: true });
+    await Deno.mkdir(dir);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.AlreadyExists) return false;
+    throw new BsaError(`cannot make the run folder ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Remove a run folder its creator left before anything was recorded (no manifest): a refused
+ * start leaves nothing behind. Call it only as the folder's creator ({@linkcode createRunFolder}
+ * returned true) and while holding its generations lock, so no other writer is inside.
+ *
+ * @param dir The run folder.
+ * @returns True when the folder was removed.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRunFolder, removeUnstartedRun } from "./manifest.ts";
+ * const dir = `${await Deno.makeTempDir()}/run`;
+ * assert(await createRunFolder(dir));
+ * assert(await removeUnstartedRun(dir));
+ * assert(!(await Deno.stat(dir).then(() => true, () => false)));
+ * ```
+ */
+export async function removeUnstartedRun(dir: string): Promise<boolean> {
+  if (await Deno.stat(runFiles(dir).manifest).then(() => true, () => false)) return false;
+  return await Deno.remove(dir, { recursive: true }).then(() => true, () => false);
 }
 
 /**
@@ -288,9 +453,10 @@ export async function writeManifest(dir: string, manifest: RunManifest): Promise
  * ```
  */
 export function newManifest(
-  fields: Omit<RunManifest, "toolkit_version" | "started" | "finished" | "tokens">,
+  fields: Omit<RunManifest, "format_version" | "toolkit_version" | "started" | "finished" | "tokens">,
 ): RunManifest {
   return {
+    format_version: FORMAT_VERSION,
     toolkit_version: VERSION,
     ...fields,
     started: new Date().toISOString(),

@@ -1,43 +1,24 @@
 /**
- * The one place lib/interop touches run folders: it reads them through the pipeline's readers
- * and writes them through its writers, so that a change of run store is a change of this file.
+ * Whole runs at once, for importing and exporting (lib/interop): every newest record of a run
+ * read in one go, and a complete run folder written whole or not at all.
  * @module
  */
 import { BsaError } from "../errors.ts";
-import type { GenerationRecord } from "../pipeline/generate.ts";
-import type { JudgmentRecord } from "../pipeline/judge.ts";
-import { JsonlAppender, readLatest, sampleKey } from "../pipeline/jsonl.ts";
-import { readManifest, runFiles, runFolderState, type RunManifest, writeManifest } from "../pipeline/manifest.ts";
-import { expandRunPaths } from "../pipeline/run_paths.ts";
-
-export type { GenerationRecord, JudgmentRecord, RunManifest };
-export { newManifest } from "../pipeline/manifest.ts";
+import type { GenerationRecord, JudgmentRecord } from "./records.ts";
+import { runFiles } from "./files.ts";
+import { JsonlAppender, readLatest, sampleKey } from "./jsonl.ts";
+import { readManifest, runFolderState, type RunManifest, writeManifest } from "./manifest.ts";
+import { expandRunPaths } from "./run_paths.ts";
 
 /** What an export reads of one run: its manifest and the newest record of each sample. */
 export interface RunRecords {
   manifest: RunManifest;
   /** Newest generation record of each sample, in file order of their last appearance. */
   generations: GenerationRecord[];
-  /** Newest judgment of each sample by the judge asked for, by {@linkcode recordKey}. */
+  /** Newest judgment of each sample by the judge asked for, by {@linkcode sampleKey}. */
   judgments: Map<string, JudgmentRecord>;
   /** A last line cut short, skipped. */
   warnings: string[];
-}
-
-/**
- * The key of a sample (its question id and sample number), as the run folder keys it.
- *
- * @param r A record with `id` and `sample`.
- * @returns The key.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { recordKey } from "./_run_io.ts";
- * assert(recordKey({ id: "q", sample: 1 }) !== recordKey({ id: "q", sample: 2 }));
- * ```
- */
-export function recordKey(r: { id: string; sample: number }): string {
-  return sampleKey(r);
 }
 
 /**
@@ -50,7 +31,7 @@ export function recordKey(r: { id: string; sample: number }): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readRunRecords, writeRunFolder } from "./_run_io.ts";
+ * import { readRunRecords, writeRunFolder } from "./whole_run.ts";
  * const dir = `${await Deno.makeTempDir()}/run`;
  * const manifest = { toolkit_version: "0", model: "m", endpoints: [], k: 1, dataset: { source: "d", sha256: "x", pinned: false },
  *   subset: { ids: ["q"], description: "" }, params: {}, tags: {}, started: "", finished: null, tokens: { prompt: 0, completion: 0 } };
@@ -89,7 +70,7 @@ export interface NewRun {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { writeRunFolder } from "./_run_io.ts";
+ * import { writeRunFolder } from "./whole_run.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/notes.txt`, "mine");
  * const manifest = { toolkit_version: "0", model: "m", endpoints: [], k: 1, dataset: { source: "d", sha256: "x", pinned: false },
@@ -140,7 +121,7 @@ async function _appendAll(path: string, records: unknown[]): Promise<void> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isRunFolder } from "./_run_io.ts";
+ * import { isRunFolder } from "./whole_run.ts";
  * assert(!(await isRunFolder(await Deno.makeTempDir())));
  * ```
  */
@@ -157,7 +138,7 @@ export async function isRunFolder(dir: string): Promise<boolean> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runFolders } from "./_run_io.ts";
+ * import { runFolders } from "./whole_run.ts";
  * assert.deepEqual(await runFolders([await Deno.makeTempDir()]), []);
  * ```
  */

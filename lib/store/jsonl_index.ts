@@ -61,6 +61,17 @@ export class JsonlIndex<M> {
   }
 
   /** Bytes of the file indexed so far (complete lines only). */
+  /**
+   * Read the indexed lines again, in file order (for a search over their texts): each line's
+   * offset, byte length and text, up to what the last refresh indexed.
+   *
+   * @param fn Called with each line's offset, byte length and text.
+   * @returns The offset just past the last line read.
+   */
+  scan(fn: (offset: number, length: number, text: string) => void): Promise<number> {
+    return scanLines(this.path, 0, this.indexedBytes, fn);
+  }
+
   get indexedBytes(): number {
     return this.#size;
   }
