@@ -306,6 +306,7 @@ async function _generate(
       result.batch = await runBatchPhase(o.batch, {
         run: o.out,
         kind: "generation",
+        model: o.model,
         requests: () => generationRequests(ctx),
         handle: (t, r, c) => applyGenerationResult(ctx, t as Extract<BatchTarget, { kind: "generation" }>, r, c),
         log: (l) => log(`\n${l}`),
