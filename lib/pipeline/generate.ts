@@ -177,18 +177,20 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const files = runFiles(o.out);
   // A run is written only into a new folder or an existing run: never among foreign files.
   await runFolderState(o.out);
-  const created = !(await Deno.stat(o.out).then(() => true, () => false));
+  const existed = await Deno.stat(o.out).then(() => true, () => false);
   // A new folder is made only once the endpoint has answered; an existing one is locked
   // first, so a second writer is turned away before it sends anything at all.
-  if (created) await o.client?.preflight(o.model);
-  await Deno.mkdir(o.out, { recursive: true });
-  let lock;
-  try {
-    lock = await acquireLock(files.generationsLock, "bsa run");
-  } catch (err) {
-    if (created) await Deno.remove(o.out, { recursive: true }).catch(() => {});
+  if (!existed) await o.client?.preflight(o.model);
+  // `created` only when this call made the folder (two writers racing: one makes it), and a
+  // folder another writer holds is never removed: only this call's, refused before any write.
+  const trimmed = o.out.replace(/(.)\/+$/, "$1");
+  const slash = trimmed.lastIndexOf("/");
+  await Deno.mkdir(slash > 0 ? trimmed.slice(0, slash) : slash === 0 ? "/" : ".", { recursive: true });
+  const created = await Deno.mkdir(o.out).then(() => true, (err) => {
+    if (err instanceof Deno.errors.AlreadyExists) return false;
     throw err;
-  }
+  });
+  const lock = await acquireLock(files.generationsLock, "bsa run");
   try {
     if (!created) await o.client?.preflight(o.model);
     return await _generate(o, chosen, wanted, files);
