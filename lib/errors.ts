@@ -389,3 +389,26 @@ export class ResultIdentityError extends BsaError {
     this.name = "ResultIdentityError";
   }
 }
+
+/**
+ * A pass asked to send by direct calls (or to write a request file) while batches of the same
+ * kind are still in flight for the run: their samples would be asked, and paid for, twice.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BatchInFlightError } from "./errors.ts";
+ * const e = new BatchInFlightError("runs/a", "generation", "api.openai.com", ["batch_1"]);
+ * assert(e.message.startsWith("runs/a: 1 generation batch(es) submitted to api.openai.com are still in flight (batch_1)"));
+ * ```
+ */
+export class BatchInFlightError extends BsaError {
+  constructor(readonly run: string, readonly kind: string, readonly endpoint: string, readonly ids: string[]) {
+    super(
+      `${run}: ${ids.length} ${kind} batch(es) submitted to ${endpoint} are still in flight (${
+        ids.join(", ")
+      }); nothing was sent: asking their samples again would pay for them twice`,
+    );
+    this.name = "BatchInFlightError";
+  }
+}

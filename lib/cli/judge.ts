@@ -8,6 +8,7 @@ import { safeHost } from "../pipeline/client.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import { checkBatchFileFlag, refuseOwnedBodyKeys } from "./_output.ts";
+import { refuseBatchInFlight } from "../pipeline/batch/state.ts";
 import { jsonObjectFlag, listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
 /**
@@ -111,6 +112,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
   const client = batch?.mode === "file" ? null : clientFromFlags("judge", values, "judge-");
   const manifest = await readManifest(run);
   if (batch?.mode === "file") await checkBatchFileFlag("judge", run, batch.path, batch.force === true);
+  if (batch?.mode !== "live") await refuseBatchInFlight(run, values.label ? `judge-${values.label}` : "judge");
   const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
   const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
   const cache = values["no-cache"] ? null : await JudgeCache.open();

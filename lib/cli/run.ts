@@ -9,6 +9,7 @@ import { ForeignFolderError, runFolderState } from "../pipeline/manifest.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import { checkBatchFileFlag, refuseOwnedBodyKeys } from "./_output.ts";
+import { refuseBatchInFlight } from "../pipeline/batch/state.ts";
 import {
   jsonObjectFlag,
   listFlag,
@@ -132,6 +133,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const batch = batchModeFromFlags("run", values);
   const state = await _outFolderState(out);
   if (batch?.mode === "file") await checkBatchFileFlag("run", out, batch.path, batch.force === true);
+  // Direct calls or a request file while a batch of this run is in flight would ask its samples twice.
+  if (state === "run" && batch?.mode !== "live") await refuseBatchInFlight(out, "generation");
   // A request file is sent by someone else (a cluster's vLLM): no endpoint needed now.
   const client = batch?.mode === "file" ? null : clientFromFlags("run", values);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });

@@ -1,4 +1,4 @@
-import { pendingBatches } from "./batch/state.ts";
+import { pendingBatches, refuseBatchInFlight } from "./batch/state.ts";
 import * as aq from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { ALL_QUESTIONS } from "../dataset/select.ts";
@@ -215,6 +215,8 @@ export async function runStudy(
   };
   for (const r of runs) {
     if ((await runStatus(r.dir)).generationComplete) continue;
+    // A study sends direct calls: a batch of this run in flight would be paid for twice.
+    await refuseBatchInFlight(r.dir, "generation");
     log(`== ${r.dir}: generating`);
     const res = await unlessBusy(r.dir, "generating", async () =>
       await generate({
