@@ -81,8 +81,9 @@ reason, j/Enter next, k previous.`;
  * const printed: string[] = [];
  * const log = console.log;
  * console.log = (s: string) => void printed.push(s);
- * const code = await viewCommand(["--run", run, "--out", `${run}/view.html`]).finally(() => (console.log = log));
- * const html = await Deno.readTextFile(`${run}/view.html`);
+ * const page = `${await Deno.makeTempDir()}/view.html`; // never inside a run folder
+ * const code = await viewCommand(["--run", run, "--out", page]).finally(() => (console.log = log));
+ * const html = await Deno.readTextFile(page);
  * assert(code === 0 && printed[0].startsWith("bsa view: wrote") && html.includes("q9")); // one self-contained file
  * ```
  */
