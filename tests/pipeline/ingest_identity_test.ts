@@ -106,6 +106,16 @@ Deno.test("ingest counts every line of a result file: recorded, failed, invalid 
   );
   // Only verdicts go into the cache: the reply without one does not.
   assertEquals(await count(`${dir.path}/cache/judge-cache.jsonl`), 3);
+  // One file holding both kinds (each checked against its own pass): all read before, all duplicates now.
+  const both = `${dir.path}/both.jsonl`;
+  await Deno.writeTextFile(
+    both,
+    [answers[2], answers[3], ...await linesOf(`${dir.path}/jout.jsonl`)].join("\n") + "\n",
+  );
+  const mixed = await runCli(["ingest", "--run", run, both, "--quiet"], env);
+  assertEquals(mixed.code, 0, mixed.stderr);
+  assert(mixed.stderr.includes(`${both}: 6 line(s): 0 recorded, 0 failed`), mixed.stderr);
+  assert(mixed.stderr.includes("6 duplicate (already recorded), 0 unknown id, 0 cut short"), mixed.stderr);
 });
 
 Deno.test("ingested verdicts go into the judge cache only under the identity that produced them", async () => {

@@ -135,9 +135,11 @@ export async function runBatchPhase(
   };
   const apply = async (line: BatchResultLine, counts: ApplyCounts, where: { file: string; n: number }) => {
     const target = parseCustomId(line.custom_id);
-    const problem = identityProblem(line, target, expect);
+    const mine = target !== null && (target.kind === "judge") === wantJudge;
+    // A line of the other kind is checked by the pass of its kind (ingest reads a file with both).
+    const problem = identityProblem(line, mine ? target : null, expect);
     if (problem) throw new ResultIdentityError(where.file, where.n, problem);
-    if (!target || (target.kind === "judge") !== wantJudge) {
+    if (!mine) {
       result.foreign++;
       return;
     }
