@@ -131,4 +131,19 @@ Deno.test("a direct run (or a request file) with a batch in flight refuses and s
   // Done: direct calls are fine again.
   const after = await runCli([...runArgs(server.url, "m-think", 1, run), "--limit", "3", "--quiet"], env);
   assertEquals(after.code, 0, after.stderr);
+  // The same for a judge: its batch in flight, a direct judge of that label refuses and sends nothing.
+  await writeBatchState(run, {
+    kind: "judge-second",
+    endpoint: host,
+    entries: [{ file: "batches/judge-second-001.jsonl", lines: 6, id: "batch_9", status: "in_progress", done: false }],
+  });
+  const judged = server.stats.judge;
+  const judge = await runCli(
+    ["judge", "--run", run, "--label", "second", "--judge-base-url", server.url, "--judge-model", "judge-1", "--quiet"],
+    env,
+  );
+  assertEquals(judge.code, 1, judge.stderr);
+  assert(judge.stderr.includes("1 judge-second batch(es)") && judge.stderr.includes("(batch_9)"), judge.stderr);
+  assert(judge.stderr.includes(`'bsa judge --run ${run} --label second ... --batch'`), judge.stderr);
+  assertEquals(server.stats.judge, judged);
 });
