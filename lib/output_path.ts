@@ -26,13 +26,14 @@ export interface OutputPathOptions {
  * @param o Whether to replace an existing file, and which files the command owns.
  * @throws {InsideRunFolderError} The path is in a run folder (or is one, for a folder output).
  * @throws {FileExistsError} A file exists at `path`, not owned, and `force` is not set.
- * @throws {BsaError} A folder exists where a file is to be written.
+ * @throws {BsaError} A folder exists where a file is to be written, or the file's folder does not exist.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { checkOutputPath } from "./output_path.ts";
  * const dir = await Deno.makeTempDir();
  * await checkOutputPath(`${dir}/new.csv`); // nothing there: fine
+ * await assert.rejects(checkOutputPath(`${dir}/no/such/new.csv`), /there is no folder/);
  * await Deno.writeTextFile(`${dir}/old.csv`, "x");
  * await assert.rejects(checkOutputPath(`${dir}/old.csv`), /exists/);
  * await checkOutputPath(`${dir}/old.csv`, { force: true });
@@ -47,8 +48,13 @@ export async function checkOutputPath(path: string, o: OutputPathOptions = {}): 
   try {
     info = await Deno.lstat(path);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return;
-    throw new BsaError(`${path}: ${(err as Error).message}`);
+    if (!(err instanceof Deno.errors.NotFound)) throw new BsaError(`${path}: ${(err as Error).message}`);
+    // Said before anything is read or sent, not after the work that was to be written.
+    const parent = _parent(_absolute(path));
+    if (!o.folder && !(await Deno.stat(parent).then((s) => s.isDirectory, () => false))) {
+      throw new BsaError(`cannot write ${path}: there is no folder ${parent}`);
+    }
+    return;
   }
   if (o.folder) {
     if (!info.isDirectory) throw new BsaError(`${path} exists and is not a folder`);

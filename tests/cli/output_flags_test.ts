@@ -64,6 +64,29 @@ Deno.test("no output flag writes inside a run folder (even with --force) or over
   }
   const header = (await Deno.readTextFile(`${dir.path}/notes.csv`)).split("\n")[0];
   assert(header.startsWith("model_name,"), header);
+  // A file's folder that does not exist: said before anything is made (no run folder left behind).
+  const nowhere = await runCli(
+    [
+      "run",
+      "--model",
+      "m-think",
+      "--k",
+      "1",
+      "--limit",
+      "2",
+      "--out",
+      `${dir.path}/r2`,
+      "--batch-file",
+      `${dir.path}/no/q.jsonl`,
+    ],
+    env,
+  );
+  assertEquals(nowhere.code, 1, nowhere.stderr);
+  assert(
+    nowhere.stderr.includes(`there is no folder ${dir.path}/no`) && !nowhere.stderr.includes("    at "),
+    nowhere.stderr,
+  );
+  assert(!(await exists(`${dir.path}/r2`)));
 });
 
 Deno.test("--batch-file replaces only this run's request files, removes the parts of an earlier larger split, refuses another run's without --force", async () => {
