@@ -116,6 +116,26 @@ export async function runFolderAround(path: string, self = false): Promise<strin
   }
 }
 
+/**
+ * Whether a path is a folder or inside it, by their absolute paths (neither need exist): for
+ * a run folder about to be made, which holds no manifest yet.
+ *
+ * @param path A path.
+ * @param dir A folder.
+ * @returns True when `path` is `dir` or below it.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isInside } from "./output_path.ts";
+ * assert(isInside("runs/a/req.jsonl", "runs/a/") && isInside("runs/a", "./runs/a"));
+ * assert(!isInside("runs/ab/req.jsonl", "runs/a"));
+ * ```
+ */
+export function isInside(path: string, dir: string): boolean {
+  const p = _absolute(path), d = _absolute(dir);
+  return p === d || p.startsWith(d === "/" ? "/" : `${d}/`);
+}
+
 async function _isRunFolder(dir: string): Promise<boolean> {
   let text: string;
   try {

@@ -1,5 +1,5 @@
 import { FileExistsError, InsideRunFolderError, UsageError } from "../errors.ts";
-import { checkOutputPath, type OutputPathOptions } from "../output_path.ts";
+import { checkOutputPath, isInside, type OutputPathOptions } from "../output_path.ts";
 import { checkRequestFile } from "../pipeline/batch/request_file.ts";
 import { batchRunId } from "../pipeline/batch/requests.ts";
 import { ownedBodyKeys, TOOLKIT_BODY_KEYS } from "../pipeline/extra_body.ts";
@@ -51,9 +51,16 @@ export async function checkOutputFlag(
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/req.3.jsonl`, "{}\n");
  * await assert.rejects(checkBatchFileFlag("run", `${dir}/run`, `${dir}/req.jsonl`, false), /req\.3\.jsonl exists/);
+ * await assert.rejects(checkBatchFileFlag("run", `${dir}/new`, `${dir}/new/req.jsonl`, true), /inside the run folder/);
  * ```
  */
 export async function checkBatchFileFlag(command: string, run: string, path: string, force: boolean): Promise<void> {
+  // The run folder may not exist yet (no manifest to find it by): refused by its path.
+  if (isInside(path, run)) {
+    throw new UsageError(
+      `bsa ${command}: --batch-file ${path} is inside the run folder ${run}; give a path outside it`,
+    );
+  }
   const id = await readManifest(run).then((m) => batchRunId(m), () => null);
   await _flagged(command, "batch-file", () => checkRequestFile(path, { run: id, force }));
 }

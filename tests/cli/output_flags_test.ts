@@ -25,6 +25,11 @@ Deno.test("no output flag writes inside a run folder (even with --force) or over
       `${run}/generations.jsonl`,
     ],
     [["judge", "--run", run, "--judge-model", "judge-2", "--label", "b", "--batch-file"], `${run}/judgments.jsonl`],
+    // The new run's own folder, which holds no manifest yet.
+    [
+      ["run", "--model", "m-think", "--k", "1", "--limit", "3", "--out", `${dir.path}/new`, "--batch-file"],
+      `${dir.path}/new/q.jsonl`,
+    ],
     [["view", "--run", run, "--out"], `${run}/judgments.jsonl`],
     [["score", "--run", run, "--export-official"], `${run}/judgments.jsonl`],
     [["score", "--run", run, "--export-official"], `${run}/sub/new.csv`],
