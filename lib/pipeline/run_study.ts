@@ -239,6 +239,8 @@ export async function runStudy(
         log,
       }));
     failed += res?.errors ?? 0;
+    // Tags updated, an endpoint recorded beside the earlier ones: said aloud, as by `bsa run`.
+    for (const w of res?.warnings ?? []) log(`warning: ${w}`);
   }
   if (!o.skipJudge) {
     const judgeModel = o.judgeModel ?? study.judge?.model;
