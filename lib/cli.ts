@@ -5,6 +5,7 @@
  */
 import {
   ApiKeyError,
+  BatchInFlightError,
   BsaError,
   DownloadError,
   ExportTooLargeError,
@@ -158,6 +159,12 @@ export function cliMessage(command: string, err: BsaError, help = ""): string {
   if (err instanceof UnknownNotebookError) return `--only: ${err.message}`;
   if (err instanceof ExportTooLargeError) {
     return `${err.message}; narrow it with --filter (the viewer's URL hash keys, e.g. --filter 'category=Rumors&cell=safe-wrong') or raise --max-mb`;
+  }
+  if (err instanceof BatchInFlightError) {
+    const label = err.kind.startsWith("judge-") ? ` --label ${err.kind.slice(6)}` : "";
+    return `${err.message}; pick them up with 'bsa ${
+      err.kind === "generation" ? `run ... --out ${err.run}` : `judge --run ${err.run}${label} ...`
+    } --batch' at that endpoint (it reads their results and asks only what is still missing)`;
   }
   if (err instanceof DownloadError) {
     const flag = err.localCopy === "BSA_DATASET"

@@ -368,3 +368,64 @@ export class DownloadError extends BsaError {
     this.name = "DownloadError";
   }
 }
+
+/**
+ * An output path inside a run folder: the run's files belong to the run store, and no
+ * output of a command may replace or sit among them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { InsideRunFolderError } from "./errors.ts";
+ * const e = new InsideRunFolderError("runs/a/judgments.jsonl", "runs/a");
+ * assert(e.message === "runs/a/judgments.jsonl is inside the run folder runs/a: a run's files are written only by bsa run and bsa judge");
+ * ```
+ */
+export class InsideRunFolderError extends BsaError {
+  constructor(readonly path: string, readonly run: string) {
+    super(`${path} is inside the run folder ${run}: a run's files are written only by bsa run and bsa judge`);
+    this.name = "InsideRunFolderError";
+  }
+}
+
+/**
+ * A line of a batch result file that is not of the run it is read into: another run, another
+ * judge, another model, or a request line given as a result.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ResultIdentityError } from "./errors.ts";
+ * const e = new ResultIdentityError("out.jsonl", 3, "answered by model \"x\", not \"m\"");
+ * assert(e.message.startsWith("out.jsonl line 3: answered by model") && e.line === 3);
+ * ```
+ */
+export class ResultIdentityError extends BsaError {
+  constructor(readonly file: string, readonly line: number, readonly why: string) {
+    super(`${file} line ${line}: ${why}; nothing was recorded`);
+    this.name = "ResultIdentityError";
+  }
+}
+
+/**
+ * A pass asked to send by direct calls (or to write a request file) while batches of the same
+ * kind are still in flight for the run: their samples would be asked, and paid for, twice.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BatchInFlightError } from "./errors.ts";
+ * const e = new BatchInFlightError("runs/a", "generation", "api.openai.com", ["batch_1"]);
+ * assert(e.message.startsWith("runs/a: 1 generation batch(es) submitted to api.openai.com are still in flight (batch_1)"));
+ * ```
+ */
+export class BatchInFlightError extends BsaError {
+  constructor(readonly run: string, readonly kind: string, readonly endpoint: string, readonly ids: string[]) {
+    super(
+      `${run}: ${ids.length} ${kind} batch(es) submitted to ${endpoint} are still in flight (${
+        ids.join(", ")
+      }); nothing was sent: asking their samples again would pay for them twice`,
+    );
+    this.name = "BatchInFlightError";
+  }
+}

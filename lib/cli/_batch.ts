@@ -23,6 +23,7 @@ export const BATCH_FLAGS = {
   "batch-max-bytes": { type: "string" },
   "batch-poll": { type: "string" },
   "batch-rounds": { type: "string" },
+  force: { type: "boolean" },
 } as const;
 
 /**
@@ -39,7 +40,10 @@ export const BATCH_HELP = `  --batch               send the requests through the
                         at OpenAI): the batch ids are kept in DIR/batches/, so a command
                         stopped while waiting picks its batches up again when run again
   --batch-file FILE     write the requests as batch JSONL (FILE, FILE.2.jsonl, ... under the
-                        limits) and send nothing; read the results with 'bsa ingest'
+                        limits) and send nothing; read the results with 'bsa ingest'. FILE may
+                        replace only a request file of this run (the parts of an earlier,
+                        larger split are removed); never a path inside a run folder
+  --force               with --batch-file: replace FILE (and FILE.N.jsonl) whatever they hold
   --batch-fallback M    what fails in a batch is asked again in a follow-up batch ('batch',
                         default) or by direct calls ('direct')
   --batch-rounds N      batches in a row at most: the first and its follow-ups (default 3)
@@ -82,7 +86,8 @@ export function batchModeFromFlags(
       `bsa ${command}: --batch-fallback must be 'batch' or 'direct', got ${JSON.stringify(fallback)}`,
     );
   }
-  if (file) return { mode: "file", path: file, limits };
+  if (values.force && !file) throw new UsageError(`bsa ${command}: --force goes with --batch-file`);
+  if (file) return { mode: "file", path: file, limits, force: values.force === true };
   if (!values.batch) {
     for (const f of ["batch-fallback", "batch-poll", "batch-rounds", "batch-max-lines", "batch-max-bytes"]) {
       if (values[f] !== undefined) throw new UsageError(`bsa ${command}: --${f} needs --batch or --batch-file`);
@@ -108,7 +113,8 @@ export function batchModeFromFlags(
  * ```ts
  * import assert from "node:assert/strict";
  * import { describeBatch } from "./_batch.ts";
- * const lines = describeBatch({ mode: "file", files: [{ path: "r.jsonl", lines: 3 }], counts: { recorded: 0, skipped: 0, retry: 0, errors: [] }, foreign: 0, submitted: 0, reattached: 0 }, "bsa ingest --run runs/m");
+ * import { emptyCounts } from "../pipeline/batch/results.ts";
+ * const lines = describeBatch({ mode: "file", files: [{ path: "r.jsonl", lines: 3 }], removed: [], cut: 0, counts: emptyCounts(), foreign: 0, submitted: 0, reattached: 0 }, "bsa ingest --run runs/m");
  * assert(lines[0] === "wrote 3 requests to r.jsonl; nothing was sent");
  * assert(lines[1].includes("bsa ingest --run runs/m RESULTS.jsonl"));
  * ```
@@ -136,14 +142,15 @@ export function describeBatch(b: BatchPhaseResult, ingest = "bsa ingest --run DI
   if (b.mode === "live") {
     out.push(`batches: ${b.submitted} submitted, ${b.reattached} picked up again after an interruption`);
   }
-  if (b.mode !== "file") {
+  if (b.mode === "file" && b.removed.length) {
+    out.push(`removed ${b.removed.length} request file(s) of an earlier write: ${b.removed.join(", ")}`);
+  }
+  if (b.mode === "live") {
     const c = b.counts;
     out.push(
-      `result lines: ${c.recorded} recorded, ${c.skipped} already recorded (skipped), ${c.retry} failed${
-        b.mode === "live"
-          ? " (asked again while rounds lasted)"
-          : " (not recorded: write the request file again to ask them)"
-      }${b.foreign ? `, ${b.foreign} not of this kind or not written by bsa (ignored)` : ""}`,
+      `result lines: ${c.recorded} recorded, ${c.failed} failed (${c.refused} refused for good and recorded as failed; ${c.retry} asked again while rounds lasted), ${c.invalid} without a verdict, ${c.duplicate} duplicate, ${c.unknown} unknown id${
+        b.foreign ? `, ${b.foreign} not of this kind or not written by bsa (ignored)` : ""
+      }`,
     );
   }
   return out;

@@ -1,8 +1,8 @@
-import { resolve } from "node:path";
+import { checkOutputFlag } from "./_output.ts";
 import { loadDataset } from "../dataset/load.ts";
 import type { Dataset } from "../dataset/load.ts";
-import { BsaError, FileExistsError, UsageError } from "../errors.ts";
-import { isRunFolder, readRunRecords, runFolders } from "../store/mod.ts";
+import { UsageError } from "../errors.ts";
+import { readRunRecords, runFolders } from "../store/mod.ts";
 import { inspectLogOfRun } from "../interop/inspect_export.ts";
 import { writeInspectLog } from "../interop/inspect_files.ts";
 import { runSystemPrompt } from "../interop/system_prompt.ts";
@@ -97,7 +97,12 @@ export async function exportCommand(args: string[]): Promise<number> {
     throw new UsageError(`bsa ${name}: --format ${format} disagrees with --out ${out}`);
   }
   const targets = file ? [out] : _logNames(runs).map((n) => `${out.replace(/\/+$/, "")}/${n}.${format}`);
-  for (const t of targets) await _checkOut(name, t, !!values.force);
+  if (!file) await checkOutputFlag(name, "out", out, { folder: true });
+  for (const t of targets) {
+    // A log in a folder not made yet is new; an existing one is replaced only with --force.
+    const inNewFolder = !file && !(await Deno.stat(out).then(() => true, () => false));
+    if (!inNewFolder) await checkOutputFlag(name, "out", t, { force: values.force === true });
+  }
   const ci = {
     level: numberFlag(name, values, "level", { min: 0.5, max: 0.999, default: 0.95 }),
     replicates: numberFlag(name, values, "bootstrap", { integer: true, min: 100, default: 2000 }),
@@ -145,19 +150,3 @@ function _logNames(runs: string[]): string[] {
   });
 }
 
-// The output guard of `--out` (the run store's own guard replaces it once merged): an existing
-// file is replaced only with --force, and a log is never written into a run folder.
-async function _checkOut(command: string, path: string, force: boolean): Promise<void> {
-  const abs = resolve(path);
-  let dir = abs.slice(0, abs.lastIndexOf("/")) || "/";
-  for (;;) {
-    if (await isRunFolder(dir)) {
-      throw new UsageError(`bsa ${command}: --out ${path} is inside the run folder ${dir}; write the log elsewhere`);
-    }
-    if (dir === "/") break;
-    dir = dir.slice(0, dir.lastIndexOf("/")) || "/";
-  }
-  const stat = await Deno.stat(path).catch(() => null);
-  if (stat?.isDirectory) throw new BsaError(`${path} is a folder, not a log file`);
-  if (stat && !force) throw new FileExistsError(path, "it would be replaced");
-}

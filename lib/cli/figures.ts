@@ -7,6 +7,7 @@ import { UsageError } from "../errors.ts";
 import { loadPaper } from "../paper/load.ts";
 import { loadUserRuns } from "../analysis/user_runs.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
+import { checkOutputFlag } from "./_output.ts";
 
 /**
  * The text `bsa figures --help` prints.
@@ -75,6 +76,7 @@ export async function figuresCommand(args: string[]): Promise<number> {
     throw new UsageError(`bsa figures: --size: expected column or full, got "${size}"`);
   }
   const runPaths = listFlag(values, "runs");
+  await checkOutputFlag("figures", "out", (values.out as string | undefined) ?? "figures", { folder: true });
   const ctx = {
     paper: await loadPaper(),
     dataset: await loadDataset({ path: values.dataset as string | undefined }),

@@ -5,7 +5,6 @@ import { ingestResults } from "../pipeline/batch/ingest.ts";
 import { JudgeCache } from "../pipeline/judge_cache.ts";
 import { readManifest } from "../store/mod.ts";
 import { loadJudgePrompts } from "../pipeline/prompts.ts";
-import { describeBatch } from "./_batch.ts";
 import { parseFlags, requireString } from "./_flags.ts";
 
 /**
@@ -27,8 +26,11 @@ export const HELP = `bsa ingest --run DIR FILE [options]
 Read a batch result file into the run folder DIR: the output (or error) file of an OpenAI
 batch, or what 'vllm run-batch' writes, for requests written by 'bsa run --batch-file' or
 'bsa judge --batch-file'. The records are those a direct run or judge writes; lines of
-samples already recorded are skipped (reading a file twice changes nothing). Lines that
+samples already recorded are duplicates (reading a file twice changes nothing). Lines that
 failed are not recorded: write the request file again (it holds only what is missing).
+Every line is counted: recorded, failed, without a verdict, duplicate, unknown id, cut
+short. A file of another run, of another judge of the run, answered by another model, or a
+request file given as a result is refused (naming the file and line) and nothing is recorded.
   --run DIR             the run folder the requests were written for
   --label NAME          the judge's label, for judge replies (as given to 'bsa judge')
   --prompts DIR         the judge prompt files (default: BSA_PROMPTS_DIR or the pinned download)
@@ -87,10 +89,19 @@ export async function ingestCommand(args: string[]): Promise<number> {
       cache,
       progress: stderrProgress(!!values.quiet),
     });
-    if (r.lines.foreign) console.error(`note: ${r.lines.foreign} line(s) without a bsa custom_id were ignored`);
+    const l = r.lines;
+    // Every line of the file, counted once.
+    console.error(
+      `${
+        positionals[0]
+      }: ${l.total} line(s): ${l.recorded} recorded, ${l.failed} failed (${l.refused} refused for good and recorded as failed, ${
+        l.failed - l.refused
+      } not recorded: write the request file again to ask them), ${l.invalid} without a verdict, ${l.duplicate} duplicate (already recorded), ${l.unknown} unknown id${
+        l.foreign ? ` (${l.foreign} not written by bsa)` : ""
+      }, ${l.cut} cut short (not read)`,
+    );
     const g = r.generation;
     if (g) {
-      for (const line of describeBatch(g.batch!)) console.error(`generations: ${line}`);
       const o = g.outcomes;
       console.log(
         `${run}: ${
@@ -100,7 +111,6 @@ export async function ingestCommand(args: string[]): Promise<number> {
     }
     const j = r.judge;
     if (j) {
-      for (const line of describeBatch(j.batch!)) console.error(`judgments: ${line}`);
       console.log(
         `${run}: ${
           j.alreadyDone + j.judged

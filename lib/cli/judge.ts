@@ -7,6 +7,8 @@ import { loadJudgePrompts } from "../pipeline/prompts.ts";
 import { safeHost } from "../pipeline/client.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
+import { checkBatchFileFlag, refuseOwnedBodyKeys } from "./_output.ts";
+import { refuseBatchInFlight } from "../pipeline/batch/state.ts";
 import { jsonObjectFlag, listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
 /**
@@ -31,7 +33,8 @@ Judge every generated sample of a run that has no judgment yet (resumable).
   --prompts DIR         judge prompt files (default: BSA_PROMPTS_DIR or the upstream files, pinned)
   --dataset PATH        the dataset the run was generated from (default: the run's own source)
   --temperature T       judge temperature (default 0); --top-p P, --max-tokens N, --seed S,
-  --extra-body JSON     more request fields; all of these, the model, the endpoint and the
+  --extra-body JSON     more request fields (not model, messages, n or stream: bsa sets
+                        those); all of these, the model, the endpoint and the
                         prompt files make the judge's identity: a judgments file is resumed
                         only by the same judge, and the cache answers only for it
   --no-cache            no reuse at all: every verdict is asked (the cache is neither read nor written)
@@ -96,6 +99,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
   const judgeModel = requireString("judge", values, "judge-model");
   // Every flag is checked before anything is read or printed.
   const extraBody = jsonObjectFlag("judge", values, "extra-body");
+  refuseOwnedBodyKeys("judge", "extra-body", extraBody);
   const params = {
     temperature: numberFlag("judge", values, "temperature", { min: 0, default: 0 }),
     top_p: numberFlag("judge", values, "top-p", { min: 0, max: 1 }),
@@ -107,6 +111,8 @@ export async function judgeCommand(args: string[]): Promise<number> {
   const batch = batchModeFromFlags("judge", values, "judge-");
   const client = batch?.mode === "file" ? null : clientFromFlags("judge", values, "judge-");
   const manifest = await readManifest(run);
+  if (batch?.mode === "file") await checkBatchFileFlag("judge", run, batch.path, batch.force === true);
+  if (batch?.mode !== "live") await refuseBatchInFlight(run, values.label ? `judge-${values.label}` : "judge");
   const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
   const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
   const cache = values["no-cache"] ? null : await JudgeCache.open();

@@ -1,6 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { type NotebookMode, reproduce } from "../report/reproduce.ts";
 import { listFlag, parseFlags } from "./_flags.ts";
+import { checkOutputFlag } from "./_output.ts";
 import { printWarnings } from "./_print.ts";
 
 /**
@@ -60,6 +61,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   }
   const mode: NotebookMode = values.notebooks ? "require" : values["no-notebooks"] ? "skip" : "auto";
   const only = listFlag(values, "only");
+  if (values.out !== undefined) await checkOutputFlag("reproduce", "out", values.out as string, { folder: true });
   const r = await reproduce({
     tablesDir: values.out as string | undefined,
     only: only.length ? only : undefined,

@@ -2,6 +2,7 @@ import { UsageError } from "../errors.ts";
 import { designPath, judgedSamples, planPath, planReview, writePlan } from "../review/mod.ts";
 import { loadRunJudgments } from "../store/mod.ts";
 import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
+import { checkOutputFlag } from "./_output.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
 /**
@@ -124,6 +125,8 @@ export async function reviewCommand(args: string[]): Promise<number> {
     byVerdict: values["by-verdict"] === true,
   });
   const out = (values.out as string | undefined) ?? planPath(run);
+  // The run's own plan is the run store's; any other path goes through the output guard.
+  if (out !== planPath(run)) await checkOutputFlag(name, "out", out, { force: values.force === true });
   await writePlan(out, plan, values.force === true);
   const warnings: string[] = [];
   if ("reached" in plan.target && !plan.target.reached) {

@@ -8,6 +8,8 @@ import { safeHost } from "../pipeline/client.ts";
 import { ForeignFolderError, runFolderState } from "../store/mod.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
+import { checkBatchFileFlag, refuseOwnedBodyKeys } from "./_output.ts";
+import { refuseBatchInFlight } from "../pipeline/batch/state.ts";
 import {
   jsonObjectFlag,
   listFlag,
@@ -44,6 +46,7 @@ command again after an interruption and it continues where it stopped).
   --concurrency N       requests in flight (default 16)
   --temperature T, --top-p P, --top-k K, --max-tokens N, --seed S (sample i gets S+i)
   --extra-body JSON     more fields for the request body, e.g. '{"repetition_penalty":1.05}'
+                        (not model, messages, n or stream: bsa sets those)
   --system-prompt FILE  a system prompt; --safety-rules uses the paper's safety rules
   --tag NAME=VALUE      a condition column for score tables (repeatable)
   --use-n               one request per question with n = missing samples (servers that support n)
@@ -112,6 +115,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const k = numberFlag("run", values, "k", { integer: true, min: 1, default: 5 })!;
   const concurrency = numberFlag("run", values, "concurrency", { integer: true, min: 1, default: 16 })!;
   const extraBody = jsonObjectFlag("run", values, "extra-body");
+  refuseOwnedBodyKeys("run", "extra-body", extraBody);
   if (values["system-prompt"] && values["safety-rules"]) {
     throw new UsageError("bsa run: --system-prompt and --safety-rules exclude each other");
   }
@@ -128,6 +132,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const selection = selectionFlags("run", values);
   const batch = batchModeFromFlags("run", values);
   const state = await _outFolderState(out);
+  if (batch?.mode === "file") await checkBatchFileFlag("run", out, batch.path, batch.force === true);
+  // Direct calls or a request file while a batch of this run is in flight would ask its samples twice.
+  if (state === "run" && batch?.mode !== "live") await refuseBatchInFlight(out, "generation");
   // A request file is sent by someone else (a cluster's vLLM): no endpoint needed now.
   const client = batch?.mode === "file" ? null : clientFromFlags("run", values);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });

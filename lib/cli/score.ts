@@ -7,6 +7,7 @@ import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
 import { writeAtomic } from "../fs.ts";
 import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { OUTPUT_FLAGS, OUTPUT_HELP, type OutputChoice, outputFormat, printTables, printWarnings } from "./_print.ts";
+import { checkOutputFlag } from "./_output.ts";
 
 /**
  * The text `bsa score --help` prints.
@@ -33,7 +34,9 @@ Score judgments with the BSA metrics (percentages, 2 decimals).
   --k K|auto           samples per question: a check (read from the run manifests with
                        --run; with --official-csv, auto (default) scores each model at
                        its own k). A question missing samples counts them as not passing
-  --export-official FILE  also write the judgments as the upstream script's CSV
+  --export-official FILE  also write the judgments as the upstream script's CSV (an existing
+                          FILE only with --force; never a path inside a run folder)
+  --force                 with --export-official: replace an existing FILE
   --alpha A            F-score weight on Think@1 (default ${DEFAULT_ALPHA})
   --by COLS            group by these columns (default: model); category and
                        subcategory need the dataset
@@ -92,6 +95,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
     bootstrap: { type: "string" },
     seed: { type: "string" },
     ...OUTPUT_FLAGS,
+    force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
@@ -103,6 +107,8 @@ export async function scoreCommand(args: string[]): Promise<number> {
   }
   const alpha = numberFlag("score", values, "alpha", { min: 0, max: 1 });
   const exportPath = values["export-official"] as string | undefined;
+  if (values.force && !exportPath) throw new UsageError("bsa score: --force goes with --export-official FILE");
+  if (exportPath) await checkOutputFlag("score", "export-official", exportPath, { force: values.force === true });
   const by = listFlag(values, "by");
   const kFlag = values.k as string | undefined;
   const k = kFlag === undefined || kFlag === "auto"

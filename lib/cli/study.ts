@@ -40,7 +40,7 @@ ${ENDPOINT_HELP}`;
  * `bsa study`.
  *
  * @param args The study file and flags.
- * @returns The exit code: 0, or 1 when requests failed after retries.
+ * @returns The exit code: 0, or 1 when requests failed after retries or runs were left to another process writing them.
  * @throws {BsaError} A bad flag or study file ({@linkcode UsageError}), or a run's failure.
  * @example
  * ```ts
@@ -97,7 +97,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     console.log(values.json ? JSON.stringify(table, null, 2) : formatRows(table));
     return 0;
   }
-  const { failed, judged } = await runStudy(study, {
+  const { failed, judged, busy } = await runStudy(study, {
     dataset,
     source: file,
     baseUrls: listFlag(values, "base-url"),
@@ -115,9 +115,16 @@ export async function studyCommand(args: string[]): Promise<number> {
       details: false,
     });
   }
+  if (busy.length) {
+    console.error(
+      `note: ${busy.length} run(s) were being written by another bsa process and were left to it: ${
+        busy.join(", ")
+      }; run the same command again once it has finished`,
+    );
+  }
   if (failed) {
     console.error(`error: ${failed} request(s) failed after retries; run the same command again to retry them`);
     return 1;
   }
-  return 0;
+  return busy.length ? 1 : 0;
 }

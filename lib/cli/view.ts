@@ -12,6 +12,7 @@ import { reviewRoutes } from "../viewer/review_routes.ts";
 import { serveViewer } from "../viewer/server.ts";
 import { RunViewer } from "../viewer/store.ts";
 import { numberFlag, parseFlags } from "./_flags.ts";
+import { checkOutputFlag } from "./_output.ts";
 
 /**
  * The text `bsa view --help` prints.
@@ -37,7 +38,9 @@ Serves on 127.0.0.1 (a run still being written shows new samples as they arrive)
   --run DIR        a run folder, or a folder of runs (repeatable; several runs show side by side)
   --port N         port on 127.0.0.1 (default: a free one, printed)
   --dataset FILE   the dataset CSV (default BSA_DATASET or the pinned download)
-  --out FILE.html  write the viewer as one self-contained file instead of serving
+  --out FILE.html  write the viewer as one self-contained file instead of serving (an
+                   existing file only with --force; never a path inside a run folder)
+  --force          with --out: replace an existing FILE.html
   --filter F       with --out: the slice to write, as the viewer's URL hash:
                    ${FILTER_KEYS.join(", ")}
                    e.g. 'category=Rumors&cell=safe-wrong'
@@ -78,8 +81,9 @@ reason, j/Enter next, k previous.`;
  * const printed: string[] = [];
  * const log = console.log;
  * console.log = (s: string) => void printed.push(s);
- * const code = await viewCommand(["--run", run, "--out", `${run}/view.html`]).finally(() => (console.log = log));
- * const html = await Deno.readTextFile(`${run}/view.html`);
+ * const page = `${await Deno.makeTempDir()}/view.html`; // never inside a run folder
+ * const code = await viewCommand(["--run", run, "--out", page]).finally(() => (console.log = log));
+ * const html = await Deno.readTextFile(page);
  * assert(code === 0 && printed[0].startsWith("bsa view: wrote") && html.includes("q9")); // one self-contained file
  * ```
  */
@@ -93,6 +97,7 @@ export async function viewCommand(args: string[]): Promise<number> {
     "max-mb": { type: "string" },
     review: { type: "string" },
     reviewer: { type: "string" },
+    force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return (console.log(HELP), 0);
@@ -109,6 +114,8 @@ export async function viewCommand(args: string[]): Promise<number> {
   const maxMb = numberFlag("view", values, "max-mb", { min: 0.001, default: DEFAULT_EXPORT_LIMIT / 1024 / 1024 })!;
   // Keys and the values that need no data are checked before anything is read.
   if (filterText) _checkFilter(filterText);
+  if (values.force && !out) throw new UsageError("bsa view: --force goes with --out FILE.html");
+  if (out) await checkOutputFlag("view", "out", out, { force: values.force === true });
   if (values.review !== undefined || values.reviewer !== undefined) {
     return await _review(
       given,

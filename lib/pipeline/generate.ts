@@ -191,6 +191,7 @@ async function _generate(
     if (conflicts.length) {
       throw new RunSettingsError(o.out, conflicts);
     }
+    let next = current;
     // Tags describe the run for score tables; they do not change what is generated, so a
     // resume may update them (said aloud). A resume that gives none keeps them.
     const given = Object.keys(wanted.tags).length > 0;
@@ -198,9 +199,21 @@ async function _generate(
       warnings.push(
         `${o.out}: tags updated from ${JSON.stringify(current.tags ?? {})} to ${JSON.stringify(wanted.tags)}`,
       );
-      return { ...current, tags: wanted.tags };
+      next = { ...next, tags: wanted.tags };
     }
-    return current;
+    // A resume at another endpoint (or direct calls after request files) adds it: the
+    // manifest names every endpoint the run's samples came from (said aloud).
+    const added = wanted.endpoints.filter((e) => !(current.endpoints ?? []).includes(e));
+    if (added.length) {
+      const before = current.endpoints ?? [];
+      warnings.push(
+        `${o.out}: endpoint(s) ${added.join(", ")} recorded in the manifest beside ${
+          before.length ? before.join(", ") : "none (its earlier samples came through request files)"
+        }: this run's samples now come from each`,
+      );
+      next = { ...next, endpoints: [...before, ...added] };
+    }
+    return next;
   });
 
   const appender = await openGenerations(o.out);
@@ -282,6 +295,7 @@ async function _generate(
       result.batch = await runBatchPhase(o.batch, {
         run: o.out,
         kind: "generation",
+        model: o.model,
         requests: () => generationRequests(ctx),
         handle: (t, r, c) => applyGenerationResult(ctx, t as Extract<BatchTarget, { kind: "generation" }>, r, c),
         log: (l) => log(`\n${l}`),

@@ -385,6 +385,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         result.batch = await runBatchPhase(o.batch, {
           run: o.run,
           kind: o.label ? `judge-${o.label}` : "judge",
+          model: o.judgeModel,
+          judgeIdentity: identity,
           requests: () => jb.requests(),
           handle: (t, r, c) => jb.apply(t as Extract<BatchTarget, { kind: "judge" }>, r, c),
           log: (l) => log(`\n${l}`),

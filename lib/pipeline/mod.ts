@@ -5,6 +5,7 @@
 export * from "./batch/mod.ts";
 export * from "./client.ts";
 export * from "./estimate.ts";
+export * from "./extra_body.ts";
 export * from "./generate.ts";
 export * from "./judge.ts";
 export * from "./judge_cache.ts";

@@ -1,4 +1,4 @@
-import { pendingBatches } from "./batch/state.ts";
+import { pendingBatches, refuseBatchInFlight } from "./batch/state.ts";
 import * as aq from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { ALL_QUESTIONS } from "../dataset/select.ts";
@@ -7,6 +7,7 @@ import { rows } from "../table.ts";
 import { type ClientConfig, createClient } from "./client.ts";
 import { estimateRun, type Price } from "./estimate.ts";
 import { generate } from "./generate.ts";
+import { LockedError } from "../store/mod.ts";
 import { judge } from "./judge.ts";
 import { JudgeCache } from "./judge_cache.ts";
 import { loadJudgePrompts, systemPromptFor } from "./prompts.ts";
@@ -158,7 +159,7 @@ export interface RunStudyOptions {
  *
  * @param study The study.
  * @param o Endpoint and judge overrides, dataset, prompts, progress.
- * @returns The requests that failed, and the run folders that hold judgments.
+ * @returns The requests that failed, the run folders that hold judgments, and those skipped because another process was writing them (`busy`: a second study of the same file, a `bsa run` or `bsa judge` of that folder).
  * @throws {BsaError} A run without a base URL or judge model (naming the study file), or a run's failure (see `generate` and `judge`).
  * @example
  * ```ts
@@ -183,7 +184,10 @@ export interface RunStudyOptions {
  * assert((await Deno.readTextFile(`${judged[1]}/judgments.jsonl`)).trim().split("\n").length === 2);
  * ```
  */
-export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ failed: number; judged: string[] }> {
+export async function runStudy(
+  study: StudyFile,
+  o: RunStudyOptions,
+): Promise<{ failed: number; judged: string[]; busy: string[] }> {
   const log = o.log ?? (() => {});
   const runs = expandStudy(study);
   const ids = _ids(study, o.dataset);
@@ -196,29 +200,47 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
     return createClient({ ...o.endpoint, baseUrls: urls, apiKeyEnv: keyVar });
   };
   let failed = 0;
+  // Cells another process is writing (a second `bsa study` of the same file, a `bsa run`):
+  // left to it, said aloud, and not judged here while their generation goes on.
+  const busy: string[] = [];
+  const unlessBusy = async <T>(dir: string, what: string, f: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await f();
+    } catch (err) {
+      if (!(err instanceof LockedError)) throw err;
+      busy.push(dir);
+      log(`== ${dir}: skipped, another process is ${what} it (${err.message})`);
+      return null;
+    }
+  };
   for (const r of runs) {
     if ((await runStatus(r.dir)).generationComplete) continue;
+    // A study sends direct calls: a batch of this run in flight would be paid for twice.
+    await refuseBatchInFlight(r.dir, "generation");
     log(`== ${r.dir}: generating`);
-    const res = await generate({
-      out: r.dir,
-      client: clientFor(
-        o.baseUrls?.length ? o.baseUrls : r.baseUrls ?? study.endpoint?.base_url,
-        study.endpoint?.api_key_env,
-        "endpoint",
-      ),
-      model: r.model,
-      k: study.k,
-      dataset: o.dataset,
-      ids,
-      subsetDescription: ids ? `first ${study.limit}` : ALL_QUESTIONS,
-      params: _runParams(r),
-      systemPrompt: await systemPromptFor({ safetyRules: !!r.params.safety_rules, promptsDir: o.promptsDir }),
-      concurrency: r.params.concurrency ?? 16,
-      tags: r.tags,
-      progress: o.progress,
-      log,
-    });
-    failed += res.errors;
+    const res = await unlessBusy(r.dir, "generating", async () =>
+      await generate({
+        out: r.dir,
+        client: clientFor(
+          o.baseUrls?.length ? o.baseUrls : r.baseUrls ?? study.endpoint?.base_url,
+          study.endpoint?.api_key_env,
+          "endpoint",
+        ),
+        model: r.model,
+        k: study.k,
+        dataset: o.dataset,
+        ids,
+        subsetDescription: ids ? `first ${study.limit}` : ALL_QUESTIONS,
+        params: _runParams(r),
+        systemPrompt: await systemPromptFor({ safetyRules: !!r.params.safety_rules, promptsDir: o.promptsDir }),
+        concurrency: r.params.concurrency ?? 16,
+        tags: r.tags,
+        progress: o.progress,
+        log,
+      }));
+    failed += res?.errors ?? 0;
+    // Tags updated, an endpoint recorded beside the earlier ones: said aloud, as by `bsa run`.
+    for (const w of res?.warnings ?? []) log(`warning: ${w}`);
   }
   if (!o.skipJudge) {
     const judgeModel = o.judgeModel ?? study.judge?.model;
@@ -237,20 +259,21 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
     try {
       for (const r of runs) {
         const s = await runStatus(r.dir);
-        if (s.judgingComplete || !s.exists) continue;
+        if (s.judgingComplete || !s.exists || busy.includes(r.dir)) continue;
         log(`== ${r.dir}: judging`);
-        const res = await judge({
-          run: r.dir,
-          client,
-          judgeModel,
-          prompts,
-          dataset: o.dataset,
-          cache,
-          concurrency: study.judge?.concurrency ?? 16,
-          progress: o.progress,
-          log,
-        });
-        failed += res.errors;
+        const res = await unlessBusy(r.dir, "judging", () =>
+          judge({
+            run: r.dir,
+            client,
+            judgeModel,
+            prompts,
+            dataset: o.dataset,
+            cache,
+            concurrency: study.judge?.concurrency ?? 16,
+            progress: o.progress,
+            log,
+          }));
+        failed += res?.errors ?? 0;
       }
     } finally {
       await cache.close();
@@ -258,7 +281,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
   }
   const judged = [];
   for (const r of runs) if ((await runStatus(r.dir)).judged > 0) judged.push(r.dir);
-  return { failed, judged };
+  return { failed, judged, busy };
 }
 
 function _runParams(r: StudyRun) {

@@ -1,3 +1,4 @@
+import { ownedBodyKeys, TOOLKIT_BODY_KEYS } from "./extra_body.ts";
 import { BsaError, expectedNumber } from "../errors.ts";
 
 /** Generation parameters a study can set at any level (defaults, model, condition, grid). */
@@ -130,7 +131,13 @@ class _Schema {
       max_tokens: this.number(1, undefined, true),
       seed: this.number(undefined, undefined, true),
       safety_rules: this.boolean,
-      extra_body: this.jsonObject,
+      extra_body: (v, path) => {
+        this.jsonObject(v, path);
+        const owned = ownedBodyKeys(v as Record<string, unknown>);
+        if (owned.length) {
+          this.fail(`${path}.${owned[0]}`, `is set by bsa itself (${TOOLKIT_BODY_KEYS.join(", ")} may not be given)`);
+        }
+      },
       concurrency: this.number(1, undefined, true),
     };
   }

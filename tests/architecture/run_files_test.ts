@@ -67,6 +67,7 @@ const NOT_YET: Record<string, string> = {
   "pipeline/batch/requests.ts": "request files",
   "pipeline/batch/results.ts": "result files",
   "pipeline/batch/state.ts": "batch state under the run's batches/ folder",
+  "pipeline/batch/request_file.ts": "request files and the parts of an earlier split (--batch-file)",
   "viewer/store.ts": "text search rescans the store's own indexes by their path (to use JsonlIndex.scan)",
 };
 

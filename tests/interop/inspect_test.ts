@@ -328,7 +328,7 @@ Deno.test("export inspect --out: an existing file is replaced only with --force,
   const out = `${ROOT}/guard.eval`;
   await Deno.writeTextFile(out, "mine");
   const r = await runCli(["export", "inspect", "--run", RUN, "--out", out], ENV);
-  assertEquals(r.code, 1);
+  assertEquals(r.code, 2); // a refused --out is a bad argument, as for every output flag
   assert(r.stderr.includes(`${out} exists`) && r.stderr.includes("--force"), r.stderr);
   assertEquals(await Deno.readTextFile(out), "mine");
   await cliOk(["export", "inspect", "--run", RUN, "--out", out, "--force"]);

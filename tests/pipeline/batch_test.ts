@@ -7,6 +7,7 @@ import { BatchApi } from "../../lib/pipeline/batch/api.ts";
 import { pendingBatches, writeBatchState } from "../../lib/pipeline/batch/state.ts";
 import { cliEnv, runArgs, runCli, spawnCli, tempDir } from "../helpers/paths.ts";
 import { scriptedVerdicts, startFakeOpenAI } from "../helpers/fake_openai.ts";
+import { runBatchLocally } from "../helpers/run_batch.ts";
 
 async function records<T>(path: string): Promise<T[]> {
   const out: T[] = [];
@@ -17,29 +18,6 @@ async function records<T>(path: string): Promise<T[]> {
 /** The records of a file as sorted JSON lines: equal files hold the same records, whatever their order. */
 async function sortedLines(path: string): Promise<string[]> {
   return (await records<{ id: string; sample: number }>(path)).map((r) => JSON.stringify(r)).sort();
-}
-
-/** What `vllm run-batch -i req -o out` does, against the fake server: each line through /chat/completions. */
-async function runBatchLocally(url: string, requests: string, output: string): Promise<number> {
-  const lines = (await Deno.readTextFile(requests)).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-  const out: string[] = [];
-  for (const [i, l] of lines.entries()) {
-    assertEquals([l.method, l.url], ["POST", "/v1/chat/completions"]);
-    const res = await fetch(`${url}/chat/completions`, {
-      method: "POST",
-      body: JSON.stringify(l.body),
-      headers: { "content-type": "application/json" },
-    });
-    const body = await res.json();
-    out.push(JSON.stringify({
-      id: `vllm-${i}`,
-      custom_id: l.custom_id,
-      response: { status_code: res.status, request_id: `r-${i}`, body },
-      error: null,
-    }));
-  }
-  await Deno.writeTextFile(output, out.join("\n") + "\n");
-  return lines.length;
 }
 
 /** `bsa run ... --limit N --batch` polling without a pause, quiet. */
@@ -98,7 +76,8 @@ Deno.test("--batch-file then ingest (a vllm run-batch result) writes the records
   // Reading a file twice changes nothing.
   const again = await runCli(["ingest", "--run", b, `${dir.path}/out0.jsonl`, "--quiet"], env);
   assertEquals(again.code, 0, again.stderr);
-  assert(again.stderr.includes("0 recorded, 25 already recorded"), again.stderr);
+  assert(again.stderr.includes("25 line(s): 0 recorded, 0 failed"), again.stderr);
+  assert(again.stderr.includes("25 duplicate (already recorded)"), again.stderr);
   assertEquals((await records(`${b}/generations.jsonl`)).length, 60);
   const m = JSON.parse(await Deno.readTextFile(`${b}/manifest.json`));
   assert(m.finished !== null, "a complete ingested run is finished");
@@ -187,7 +166,10 @@ Deno.test("--batch-max-bytes splits request files by size: each file under the l
     got.push(...these);
   }
   assertEquals(perFile, expected);
-  assertEquals(got, lines);
+  // The same requests, in the same order; only the run id in each custom id differs (two runs).
+  const unRun = (l: string) => l.replace(/^\{"custom_id":"bsa\.[0-9a-f]{12}\./, '{"custom_id":"bsa.RUN.');
+  assertEquals(got.map(unRun), lines.map(unRun));
+  assert(got[0] !== lines[0], "each run's custom ids carry its own run id");
   // A single request larger than the limit cannot be split: a clear error, no file left behind.
   const big = [requestLine("g.0.q", { messages: [{ role: "user", content: "x".repeat(2000) }] })];
   await assertRejects(
@@ -301,7 +283,11 @@ Deno.test("--batch: status steps, failed lines asked again in a follow-up batch,
   assertEquals(server.stats.lastMessages?.length === 3 || server.stats.lastMessages?.length === 1, true);
   const jstate = JSON.parse(await Deno.readTextFile(`${b}/batches/judge.json`));
   assertEquals(jstate.entries.length, 2, "the invalid reply was asked again in a second batch");
-  const retryLines = (await Deno.readTextFile(jstate.entries[1].file)).trim().split("\n").map((l) => JSON.parse(l));
+  // Stored relative to the run folder.
+  assertEquals(jstate.entries[1].file, "batches/judge-002.jsonl");
+  const retryLines = (await Deno.readTextFile(`${b}/${jstate.entries[1].file}`)).trim().split("\n").map((l) =>
+    JSON.parse(l)
+  );
   assertEquals(retryLines.length, 1);
   assertEquals(retryLines[0].body.messages.at(-1).content, RETRY_REMINDER);
   assertEquals(retryLines[0].body.messages[1].content, "I cannot decide.");
@@ -387,21 +373,23 @@ Deno.test("--batch: a command SIGKILLed while waiting re-attaches to its batch a
   // Killed between the upload and the creation's reply: the batch made from that file is found, not created again.
   const c = `${dir.path}/run2`;
   const api = new BatchApi({ baseUrl: server.url });
-  await Deno.mkdir(`${c}/batches`, { recursive: true });
   const first = await runCli([
     ...runArgs(server.url, "m-think", 1, c),
     "--limit",
     "3",
     "--batch-file",
-    `${c}/batches/generation-001.jsonl`,
+    `${dir.path}/generation-001.jsonl`,
     "--quiet",
   ], env);
   assertEquals(first.code, 0, first.stderr);
+  await Deno.mkdir(`${c}/batches`, { recursive: true });
+  await Deno.rename(`${dir.path}/generation-001.jsonl`, `${c}/batches/generation-001.jsonl`);
   const fileId = await api.upload(`${c}/batches/generation-001.jsonl`);
   await api.create(fileId, {});
   await writeBatchState(c, {
     kind: "generation",
     endpoint: api.host,
+    // The path as an older bsa stored it (relative to the first command's working directory).
     entries: [{ file: `${c}/batches/generation-001.jsonl`, lines: 3, input_file_id: fileId, done: false }],
   });
   const batches = server.stats.batches;

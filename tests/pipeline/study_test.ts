@@ -41,6 +41,12 @@ Deno.test("a study file's errors name the field", () => {
     "'grid.temperature' must be",
   );
   assertThrows(() => validateStudy({ ...ok, conditions: [{ tags: {} }] }, "s.json"), BsaError, "'conditions[0].tags'");
+  // An extra body may not replace what bsa sends itself.
+  assertThrows(
+    () => validateStudy({ ...ok, models: [{ model: "m", extra_body: { top_k: 2, n: 4 } }] }, "s.json"),
+    BsaError,
+    "'models[0].extra_body.n' is set by bsa itself",
+  );
   assertThrows(() => expandStudy({ ...ok, models: [{ model: "m" }, { model: "m" }] }), BsaError, "share a folder");
 });
 
@@ -130,4 +136,45 @@ Deno.test("estimates count real prompt tokens and price them from the user's tab
   const bad = await runCli(["estimate", "--model", "m", "--prices", `${dir.path}/bad.json`], ENV);
   assertEquals(bad.code, 1);
   assert(bad.stderr.includes("m.input_per_mtok must be a non-negative number"), bad.stderr);
+});
+
+Deno.test("two bsa study of one study file at once: nothing lost, nothing asked twice, no stack trace, no folder removed", async () => {
+  for (let trial = 0; trial < 2; trial++) {
+    await using dir = await tempDir();
+    // Slow enough that the two processes overlap on the same cells.
+    await using server = startFakeOpenAI({ latencyMs: 60 });
+    const study = {
+      name: "race",
+      k: 2,
+      limit: 6,
+      out: `${dir.path}/runs`,
+      endpoint: { base_url: [server.url] },
+      judge: { base_url: [server.url], model: "judge-s", concurrency: 1 },
+      defaults: { concurrency: 1 },
+      models: [{ model: "m-rc" }, { model: "m-think" }],
+    };
+    const file = `${dir.path}/race.json`;
+    await Deno.writeTextFile(file, JSON.stringify(study));
+    const env = cliEnv(`${dir.path}/cache`);
+    const both = await Promise.all([0, 1].map(() => runCli(["study", file, "--json", "--quiet"], env)));
+    for (const r of both) {
+      assert(!r.stderr.includes("    at "), r.stderr);
+      assert(r.code === 0 || (r.code === 1 && r.stderr.includes("were left to it")), `${r.code}: ${r.stderr}`);
+    }
+    // Whatever each got to, a third run finishes the study, and no sample was asked or recorded twice.
+    const last = await runCli(["study", file, "--json", "--quiet"], env);
+    assertEquals(last.code, 0, last.stderr);
+    assertEquals(server.stats.generate, 2 * 6 * 2, "every sample asked exactly once");
+    for (const model of ["m-rc", "m-think"]) {
+      for (const f of ["generations.jsonl", "judgments.jsonl"]) {
+        const keys: string[] = [];
+        for await (const r of readJsonl<{ id: string; sample: number }>(`${dir.path}/runs/${model}/${f}`)) {
+          keys.push(`${r.id}#${r.sample}`);
+        }
+        assertEquals(keys.length, 12, `${model}/${f}`);
+        assertEquals(new Set(keys).size, 12, `${model}/${f}: no duplicate`);
+      }
+    }
+    assertEquals((JSON.parse(last.stdout) as unknown[]).length, 2);
+  }
 });

@@ -7,7 +7,7 @@
  */
 import { type BatchApi, type BatchInfo, TERMINAL_STATUSES } from "./api.ts";
 import { type BatchLimits, type BatchRequestLine, writeRequestFiles } from "./requests.ts";
-import { type ApplyCounts, type BatchResultLine, emptyCounts, readResultFile } from "./results.ts";
+import { type ApplyCounts, type BatchResultLine, emptyCounts, readNumberedResults } from "./results.ts";
 import { batchDir, type BatchEntry, type BatchState, readBatchState, writeBatchState } from "./state.ts";
 import { EndpointError } from "../client.ts";
 
@@ -24,8 +24,8 @@ export interface BatchDriverOptions {
   maxRounds?: number;
   /** The request lines still wanted (asked anew before each round). */
   requests: () => AsyncIterable<BatchRequestLine>;
-  /** Read one result line into the run. */
-  apply: (line: BatchResultLine, counts: ApplyCounts) => Promise<void>;
+  /** Read one result line into the run (`where`: the downloaded file and the line's number). */
+  apply: (line: BatchResultLine, counts: ApplyCounts, where: { file: string; n: number }) => Promise<void>;
   /** Status lines (each batch's status and counts when they change). */
   log: (line: string) => void;
   /** Sleep (tests pass a fast one). */
@@ -105,7 +105,10 @@ export async function driveBatches(o: BatchDriverOptions): Promise<BatchDriverRe
       await Deno.mkdir(batchDir(o.run), { recursive: true });
       const files = await writeRequestFiles(base, o.requests(), o.limits);
       if (!files.length) break;
-      for (const f of files) state.entries.push({ file: f.path, lines: f.lines, done: false });
+      // Stored relative to the run folder, so a resume from another working directory finds them.
+      for (const f of files) {
+        state.entries.push({ file: `batches/${_name({ file: f.path })}`, lines: f.lines, done: false });
+      }
       await save();
       active = state.entries.filter((e) => !e.done);
     }
@@ -132,7 +135,7 @@ async function _submit(o: BatchDriverOptions, e: BatchEntry, save: () => Promise
       return;
     }
   } else {
-    e.input_file_id = await o.api.upload(e.file);
+    e.input_file_id = await o.api.upload(entryPath(o.run, e));
     await save();
   }
   const b = await o.api.create(e.input_file_id, { bsa_run: o.run, bsa_file: _name(e) });
@@ -179,7 +182,7 @@ async function _wait(
         if (!fileId) continue;
         const path = `${batchDir(o.run)}/${b.id}.${suffix}.jsonl`;
         await o.api.download(fileId, path);
-        for await (const l of readResultFile(path)) await o.apply(l, counts);
+        for await (const { n, line } of readNumberedResults(path)) await o.apply(line, counts, { file: path, n });
       }
       e.done = true;
       await save();
@@ -195,6 +198,25 @@ function _record(e: BatchEntry, b: BatchInfo): void {
   e.counts = b.counts;
 }
 
-function _name(e: BatchEntry): string {
+/**
+ * Where a batch entry's request file is: in the run's `batches/` folder, whatever working
+ * directory the command that wrote the entry ran in (older entries stored that path).
+ *
+ * @param run The run folder.
+ * @param e The batch entry.
+ * @returns The request file's path.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { entryPath } from "./driver.ts";
+ * assert(entryPath("/elsewhere/r", { file: "batches/generation-001.jsonl", lines: 1, done: false }) === "/elsewhere/r/batches/generation-001.jsonl");
+ * assert(entryPath("r", { file: "old/cwd/r/batches/judge-001.jsonl", lines: 1, done: false }) === "r/batches/judge-001.jsonl");
+ * ```
+ */
+export function entryPath(run: string, e: BatchEntry): string {
+  return `${batchDir(run)}/${_name(e)}`;
+}
+
+function _name(e: { file: string }): string {
   return e.file.slice(e.file.lastIndexOf("/") + 1);
 }

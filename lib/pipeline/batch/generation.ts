@@ -71,7 +71,7 @@ export function* generationRequests(ctx: GenerationBatchContext): Generator<Batc
  * const ctx = { model: "m", params: {}, k: 1, questions: new Map([["q", { id: "q", scenario: "Risk Omission", query: "?" }]]), needs: () => true, write: async (r: unknown) => void out.push(r) };
  * const counts = emptyCounts();
  * await applyGenerationResult(ctx, { kind: "generation", id: "q", samples: [0] }, { ok: false, permanent: true, error: "HTTP 400" }, counts);
- * assert(counts.recorded === 1 && (out[0] as { outcome: string }).outcome === "failed");
+ * assert(counts.failed === 1 && counts.refused === 1 && (out[0] as { outcome: string }).outcome === "failed");
  * ```
  */
 export async function applyGenerationResult(
@@ -81,24 +81,26 @@ export async function applyGenerationResult(
   counts: ApplyCounts,
 ): Promise<void> {
   const q = ctx.questions.get(target.id);
-  const samples = target.samples.filter((s) => s < ctx.k && ctx.needs(sampleKey({ id: target.id, sample: s })));
-  if (!q || samples.length < target.samples.length) {
-    counts.skipped += target.samples.length - samples.length + (q ? 0 : samples.length);
-    if (!q || !samples.length) return;
-  }
+  // One count per line: a line naming no sample of the run is unknown; one whose samples all
+  // have a record already is a duplicate (a file read twice).
+  if (!q || target.samples.some((s) => s >= ctx.k)) return void counts.unknown++;
+  const samples = target.samples.filter((s) => ctx.needs(sampleKey({ id: target.id, sample: s })));
+  if (!samples.length) return void counts.duplicate++;
   if (reading.ok) {
     ctx.onTokens?.(reading.completion.promptTokens, reading.completion.completionTokens);
     const records = generationRecords(q, samples, reading.completion);
     for (const r of records) await ctx.write(r);
-    counts.recorded += records.length;
+    counts.recorded++;
     if (records.length < samples.length) {
       counts.retry += samples.length - records.length;
       noteRetry(counts, `${q.id}: asked for ${samples.length} choices, got ${records.length}`);
     }
   } else if (reading.permanent) {
     for (const s of samples) await ctx.write(failedGeneration(q, s, reading.error));
-    counts.recorded += samples.length;
+    counts.failed++;
+    counts.refused++;
   } else {
+    counts.failed++;
     counts.retry += samples.length;
     noteRetry(counts, `${q.id}#${samples.join(",")}: ${reading.error}`);
   }

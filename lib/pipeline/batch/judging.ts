@@ -112,6 +112,8 @@ export function partsPath(judgments: string): string {
 export class JudgeBatch {
   #ctx: JudgeBatchContext;
   #info = new Map<string, SampleInfo>();
+  /** Every generated sample of the run: a reply for one of them not pending is a duplicate, else unknown. */
+  #known = new Set<string>();
   #parts: JsonlAppender;
 
   private constructor(ctx: JudgeBatchContext, parts: JsonlAppender) {
@@ -138,6 +140,7 @@ export class JudgeBatch {
     try {
       for await (const g of readLatest<GenerationRecord>(ctx.generations)) {
         const key = sampleKey(g);
+        jb.#known.add(key);
         if (!ctx.todo.has(key)) continue;
         const sentinel = sentinelJudgment(g);
         if (sentinel) {
@@ -217,16 +220,16 @@ export class JudgeBatch {
   ): Promise<void> {
     const key = sampleKey(target);
     const info = this.#info.get(key);
-    const prior = info?.parts[target.part];
+    if (!info) return void (this.#known.has(key) ? counts.duplicate++ : counts.unknown++);
+    if (target.part === "r" && !info.hasReasoning) return void counts.unknown++;
+    const prior = info.parts[target.part];
     const expected = prior ? prior.attempt + 1 : 0;
-    if (
-      !info || target.round !== info.round || target.attempt !== expected ||
-      !this.#wanted(info).includes(target.part) || (target.part === "r" && !info.hasReasoning)
-    ) {
-      counts.skipped++;
-      return;
+    if (target.round !== info.round || target.attempt !== expected || !this.#wanted(info).includes(target.part)) {
+      // A reply to an older round or attempt, or one already read.
+      return void counts.duplicate++;
     }
     if (!reading.ok) {
+      counts.failed++;
       if (reading.permanent) return await this.#refused(key, info, reading.error, counts);
       counts.retry++;
       noteRetry(
@@ -241,8 +244,14 @@ export class JudgeBatch {
     info.tokens.completion += c.completionTokens;
     const parsers = judgeParsers(info.scenario);
     const read = readJudgeReply(c, target.part === "a" ? parsers.parseAnswer : parsers.parseReasoning);
-    if ("refused" in read) return await this.#refused(key, info, read.refused, counts);
-    if (read.verdict !== INVALID) await this.#ctx.cache?.set(info.keys[target.part]!, read.verdict);
+    if ("refused" in read) return void (counts.failed++, await this.#refused(key, info, read.refused, counts));
+    if (read.verdict === INVALID) counts.invalid++;
+    else {
+      counts.recorded++;
+      // Into the cache only under the identity that produced the verdict: the line's custom id
+      // names this judge, and its reply names the model (a reply without one is not cached).
+      if (reading.model !== undefined) await this.#ctx.cache?.set(info.keys[target.part]!, read.verdict);
+    }
     await this.#keep(
       info,
       target.part,
@@ -254,7 +263,7 @@ export class JudgeBatch {
       c.promptTokens,
       c.completionTokens,
     );
-    if (await this.#maybeFinish(key, info)) counts.recorded++;
+    await this.#maybeFinish(key, info);
   }
 
   /** Close the parts file. */
@@ -302,7 +311,7 @@ export class JudgeBatch {
     const base = { id: info.id, sample: info.sample, scenario: info.scenario };
     await this.#finish(key, judgeRefused(base, error, info.tokens));
     this.#ctx.on?.refused?.(key, error);
-    counts.recorded++;
+    counts.refused++;
   }
 
   async #finish(key: string, record: JudgmentRecord): Promise<void> {

@@ -9,6 +9,7 @@ export * from "./generation.ts";
 export * from "./ingest.ts";
 export * from "./judging.ts";
 export * from "./phase.ts";
+export * from "./request_file.ts";
 export * from "./requests.ts";
 export * from "./results.ts";
 export * from "./state.ts";

@@ -6,10 +6,12 @@
 import { BsaError } from "../../errors.ts";
 import { type Completion, completionFrom, isPermanentStatus } from "../client.ts";
 import { readJsonl } from "../../store/mod.ts";
+import type { BatchTarget } from "./requests.ts";
 
 /** What one result line says about its request. */
 export type ResultReading =
-  | { ok: true; completion: Completion }
+  /** `model`: the reply's `model` field, when it has one. */
+  | { ok: true; completion: Completion; model?: string }
   /** `permanent`: the provider refused for good (recorded as failed); else asked again. */
   | { ok: false; permanent: boolean; error: string };
 
@@ -37,7 +39,9 @@ export function readResultLine(line: BatchResultLine): ResultReading {
   const status = res?.status_code;
   if (res && status === 200) {
     try {
-      return { ok: true, completion: completionFrom(res.body, `batch line ${line.custom_id}`) };
+      const completion = completionFrom(res.body, `batch line ${line.custom_id}`);
+      const model = (res.body as { model?: unknown } | null)?.model;
+      return { ok: true, completion, ...(typeof model === "string" && { model }) };
     } catch (err) {
       return { ok: false, permanent: false, error: (err as Error).message };
     }
@@ -60,6 +64,74 @@ export interface BatchResultLine {
 }
 
 /**
+ * Stream the lines of a result file with their line numbers; a line without a `custom_id`
+ * is an error naming the file and line. A last line cut short (no newline, not JSON: a
+ * download or copy interrupted) is not yielded: `cut` is called with its number.
+ *
+ * @param path The result file.
+ * @param cut Called with the number of a last line cut short.
+ * @returns Each line and its number (an async generator).
+ * @throws {BsaError} The file cannot be read, or a line (other than a cut last one) is not JSON or has no `custom_id`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readNumberedResults } from "./results.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"custom_id":"g.0.q"}\n\n{"custom_id":"g.1.q"}\n{"custom_');
+ * const seen: number[] = [];
+ * let cut = 0;
+ * for await (const { n } of readNumberedResults(p, (line) => (cut = line))) seen.push(n);
+ * assert.deepEqual([seen, cut], [[1, 3], 4]);
+ * ```
+ */
+export async function* readNumberedResults(
+  path: string,
+  cut?: (line: number) => void,
+): AsyncGenerator<{ n: number; line: BatchResultLine }> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (err) {
+    throw new BsaError(`${path}: cannot read the result file: ${(err as Error).message}`);
+  }
+  const decoder = new TextDecoder();
+  let rest = "";
+  let n = 0;
+  const parse = (text: string): BatchResultLine => {
+    let line: BatchResultLine;
+    try {
+      line = JSON.parse(text);
+    } catch {
+      throw new BsaError(`${path} line ${n}: not valid JSON: ${text.slice(0, 80)}`);
+    }
+    if (typeof line?.custom_id !== "string") {
+      throw new BsaError(`${path} line ${n}: no custom_id (is this a batch result file?)`);
+    }
+    return line;
+  };
+  for await (const chunk of file.readable) {
+    rest += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = rest.indexOf("\n")) !== -1) {
+      const text = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      n++;
+      if (text.trim()) yield { n, line: parse(text) };
+    }
+  }
+  rest += decoder.decode();
+  n++;
+  if (!rest.trim()) return;
+  try {
+    JSON.parse(rest);
+  } catch {
+    cut?.(n);
+    return;
+  }
+  yield { n, line: parse(rest) };
+}
+
+/**
  * Stream the lines of a result file; a line without a `custom_id` is an error naming the
  * file and line.
  *
@@ -79,27 +151,103 @@ export interface BatchResultLine {
  * ```
  */
 export async function* readResultFile(path: string, warnings?: string[]): AsyncGenerator<BatchResultLine> {
-  try {
-    await Deno.stat(path);
-  } catch (err) {
-    throw new BsaError(`${path}: cannot read the result file: ${(err as Error).message}`);
-  }
-  let n = 0;
-  for await (const line of readJsonl<BatchResultLine>(path, { warnings })) {
-    n++;
-    if (typeof line?.custom_id !== "string") {
-      throw new BsaError(`${path} line ${n}: no custom_id (is this a batch result file?)`);
-    }
-    yield line;
-  }
+  const cut = (n: number) => warnings?.push(`${path} line ${n}: the last line is cut short and was not read`);
+  for await (const { line } of readNumberedResults(path, cut)) yield line;
 }
 
-/** What a result line did: records written, lines for samples already recorded, failures to ask again. */
+/**
+ * What is wrong with a result line for a run, or `null`: a request line given as a result,
+ * a custom id without the run's id (an older bsa) or of another run, a judge call of another
+ * judge of the run, or a reply of another model than the one asked.
+ *
+ * @param line The result line.
+ * @param target Its custom id read ({@linkcode parseCustomId}); `null` for one bsa did not write.
+ * @param expect The run's id, and the model and judge tag of the line's kind.
+ * @returns The reason the line is refused, or null.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { identityProblem } from "./results.ts";
+ * import { parseCustomId } from "./requests.ts";
+ * const id = "bsa.0123456789ab.g.0.q";
+ * const line = (model: string) => ({ custom_id: id, response: { status_code: 200, body: { model } } });
+ * const expect = { run: "0123456789ab", model: "m" };
+ * assert(identityProblem(line("m"), parseCustomId(id), expect) === null);
+ * assert(identityProblem(line("other"), parseCustomId(id), expect)?.includes('answered by model "other"'));
+ * assert(identityProblem(line("m"), parseCustomId(id), { run: "ffffffffffff", model: "m" })?.includes("another run"));
+ * ```
+ */
+export function identityProblem(
+  line: BatchResultLine,
+  target: BatchTarget | null,
+  expect: { run: string; model?: string; judge?: string },
+): string | null {
+  const raw = line as unknown as Record<string, unknown>;
+  if (!("response" in raw) && !("error" in raw) && "body" in raw) {
+    return "is a request (custom_id, method, url, body), not a result: give the output file the batch wrote";
+  }
+  if (!target) return null;
+  if (!target.run) {
+    return `custom_id ${
+      JSON.stringify(line.custom_id)
+    } carries no run id (a request file of an older bsa): write the request file again and send that`;
+  }
+  if (target.run !== expect.run) {
+    return `custom_id ${
+      JSON.stringify(line.custom_id)
+    } was written for another run (run id ${target.run}, not ${expect.run})`;
+  }
+  if (target.kind === "judge" && expect.judge !== undefined && target.judge !== expect.judge) {
+    return `custom_id ${
+      JSON.stringify(line.custom_id)
+    } was written for another judge of this run (another label, judge model, endpoint, parameters or prompts)`;
+  }
+  const answered = (line.response?.body as { model?: unknown } | undefined)?.model;
+  if (expect.model !== undefined && typeof answered === "string" && !sameModel(expect.model, answered)) {
+    return `answered by model ${JSON.stringify(answered)}, not ${JSON.stringify(expect.model)} that the requests name`;
+  }
+  return null;
+}
+
+/**
+ * Whether a reply's `model` is the model asked: the same name, or the name with a dated
+ * snapshot suffix (OpenAI answers `gpt-4o` with `gpt-4o-2024-08-06`).
+ *
+ * @param asked The model the request named.
+ * @param answered The `model` of the reply.
+ * @returns True when the reply is of the model asked.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sameModel } from "./results.ts";
+ * assert(sameModel("gpt-4o", "gpt-4o-2024-08-06") && sameModel("m", "m"));
+ * assert(!sameModel("gpt-4o", "gpt-4o-mini-2024-07-18") && !sameModel("m", "n"));
+ * ```
+ */
+export function sameModel(asked: string, answered: string): boolean {
+  if (asked === answered) return true;
+  return answered.startsWith(`${asked}-`) && /^\d{4}(-\d{2}-\d{2})?$/.test(answered.slice(asked.length + 1));
+}
+
+/**
+ * What the result lines did, one count per line: every line read ends in exactly one of
+ * `recorded`, `failed`, `invalid`, `duplicate` and `unknown` (a cut last line is counted by
+ * the reader that found it).
+ */
 export interface ApplyCounts {
+  /** Lines whose answer was recorded (a generation, or a judge reply with a verdict). */
   recorded: number;
-  /** Lines for samples that already had a record (a result file read twice), or not of this run. */
-  skipped: number;
-  /** Samples whose line failed in a way worth asking again; not recorded. */
+  /** Lines of a provider's error: `refused` of them recorded as failed for good, the rest to ask again. */
+  failed: number;
+  /** Of `failed`: refused for good and recorded as such. */
+  refused: number;
+  /** Judge replies holding no verdict (asked again while retries last, then recorded as invalid). */
+  invalid: number;
+  /** Lines for what already had a result (a file read twice, a reply to an older round). */
+  duplicate: number;
+  /** Lines naming a question or sample the run does not hold. */
+  unknown: number;
+  /** Samples (or judge calls) still to ask: failures to ask again, choices an `n` request did not return. */
   retry: number;
   /** The first few reasons of `retry`, for the log. */
   errors: string[];
@@ -113,11 +261,32 @@ export interface ApplyCounts {
  * ```ts
  * import assert from "node:assert/strict";
  * import { emptyCounts } from "./results.ts";
- * assert(emptyCounts().recorded === 0);
+ * assert(emptyCounts().recorded === 0 && emptyCounts().duplicate === 0);
  * ```
  */
 export function emptyCounts(): ApplyCounts {
-  return { recorded: 0, skipped: 0, retry: 0, errors: [] };
+  return { recorded: 0, failed: 0, refused: 0, invalid: 0, duplicate: 0, unknown: 0, retry: 0, errors: [] };
+}
+
+/**
+ * Add counts into a total (the first few reasons kept).
+ *
+ * @param total The counts added into.
+ * @param c The counts to add.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { addCounts, emptyCounts } from "./results.ts";
+ * const t = emptyCounts();
+ * addCounts(t, { ...emptyCounts(), recorded: 2, errors: ["e"] });
+ * assert(t.recorded === 2 && t.errors.length === 1);
+ * ```
+ */
+export function addCounts(total: ApplyCounts, c: ApplyCounts): void {
+  for (const k of ["recorded", "failed", "refused", "invalid", "duplicate", "unknown", "retry"] as const) {
+    total[k] += c[k];
+  }
+  for (const e of c.errors) noteRetry(total, e);
 }
 
 /**

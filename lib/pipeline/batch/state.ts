@@ -3,7 +3,7 @@
  * while waiting re-attaches to what it submitted instead of submitting it again.
  * @module
  */
-import { BsaError } from "../../errors.ts";
+import { BatchInFlightError, BsaError } from "../../errors.ts";
 import { writeAtomic } from "../../fs.ts";
 
 /** One submitted (or about to be submitted) request file. */
@@ -127,4 +127,31 @@ export async function pendingBatches(run: string): Promise<{ kind: string; entry
     throw err;
   }
   return out.sort((a, b) => a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+}
+
+/**
+ * Refuse a pass of one kind that would not go through the Batch API while batches of that
+ * kind are in flight for the run (submitted, or written and not yet read back): their
+ * samples would be asked twice. A live batch pass picks them up instead.
+ *
+ * @param run The run folder.
+ * @param kind `generation`, `judge` or `judge-<label>`.
+ * @throws {BatchInFlightError} Batches of that kind are not done.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refuseBatchInFlight, writeBatchState } from "./state.ts";
+ * const run = await Deno.makeTempDir();
+ * await refuseBatchInFlight(run, "generation"); // none: fine
+ * await writeBatchState(run, { kind: "generation", endpoint: "api.openai.com", entries: [{ file: "batches/generation-001.jsonl", lines: 3, id: "batch_1", done: false }] });
+ * await assert.rejects(refuseBatchInFlight(run, "generation"), /batch_1/);
+ * await refuseBatchInFlight(run, "judge"); // another kind: fine
+ * ```
+ */
+export async function refuseBatchInFlight(run: string, kind: string): Promise<void> {
+  const state = await readBatchState(run, kind);
+  const open = (state?.entries ?? []).filter((e) => !e.done);
+  if (open.length) {
+    throw new BatchInFlightError(run, kind, state!.endpoint, open.map((e) => e.id ?? `${e.file} (not submitted)`));
+  }
 }
