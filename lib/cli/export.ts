@@ -149,4 +149,3 @@ function _logNames(runs: string[]): string[] {
     return `${b}-${n}`;
   });
 }
-

@@ -13,7 +13,13 @@ import { sha256Hex } from "../hash.ts";
 import { METRICS } from "../metrics/names.ts";
 import { normalizeVerdict } from "../metrics/verdicts.ts";
 import type { BootstrapOptions } from "../stats/bootstrap.ts";
-import { type GenerationRecord, type JudgmentRecord, readRunRecords, type RunManifest, sampleKey } from "../store/mod.ts";
+import {
+  type GenerationRecord,
+  type JudgmentRecord,
+  readRunRecords,
+  type RunManifest,
+  sampleKey,
+} from "../store/mod.ts";
 import type {
   InspectChoice,
   InspectEvalScore,

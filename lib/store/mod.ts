@@ -58,7 +58,7 @@ export {
   unjudged,
 } from "./run_records.ts";
 export { expandRunPaths, runPathsFromEnv } from "./run_paths.ts";
-export { isRunFolder, type NewRun, readRunRecords, type RunRecords, runFolders, writeRunFolder } from "./whole_run.ts";
+export { isRunFolder, type NewRun, readRunRecords, runFolders, type RunRecords, writeRunFolder } from "./whole_run.ts";
 export { doneKeys, sampleKeys, type SampleScan, type SampleState, sampleState, scanSamples } from "./samples.ts";
 export { type Schema, type SchemaType, validate } from "./schema.ts";
 export { type RunStatus, runStatus } from "./status.ts";

@@ -5,7 +5,6 @@
  */
 import { BsaError } from "../../errors.ts";
 import { type Completion, completionFrom, isPermanentStatus } from "../client.ts";
-import { readJsonl } from "../../store/mod.ts";
 import type { BatchTarget } from "./requests.ts";
 
 /** What one result line says about its request. */
