@@ -22,6 +22,9 @@ import {
   shownRuns,
 } from "./page/filter.js";
 
+/** The filter keys that choose samples, not questions. */
+const SAMPLE_KEYS = ["answer", "reasoning", "cell", "outcome", "q"] as const;
+
 /** One question of the dataset, as the viewer shows it. */
 export interface ViewerQuestion extends QuestionMeta {
   query: string;
@@ -161,8 +164,11 @@ export class RunViewer {
   #cache = new Map<string, { version: number; matches: _Match[]; samples: number }>();
   #scoreCache = new Map<string, { version: number; strip: ScoreStrip }>();
 
-  private constructor(runs: _Run[], questions: Map<string, ViewerQuestion>) {
+  readonly #dataset: Dataset;
+
+  private constructor(runs: _Run[], questions: Map<string, ViewerQuestion>, dataset: Dataset) {
     this.runs = runs;
+    this.#dataset = dataset;
     this.questions = questions;
     this.#order = [...questions.keys()];
   }
@@ -209,7 +215,7 @@ export class RunViewer {
       // Two runs of one model without distinguishing tags: name them by folder too.
       for (const r of runs) r.info.label = `${r.info.label} (${r.info.dir})`;
     }
-    const viewer = new RunViewer(runs, _questions(dataset));
+    const viewer = new RunViewer(runs, _questions(dataset), dataset);
     await viewer.refresh();
     return viewer;
   }
@@ -532,6 +538,8 @@ export class RunViewer {
     const { matches } = await this.#match(filter);
     const judge = judgeOf(filter);
     const filtered = formatFilter({ ...filter, runs: undefined, judge: undefined }) !== "";
+    const sampleLevel = SAMPLE_KEYS.some((k) => filter[k]);
+    const bySlice = new Set([...this.questions.values()].filter((q) => matchesQuestion(q, filter)).map((q) => q.id));
     const out: Row[] = [];
     const warnings: string[] = [];
     const shown = shownRuns(filter, this.runs.length);
@@ -539,28 +547,36 @@ export class RunViewer {
       const run = this.runs[r];
       // One run: its warnings word for word as `bsa score` prints them; several: each says whose it is.
       const whose = (w: string) => (shown.length > 1 ? `${run.info.dir}: ${w}` : w);
-      // Under a filter: the run's questions with a matching sample, all k samples of each.
-      const questions = filtered
+      // The slice: the dataset's questions the question filters select (as `bsa score --by
+      // category` slices), or, under a sample filter, the run's questions with a matching sample.
+      const questions = !filtered
+        ? undefined
+        : sampleLevel
         ? new Set(matches.filter((m) => run.byQuestion.has(m.id)).map((m) => m.id))
-        : undefined;
+        : bySlice;
       let scored: RunScores;
       try {
         // The one scoring path, as `bsa score --run DIR --judge LABEL` scores the run (one row: one model and its tags).
-        scored = await scoreRuns([run.info.dir], { judge: judge === "default" ? undefined : judge, questions });
+        scored = await scoreRuns([run.info.dir], {
+          judge: judge === "default" ? undefined : judge,
+          questions,
+          dataset: this.#dataset,
+        });
       } catch (err) {
         if (!(err instanceof BsaError)) throw err;
         warnings.push(`${run.info.dir}: ${err.message}`);
         out.push({ run: run.info.label, questions: 0, samples: 0 });
         continue;
       }
-      // Under a filter the questions are a chosen slice: coverage of the benchmark is not news.
-      warnings.push(...scored.warnings.filter((w) => !(filtered && w.includes(": partial run,"))).map(whose));
+      warnings.push(...scored.warnings.map(whose));
       const [row] = rows(scored.table);
       out.push(row ? { ...row, run: run.info.label } : { run: run.info.label, questions: 0, samples: 0 });
     }
-    const scope = filtered
-      ? "scores over all k samples of each question with a matching sample"
-      : "scores over every judged question";
+    const scope = !filtered
+      ? "scores over every judged question"
+      : sampleLevel
+      ? "scores of the slice of questions with a matching sample (all k samples of each)"
+      : "scores of the slice of the dataset's questions the filter selects, as `bsa score --by` scores a category";
     return { rows: out, warnings, scope: `${scope} (judge '${judge}')` };
   }
 }

@@ -165,8 +165,9 @@ Deno.test("the summary strip equals `bsa score` of the same run, and of a run ho
     strip.warnings.join("\n"),
   );
 
-  // Under a filter: all k samples of the questions with a matching sample, as `bsa score`
-  // scores a run folder that holds only those questions' judgments.
+  // Under a sample filter: the slice is the questions with a matching sample, all k samples of
+  // each, scored as the benchmark restricted to them: the counts and scenario scores of a run
+  // folder holding only their judgments, and Think over the slice's own questions.
   const filter = { scenario: "CS", answer: "Unsafe" };
   const cs = await viewer.scores(filter);
   const ids = new Set(
@@ -182,10 +183,51 @@ Deno.test("the summary strip equals `bsa score` of the same run, and of a run ho
     lines.filter((l) => ids.has(JSON.parse(l).id)).join("\n") + "\n",
   );
   const sliced = await bsaScore(slice);
-  assertEquals(asPrinted(cs.rows[0]), asPrinted(sliced.rows[0] as Row));
+  const notThink = (r: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(r).filter(([c]) => !/^(Think|F-score)/.test(c)));
+  assertEquals(notThink(asPrinted(cs.rows[0])), notThink(asPrinted(sliced.rows[0] as Row)));
+  // Only Cognitive Shortcut questions in the slice: Think is their score (the folder, scored as a
+  // partial run of the whole benchmark, gives none).
+  assertEquals(sliced.rows[0]["Think@1"], null);
+  assertEquals(cs.rows[0]["Think@1"], cs.rows[0]["CS@1"]);
   assertEquals(cs.rows[0].questions, 5);
   assert(cs.warnings.some((w) => w.includes("showed no reasoning")));
   assert(!cs.warnings.some((w) => w.includes("partial run")), "a slice is not a partial run");
+});
+
+Deno.test("one rule for a slice: the strip of `category=X` on a partial run is `bsa score --by category`'s row X, Think and warnings alike", async () => {
+  await using dir = await tempDir();
+  const run = `${dir.path}/a`;
+  const risks = rows<{ id: string; scenario: string; category: string }>(
+    dataset.risks.select("id", "scenario", "category"),
+  );
+  const category = "Rumors";
+  const inCat = [...new Set(risks.filter((r) => r.category === category).map((r) => r.id))];
+  const byId = new Map(all.map((q) => [q.id, q]));
+  // Part of the category, of every scenario it holds, with other questions beside them.
+  const picked = ["Risk Omission", "Cognitive Shortcut", "Over Sensitivity"].flatMap((sc) =>
+    inCat.map((id) => byId.get(id)!).filter((q) => q.scenario === sc).slice(0, 3)
+  );
+  const questions = [...picked, ...all.filter((q) => !inCat.includes(q.id)).slice(0, 4)];
+  // Each scenario its own Think (RO all right, CS half, OS none): a wrong weighting shows.
+  const bySc = (q: { id: string; scenario: string }, s: number) =>
+    q.scenario === "Risk Omission" ? sample(q, 1) : q.scenario === "Over Sensitivity" ? sample(q, 0) : sample(q, s);
+  await writeViewerRun(run, { model: "m", k: 4, questions, sample: bySc });
+  const viewer = await RunViewer.open([run], dataset);
+  const strip = await viewer.scores({ category });
+  const r = await runCli(["score", "--run", run, "--by", "category", "--json", "--details", "--dataset", DATASET_CSV]);
+  assertEquals(r.code, 0, r.stderr);
+  const row = (JSON.parse(r.stdout) as Record<string, unknown>[]).find((x) => x.category === category)!;
+  assertEquals(asPrinted(strip.rows[0]), asPrinted(row as Row));
+  assert(typeof strip.rows[0]["Think@1"] === "number");
+  // The same coverage sentence: the slice's judged questions of the category's questions.
+  const partial = strip.warnings.find((w) => w.includes("partial run"))!;
+  assert(partial.includes(`${picked.length} of ${inCat.length} questions judged`), partial);
+  assert(r.stderr.includes(partial.split(": ").slice(1).join(": ")), `${partial}\nnot in\n${r.stderr}`);
+  // A bad subcategory is no slice: not given, with the reason.
+  const none = await viewer.scores({ category, subcategory: "nope" });
+  assertEquals(none.rows[0].questions, 0);
+  assert(none.warnings.some((w) => w.includes("none of the dataset's questions")), none.warnings.join());
 });
 
 Deno.test("a run still being written: refresh shows appended samples; the strip scores them as `bsa score` does, with counts", async () => {
@@ -208,7 +250,7 @@ Deno.test("a run still being written: refresh shows appended samples; the strip 
   assert(strip.warnings.some((w) => w.includes("partial run, 1 of 2000 questions judged")), strip.warnings.join());
   const one = await viewer.scores({ id: q.id });
   assertEquals([one.rows[0].questions, one.rows[0].samples], [0, 0]);
-  assertEquals(one.warnings, [`${run}: none of the 1 questions asked for has a judgment in the runs`]);
+  assertEquals(one.warnings, [`${run}: none of the 1 questions of the slice has a judgment in the runs`]);
   // One of its k samples judged: scored with the other three as missing, as `bsa score` scores it.
   await Deno.writeTextFile(`${run}/judgments.jsonl`, judgmentLine(q, 0, sample(q, 0).verdicts), { append: true });
   assert(await viewer.refresh());
