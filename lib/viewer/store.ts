@@ -7,7 +7,8 @@ import type { GenerationRecord } from "../pipeline/generate.ts";
 import type { JudgmentRecord } from "../pipeline/judge.ts";
 import { readManifest, runFiles, type RunManifest } from "../pipeline/manifest.ts";
 import { type Row, rows } from "../table.ts";
-import { type IndexedRecord, JsonlIndex, scanLines } from "./jsonl_index.ts";
+import { type IndexedRecord, JsonlIndex, scanLineBytes } from "./jsonl_index.ts";
+import { mayHold, queryBytes } from "./text_search.ts";
 import {
   type Filter,
   formatFilter,
@@ -405,23 +406,24 @@ export class RunViewer {
     return entry;
   }
 
-  /** Samples whose texts (answer, reasoning, judges' raw replies) hold the query: one pass over each file. */
+  /**
+   * Samples whose texts (answer, reasoning, judges' raw replies) hold the query: one streamed
+   * pass over each file, looking at each line's bytes first and decoding only the lines that
+   * may hold every word, so repeated searches of a large run leave memory where it was.
+   */
   async #textHits(q: string, shown: number[]): Promise<Set<_Sample>> {
     const hits = new Set<_Sample>();
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    // On the raw line first (cheap); JSON escapes only quotes, backslashes and control characters.
-    const raw = (line: string) => {
-      const low = line.toLowerCase();
-      return words.every((w) => /["\\]/.test(w) || low.includes(w));
-    };
+    const words = queryBytes(q);
+    const decoder = new TextDecoder();
     for (const r of shown) {
       const run = this.runs[r];
       const wanted = new Map<number, _Sample>();
       for (const byS of run.byQuestion.values()) for (const s of byS.values()) if (s.gen) wanted.set(s.gen.offset, s);
-      await scanLines(run.generations.path, 0, run.generations.indexedBytes, (offset, _length, line) => {
+      await scanLineBytes(run.generations.path, 0, run.generations.indexedBytes, (offset, buf, start, end) => {
+        if (!mayHold(buf, words, start, end)) return;
         const s = wanted.get(offset);
-        if (!s || !raw(line)) return;
-        const g = JSON.parse(line) as GenerationRecord;
+        if (!s) return;
+        const g = JSON.parse(decoder.decode(buf.subarray(start, end))) as GenerationRecord;
         if (matchesText([g.answer, g.reasoning], q)) hits.add(s);
       });
       for (const [label, index] of run.judgments) {
@@ -429,10 +431,11 @@ export class RunViewer {
         for (const byS of run.byQuestion.values()) {
           for (const s of byS.values()) if (s.judged[label]) wantedJ.set(s.judged[label].offset, s);
         }
-        await scanLines(index.path, 0, index.indexedBytes, (offset, _length, line) => {
+        await scanLineBytes(index.path, 0, index.indexedBytes, (offset, buf, start, end) => {
+          if (!mayHold(buf, words, start, end)) return;
           const s = wantedJ.get(offset);
-          if (!s || hits.has(s) || !raw(line)) return;
-          const j = JSON.parse(line) as JudgmentRecord;
+          if (!s || hits.has(s)) return;
+          const j = JSON.parse(decoder.decode(buf.subarray(start, end))) as JudgmentRecord;
           if (matchesText([j.answer_raw, j.reasoning_raw, j.error], q)) hits.add(s);
         });
       }

@@ -230,6 +230,32 @@ Deno.test("one rule for a slice: the strip of `category=X` on a partial run is `
   assert(none.warnings.some((w) => w.includes("none of the dataset's questions")), none.warnings.join());
 });
 
+Deno.test("free-text search streams the run's bytes: case, non-ASCII words, quotes and words split across a chunk border", async () => {
+  await using dir = await tempDir();
+  const run = `${dir.path}/a`;
+  // A reasoning of 5 MB puts the later records past the scanner's first 4 MB chunk.
+  const long = "x".repeat(5 << 20);
+  const texts = ['Il faut ÉVITER le "piège"', long, "the Lock is picked", "nothing here"];
+  await writeViewerRun(run, {
+    model: "m",
+    k: 4,
+    questions: QUESTIONS.slice(0, 1),
+    sample: (_q, s) => ({
+      answer: texts[s],
+      reasoning: s === 1 ? long + " needle" : "r",
+      verdicts: { answer: "Safe", reasoning: "True" },
+    }),
+  });
+  const viewer = await RunViewer.open([run], dataset);
+  const hits = async (q: string) =>
+    (await viewer.query({ q }, { offset: 0, limit: 10 })).items.flatMap((i) => i.runs[0].samples.map((s) => s.sample));
+  assertEquals(await hits("lock PICKED"), [2]);
+  assertEquals(await hits("évITER"), [0]);
+  assertEquals(await hits('"piège"'), [0]);
+  assertEquals(await hits("needle"), [1]);
+  assertEquals(await hits("zebra"), []);
+});
+
 Deno.test("a run still being written: refresh shows appended samples; the strip scores them as `bsa score` does, with counts", async () => {
   await using dir = await tempDir();
   const run = `${dir.path}/live`;
