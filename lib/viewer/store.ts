@@ -17,14 +17,21 @@ import {
   matchesSample,
   matchesText,
   type QuestionMeta,
+  runsDiffer,
   sampleFlags,
   type SampleMeta,
   SENTINELS,
   shownRuns,
+  sortKey,
 } from "./page/filter.js";
 
+// A count a record holds (tokens, milliseconds), or null.
+function _count(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
 /** The filter keys that choose samples, not questions. */
-const SAMPLE_KEYS = ["answer", "reasoning", "cell", "outcome", "q"] as const;
+const SAMPLE_KEYS = ["answer", "reasoning", "cell", "outcome", "q", "differ"] as const;
 
 /** One question of the dataset, as the viewer shows it. */
 export interface ViewerQuestion extends QuestionMeta {
@@ -74,6 +81,11 @@ export interface ViewerSample {
   reasoning: string | null;
   reasoning_source: string | null;
   finish_reason: string | null;
+  /** Tokens of the prompt and the completion, where the record holds them. */
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  /** Milliseconds the request took, where the record holds it (`latency_ms`). */
+  latency_ms: number | null;
   error: string | null;
   judgments: ViewerJudgment[];
 }
@@ -127,7 +139,7 @@ interface _Sample extends SampleMeta {
 interface _Run {
   info: ViewerRunInfo;
   manifest: RunManifest;
-  generations: JsonlIndex<{ id: string; sample: number; scenario: string; outcome: string }>;
+  generations: JsonlIndex<{ id: string; sample: number; scenario: string; outcome: string; tokens: number | null }>;
   judgments: Map<
     string,
     JsonlIndex<{ id: string; sample: number; scenario: string; answer: string; reasoning: string }>
@@ -140,6 +152,8 @@ interface _Run {
 interface _Match {
   id: string;
   perRun: { run: number; samples: _Sample[]; total: number }[];
+  /** The question's key under the filter's sort (0 without one). */
+  key: number;
 }
 
 /**
@@ -206,6 +220,7 @@ export class RunViewer {
           scenario: r.scenario,
           // Folders written before outcomes were recorded: no reasoning shown, else ok.
           outcome: r.outcome ?? (r.reasoning === null ? "no_reasoning" : "ok"),
+          tokens: typeof r.completion_tokens === "number" ? r.completion_tokens : null,
         })),
         judgments: new Map(),
         byQuestion: new Map(),
@@ -263,6 +278,7 @@ export class RunViewer {
         const s = this.#sample(run, e.meta.id, e.meta.sample, e.meta.scenario);
         s.gen = e;
         s.outcome = e.meta.outcome;
+        s.tokens = e.meta.tokens;
         changed = true;
       }
       for (const [label, index] of run.judgments) {
@@ -376,6 +392,7 @@ export class RunViewer {
     const hit = this.#cache.get(key);
     if (hit && hit.version === this.#version) return hit;
     const shown = shownRuns(filter, this.runs.length);
+    const judge = judgeOf(filter);
     const textHits = filter.q ? await this.#textHits(filter.q, shown) : null;
     const matches: _Match[] = [];
     let samples = 0;
@@ -395,11 +412,17 @@ export class RunViewer {
           .filter(([, s]) => matchesSample(s, filter) && (questionText || textHits!.has(s)))
           .map(([, s]) => s);
         if (picked.length) any = true;
-        samples += picked.length;
         perRun.push({ run: r, samples: picked, total: byS.size });
       }
-      if (any) matches.push({ id, perRun });
+      if (!any) continue;
+      const allOf = () => shown.map((r) => [...(this.runs[r].byQuestion.get(id)?.values() ?? [])]);
+      // Whether the runs differ is a question's property: judged on all its samples, not the matching ones.
+      if (filter.differ === "runs" && !runsDiffer(allOf(), judge)) continue;
+      for (const x of perRun) samples += x.samples.length;
+      matches.push({ id, perRun, key: filter.sort ? sortKey(allOf(), judge, filter.sort) : 0 });
     }
+    // A stable sort: ties keep the dataset's order.
+    if (filter.sort) matches.sort((a, b) => a.key - b.key);
     const entry = { version: this.#version, matches, samples };
     if (this.#cache.size > 8) this.#cache.clear();
     this.#cache.set(key, entry);
@@ -509,6 +532,9 @@ export class RunViewer {
           reasoning: g?.reasoning ?? null,
           reasoning_source: g?.reasoning_source ?? null,
           finish_reason: g?.finish_reason ?? null,
+          prompt_tokens: _count(g?.prompt_tokens),
+          completion_tokens: _count(g?.completion_tokens),
+          latency_ms: _count((g as { latency_ms?: unknown } | undefined)?.latency_ms),
           error: g?.error ?? null,
           judgments: judged.get(s)!,
         });
@@ -540,7 +566,8 @@ export class RunViewer {
   async #scores(filter: Filter): Promise<ScoreStrip> {
     const { matches } = await this.#match(filter);
     const judge = judgeOf(filter);
-    const filtered = formatFilter({ ...filter, runs: undefined, judge: undefined }) !== "";
+    const filtered =
+      formatFilter({ ...filter, runs: undefined, judge: undefined, sort: undefined, view: undefined }) !== "";
     const sampleLevel = SAMPLE_KEYS.some((k) => filter[k]);
     const bySlice = new Set([...this.questions.values()].filter((q) => matchesQuestion(q, filter)).map((q) => q.id));
     const out: Row[] = [];
