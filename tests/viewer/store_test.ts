@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
 import { DATASET_CSV, runCli, tempDir } from "../helpers/paths.ts";
 import { generationLine, judgmentLine, reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
 import { loadDataset } from "../../lib/dataset/load.ts";
@@ -329,12 +329,10 @@ Deno.test("a static export holds the slice, escapes model output, and refuses a 
 Deno.test("samples() gives a slice's texts and verdicts as an Arquero table, with the viewer's filters", async () => {
   await using dir = await tempDir();
   await writeViewerRun(`${dir.path}/a`, { model: "m", k: 4, questions: QUESTIONS, sample });
-  const { table, matched, warnings } = await samples({
-    runs: [dir.path],
-    filter: "scenario=RO&cell=safe-wrong",
-    dataset,
-  });
-  assertEquals([table.numRows(), matched, warnings], [2, 2, []]);
+  const table = await samples({ runs: [dir.path], filter: "scenario=RO&cell=safe-wrong", dataset });
+  // The table itself, as documented: Arquero's verbs work on it directly.
+  assertEquals([table.numRows(), table.matched, table.warnings], [2, 2, []]);
+  assertEquals(table.filter((d: { sample: number }) => d.sample === 0).numRows(), 2);
   const r = table.objects()[0] as Record<string, unknown>;
   assertEquals([r.sample, r.answer_verdict, r.reasoning_correct, r.reasoning, r.flags], [
     0,
@@ -343,13 +341,31 @@ Deno.test("samples() gives a slice's texts and verdicts as an Arquero table, wit
     "the apple orchard",
     "",
   ]);
+  assertEquals([r.prompt_tokens, r.completion_tokens, r.finish_reason], [10, 20, "stop"]);
   assertEquals(r.query, dataset.questions.filter(aq.escape((d: { id: string }) => d.id === r.id)).get("query", 0));
+  // Every annotated risk of the question, as arrays: a Cognitive Shortcut question has two.
+  const cs = await samples({ runs: [dir.path], filter: "scenario=CS&cell=safe-wrong", dataset });
+  const risks = rows<{ id: string; category: string }>(dataset.risks.select("id", "category"));
+  const id = cs.get("id", 0) as string;
+  assertEquals(cs.get("categories", 0), [...new Set(risks.filter((x) => x.id === id).map((x) => x.category))]);
+  // A column name that is not there: the error lists the columns.
+  assertThrows(
+    () => table.filter((d: { category: string }) => d.category === "Rumors"),
+    Error,
+    "no column 'category' (columns: run, id, sample, scenario, categories, subcategories",
+  );
   const capped = await samples({ runs: [`${dir.path}/a`], filter: { outcome: "no_reasoning" }, limit: 4, dataset });
-  assertEquals([capped.table.numRows(), capped.matched], [4, 6]);
+  assertEquals([capped.numRows(), capped.matched], [4, 6]);
   assert(capped.warnings[0].startsWith("6 samples match; the first 4"));
   const none = await samples({ runs: [`${dir.path}/a`], filter: { id: "nope" }, dataset });
-  assertEquals(none.table.numRows(), 0);
-  assert(none.table.columnNames().includes("reasoning_verdict"));
+  assertEquals(none.numRows(), 0);
+  assert(none.columnNames().includes("reasoning_verdict"));
+  // A filter value the viewer does not know is refused with the valid ones, not an empty table.
+  await assertRejects(
+    () => samples({ runs: [dir.path], filter: "cell=nope", dataset }),
+    Error,
+    "cell=nope: expected one of safe-wrong",
+  );
 });
 
 Deno.test("the server listens on 127.0.0.1 only, refuses other host names, and serves the page with a strict policy", async () => {
