@@ -37,8 +37,7 @@ export { selectQuestions } from "./dataset/select.ts";
 // Metrics.
 export { METRIC_TABLE, metricsFromSums } from "./metrics/metric_table.ts";
 export { type MetricName, METRICS } from "./metrics/names.ts";
-export { perQuestion } from "./metrics/per_question.ts";
-export { questionTable, scoreJudgments, type ScoreOptions, scoreQuestions, type ScoreReport } from "./metrics/score.ts";
+export { questionTable, scoreJudgments, type ScoreOptions, type ScoreReport } from "./metrics/score.ts";
 export { normalizeVerdict } from "./metrics/verdicts.ts";
 export { formatOfficialCsv, parseOfficialCsv, readOfficialCsv } from "./metrics/official.ts";
 export { officialQuestionTable } from "./metrics/official_stream.ts";

@@ -13,7 +13,7 @@ import { readOfficialCsv } from "../metrics/official.ts";
 import {
   checkQuestionIds,
   questionTable,
-  scoreQuestions,
+  metricsFromQuestions,
   type ScoreReport,
   withDatasetKeys,
 } from "../metrics/score.ts";
@@ -301,7 +301,7 @@ function _joinedKey(column: string, by: string[]): boolean {
 const RISK_COLUMNS = ["categories", "subcategories"];
 
 function _score(perQ: ColumnTable, by: string[], o: ScoreRunsOptions) {
-  let report = scoreQuestions(perQ, { by, alpha: o.alpha, dataset: o.dataset });
+  let report = metricsFromQuestions(perQ, { by, alpha: o.alpha, dataset: o.dataset });
   let intervals: IntervalInfo | undefined;
   if (o.ci) {
     ({ report, info: intervals } = addIntervals(report, perQ, by, o.ci === true ? {} : o.ci));

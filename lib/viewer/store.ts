@@ -606,7 +606,7 @@ export class RunViewer {
       ? "scores over every judged question"
       : sampleLevel
       ? "scores of the slice of questions with a matching sample (all k samples of each)"
-      : "scores of the slice of the dataset's questions the filter selects, as `bsa score --by` scores a category";
+      : "scores of the slice of the dataset's questions the filter selects (the one rule: as a category is scored)";
     return { rows: out, warnings, scope: `${scope} (judge '${judge}')` };
   }
 }
