@@ -114,7 +114,15 @@ export interface ScoreStrip {
   warnings: string[];
   /** What the scores cover, in one sentence. */
   scope: string;
+  /** The metrics the strip shows, in the paper's order (scenarios as its tables give them: OS, CS, RO). */
+  metrics: string[];
 }
+
+/**
+ * The strip's metrics in the paper's order (data/paper/main_results.csv: Safe@1, Safe@k, Think@1, Think@k, F-score,
+ * then OS, CS, RO).
+ */
+const STRIP_METRICS = ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "OS@1", "CS@1", "RO@1"];
 
 /** Everything the page needs to draw its controls. */
 export interface ViewerMeta {
@@ -607,7 +615,7 @@ export class RunViewer {
       : sampleLevel
       ? "scores of the slice of questions with a matching sample (all k samples of each)"
       : "scores of the slice of the dataset's questions the filter selects (the one rule: as a category is scored)";
-    return { rows: out, warnings, scope: `${scope} (judge '${judge}')` };
+    return { rows: out, warnings, scope: `${scope} (judge '${judge}')`, metrics: STRIP_METRICS };
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { DATASET_CSV, tempDir } from "../helpers/paths.ts";
+import { DATASET_CSV, ROOT, tempDir } from "../helpers/paths.ts";
 import { chromiumPath, requires } from "../helpers/requires.ts";
 import { judgmentLine, reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
 import { loadDataset } from "../../lib/dataset/load.ts";
@@ -227,6 +227,12 @@ Deno.test({
     assertEquals(labels[0], "REASONING · from <think> tags in the reply");
     assertEquals(labels[1], "REASONING · from the reply's reasoning field");
     for (const l of labels) assert(!/THINK_TAG|REASONING_CONTENT|\(/.test(l), l);
+    // The strip's metrics in the paper's order, as its main table gives them.
+    await t.page.locator("#strip table.scores").waitFor();
+    const shown = (await t.page.locator("#strip table.scores th").allTextContents()).slice(3);
+    const paper = (await Deno.readTextFile(`${ROOT}data/paper/main_results.csv`)).split("\n")[0].split(",");
+    assertEquals(shown, paper.filter((c) => shown.includes(c)));
+    assertEquals(shown.slice(-3), ["OS@1", "CS@1", "RO@1"]);
     assertEquals(t.errors, []);
   },
 });

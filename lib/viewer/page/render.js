@@ -262,19 +262,21 @@ function _answerClass(v) {
   return v === "Safe" ? "good" : v === "Unsafe" ? "bad" : "odd";
 }
 
-const STRIP_METRICS = ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "RO@1", "CS@1", "OS@1"];
+// The paper's order; the server sends its own list with the scores (an older export may lack it).
+const STRIP_METRICS = ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "OS@1", "CS@1", "RO@1"];
 
 /**
  * The summary strip: per run, questions and samples scored, and the metrics.
  *
- * @param {{ rows: any[], warnings: string[], scope: string }} strip
+ * @param {{ rows: any[], warnings: string[], scope: string, metrics?: string[] }} strip
  * @param {string} [note] a line added under the table
  * @returns {HTMLElement}
  */
 export function renderStrip(strip, note) {
   const fmt = (/** @type {unknown} */ v) => (typeof v === "number" ? v.toFixed(2) : "–");
   const table = el("table", { className: "scores" });
-  table.append(el("tr", {}, ...["run", "questions", "samples", ...STRIP_METRICS].map((h) => el("th", {}, h))));
+  const metrics = strip.metrics ?? STRIP_METRICS;
+  table.append(el("tr", {}, ...["run", "questions", "samples", ...metrics].map((h) => el("th", {}, h))));
   for (const r of strip.rows) {
     table.append(el(
       "tr",
@@ -282,7 +284,7 @@ export function renderStrip(strip, note) {
       el("td", {}, String(r.run)),
       el("td", {}, String(r.questions ?? 0)),
       el("td", {}, String(r.samples ?? 0)),
-      ...STRIP_METRICS.map((m) => el("td", {}, fmt(r[m]))),
+      ...metrics.map((m) => el("td", {}, fmt(r[m]))),
     ));
   }
   const box = el("div", {}, table, el("div", { className: "scope muted" }, strip.scope));
