@@ -12,8 +12,8 @@ import { officialQuestionTable } from "../metrics/official_stream.ts";
 import { readOfficialCsv } from "../metrics/official.ts";
 import {
   checkQuestionIds,
-  questionTable,
   metricsFromQuestions,
+  questionTable,
   type ScoreReport,
   withDatasetKeys,
 } from "../metrics/score.ts";
