@@ -12,6 +12,7 @@ import { chromiumPath, requires } from "../helpers/requires.ts";
 import { judgmentLine, reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
 import { loadDataset } from "../../lib/dataset/load.ts";
 import { rows } from "../../lib/table.ts";
+import { exportViewer } from "../../lib/viewer/export.ts";
 import { serveViewer } from "../../lib/viewer/server.ts";
 import { RunViewer } from "../../lib/viewer/store.ts";
 
@@ -70,6 +71,8 @@ async function setup() {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   return {
+    dir: dir.path,
+    viewer,
     server,
     page,
     errors,
@@ -233,6 +236,30 @@ Deno.test({
     const paper = (await Deno.readTextFile(`${ROOT}data/paper/main_results.csv`)).split("\n")[0].split(",");
     assertEquals(shown, paper.filter((c) => shown.includes(c)));
     assertEquals(shown.slice(-3), ["OS@1", "CS@1", "RO@1"]);
+    assertEquals(t.errors, []);
+  },
+});
+
+Deno.test({
+  name:
+    "viewer reading tool in Chromium: a static export filters by 'runs differ', sorts and shows the table in the page",
+  ...requires("chromium"),
+  async fn() {
+    await using t = await setup();
+    const file = `${t.dir}/all.html`;
+    await Deno.writeTextFile(file, await exportViewer(t.viewer, {}));
+    await t.page.goto(`file://${file}#differ=runs`);
+    await matching(t.page, DIFFERENT.length);
+    assertEquals(await shownIds(t.page), DIFFERENT);
+    await t.page.goto(`file://${file}#sort=safe`);
+    await matching(t.page, QUESTIONS.length);
+    await t.page.evaluate(() => scrollTo(0, document.body.scrollHeight));
+    await t.page.waitForFunction((n) => document.querySelectorAll("section.question").length === n, QUESTIONS.length);
+    assertEquals((await shownIds(t.page)).slice(0, DIFFERENT.length), DIFFERENT);
+    await t.page.goto(`file://${file}#view=table&differ=judges`);
+    await t.page.waitForFunction(() => document.querySelectorAll("#rows tr").length === 1);
+    await t.page.goto(`file://${file}#cell=nope`);
+    await t.page.locator("#problems").waitFor({ state: "visible" });
     assertEquals(t.errors, []);
   },
 });
