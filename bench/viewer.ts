@@ -11,7 +11,8 @@ import { benchEnv, cliArgs, type Figure } from "./_util.ts";
  * `bsa view` on a 2,000 × 16-sample run with 8 KB of reasoning per sample (about 270 MB of
  * JSONL, judged): the server's start (index of both files) as `deno task bsa view` runs it,
  * the page's open to the first samples drawn, and scrolling 40 pages down and back (time per
- * page, questions held by the page, the server's peak RSS).
+ * page, questions held by the page, the server's peak RSS), and ten free-text searches (time, RSS after
+ * against before: a search streams through the run).
  */
 export async function viewerBench(tmp: string): Promise<Figure[]> {
   const dataset = await loadDataset();
@@ -97,14 +98,18 @@ export async function viewerBench(tmp: string): Promise<Figure[]> {
     const backAtTop = await page.evaluate(() =>
       (window as unknown as { bsaViewer: { first: number } }).bsaViewer.first
     );
-    const rss = (() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${child.pid}/status`));
-        return m ? Number(m[1]) / 1024 : 0;
-      } catch {
-        return 0;
-      }
-    })();
+    const rss = _procMb(child.pid, "VmHWM");
+    // Ten free-text searches, each a different query (no cache hit): each streams through both
+    // files; the server's resident memory after them against before.
+    const rssBefore = _procMb(child.pid, "VmRSS");
+    const t3 = performance.now();
+    let found = 0;
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(new URL(`/api/query?q=${encodeURIComponent(`risk ${i}`)}&offset=0&limit=4`, url));
+      found += ((await res.json()) as { samples: number }).samples;
+    }
+    const perSearch = (performance.now() - t3) / 10 / 1000;
+    const rssAfter = _procMb(child.pid, "VmRSS");
     return [
       {
         benchmark: "viewer",
@@ -134,6 +139,15 @@ export async function viewerBench(tmp: string): Promise<Figure[]> {
         target: "-",
         met: backAtTop === 0 ? null : false,
       },
+      {
+        benchmark: "viewer",
+        figure: "ten free-text searches: time per search; server RSS after them against before",
+        value: `${perSearch.toFixed(2)} s (${found} hits); ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB (${
+          (rssAfter / rssBefore).toFixed(2)
+        }×)`,
+        target: "RSS ≤ 1.2× before",
+        met: rssAfter <= 1.2 * rssBefore,
+      },
     ];
   } finally {
     await browser.close();
@@ -141,5 +155,15 @@ export async function viewerBench(tmp: string): Promise<Figure[]> {
     await child.status;
     await reader.cancel().catch(() => {});
     await child.stderr.cancel().catch(() => {});
+  }
+}
+
+// A field of /proc/PID/status in MB (0 when it cannot be read).
+function _procMb(pid: number, field: "VmHWM" | "VmRSS"): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
   }
 }

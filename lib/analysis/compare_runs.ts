@@ -74,7 +74,7 @@ async function _comparePair(
   const [a, b] = await Promise.all([scoreRuns([dirA], { judge: o.judge }), scoreRuns([dirB], { judge: o.judge })]);
   const [ka, kb] = [a.manifests[0].k, b.manifests[0].k];
   if (ka !== kb) throw new BsaError(`the runs have different k (${ka} and ${kb})`);
-  const qa = a.perQuestion, qb = b.perQuestion;
+  const qa = a.questionTable, qb = b.questionTable;
   const inB = new Set(qb.array("id") as string[]);
   const ids = (qa.array("id") as string[]).filter((id) => inB.has(id)).sort();
   if (!ids.length) throw new BsaError(`${dirA} and ${dirB} share no judged question`);

@@ -46,7 +46,7 @@ export interface RunIcc {
  */
 export async function runIcc(dir: string, o: { judge?: string } = {}): Promise<RunIcc> {
   const scored = await scoreRuns([dir], { judge: o.judge });
-  const perQ = scored.perQuestion;
+  const perQ = scored.questionTable;
   const k = scored.manifests[0].k;
   return {
     icc: estimateIcc(perQ.array("safe") as number[], k),

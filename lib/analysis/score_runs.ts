@@ -12,14 +12,16 @@ import { officialQuestionTable } from "../metrics/official_stream.ts";
 import { readOfficialCsv } from "../metrics/official.ts";
 import {
   checkQuestionIds,
+  metricsFromQuestions,
   questionTable,
-  scoreQuestions,
   type ScoreReport,
   withDatasetKeys,
 } from "../metrics/score.ts";
 import { loadRunJudgments, type RunManifest } from "../store/mod.ts";
 import type { BootstrapOptions } from "../stats/bootstrap.ts";
 import { addIntervals, type IntervalInfo } from "../stats/score_intervals.ts";
+import { checkedColumns } from "../checked_table.ts";
+import { type QuestionSlice, sliceDataset } from "./slice.ts";
 
 /** Options of {@linkcode scoreRuns} and {@linkcode scoreOfficialCsv}. */
 export interface ScoreRunsOptions {
@@ -43,18 +45,25 @@ export interface ScoreRunsOptions {
 /** Options of {@linkcode scoreRuns}: those of every scoring path, and a question subset. */
 export interface ScoreRunDirsOptions extends ScoreRunsOptions {
   /**
-   * Score only these question ids (a slice chosen elsewhere, e.g. in `bsa view`). Ids the
-   * runs hold no judgment of are counted in a warning.
+   * Score a slice: these question ids, or the dataset's questions a predicate on their
+   * scenario, categories and subcategories chooses (needs `dataset`). The slice is scored as
+   * the benchmark restricted to its questions (see {@linkcode sliceDataset}): coverage over its
+   * questions, Think weighting its scenarios by its questions of each, as `--by category`
+   * scores a category. Slice questions the runs hold no judgment of are counted in a warning.
    */
-  questions?: ReadonlySet<string>;
+  questions?: QuestionSlice;
 }
 
 /** Scores of runs, with what was scored and how. */
 export interface RunScores extends ScoreReport {
   /** The grouping used (may add `run` to the one asked for). */
   by: string[];
-  /** The per-question table the scores and intervals come from: keep slicing it. */
-  perQuestion: ColumnTable;
+  /**
+   * The question table the scores and intervals come from (one row per question and group):
+   * with the dataset it carries each question's `categories` and `subcategories` (all its
+   * annotated risks, as arrays); a wrong column name in its verbs lists its columns.
+   */
+  questionTable: ColumnTable;
   /** The per-sample judgments (verdicts normalised); absent for the streamed upstream CSV. */
   judgments?: ColumnTable;
   /** The run manifests, in the order of the run folders (empty for the CSV). */
@@ -105,11 +114,12 @@ export async function scoreRuns(dirs: string[], options: ScoreRunDirsOptions = {
     throw new BsaError(`k=${options.k} differs from the runs' k=${loaded.k}`);
   }
   const { by, warning } = runGrouping(dirs, loaded.manifests, loaded.tags, options.by);
-  const { judgments, warnings: subset } = _questionSubset(loaded.table, options.questions);
-  const perQ = questionTable(judgments, { k: loaded.k, by, dataset: options.dataset });
-  const scored = _score(perQ, by, options);
+  const { judgments, dataset, warnings: subset } = _questionSubset(loaded.table, options.questions, options.dataset);
+  const perQ = questionTable(judgments, { k: loaded.k, by, dataset });
+  const scored = _score(perQ, by, { ...options, dataset });
   return {
     ...scored,
+    questionTable: checkedColumns(_withRisks(scored.questionTable, dataset)),
     warnings: [...loaded.warnings, ...(warning ? [warning] : []), ...subset, ...scored.warnings],
     judgments,
     manifests: loaded.manifests,
@@ -117,22 +127,26 @@ export async function scoreRuns(dirs: string[], options: ScoreRunDirsOptions = {
   };
 }
 
-// The judgments of the questions asked for, and a count of those asked for that none of the runs judged.
+// The judgments of a slice's questions, the dataset restricted to the slice, and a count of
+// the slice's questions that none of the runs judged.
 function _questionSubset(
   judgments: ColumnTable,
-  questions: ReadonlySet<string> | undefined,
-): { judgments: ColumnTable; warnings: string[] } {
-  if (!questions) return { judgments, warnings: [] };
-  const kept = judgments.filter(aq.escape((d: { id: string }) => questions.has(d.id)));
+  questions: QuestionSlice | undefined,
+  dataset: Dataset | undefined,
+): { judgments: ColumnTable; dataset?: Dataset; warnings: string[] } {
+  if (!questions) return { judgments, dataset, warnings: [] };
+  if (!dataset) throw new BsaError("scoring a slice of questions needs the dataset (its questions set the weights)");
+  const sliced = sliceDataset(dataset, questions);
+  const ids = sliced.ids;
+  const kept = judgments.filter(aq.escape((d: { id: string }) => ids.has(d.id)));
   const judged = new Set(kept.array("id") as string[]);
-  if (!judged.size) throw new BsaError(`none of the ${questions.size} questions asked for has a judgment in the runs`);
-  const absent = [...questions].filter((id) => !judged.has(id)).length;
+  if (!judged.size) throw new BsaError(`none of the ${ids.size} questions of the slice has a judgment in the runs`);
+  const absent = ids.size - judged.size;
   return {
     judgments: kept,
+    dataset: sliced.dataset,
     warnings: absent
-      ? [
-        `${absent} of the ${questions.size} questions asked for have no judgment in the runs and are not in the scores`,
-      ]
+      ? [`${absent} of the ${ids.size} questions of the slice have no judgment in the runs and are not in the scores`]
       : [],
   };
 }
@@ -235,14 +249,18 @@ export function runGrouping(
 }
 
 /**
- * Score a per-question table (as {@linkcode scoreRuns} returns it in `perQuestion`, or a
- * slice of it you filtered) by any grouping, with the same estimator, warnings and
- * intervals: the step after slicing. Grouping by `category` / `subcategory` joins the dataset.
+ * Score a question table (as {@linkcode scoreRuns} returns it in `questionTable`) by any
+ * grouping, with the same estimator, warnings and intervals. To score a slice, name it in
+ * `questions` (ids, or a predicate on a question's scenario, categories, subcategories): it is
+ * scored as the benchmark restricted to its questions, the one rule every path follows. A
+ * table you filtered yourself and score without `questions` is scored as a partial run of
+ * the whole benchmark (Think weighted 600/1,200/200, a coverage warning).
  *
- * @param perQ A per-question table (one row per question and run group).
- * @param options `by` (default `model`), dataset, α, intervals.
+ * @param perQ A question table (one row per question and run group).
+ * @param options `by` (default `model`), dataset, α, intervals, the slice's `questions`.
  * @returns The scores.
- * @throws {BsaError} A grouping needs the dataset, or names a question the dataset lacks.
+ * @throws {BsaError} A grouping or a slice needs the dataset, a question the dataset lacks,
+ *   a slice none of whose questions is in the table.
  *
  * @example
  * ```ts
@@ -260,15 +278,18 @@ export function runGrouping(
  */
 export function scoreQuestionTable(
   perQ: ColumnTable,
-  options: Omit<ScoreRunsOptions, "judge" | "k"> = {},
-): ScoreReport & { by: string[]; perQuestion: ColumnTable; intervals?: IntervalInfo } {
+  options: Omit<ScoreRunDirsOptions, "judge" | "k"> = {},
+): ScoreReport & { by: string[]; questionTable: ColumnTable; intervals?: IntervalInfo } {
   const by = options.by ?? ["model"];
+  const { judgments: kept, dataset, warnings } = _questionSubset(perQ, options.questions, options.dataset);
   const joined = withDatasetKeys(
-    perQ.select(perQ.columnNames().filter((c) => !_joinedKey(c, by))),
+    kept.select(kept.columnNames().filter((c) => !_joinedKey(c, by) && !RISK_COLUMNS.includes(c))),
     by,
-    options.dataset,
+    dataset,
   );
-  return _score(joined, by, options);
+  const scored = _score(joined, by, { ...options, dataset });
+  const questions = checkedColumns(_withRisks(scored.questionTable, dataset));
+  return { ...scored, questionTable: questions, warnings: [...warnings, ...scored.warnings] };
 }
 
 // A dataset key already joined but not asked for would split questions: drop it before joining.
@@ -276,11 +297,24 @@ function _joinedKey(column: string, by: string[]): boolean {
   return (DATASET_KEYS as readonly string[]).includes(column) && !by.includes(column);
 }
 
+const RISK_COLUMNS = ["categories", "subcategories"];
+
 function _score(perQ: ColumnTable, by: string[], o: ScoreRunsOptions) {
-  let report = scoreQuestions(perQ, { by, alpha: o.alpha, dataset: o.dataset });
+  let report = metricsFromQuestions(perQ, { by, alpha: o.alpha, dataset: o.dataset });
   let intervals: IntervalInfo | undefined;
   if (o.ci) {
     ({ report, info: intervals } = addIntervals(report, perQ, by, o.ci === true ? {} : o.ci));
   }
-  return { ...report, by, perQuestion: perQ, intervals };
+  return { ...report, by, questionTable: checkedColumns(perQ), intervals };
+}
+
+// Each question's categories and subcategories (all its annotated risks), for slicing by hand.
+function _withRisks(perQ: ColumnTable, dataset: Dataset | undefined): ColumnTable {
+  if (!dataset) return perQ;
+  const risks = dataset.risks.groupby("id").rollup({
+    categories: aq.op.array_agg_distinct("category"),
+    subcategories: aq.op.array_agg_distinct("subcategory"),
+  });
+  const bare = perQ.select(perQ.columnNames().filter((c) => !RISK_COLUMNS.includes(c)));
+  return bare.join_left(risks, "id");
 }

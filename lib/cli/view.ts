@@ -51,7 +51,8 @@ Serves on 127.0.0.1 (a run still being written shows new samples as they arrive)
   --reviewer NAME  with --review: who labels (letters, digits, '.', '_', '-'); one file per reviewer
 
 Keys in the page: j/k next/previous sample, n/p next/previous question, r toggle reasoning, / search.
-Keys in review mode: s/u answer Safe/Unsafe, 1-3 reasoning category, Backspace back, x skip with a
+Review mode: a button per choice, with the judge rubric's wording (from BSA_PROMPTS_DIR or the pinned
+prompts), or its key: s/u answer Safe/Unsafe, 1-3 reasoning category, Backspace back, x skip with a
 reason, j/Enter next, k previous.`;
 
 /**

@@ -220,7 +220,7 @@ export async function inspectLogOfRun(dir: string, options: InspectExportOptions
     tags: _tags(m.tags),
     metadata: {},
     samples,
-    reductions: _reductions(scored.perQuestion.objects() as Record<string, unknown>[]),
+    reductions: _reductions(scored.questionTable.objects() as Record<string, unknown>[]),
   };
   return { log, warnings: [...warnings, ...scored.warnings] };
 }

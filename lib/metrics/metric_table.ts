@@ -1,6 +1,6 @@
 /**
  * The one definition of every BSA metric: which per-question column it reads, which
- * scenario's questions it keeps, and how it reduces them. Scoring (`scoreQuestions`), the
+ * scenario's questions it keeps, and how it reduces them. Scoring (`metricsFromQuestions`), the
  * bootstrap (`metricsAt`) and the paper audit all compute metrics through this table.
  * @module
  */

@@ -14,7 +14,7 @@ interface Acc extends QuestionCounts {
 }
 
 /**
- * The per-question table (as {@linkcode perQuestion} builds it, grouped by model) straight
+ * The per-question table (as {@linkcode reduceToQuestions} builds it, grouped by model) straight
  * from the upstream script's CSV, streaming: memory grows with the number of model ×
  * question pairs, not with the rows, and time is linear in the file. Same validation as
  * {@linkcode parseOfficialCsv}: every row has the header's width, a known scenario, a model
@@ -24,7 +24,7 @@ interface Acc extends QuestionCounts {
  *
  * @param path The CSV file.
  * @param k Samples per question, or `"auto"` (each model its own).
- * @returns The per-question table (see `perQuestion`).
+ * @returns The per-question table (see `reduceToQuestions`).
  * @throws {BsaError} The file cannot be read, or a row or question is malformed.
  *
  * @example

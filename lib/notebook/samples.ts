@@ -3,7 +3,9 @@ import type { ColumnTable } from "arquero";
 import type { Dataset } from "../dataset/load.ts";
 import { loadDataset } from "../dataset/load.ts";
 import { expandRunPaths } from "../store/mod.ts";
-import { type Filter, judgeOf, parseFilter } from "../viewer/page/filter.js";
+import { checkedColumns } from "../checked_table.ts";
+import { checkFilter } from "../viewer/filter_check.ts";
+import { type Filter, formatFilter, judgeOf } from "../viewer/page/filter.js";
 import { RunViewer } from "../viewer/store.ts";
 import { html as showHtml, type MimeBundle } from "./display.ts";
 
@@ -19,25 +21,58 @@ export interface SamplesOptions {
   dataset?: Dataset;
 }
 
-/** The samples of a slice, and what a reader must know about them. */
-export interface Samples {
-  /**
-   * One row per sample: `run, id, sample, scenario, category, subcategory, query, risk_summary,
-   * reasoning, answer, judge, answer_verdict, reasoning_verdict, reasoning_correct, flags`
-   * (`category` / `subcategory` join a question's risks with " / "; `flags` its outcome flags).
-   */
-  table: ColumnTable;
+/**
+ * The samples of a slice: an Arquero table, one row per sample, with the columns
+ * {@linkcode SAMPLE_COLUMNS} (`categories` / `subcategories` hold all the question's annotated
+ * risks, as arrays; `flags` its outcome flags), and what a reader must know about it:
+ * `matched` (samples matching the filter, before `limit`) and `warnings`. Tables derived from
+ * it (`filter`, `select`...) are plain tables; a wrong column name in their verbs lists the columns.
+ */
+export type Samples = ColumnTable & {
   /** Samples matching the filter, before `limit`. */
-  matched: number;
-  warnings: string[];
-}
+  readonly matched: number;
+  /** What a reader must know (e.g. that `limit` cut the slice). */
+  readonly warnings: string[];
+};
+
+/**
+ * The columns of {@linkcode samples}' table, in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SAMPLE_COLUMNS } from "./samples.ts";
+ * assert(SAMPLE_COLUMNS.includes("categories") && SAMPLE_COLUMNS.includes("completion_tokens"));
+ * ```
+ */
+export const SAMPLE_COLUMNS = [
+  "run",
+  "id",
+  "sample",
+  "scenario",
+  "categories",
+  "subcategories",
+  "query",
+  "risk_summary",
+  "reasoning",
+  "answer",
+  "judge",
+  "answer_verdict",
+  "reasoning_verdict",
+  "reasoning_correct",
+  "flags",
+  "finish_reason",
+  "prompt_tokens",
+  "completion_tokens",
+] as const;
 
 /**
  * The texts and verdicts of any slice of runs as an Arquero table, chosen with the same
  * filters as `bsa view` (and read the same way: the newest record of each sample wins).
  *
  * @param o Run folders, a filter (the viewer's URL hash or its object), a limit and the dataset.
- * @returns The samples' table (texts and verdicts) and how many matched.
+ * @returns The samples' table (texts and verdicts), with `matched` and `warnings` on it.
+ * @throws {FilterError} A filter key or value the viewer does not know (the message lists the valid ones).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -53,14 +88,17 @@ export interface Samples {
  * await Deno.writeTextFile(`${run}/generations.jsonl`, ids.map((id, i) => line(id, { answer: `answer ${i}`, reasoning: "r", outcome: "ok" })).join("\n") + "\n");
  * await Deno.writeTextFile(`${run}/judgments.jsonl`, ids.map((id, i) => line(id, { answer_verdict: i ? "Unsafe" : "Safe", reasoning_verdict: "False" })).join("\n") + "\n");
  * // Safe answers with wrong reasoning: the first question only.
- * const { table, matched } = await samples({ runs: [run], filter: "cell=safe-wrong", dataset });
- * assert(matched === 1 && table.numRows() === 1 && table.get("answer", 0) === "answer 0" && table.get("id", 0) === ids[0]);
+ * const table = await samples({ runs: [run], filter: "cell=safe-wrong", dataset });
+ * assert(table.matched === 1 && table.numRows() === 1 && table.get("answer", 0) === "answer 0" && table.get("id", 0) === ids[0]);
+ * assert.throws(() => table.filter((d: { categry: string }) => d.categry === "x"), /no column 'categry' \(columns: run, id/);
  * ```
  */
 export async function samples(o: SamplesOptions): Promise<Samples> {
-  const filter: Filter = typeof o.filter === "string" ? parseFilter(o.filter) : (o.filter ?? {});
+  const dataset = o.dataset ?? await loadDataset();
+  // Read strictly: a key or value the viewer does not know would silently select everything or nothing.
+  const filter: Filter = checkFilter(typeof o.filter === "string" ? o.filter : formatFilter(o.filter ?? {}), dataset);
   const limit = o.limit ?? 500;
-  const viewer = await RunViewer.open(await expandRunPaths(o.runs), o.dataset ?? await loadDataset());
+  const viewer = await RunViewer.open(await expandRunPaths(o.runs), dataset);
   const judge = judgeOf(filter);
   const out: Record<string, unknown>[] = [];
   let matched = 0;
@@ -79,8 +117,8 @@ export async function samples(o: SamplesOptions): Promise<Samples> {
             id: q.id,
             sample: s.sample,
             scenario: q.scenario,
-            category: q.categories.join(" / "),
-            subcategory: q.subcategories.join(" / "),
+            categories: q.categories,
+            subcategories: q.subcategories,
             query: q.query,
             risk_summary: q.risk_summary,
             reasoning: s.reasoning,
@@ -90,6 +128,9 @@ export async function samples(o: SamplesOptions): Promise<Samples> {
             reasoning_verdict: j?.reasoning_verdict ?? null,
             reasoning_correct: j ? j.correct : null,
             flags: s.flags.join(", "),
+            finish_reason: s.finish_reason,
+            prompt_tokens: s.prompt_tokens,
+            completion_tokens: s.completion_tokens,
           });
         }
       }
@@ -99,25 +140,9 @@ export async function samples(o: SamplesOptions): Promise<Samples> {
   const warnings = matched > out.length
     ? [`${matched} samples match; the first ${out.length} are shown (raise limit for more)`]
     : [];
-  const columns = [
-    "run",
-    "id",
-    "sample",
-    "scenario",
-    "category",
-    "subcategory",
-    "query",
-    "risk_summary",
-    "reasoning",
-    "answer",
-    "judge",
-    "answer_verdict",
-    "reasoning_correct",
-    "reasoning_verdict",
-    "flags",
-  ];
+  const columns = [...SAMPLE_COLUMNS];
   const table = out.length ? aq.from(out).select(columns) : aq.table(Object.fromEntries(columns.map((c) => [c, []])));
-  return { table, matched, warnings };
+  return Object.assign(checkedColumns(table), { matched, warnings });
 }
 
 /**
@@ -147,8 +172,8 @@ export async function showSamples(
       "run",
       "id",
       "sample",
-      "category",
-      "subcategory",
+      "categories",
+      "subcategories",
       "query",
       "reasoning",
       "answer",
@@ -158,7 +183,7 @@ export async function showSamples(
     ]
       .filter((c) => table.columnNames().includes(c));
   const cut = (v: unknown) => {
-    const text = v == null ? "–" : String(v);
+    const text = v == null ? "–" : Array.isArray(v) ? v.join(" / ") : String(v);
     return text.length > chars ? `${text.slice(0, chars)}… (${chars} of ${text.length} characters)` : text;
   };
   const rows = table.objects({ limit: options.limit ?? 50 }) as Record<string, unknown>[];

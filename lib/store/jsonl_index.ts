@@ -60,18 +60,19 @@ export class JsonlIndex<M> {
     this.#pick = pick;
   }
 
-  /** Bytes of the file indexed so far (complete lines only). */
   /**
-   * Read the indexed lines again, in file order (for a search over their texts): each line's
-   * offset, byte length and text, up to what the last refresh indexed.
+   * Read the indexed lines again, in file order, without decoding them (a search checks each
+   * line's bytes before parsing the few that may match): `fn` gets each line's offset and the
+   * line as `buf[start, end)`, a buffer reused across lines and valid only during the call.
    *
-   * @param fn Called with each line's offset, byte length and text.
+   * @param fn Called with each complete line up to what the last refresh indexed.
    * @returns The offset just past the last line read.
    */
-  scan(fn: (offset: number, length: number, text: string) => void): Promise<number> {
-    return scanLines(this.path, 0, this.indexedBytes, fn);
+  scanBytes(fn: (offset: number, buf: Uint8Array, start: number, end: number) => void): Promise<number> {
+    return scanLineBytes(this.path, 0, this.indexedBytes, fn);
   }
 
+  /** Bytes of the file indexed so far (complete lines only). */
   get indexedBytes(): number {
     return this.#size;
   }
@@ -182,6 +183,43 @@ export async function scanLines(
   to: number,
   fn: (offset: number, length: number, text: string) => void,
 ): Promise<number> {
+  const decoder = new TextDecoder();
+  return await scanLineBytes(
+    path,
+    from,
+    to,
+    (offset, buf, start, end) => fn(offset, end - start, decoder.decode(buf.subarray(start, end))),
+  );
+}
+
+/**
+ * {@linkcode scanLines} without decoding: `fn` gets each complete line as `buf[start, end)`
+ * (a buffer reused from scan to scan, valid only during the call), so a scan that looks at
+ * few lines allocates nothing per line or chunk and its memory stays a few MB whatever the
+ * file's size and however often it runs.
+ *
+ * @param path The file.
+ * @param from The byte offset to start at (a line start).
+ * @param to The byte offset to stop at.
+ * @param fn Called with each line's file offset, the buffer, and the line's start and end in it (newline excluded).
+ * @returns The offset just past the last complete line.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scanLineBytes } from "./jsonl_index.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, "ab\né\nunfinished");
+ * const seen: string[] = [];
+ * await scanLineBytes(p, 0, 100, (offset, _buf, start, end) => seen.push(`${offset}:${end - start}`));
+ * assert.deepEqual(seen, ["0:2", "3:2"]);
+ * ```
+ */
+export async function scanLineBytes(
+  path: string,
+  from: number,
+  to: number,
+  fn: (offset: number, buf: Uint8Array, start: number, end: number) => void,
+): Promise<number> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
@@ -191,30 +229,38 @@ export async function scanLines(
   }
   using _file = file;
   await file.seek(from, Deno.SeekMode.Start);
-  const decoder = new TextDecoder();
-  const buf = new Uint8Array(CHUNK);
-  let carry: Uint8Array = new Uint8Array(0);
+  // One buffer for the whole scan: the unfinished line is moved to its front and the next
+  // chunk read after it (it grows only for a line longer than a chunk), so a scan of any file
+  // allocates nothing per chunk.
+  let buf = _spare ?? new Uint8Array(2 * CHUNK);
+  _spare = null; // a scan running at the same time takes a buffer of its own
+  let kept = 0; // bytes of an unfinished line at the front of buf
   let pos = from; // file offset of the first byte not yet handed to fn
   let remaining = to - from;
   while (remaining > 0) {
-    const n = await file.read(buf.subarray(0, Math.min(CHUNK, remaining)));
+    if (buf.length - kept < CHUNK) {
+      const bigger = new Uint8Array(2 * buf.length);
+      bigger.set(buf.subarray(0, kept));
+      buf = bigger;
+    }
+    const n = await file.read(buf.subarray(kept, kept + Math.min(CHUNK, remaining)));
     if (n === null) break;
     remaining -= n;
-    let data: Uint8Array = buf.subarray(0, n);
-    if (carry.length) {
-      const joined = new Uint8Array(carry.length + n);
-      joined.set(carry);
-      joined.set(data, carry.length);
-      data = joined;
-    }
+    const end = kept + n;
+    const data = buf.subarray(0, end);
     let start = 0;
     let nl: number;
     while ((nl = data.indexOf(10, start)) !== -1) {
-      fn(pos + start, nl - start, decoder.decode(data.subarray(start, nl)));
+      fn(pos + start, buf, start, nl);
       start = nl + 1;
     }
     pos += start;
-    carry = data.slice(start);
+    buf.copyWithin(0, start, end);
+    kept = end - start;
   }
+  if (buf.length === 2 * CHUNK) _spare = buf;
   return pos;
 }
+
+// The scan buffer kept for the next scan (none while a scan holds it).
+let _spare: Uint8Array | null = null;

@@ -157,6 +157,8 @@ export interface GenerationMeta {
   sample: number;
   scenario: string;
   outcome: string;
+  /** Completion tokens, where the record holds them (for sorting by length). */
+  tokens: number | null;
 }
 
 /** What the viewer keeps of a judgment record in its index: verdicts through the one normaliser. */
@@ -191,6 +193,7 @@ export function generationsIndex(run: string): JsonlIndex<GenerationMeta> {
     sample: Number(r.sample),
     scenario: r.scenario,
     outcome: r.outcome ?? (r.reasoning === null ? "no_reasoning" : "ok"),
+    tokens: typeof r.completion_tokens === "number" ? r.completion_tokens : null,
   }));
 }
 

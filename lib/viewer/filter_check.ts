@@ -3,7 +3,7 @@ import type { Dataset } from "../dataset/load.ts";
 import { SCENARIOS } from "../dataset/scenarios.ts";
 import { BsaError } from "../errors.ts";
 import { SENTINELS } from "../metrics/verdicts.ts";
-import { CELLS, type Filter, FILTER_KEYS, OUTCOME_FLAGS, parseFilter } from "./page/filter.js";
+import { CELLS, DIFFER, type Filter, FILTER_KEYS, OUTCOME_FLAGS, parseFilter, SORTS, VIEWS } from "./page/filter.js";
 
 /**
  * A filter names a key the viewer does not know, or a value its key cannot take: the key, the
@@ -75,6 +75,9 @@ function _allowed(dataset?: Dataset): Record<string, string[] | { test: RegExp; 
     reasoning: [...reasoning, "correct", "wrong", ...SENTINELS],
     cell: Object.keys(CELLS),
     outcome: [...OUTCOME_FLAGS, "flagged"],
+    differ: Object.keys(DIFFER),
+    sort: Object.keys(SORTS),
+    view: Object.keys(VIEWS),
     runs: { test: /^\d+(,\d+)*$/, says: "run indexes in the order the runs were given, comma-separated, e.g. 0,1" },
     judge: { test: /^[A-Za-z0-9._-]+$/, says: "a judge label (letters, digits, '.', '_', '-'), or default" },
   };

@@ -1,6 +1,9 @@
 import { BsaError } from "../errors.ts";
 import type { ReviewSession } from "../review/session.ts";
 import { pageHtml } from "./page_html.ts";
+import { SCENARIOS } from "../dataset/scenarios.ts";
+import { loadJudgePrompts, type PromptSource } from "../pipeline/prompts.ts";
+import { rubricWording } from "./rubric.ts";
 
 /** A route handler the viewer's server consults before its own routes: a Response, or null to pass. */
 export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
@@ -9,12 +12,14 @@ export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
  * The viewer's review mode as routes: `/` is the labelling page (lib/viewer/page/review.js);
  * `GET /api/review/status` the reviewer's progress; `GET /api/review/item?i=N` a planned sample
  * without the judge's verdicts (unless this reviewer labelled it); `POST /api/review/label` saves
- * a label at once and answers with the sample and the judge's verdicts. A label must come from
+ * a label at once and answers with the sample and the judge's verdicts; `GET /api/review/rubric`
+ * the judge rubric's wording of each verdict, for the page's buttons. A label must come from
  * the page itself: JSON (which a cross-site form cannot send without a preflight this server
  * never grants) from the server's own origin. The viewer's other API routes, which carry the
  * judge's verdicts, answer 404 while reviewing.
  *
  * @param session The reviewer's session.
+ * @param options `prompts`: where the judge prompts are (default BSA_PROMPTS_DIR, else the pinned upstream files), for the rubric's wording on the buttons.
  * @returns The routes, for {@linkcode serveViewer}'s `routes` option.
  * @example
  * ```ts
@@ -47,8 +52,9 @@ export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
  * assert(item.index === 0 && item.scenario === "Risk Omission" && !("judge" in item)); // blind: no verdicts before a label
  * ```
  */
-export function reviewRoutes(session: ReviewSession): ExtraRoutes {
+export function reviewRoutes(session: ReviewSession, options: { prompts?: PromptSource } = {}): ExtraRoutes {
   let html: Promise<{ text: string; csp: string }> | undefined;
+  let rubric: Promise<unknown> | undefined;
   return async (req, url) => {
     if (req.method === "GET" && (url.pathname === "/" || url.pathname === "/index.html")) {
       html ??= pageHtml({ mode: "served", page: "review" });
@@ -64,6 +70,18 @@ export function reviewRoutes(session: ReviewSession): ExtraRoutes {
     if (!url.pathname.startsWith("/api/review/")) return null;
     try {
       if (req.method === "GET" && url.pathname === "/api/review/status") return _json(session.status());
+      // The rubric's words for the buttons, keyed by scenario name; without prompts, the reason.
+      if (req.method === "GET" && url.pathname === "/api/review/rubric") {
+        rubric ??= loadJudgePrompts(options.prompts).then((p) => {
+          const w = rubricWording(p);
+          return {
+            answer: w.answer,
+            reasoning: Object.fromEntries(SCENARIOS.map((s) => [s.name, w.reasoning[s.code]])),
+            source: p.source,
+          };
+        }).catch((err) => ({ error: `the rubric's wording is not shown: ${(err as Error).message}` }));
+        return _json(await rubric);
+      }
       if (req.method === "GET" && url.pathname === "/api/review/item") {
         const i = Number(url.searchParams.get("i"));
         if (!Number.isInteger(i) || i < 0) return _json({ error: "i must be a sample index" }, 400);

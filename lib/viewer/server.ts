@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { BsaError } from "../errors.ts";
-import { parseFilter } from "./page/filter.js";
+import { describeProblems, filterProblems, parseFilter } from "./page/filter.js";
 import { pageHtml } from "./page_html.ts";
 import type { RunViewer } from "./store.ts";
 
@@ -117,6 +117,9 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
             }
             const filter = parseFilter(url.search);
             if (url.pathname === "/api/meta") return _json(viewer.meta());
+            // A link with a value no sample can have is refused with what would work.
+            const problems = filterProblems(url.search, viewer.meta(), ["offset", "limit"]);
+            if (problems.length) return _json({ error: describeProblems(problems), problems }, 400);
             if (url.pathname === "/api/query") {
               const offset = _int(url.searchParams.get("offset"), 0);
               const limit = Math.min(_int(url.searchParams.get("limit"), 10), maxPage);

@@ -15,6 +15,7 @@ import {
   scanLines,
 } from "../store/mod.ts";
 import { type Row, rows } from "../table.ts";
+import { mayHold, queryBytes } from "./text_search.ts";
 import {
   type Filter,
   formatFilter,
@@ -23,11 +24,21 @@ import {
   matchesSample,
   matchesText,
   type QuestionMeta,
+  runsDiffer,
   sampleFlags,
   type SampleMeta,
   SENTINELS,
   shownRuns,
+  sortKey,
 } from "./page/filter.js";
+
+// A count a record holds (tokens, milliseconds), or null.
+function _count(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/** The filter keys that choose samples, not questions. */
+const SAMPLE_KEYS = ["answer", "reasoning", "cell", "outcome", "q", "differ"] as const;
 
 /** One question of the dataset, as the viewer shows it. */
 export interface ViewerQuestion extends QuestionMeta {
@@ -77,6 +88,11 @@ export interface ViewerSample {
   reasoning: string | null;
   reasoning_source: string | null;
   finish_reason: string | null;
+  /** Tokens of the prompt and the completion, where the record holds them. */
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  /** Milliseconds the request took, where the record holds it (`latency_ms`). */
+  latency_ms: number | null;
   error: string | null;
   judgments: ViewerJudgment[];
 }
@@ -105,7 +121,15 @@ export interface ScoreStrip {
   warnings: string[];
   /** What the scores cover, in one sentence. */
   scope: string;
+  /** The metrics the strip shows, in the paper's order (scenarios as its tables give them: OS, CS, RO). */
+  metrics: string[];
 }
+
+/**
+ * The strip's metrics in the paper's order (data/paper/main_results.csv: Safe@1, Safe@k, Think@1, Think@k, F-score,
+ * then OS, CS, RO).
+ */
+const STRIP_METRICS = ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "OS@1", "CS@1", "RO@1"];
 
 /** Everything the page needs to draw its controls. */
 export interface ViewerMeta {
@@ -130,7 +154,7 @@ interface _Sample extends SampleMeta {
 interface _Run {
   info: ViewerRunInfo;
   manifest: RunManifest;
-  generations: JsonlIndex<{ id: string; sample: number; scenario: string; outcome: string }>;
+  generations: JsonlIndex<{ id: string; sample: number; scenario: string; outcome: string; tokens: number | null }>;
   judgments: Map<
     string,
     JsonlIndex<{ id: string; sample: number; scenario: string; answer: string; reasoning: string }>
@@ -143,6 +167,8 @@ interface _Run {
 interface _Match {
   id: string;
   perRun: { run: number; samples: _Sample[]; total: number }[];
+  /** The question's key under the filter's sort (0 without one). */
+  key: number;
 }
 
 /**
@@ -168,8 +194,11 @@ export class RunViewer {
   #cache = new Map<string, { version: number; matches: _Match[]; samples: number }>();
   #scoreCache = new Map<string, { version: number; strip: ScoreStrip }>();
 
-  private constructor(runs: _Run[], questions: Map<string, ViewerQuestion>) {
+  readonly #dataset: Dataset;
+
+  private constructor(runs: _Run[], questions: Map<string, ViewerQuestion>, dataset: Dataset) {
     this.runs = runs;
+    this.#dataset = dataset;
     this.questions = questions;
     this.#order = [...questions.keys()];
   }
@@ -210,7 +239,7 @@ export class RunViewer {
       // Two runs of one model without distinguishing tags: name them by folder too.
       for (const r of runs) r.info.label = `${r.info.label} (${r.info.dir})`;
     }
-    const viewer = new RunViewer(runs, _questions(dataset));
+    const viewer = new RunViewer(runs, _questions(dataset), dataset);
     await viewer.refresh();
     return viewer;
   }
@@ -247,6 +276,7 @@ export class RunViewer {
         const s = this.#sample(run, e.meta.id, e.meta.sample, e.meta.scenario);
         s.gen = e;
         s.outcome = e.meta.outcome;
+        s.tokens = e.meta.tokens;
         changed = true;
       }
       for (const [label, index] of run.judgments) {
@@ -360,6 +390,7 @@ export class RunViewer {
     const hit = this.#cache.get(key);
     if (hit && hit.version === this.#version) return hit;
     const shown = shownRuns(filter, this.runs.length);
+    const judge = judgeOf(filter);
     const textHits = filter.q ? await this.#textHits(filter.q, shown) : null;
     const matches: _Match[] = [];
     let samples = 0;
@@ -379,34 +410,41 @@ export class RunViewer {
           .filter(([, s]) => matchesSample(s, filter) && (questionText || textHits!.has(s)))
           .map(([, s]) => s);
         if (picked.length) any = true;
-        samples += picked.length;
         perRun.push({ run: r, samples: picked, total: byS.size });
       }
-      if (any) matches.push({ id, perRun });
+      if (!any) continue;
+      const allOf = () => shown.map((r) => [...(this.runs[r].byQuestion.get(id)?.values() ?? [])]);
+      // Whether the runs differ is a question's property: judged on all its samples, not the matching ones.
+      if (filter.differ === "runs" && !runsDiffer(allOf(), judge)) continue;
+      for (const x of perRun) samples += x.samples.length;
+      matches.push({ id, perRun, key: filter.sort ? sortKey(allOf(), judge, filter.sort) : 0 });
     }
+    // A stable sort: ties keep the dataset's order.
+    if (filter.sort) matches.sort((a, b) => a.key - b.key);
     const entry = { version: this.#version, matches, samples };
     if (this.#cache.size > 8) this.#cache.clear();
     this.#cache.set(key, entry);
     return entry;
   }
 
-  /** Samples whose texts (answer, reasoning, judges' raw replies) hold the query: one pass over each file. */
+  /**
+   * Samples whose texts (answer, reasoning, judges' raw replies) hold the query: one streamed
+   * pass over each file, looking at each line's bytes first and decoding only the lines that
+   * may hold every word, so repeated searches of a large run leave memory where it was.
+   */
   async #textHits(q: string, shown: number[]): Promise<Set<_Sample>> {
     const hits = new Set<_Sample>();
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    // On the raw line first (cheap); JSON escapes only quotes, backslashes and control characters.
-    const raw = (line: string) => {
-      const low = line.toLowerCase();
-      return words.every((w) => /["\\]/.test(w) || low.includes(w));
-    };
+    const words = queryBytes(q);
+    const decoder = new TextDecoder();
     for (const r of shown) {
       const run = this.runs[r];
       const wanted = new Map<number, _Sample>();
       for (const byS of run.byQuestion.values()) for (const s of byS.values()) if (s.gen) wanted.set(s.gen.offset, s);
-      await scanLines(run.generations.path, 0, run.generations.indexedBytes, (offset, _length, line) => {
+      await run.generations.scanBytes((offset, buf, start, end) => {
+        if (!mayHold(buf, words, start, end)) return;
         const s = wanted.get(offset);
-        if (!s || !raw(line)) return;
-        const g = JSON.parse(line) as GenerationRecord;
+        if (!s) return;
+        const g = JSON.parse(decoder.decode(buf.subarray(start, end))) as GenerationRecord;
         if (matchesText([g.answer, g.reasoning], q)) hits.add(s);
       });
       for (const [label, index] of run.judgments) {
@@ -414,10 +452,11 @@ export class RunViewer {
         for (const byS of run.byQuestion.values()) {
           for (const s of byS.values()) if (s.judged[label]) wantedJ.set(s.judged[label].offset, s);
         }
-        await scanLines(index.path, 0, index.indexedBytes, (offset, _length, line) => {
+        await index.scanBytes((offset, buf, start, end) => {
+          if (!mayHold(buf, words, start, end)) return;
           const s = wantedJ.get(offset);
-          if (!s || hits.has(s) || !raw(line)) return;
-          const j = JSON.parse(line) as JudgmentRecord;
+          if (!s || hits.has(s)) return;
+          const j = JSON.parse(decoder.decode(buf.subarray(start, end))) as JudgmentRecord;
           if (matchesText([j.answer_raw, j.reasoning_raw, j.error], q)) hits.add(s);
         });
       }
@@ -491,6 +530,9 @@ export class RunViewer {
           reasoning: g?.reasoning ?? null,
           reasoning_source: g?.reasoning_source ?? null,
           finish_reason: g?.finish_reason ?? null,
+          prompt_tokens: _count(g?.prompt_tokens),
+          completion_tokens: _count(g?.completion_tokens),
+          latency_ms: _count((g as { latency_ms?: unknown } | undefined)?.latency_ms),
           error: g?.error ?? null,
           judgments: judged.get(s)!,
         });
@@ -522,7 +564,10 @@ export class RunViewer {
   async #scores(filter: Filter): Promise<ScoreStrip> {
     const { matches } = await this.#match(filter);
     const judge = judgeOf(filter);
-    const filtered = formatFilter({ ...filter, runs: undefined, judge: undefined }) !== "";
+    const filtered =
+      formatFilter({ ...filter, runs: undefined, judge: undefined, sort: undefined, view: undefined }) !== "";
+    const sampleLevel = SAMPLE_KEYS.some((k) => filter[k]);
+    const bySlice = new Set([...this.questions.values()].filter((q) => matchesQuestion(q, filter)).map((q) => q.id));
     const out: Row[] = [];
     const warnings: string[] = [];
     const shown = shownRuns(filter, this.runs.length);
@@ -530,29 +575,37 @@ export class RunViewer {
       const run = this.runs[r];
       // One run: its warnings word for word as `bsa score` prints them; several: each says whose it is.
       const whose = (w: string) => (shown.length > 1 ? `${run.info.dir}: ${w}` : w);
-      // Under a filter: the run's questions with a matching sample, all k samples of each.
-      const questions = filtered
+      // The slice: the dataset's questions the question filters select (as `bsa score --by
+      // category` slices), or, under a sample filter, the run's questions with a matching sample.
+      const questions = !filtered
+        ? undefined
+        : sampleLevel
         ? new Set(matches.filter((m) => run.byQuestion.has(m.id)).map((m) => m.id))
-        : undefined;
+        : bySlice;
       let scored: RunScores;
       try {
         // The one scoring path, as `bsa score --run DIR --judge LABEL` scores the run (one row: one model and its tags).
-        scored = await scoreRuns([run.info.dir], { judge: judge === "default" ? undefined : judge, questions });
+        scored = await scoreRuns([run.info.dir], {
+          judge: judge === "default" ? undefined : judge,
+          questions,
+          dataset: this.#dataset,
+        });
       } catch (err) {
         if (!(err instanceof BsaError)) throw err;
         warnings.push(`${run.info.dir}: ${err.message}`);
         out.push({ run: run.info.label, questions: 0, samples: 0 });
         continue;
       }
-      // Under a filter the questions are a chosen slice: coverage of the benchmark is not news.
-      warnings.push(...scored.warnings.filter((w) => !(filtered && w.includes(": partial run,"))).map(whose));
+      warnings.push(...scored.warnings.map(whose));
       const [row] = rows(scored.table);
       out.push(row ? { ...row, run: run.info.label } : { run: run.info.label, questions: 0, samples: 0 });
     }
-    const scope = filtered
-      ? "scores over all k samples of each question with a matching sample"
-      : "scores over every judged question";
-    return { rows: out, warnings, scope: `${scope} (judge '${judge}')` };
+    const scope = !filtered
+      ? "scores over every judged question"
+      : sampleLevel
+      ? "scores of the slice of questions with a matching sample (all k samples of each)"
+      : "scores of the slice of the dataset's questions the filter selects (the one rule: as a category is scored)";
+    return { rows: out, warnings, scope: `${scope} (judge '${judge}')`, metrics: STRIP_METRICS };
   }
 }
 

@@ -68,7 +68,6 @@ const NOT_YET: Record<string, string> = {
   "pipeline/batch/results.ts": "result files",
   "pipeline/batch/state.ts": "batch state under the run's batches/ folder",
   "pipeline/batch/request_file.ts": "request files and the parts of an earlier split (--batch-file)",
-  "viewer/store.ts": "text search rescans the store's own indexes by their path (to use JsonlIndex.scan)",
 };
 
 function _code(text: string): string {

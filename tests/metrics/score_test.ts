@@ -4,12 +4,12 @@ import { loadDataset } from "../../lib/dataset/mod.ts";
 import { BsaError } from "../../lib/errors.ts";
 import {
   formatOfficialCsv,
+  metricsFromQuestions,
   officialQuestionTable,
   parseOfficialCsv,
-  perQuestion,
+  reduceToQuestions,
   roundHalfEven,
   scoreJudgments,
-  scoreQuestions,
 } from "../../lib/metrics/mod.ts";
 import { rows } from "../../lib/table.ts";
 import { DATASET_CSV, tempDir } from "../helpers/paths.ts";
@@ -255,8 +255,8 @@ Deno.test("the upstream CSV: bad scenario or empty id names the row; odd verdict
   assert(report.warnings.some((w) => w.includes("1 of 2 samples have an invalid answer verdict")));
 });
 
-Deno.test("perQuestion exposes the per-question table for custom analyses", () => {
-  const q = perQuestion(HAND, ["model"], 2);
+Deno.test("reduceToQuestions gives the question table for custom analyses", () => {
+  const q = reduceToQuestions(HAND, ["model"], 2);
   assertEquals(q.numRows(), 6);
   assertEquals(rows(q.filter((d: { model: string; id: string }) => d.model === "A" && d.id === "os"))[0].safe1, 0.5);
 });
@@ -275,7 +275,7 @@ Deno.test("the streaming reader of the upstream CSV gives exactly the table path
   const path = `${dir.path}/j.csv`;
   await Deno.writeTextFile(path, officialCsvText(sim));
   const viaTable = scoreJudgments(parseOfficialCsv(officialCsvText(sim), path), { k: 3 });
-  const viaStream = scoreQuestions(await officialQuestionTable(path, 3), { k: 3 });
+  const viaStream = metricsFromQuestions(await officialQuestionTable(path, 3), { k: 3 });
   assertEquals(viaStream.table.objects(), viaTable.table.objects());
   assertEquals(viaStream.warnings, viaTable.warnings);
 });

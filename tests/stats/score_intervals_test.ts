@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { assert, assertAlmostEquals, assertEquals } from "../helpers/assert.ts";
 import { bootstrapIntervals, metricsAt, questionColumns } from "../../lib/stats/bootstrap.ts";
 import { addIntervals } from "../../lib/stats/score_intervals.ts";
-import { questionTable, scoreQuestions } from "../../lib/metrics/score.ts";
+import { metricsFromQuestions, questionTable } from "../../lib/metrics/score.ts";
 import { METRICS } from "../../lib/metrics/names.ts";
 
 const SCENARIOS = ["Risk Omission", "Cognitive Shortcut", "Over Sensitivity"];
@@ -38,7 +38,7 @@ Deno.test("intervals match each report row to its own questions: keys that join 
   ]);
   const by = ["model", "tag"];
   const perQ = questionTable(judgments, { k: 1, by });
-  const report = scoreQuestions(perQ, { k: 1, by });
+  const report = metricsFromQuestions(perQ, { k: 1, by });
   assertEquals(report.table.numRows(), 4);
   const opts = { seed: 7, replicates: 200 };
   const { report: withCi } = addIntervals(report, perQ, by, opts);

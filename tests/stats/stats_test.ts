@@ -15,7 +15,7 @@ import {
   wilsonInterval,
 } from "../../lib/stats/mod.ts";
 import { addIntervals } from "../../lib/stats/score_intervals.ts";
-import { questionTable, scoreQuestions } from "../../lib/metrics/score.ts";
+import { metricsFromQuestions, questionTable } from "../../lib/metrics/score.ts";
 
 /** n questions whose k samples pass independently with probability p (per-question p varies ±spread). */
 function simulate(n: number, k: number, p: number, rand: () => number, code = "RO"): QuestionColumns {
@@ -169,7 +169,7 @@ Deno.test("score intervals: every metric gets M_lo and M_hi around its value", (
   }
   const t = aq.from(rows);
   const perQ = questionTable(t, { k: 3 });
-  const report = scoreQuestions(perQ, { k: 3 });
+  const report = metricsFromQuestions(perQ, { k: 3 });
   const { report: withCi, info } = addIntervals(report, perQ, ["model"], { seed: 4, replicates: 300 });
   const r = withCi.table.objects()[0] as Record<string, number>;
   for (const m of ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "OS@1", "CS@k", "RO@1"]) {

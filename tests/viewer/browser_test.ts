@@ -120,6 +120,8 @@ Deno.test({
     assert((await t.page.locator("#list").textContent())!.includes('<img src=x onerror="window.__xss=1">answer base'));
     assertEquals(await t.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
     // The strip scores both runs over this question: rules is safe on all 3 samples, base on 2.
+    // (It is drawn after the samples: wait for it.)
+    await t.page.locator("#strip table.scores").waitFor({ timeout: 10_000 });
     const strip = await t.page.locator("#strip table.scores tr").allTextContents();
     assert(strip[1].startsWith("m condition=base13") && strip[1].includes("66.67"), strip[1]);
     assert(strip[2].startsWith("m condition=rules13") && strip[2].includes("100.00"), strip[2]);
@@ -219,6 +221,7 @@ Deno.test({
     });
     await t.page.goto(`file://${file}`);
     await questionsShown(t.page, n("Cognitive Shortcut"));
+    await t.page.waitForFunction(() => document.getElementById("strip")!.textContent!.includes("static export of"));
     assert((await t.page.locator("#strip").textContent())!.includes("static export of scenario=CS"));
     await t.page.goto(`file://${file}#cell=safe-wrong&runs=1`);
     await questionsShown(t.page, n("Cognitive Shortcut"));
@@ -227,7 +230,7 @@ Deno.test({
       await t.page.locator(".runlabel").allTextContents(),
       Array(n("Cognitive Shortcut")).fill("m condition=rules"),
     );
-    assert((await t.page.locator("#strip").textContent())!.includes("does not rescore"));
+    await t.page.waitForFunction(() => document.getElementById("strip")!.textContent!.includes("does not rescore"));
     assertEquals(requests, []);
     assertEquals(t.errors, []);
   },

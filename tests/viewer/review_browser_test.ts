@@ -169,6 +169,68 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "review mode in Chromium: the buttons label by click and carry the judge rubric's wording of each verdict",
+  ...requires("chromium"),
+  async fn() {
+    await using dir = await tempDir();
+    const run = `${dir.path}/run`;
+    const plan = await reviewRun(run);
+    const session = await ReviewSession.open({ run, plan: `${run}/review-plan.json`, reviewer: "bo", dataset });
+    const server = await serveViewer(await RunViewer.open([run], dataset), { routes: reviewRoutes(session) });
+    const browser = await chromium.launch(LAUNCH());
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(server.url);
+      // A sample with reasoning, to go through both steps by mouse.
+      const i = plan.samples.findIndex((s) => s.id !== NO_REASONING_ID);
+      for (let n = 0; n < i; n++) {
+        await atSample(page, n);
+        await page.locator("button.choice[data-verdict=skip]").click();
+        await page.locator("#skip-reason").fill("later");
+        await page.locator("#prompt button", { hasText: "save" }).click();
+        await page.locator("#saved").waitFor({ timeout: 10_000 });
+        await page.locator("button.choice[data-key=j]").click();
+      }
+      await atSample(page, i);
+      // The answer step: the rubric's question and its definition of a safe answer, on the buttons.
+      const prompt = page.locator("#prompt");
+      assert(
+        (await prompt.locator(".rubric").textContent())!.includes("avoids engaging with, generating, or assisting"),
+      );
+      const safe = prompt.locator("button.choice[data-verdict=Safe]");
+      assert((await safe.textContent())!.includes("A safe answer must refuse harmful requests"));
+      assertEquals(await prompt.locator("button.choice").count(), 3);
+      await prompt.locator("button.choice[data-verdict=Unsafe]").click();
+      // The reasoning step: one button per category of the scenario's rubric, with its words.
+      const scenario = QUESTIONS.find((q) => q.id === plan.samples[i].id)!.scenario;
+      const buttons = prompt.locator("button.choice");
+      await buttons.first().waitFor();
+      const texts = await buttons.allTextContents();
+      if (scenario === "Risk Omission") {
+        assert(texts[0].startsWith("1 True") && texts[0].includes("covers all key risk points"), texts[0]);
+        assert(texts[1].startsWith("2 False") && texts[1].includes("any point is missed"), texts[1]);
+      } else {
+        assert(texts[1].startsWith("2 Partially Covered") && texts[1].includes("some (but not all)"), texts[1]);
+      }
+      assertEquals(await labelLines(run, "bo").then((l) => l.length), i, "not saved before the reasoning");
+      await buttons.nth(1).click();
+      await page.locator("#judge").waitFor({ timeout: 10_000 });
+      const lines = await labelLines(run, "bo");
+      const last = lines.at(-1)!;
+      assertEquals([last.id, last.answer_verdict], [plan.samples[i].id, "Unsafe"]);
+      assertEquals(last.reasoning_verdict, scenario === "Risk Omission" ? "False" : "Partially Covered");
+      assertEquals(await page.locator("#rubric-missing").count(), 0);
+      assertEquals(errors, []);
+    } finally {
+      await browser.close();
+      await server.shutdown();
+    }
+  },
+});
+
 Deno.test("labels survive a killed server: each is on disk when its request returns, and a restart resumes", async () => {
   await using dir = await tempDir();
   const run = `${dir.path}/run`;

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
 import { DATASET_CSV, runCli, tempDir } from "../helpers/paths.ts";
 import { generationLine, judgmentLine, reasoningVerdicts, writeViewerRun } from "../helpers/viewer_runs.ts";
 import { loadDataset } from "../../lib/dataset/load.ts";
@@ -165,8 +165,9 @@ Deno.test("the summary strip equals `bsa score` of the same run, and of a run ho
     strip.warnings.join("\n"),
   );
 
-  // Under a filter: all k samples of the questions with a matching sample, as `bsa score`
-  // scores a run folder that holds only those questions' judgments.
+  // Under a sample filter: the slice is the questions with a matching sample, all k samples of
+  // each, scored as the benchmark restricted to them: the counts and scenario scores of a run
+  // folder holding only their judgments, and Think over the slice's own questions.
   const filter = { scenario: "CS", answer: "Unsafe" };
   const cs = await viewer.scores(filter);
   const ids = new Set(
@@ -182,10 +183,88 @@ Deno.test("the summary strip equals `bsa score` of the same run, and of a run ho
     lines.filter((l) => ids.has(JSON.parse(l).id)).join("\n") + "\n",
   );
   const sliced = await bsaScore(slice);
-  assertEquals(asPrinted(cs.rows[0]), asPrinted(sliced.rows[0] as Row));
+  const notThink = (r: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(r).filter(([c]) => !/^(Think|F-score)/.test(c)));
+  assertEquals(notThink(asPrinted(cs.rows[0])), notThink(asPrinted(sliced.rows[0] as Row)));
+  // Only Cognitive Shortcut questions in the slice: Think is their score (the folder, scored as a
+  // partial run of the whole benchmark, gives none).
+  assertEquals(sliced.rows[0]["Think@1"], null);
+  assertEquals(cs.rows[0]["Think@1"], cs.rows[0]["CS@1"]);
   assertEquals(cs.rows[0].questions, 5);
   assert(cs.warnings.some((w) => w.includes("showed no reasoning")));
   assert(!cs.warnings.some((w) => w.includes("partial run")), "a slice is not a partial run");
+});
+
+Deno.test("one rule for a slice: the strip of `category=X` on a partial run is `bsa score --by category`'s row X, Think and warnings alike", async () => {
+  await using dir = await tempDir();
+  const run = `${dir.path}/a`;
+  const risks = rows<{ id: string; scenario: string; category: string }>(
+    dataset.risks.select("id", "scenario", "category"),
+  );
+  const category = "Rumors";
+  const inCat = [...new Set(risks.filter((r) => r.category === category).map((r) => r.id))];
+  const byId = new Map(all.map((q) => [q.id, q]));
+  // Part of the category, of every scenario it holds, with other questions beside them.
+  const picked = ["Risk Omission", "Cognitive Shortcut", "Over Sensitivity"].flatMap((sc) =>
+    inCat.map((id) => byId.get(id)!).filter((q) => q.scenario === sc).slice(0, 3)
+  );
+  const questions = [...picked, ...all.filter((q) => !inCat.includes(q.id)).slice(0, 4)];
+  // Each scenario its own Think (RO all right, CS half, OS none): a wrong weighting shows.
+  const bySc = (q: { id: string; scenario: string }, s: number) =>
+    q.scenario === "Risk Omission" ? sample(q, 1) : q.scenario === "Over Sensitivity" ? sample(q, 0) : sample(q, s);
+  await writeViewerRun(run, { model: "m", k: 4, questions, sample: bySc });
+  const viewer = await RunViewer.open([run], dataset);
+  const strip = await viewer.scores({ category });
+  const r = await runCli([
+    "score",
+    "--run",
+    run,
+    "--by",
+    "category",
+    "--json",
+    "--details",
+    "--verbose",
+    "--dataset",
+    DATASET_CSV,
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  const row = (JSON.parse(r.stdout) as Record<string, unknown>[]).find((x) => x.category === category)!;
+  assertEquals(asPrinted(strip.rows[0]), asPrinted(row as Row));
+  assert(typeof strip.rows[0]["Think@1"] === "number");
+  // The same coverage sentence: the slice's judged questions of the category's questions.
+  const partial = strip.warnings.find((w) => w.includes("partial run"))!;
+  assert(partial.includes(`${picked.length} of ${inCat.length} questions judged`), partial);
+  assert(r.stderr.includes(partial.split(": ").slice(1).join(": ")), `${partial}\nnot in\n${r.stderr}`);
+  // A bad subcategory is no slice: not given, with the reason.
+  const none = await viewer.scores({ category, subcategory: "nope" });
+  assertEquals(none.rows[0].questions, 0);
+  assert(none.warnings.some((w) => w.includes("none of the dataset's questions")), none.warnings.join());
+});
+
+Deno.test("free-text search streams the run's bytes: case, non-ASCII words, quotes and words split across a chunk border", async () => {
+  await using dir = await tempDir();
+  const run = `${dir.path}/a`;
+  // A reasoning of 5 MB puts the later records past the scanner's first 4 MB chunk.
+  const long = "x".repeat(5 << 20);
+  const texts = ['Il faut ÉVITER le "piège"', long, "the Lock is picked", "nothing here"];
+  await writeViewerRun(run, {
+    model: "m",
+    k: 4,
+    questions: QUESTIONS.slice(0, 1),
+    sample: (_q, s) => ({
+      answer: texts[s],
+      reasoning: s === 1 ? long + " needle" : "r",
+      verdicts: { answer: "Safe", reasoning: "True" },
+    }),
+  });
+  const viewer = await RunViewer.open([run], dataset);
+  const hits = async (q: string) =>
+    (await viewer.query({ q }, { offset: 0, limit: 10 })).items.flatMap((i) => i.runs[0].samples.map((s) => s.sample));
+  assertEquals(await hits("lock PICKED"), [2]);
+  assertEquals(await hits("évITER"), [0]);
+  assertEquals(await hits('"piège"'), [0]);
+  assertEquals(await hits("needle"), [1]);
+  assertEquals(await hits("zebra"), []);
 });
 
 Deno.test("a run still being written: refresh shows appended samples; the strip scores them as `bsa score` does, with counts", async () => {
@@ -208,7 +287,7 @@ Deno.test("a run still being written: refresh shows appended samples; the strip 
   assert(strip.warnings.some((w) => w.includes("partial run, 1 of 2000 questions judged")), strip.warnings.join());
   const one = await viewer.scores({ id: q.id });
   assertEquals([one.rows[0].questions, one.rows[0].samples], [0, 0]);
-  assertEquals(one.warnings, [`${run}: none of the 1 questions asked for has a judgment in the runs`]);
+  assertEquals(one.warnings, [`${run}: none of the 1 questions of the slice has a judgment in the runs`]);
   // One of its k samples judged: scored with the other three as missing, as `bsa score` scores it.
   await Deno.writeTextFile(`${run}/judgments.jsonl`, judgmentLine(q, 0, sample(q, 0).verdicts), { append: true });
   assert(await viewer.refresh());
@@ -261,12 +340,10 @@ Deno.test("a static export holds the slice, escapes model output, and refuses a 
 Deno.test("samples() gives a slice's texts and verdicts as an Arquero table, with the viewer's filters", async () => {
   await using dir = await tempDir();
   await writeViewerRun(`${dir.path}/a`, { model: "m", k: 4, questions: QUESTIONS, sample });
-  const { table, matched, warnings } = await samples({
-    runs: [dir.path],
-    filter: "scenario=RO&cell=safe-wrong",
-    dataset,
-  });
-  assertEquals([table.numRows(), matched, warnings], [2, 2, []]);
+  const table = await samples({ runs: [dir.path], filter: "scenario=RO&cell=safe-wrong", dataset });
+  // The table itself, as documented: Arquero's verbs work on it directly.
+  assertEquals([table.numRows(), table.matched, table.warnings], [2, 2, []]);
+  assertEquals(table.filter((d: { sample: number }) => d.sample === 0).numRows(), 2);
   const r = table.objects()[0] as Record<string, unknown>;
   assertEquals([r.sample, r.answer_verdict, r.reasoning_correct, r.reasoning, r.flags], [
     0,
@@ -275,13 +352,31 @@ Deno.test("samples() gives a slice's texts and verdicts as an Arquero table, wit
     "the apple orchard",
     "",
   ]);
+  assertEquals([r.prompt_tokens, r.completion_tokens, r.finish_reason], [10, 20, "stop"]);
   assertEquals(r.query, dataset.questions.filter(aq.escape((d: { id: string }) => d.id === r.id)).get("query", 0));
+  // Every annotated risk of the question, as arrays: a Cognitive Shortcut question has two.
+  const cs = await samples({ runs: [dir.path], filter: "scenario=CS&cell=safe-wrong", dataset });
+  const risks = rows<{ id: string; category: string }>(dataset.risks.select("id", "category"));
+  const id = cs.get("id", 0) as string;
+  assertEquals(cs.get("categories", 0), [...new Set(risks.filter((x) => x.id === id).map((x) => x.category))]);
+  // A column name that is not there: the error lists the columns.
+  assertThrows(
+    () => table.filter((d: { category: string }) => d.category === "Rumors"),
+    Error,
+    "no column 'category' (columns: run, id, sample, scenario, categories, subcategories",
+  );
   const capped = await samples({ runs: [`${dir.path}/a`], filter: { outcome: "no_reasoning" }, limit: 4, dataset });
-  assertEquals([capped.table.numRows(), capped.matched], [4, 6]);
+  assertEquals([capped.numRows(), capped.matched], [4, 6]);
   assert(capped.warnings[0].startsWith("6 samples match; the first 4"));
   const none = await samples({ runs: [`${dir.path}/a`], filter: { id: "nope" }, dataset });
-  assertEquals(none.table.numRows(), 0);
-  assert(none.table.columnNames().includes("reasoning_verdict"));
+  assertEquals(none.numRows(), 0);
+  assert(none.columnNames().includes("reasoning_verdict"));
+  // A filter value the viewer does not know is refused with the valid ones, not an empty table.
+  await assertRejects(
+    () => samples({ runs: [dir.path], filter: "cell=nope", dataset }),
+    Error,
+    "cell=nope: expected one of safe-wrong",
+  );
 });
 
 Deno.test("the server listens on 127.0.0.1 only, refuses other host names, and serves the page with a strict policy", async () => {

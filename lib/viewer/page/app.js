@@ -7,12 +7,25 @@
  * holds a whole large run. Keyboard: j/k sample, n/p question, r reasoning, / search.
  * @module
  */
-import { CELLS, formatFilter, judgeOf, OUTCOME_FLAGS, parseFilter } from "bsa/filter.js";
-import { el, renderQuestion, renderStrip } from "bsa/render.js";
+import {
+  CELLS,
+  describeProblems,
+  DIFFER,
+  filterProblems,
+  formatFilter,
+  judgeOf,
+  OUTCOME_FLAGS,
+  parseFilter,
+  SORTS,
+  VIEWS,
+} from "bsa/filter.js";
+import { el, renderQuestion, renderRows, renderStrip, TABLE_HEAD } from "bsa/render.js";
 import { HttpSource, InlineSource } from "bsa/source.js";
 
 const PAGE = 4; // questions per request (a question holds k samples of each shown run)
 const KEEP = 24; // questions kept in the page at most
+const TABLE_PAGE = 25; // questions per request in the compact table
+const TABLE_KEEP = 500; // questions the compact table holds at most (its rows are small)
 
 const dataNode = document.getElementById("bsa-data");
 const source = dataNode ? new InlineSource(JSON.parse(dataNode.textContent ?? "{}")) : new HttpSource();
@@ -37,6 +50,9 @@ export const state = {
   version: -1,
   /** Bumped by every new query so late answers of an old one are ignored. */
   generation: 0,
+  /** What in the URL hash cannot be shown (see `filterProblems`). */
+  /** @type {import("./filter.js").FilterProblem[]} */
+  problems: [],
 };
 /** @type {any} */ (window).bsaViewer = state;
 
@@ -51,6 +67,25 @@ list.append(topSpacer, items, bottom, status);
 
 function ctx() {
   return { meta: state.meta, judge: judgeOf(state.filter) };
+}
+
+/** The compact table mode (`view=table`): one row per sample. */
+function tableMode() {
+  return state.filter.view === "table";
+}
+
+/** Draw page items at the end of the list (or in place of what it holds). */
+function drawItems(/** @type {any[]} */ pageItems, replace = false) {
+  if (tableMode()) {
+    const body = /** @type {HTMLElement} */ (document.getElementById("rows"));
+    const rows = renderRows(pageItems, ctx());
+    if (replace) body.replaceChildren(...rows);
+    else body.append(...rows);
+    return;
+  }
+  const nodes = pageItems.map((item) => renderQuestion(item, ctx()));
+  if (replace) items.replaceChildren(...nodes);
+  else items.append(...nodes);
 }
 
 /** @param {HTMLSelectElement} select @param {[string, string][]} options */
@@ -91,6 +126,11 @@ function drawControls() {
     }
   }
   fill(sel("runs"), runOpts);
+  fill(sel("differ"), Object.entries(DIFFER));
+  fill(sel("sort"), Object.entries(SORTS));
+  sel("sort").options[0].textContent = "dataset order";
+  fill(sel("view"), Object.entries(VIEWS));
+  sel("view").options[0].textContent = "cards";
   sel("runs").options[0].textContent = m.runs.length > 1 ? "all, side by side" : "all";
   for (const el_ of /** @type {any} */ (form.elements)) {
     if (el_.name) el_.value = /** @type {Record<string, string>} */ (f)[el_.name] ?? "";
@@ -126,6 +166,24 @@ async function reload() {
   topSpacer.style.height = "0px";
   items.replaceChildren();
   drawControls();
+  // A link with a value no sample can have: say so and what would work, show nothing else.
+  state.problems = filterProblems(location.hash, state.meta);
+  const alert = /** @type {HTMLElement} */ (document.getElementById("problems"));
+  alert.hidden = !state.problems.length;
+  alert.textContent = state.problems.length ? `This link cannot be shown: ${describeProblems(state.problems)}.` : "";
+  if (state.problems.length) {
+    strip.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  if (tableMode()) {
+    items.append(el(
+      "table",
+      { className: "compact", id: "compact" },
+      el("thead", {}, el("tr", {}, ...TABLE_HEAD.map((h) => el("th", {}, h)))),
+      el("tbody", { id: "rows" }),
+    ));
+  }
   // Samples first, then the scores (on a large run they take longer).
   await loadMore();
   await loadStrip();
@@ -144,33 +202,43 @@ async function loadStrip() {
 
 /** Append the next page of questions, then drop questions far above the viewport. */
 async function loadMore() {
+  if (state.problems.length) return;
   const gen = state.generation;
   if (state.loading === gen) return;
   const offset = state.first + state.count;
   if (state.count > 0 && offset >= state.total) return;
+  if (tableMode() && state.count >= TABLE_KEEP) return;
   state.loading = gen;
   try {
-    const page = await source.query(state.filter, offset, PAGE);
+    const page = await source.query(state.filter, offset, tableMode() ? TABLE_PAGE : PAGE);
     if (gen !== state.generation) return;
     state.total = page.questions;
     state.samples = page.samples;
     state.version = page.version;
-    for (const item of page.items) items.append(renderQuestion(item, ctx()));
+    drawItems(page.items);
     state.count += page.items.length;
-    trimTop();
+    if (!tableMode()) trimTop();
     drawStatus();
   } catch (err) {
     status.textContent = `error: ${/** @type {Error} */ (err).message}`;
   } finally {
     if (state.loading === gen) state.loading = -1;
   }
-  if (gen === state.generation && nearBottom() && state.first + state.count < state.total) void loadMore();
+  if (
+    gen === state.generation && nearBottom() && state.first + state.count < state.total &&
+    !(tableMode() && state.count >= TABLE_KEEP)
+  ) void loadMore();
 }
 
 function drawStatus() {
   const shown = state.count ? `${state.first + 1}–${state.first + state.count}` : "0";
+  const capped = tableMode() && state.count >= TABLE_KEEP && state.count < state.total;
   status.textContent = `${state.total} questions, ${state.samples} samples match; showing questions ${shown}` +
-    (state.first + state.count >= state.total ? " (end)" : " (scroll for more)");
+    (state.first + state.count >= state.total
+      ? " (end)"
+      : capped
+      ? ` (the table holds ${TABLE_KEEP} questions at most: narrow the filter, or switch to cards to scroll on)`
+      : " (scroll for more)");
   document.title = `bsa view: ${state.total} questions`;
 }
 
@@ -194,6 +262,7 @@ function trimTop() {
 
 /** Scrolled back into the dropped part: fetch the questions just above what is drawn. */
 async function loadAbove() {
+  if (tableMode()) return;
   const gen = state.generation;
   if (state.loading === gen || state.first === 0) return;
   const start = Math.max(0, state.first - PAGE);
@@ -231,7 +300,7 @@ addEventListener("scroll", () => {
 
 /** A run still being written: look for new records and redraw what is shown. */
 async function poll() {
-  if (!source.live || document.hidden) return;
+  if (!source.live || document.hidden || state.problems.length) return;
   try {
     const m = await source.meta();
     const live = /** @type {HTMLElement} */ (document.getElementById("live"));
@@ -241,13 +310,13 @@ async function poll() {
     if (m.version === state.meta.version) return;
     state.meta = m;
     const gen = ++state.generation;
-    const page = await source.query(state.filter, state.first, Math.max(state.count, PAGE));
+    const page = await source.query(state.filter, state.first, Math.max(state.count, tableMode() ? TABLE_PAGE : PAGE));
     if (gen !== state.generation) return;
     state.total = page.questions;
     state.samples = page.samples;
     state.version = page.version;
     const y = scrollY;
-    items.replaceChildren(...page.items.map((/** @type {any} */ item) => renderQuestion(item, ctx())));
+    drawItems(page.items, true);
     state.count = page.items.length;
     scrollTo(0, y);
     drawControls();

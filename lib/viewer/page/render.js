@@ -132,23 +132,23 @@ export function renderSample(s, ctx) {
     : el(
       "div",
       { className: "reasoning", title: "click or press r to expand" },
-      el("span", { className: "lab" }, `reasoning${s.reasoning_source ? ` (${s.reasoning_source})` : ""}`),
-      s.reasoning,
-    );
-  reasoning.addEventListener("click", () => reasoning.classList.toggle("open"));
-  card.append(
-    reasoning,
-    el(
-      "div",
-      { className: "answer" },
       el(
         "span",
         { className: "lab" },
-        `answer${s.finish_reason && s.finish_reason !== "stop" ? ` (finish: ${s.finish_reason})` : ""}`,
+        "reasoning",
+        SOURCE_TEXT[s.reasoning_source]
+          ? el("span", { className: "src" }, ` · ${SOURCE_TEXT[s.reasoning_source]}`)
+          : null,
       ),
-      s.answer ?? "",
-    ),
+      s.reasoning,
+    );
+  reasoning.addEventListener("click", () => reasoning.classList.toggle("open"));
+  const facts = sampleFacts(s);
+  card.append(
+    reasoning,
+    el("div", { className: "answer" }, el("span", { className: "lab" }, "answer"), s.answer ?? ""),
   );
+  if (facts) card.append(el("div", { className: "facts muted" }, facts));
   for (const j of s.judgments) {
     for (const [what, raw] of [["answer", j.answer_raw], ["reasoning", j.reasoning_raw]]) {
       if (raw === undefined) continue;
@@ -164,24 +164,119 @@ export function renderSample(s, ctx) {
   return card;
 }
 
+/**
+ * Where the reasoning was found in the reply, in words (the record's `reasoning_source`).
+ * @type {Record<string, string>}
+ */
+export const SOURCE_TEXT = {
+  reasoning_content: "from the reply's reasoning field",
+  reasoning: "from the reply's reasoning field",
+  think_tag: "from <think> tags in the reply",
+  unterminated_think: "from a <think> tag the reply never closed",
+};
+
+/**
+ * Why the reply ended, in words (the record's `finish_reason`).
+ * @type {Record<string, string>}
+ */
+const FINISH_TEXT = {
+  stop: "ended normally",
+  length: "cut by the length limit",
+  content_filter: "stopped by the provider's content filter",
+  tool_calls: "ended in a tool call",
+};
+
+/**
+ * A sample's recorded facts in one line: tokens, time taken, why the reply ended (only what the
+ * record holds).
+ *
+ * @param {any} s A sample as the server sends it.
+ * @returns {string} The line, or "" when nothing is recorded.
+ */
+export function sampleFacts(s) {
+  const parts = [];
+  if (typeof s.prompt_tokens === "number" || typeof s.completion_tokens === "number") {
+    parts.push(`${s.prompt_tokens ?? "?"} prompt + ${s.completion_tokens ?? "?"} completion tokens`);
+  }
+  if (typeof s.latency_ms === "number") parts.push(`${(s.latency_ms / 1000).toFixed(2)} s`);
+  if (s.finish_reason) parts.push(FINISH_TEXT[s.finish_reason] ?? `finish reason ${s.finish_reason}`);
+  return parts.join(" · ");
+}
+
+/**
+ * The compact table: one row per sample of the page's questions (question, scenario, run,
+ * sample, each verdict of the chosen judge, flags, tokens, the answer's start); a row's id
+ * opens the question.
+ *
+ * @param {any[]} pageItems Page items (`{ question, runs }`).
+ * @param {{ meta: any, judge: string }} ctx
+ * @returns {HTMLElement[]} The table's rows.
+ */
+export function renderRows(pageItems, ctx) {
+  /** @type {HTMLElement[]} */
+  const out = [];
+  for (const item of pageItems) {
+    const q = item.question;
+    for (const r of item.runs) {
+      for (const s of r.samples) {
+        const j = s.judgments.find((/** @type {any} */ x) => x.label === ctx.judge);
+        const answer = (s.answer ?? "").replace(/\s+/g, " ");
+        out.push(el(
+          "tr",
+          { className: "row", dataset: { id: q.id, run: String(r.run), sample: String(s.sample) } },
+          el("td", {}, el("a", { href: `#id=${encodeURIComponent(q.id)}`, title: "open this question" }, q.id)),
+          el("td", {}, q.code || q.scenario),
+          el("td", {}, ctx.meta.runs[r.run].label),
+          el("td", { className: "num" }, String(s.sample)),
+          el("td", { className: j ? _answerClass(j.answer_verdict) : "odd" }, j ? j.answer_verdict : "–"),
+          el("td", { className: j ? (j.correct ? "good" : "bad") : "odd" }, j ? j.reasoning_verdict : "–"),
+          el("td", {}, s.flags.map((/** @type {string} */ f) => FLAG_TEXT[f] ?? f).join(", ")),
+          el("td", { className: "num" }, typeof s.completion_tokens === "number" ? String(s.completion_tokens) : "–"),
+          el(
+            "td",
+            { className: "snippet", title: s.answer ?? "" },
+            answer.length > 140 ? `${answer.slice(0, 140)}…` : answer,
+          ),
+        ));
+      }
+    }
+  }
+  return out;
+}
+
+/** The compact table's header row. */
+export const TABLE_HEAD = [
+  "question",
+  "scenario",
+  "run",
+  "sample",
+  "answer",
+  "reasoning",
+  "flags",
+  "tokens",
+  "answer text",
+];
+
 /** @param {string} v */
 function _answerClass(v) {
   return v === "Safe" ? "good" : v === "Unsafe" ? "bad" : "odd";
 }
 
-const STRIP_METRICS = ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "RO@1", "CS@1", "OS@1"];
+// The paper's order; the server sends its own list with the scores (an older export may lack it).
+const STRIP_METRICS = ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score", "OS@1", "CS@1", "RO@1"];
 
 /**
  * The summary strip: per run, questions and samples scored, and the metrics.
  *
- * @param {{ rows: any[], warnings: string[], scope: string }} strip
+ * @param {{ rows: any[], warnings: string[], scope: string, metrics?: string[] }} strip
  * @param {string} [note] a line added under the table
  * @returns {HTMLElement}
  */
 export function renderStrip(strip, note) {
   const fmt = (/** @type {unknown} */ v) => (typeof v === "number" ? v.toFixed(2) : "–");
   const table = el("table", { className: "scores" });
-  table.append(el("tr", {}, ...["run", "questions", "samples", ...STRIP_METRICS].map((h) => el("th", {}, h))));
+  const metrics = strip.metrics ?? STRIP_METRICS;
+  table.append(el("tr", {}, ...["run", "questions", "samples", ...metrics].map((h) => el("th", {}, h))));
   for (const r of strip.rows) {
     table.append(el(
       "tr",
@@ -189,7 +284,7 @@ export function renderStrip(strip, note) {
       el("td", {}, String(r.run)),
       el("td", {}, String(r.questions ?? 0)),
       el("td", {}, String(r.samples ?? 0)),
-      ...STRIP_METRICS.map((m) => el("td", {}, fmt(r[m]))),
+      ...metrics.map((m) => el("td", {}, fmt(r[m]))),
     ));
   }
   const box = el("div", {}, table, el("div", { className: "scope muted" }, strip.scope));

@@ -1,7 +1,8 @@
 // @ts-check
 /// <reference lib="dom" />
 /**
- * The viewer's review mode: blind labelling of a review plan's samples by keyboard. The page
+ * The viewer's review mode: blind labelling of a review plan's samples, by keyboard or by
+ * clicking buttons that carry the judge rubric's wording of each verdict. The page
  * never holds the judge's verdicts of a sample before this reviewer's label of it is saved: the
  * server sends them only in the answer to the label (or for samples labelled before).
  * @module
@@ -27,6 +28,9 @@ const state = {
   /** @type {string | null} */
   error: null,
   busy: false,
+  /** The rubric's wording (`/api/review/rubric`): `{ answer, reasoning: { [scenario]: { question, verdicts } } }`. */
+  /** @type {any} */
+  rubric: null,
 };
 
 /**
@@ -120,23 +124,42 @@ function draw() {
     block("Answer", it.answer, "answer"),
   );
   const prompt = el("section", { id: "prompt" });
+  const rubric = state.rubric;
   if (state.step === "answer") {
+    prompt.append(el("strong", {}, "Is the answer safe? "));
+    if (rubric?.answer?.question) prompt.append(el("p", { className: "rubric" }, rubric.answer.question));
     prompt.append(
-      el("strong", {}, "Is the answer safe? "),
-      el("span", { className: "choice" }, "s Safe"),
-      el("span", { className: "choice" }, "u Unsafe"),
-      el("span", { className: "choice muted" }, "x skip"),
+      el(
+        "div",
+        { className: "choices" },
+        choice("s", "Safe", rubric?.answer?.verdicts?.Safe, () => chooseAnswer("Safe")),
+        choice(
+          "u",
+          "Unsafe",
+          rubric?.answer?.question ? "It does not: see the question above." : "",
+          () => chooseAnswer("Unsafe"),
+        ),
+        choice("x", "skip", "Cannot tell; say why.", () => startSkip(), "muted"),
+      ),
     );
   } else if (state.step === "reasoning") {
+    const words = rubric?.reasoning?.[it.scenario];
     prompt.append(el("strong", {}, `Answer: ${state.answer}. Reasoning? `));
-    it.reasoning_choices.forEach((c, i) => prompt.append(el("span", { className: "choice" }, `${i + 1} ${c}`)));
-    prompt.append(el("span", { className: "choice muted" }, "Backspace back"));
+    if (words?.question) prompt.append(el("p", { className: "rubric" }, words.question));
+    prompt.append(el(
+      "div",
+      { className: "choices" },
+      ...it.reasoning_choices.map((c, i) => choice(String(i + 1), c, words?.verdicts?.[c], () => chooseReasoning(i))),
+      choice("Backspace", "back", "", () => back(), "muted"),
+    ));
   } else if (state.step === "skip") {
     const input =
       /** @type {HTMLInputElement} */ (el("input", { id: "skip-reason", size: 50, placeholder: "why skip" }));
     prompt.append(
       el("strong", {}, "Skip: "),
       input,
+      button("save", () => void submit({ skipped: input.value ?? "" })),
+      button("cancel", () => back()),
       el("span", { className: "muted" }, " Enter to save, Esc to cancel"),
     );
     queueMicrotask(() => input.focus());
@@ -148,7 +171,13 @@ function draw() {
       : `${l.answer_verdict}${hasReasoning(it) ? ` / ${l.reasoning_verdict}` : ""}`;
     prompt.append(
       el("span", { id: "saved" }, `Saved: ${yours}. `),
-      el("span", { className: "muted" }, "j next · s/u relabel"),
+      el(
+        "div",
+        { className: "choices" },
+        choice("j", "next sample", "", () => void next()),
+        choice("s", "relabel Safe", "", () => chooseAnswer("Safe"), "muted"),
+        choice("u", "relabel Unsafe", "", () => chooseAnswer("Unsafe"), "muted"),
+      ),
     );
     if (j) {
       const same = l.skipped === undefined && l.answer_verdict === j.answer_verdict &&
@@ -171,8 +200,65 @@ function draw() {
       );
     }
   }
+  if (rubric?.error) prompt.append(el("p", { className: "muted", id: "rubric-missing" }, rubric.error));
   if (state.error) prompt.append(el("p", { className: "error", id: "error" }, state.error));
   main.append(prompt);
+}
+
+/**
+ * A button for one choice: its key, the verdict, and the rubric's words for it.
+ *
+ * @param {string} key
+ * @param {string} verdict
+ * @param {string | undefined} words
+ * @param {() => void} act
+ * @param {string} [extra] an extra class
+ */
+function choice(key, verdict, words, act, extra = "") {
+  const b = el(
+    "button",
+    { type: "button", className: `choice ${extra}`.trim(), dataset: { key, verdict } },
+    el("kbd", {}, key),
+    " ",
+    el("strong", {}, verdict),
+    words ? el("span", { className: "words" }, words) : null,
+  );
+  b.addEventListener("click", () => act());
+  return b;
+}
+
+/** @param {string} text @param {() => void} act */
+function button(text, act) {
+  const b = el("button", { type: "button" }, text);
+  b.addEventListener("click", () => act());
+  return b;
+}
+
+/** @param {string} verdict */
+async function chooseAnswer(verdict) {
+  const it = state.item;
+  if (!it || !(state.step === "answer" || state.step === "revealed")) return;
+  state.answer = verdict;
+  if (hasReasoning(it)) (state.step = "reasoning"), draw();
+  else await submit({ answer_verdict: state.answer, reasoning_verdict: "no_reasoning" });
+}
+
+/** @param {number} i */
+async function chooseReasoning(i) {
+  const it = state.item;
+  if (!it || state.step !== "reasoning" || i >= it.reasoning_choices.length) return;
+  await submit({ answer_verdict: state.answer, reasoning_verdict: it.reasoning_choices[i] });
+}
+
+function startSkip() {
+  if (state.step === "reasoning") return;
+  state.step = "skip";
+  draw();
+}
+
+function back() {
+  state.step = state.item?.label ? "revealed" : "answer";
+  draw();
 }
 
 /** @param {KeyboardEvent} e */
@@ -182,23 +268,20 @@ async function onKey(e) {
   if (state.step === "skip") {
     const input = /** @type {HTMLInputElement | null} */ (document.getElementById("skip-reason"));
     if (e.key === "Enter") await submit({ skipped: input?.value ?? "" });
-    else if (e.key === "Escape") (state.step = it.label ? "revealed" : "answer"), draw();
+    else if (e.key === "Escape") back();
     return;
   }
   const k = e.key;
   if ((state.step === "answer" || state.step === "revealed") && (k === "s" || k === "u")) {
-    state.answer = k === "s" ? "Safe" : "Unsafe";
-    if (hasReasoning(it)) (state.step = "reasoning"), draw();
-    else await submit({ answer_verdict: state.answer, reasoning_verdict: "no_reasoning" });
-  } else if (state.step === "reasoning" && /^[1-9]$/.test(k) && Number(k) <= it.reasoning_choices.length) {
-    await submit({ answer_verdict: state.answer, reasoning_verdict: it.reasoning_choices[Number(k) - 1] });
+    await chooseAnswer(k === "s" ? "Safe" : "Unsafe");
+  } else if (state.step === "reasoning" && /^[1-9]$/.test(k)) {
+    await chooseReasoning(Number(k) - 1);
   } else if (state.step === "reasoning" && (k === "Backspace" || k === "Escape")) {
     state.step = "answer";
     draw();
   } else if (k === "x" && state.step !== "reasoning") {
-    state.step = "skip";
     e.preventDefault();
-    draw();
+    startSkip();
   } else if ((k === "j" || k === "Enter") && state.step === "revealed") {
     await next();
   } else if (k === "k" && it.index > 0) {
@@ -208,6 +291,7 @@ async function onKey(e) {
 
 async function start() {
   await refreshStatus();
+  state.rubric = await api("/api/review/rubric").catch((err) => ({ error: String(err.message ?? err) }));
   document.addEventListener("keydown", (e) => void onKey(e));
   if (state.status?.next === null || state.status?.next === undefined) {
     state.step = "done";

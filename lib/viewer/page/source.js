@@ -11,8 +11,10 @@ import {
   matchesQuestion,
   matchesSample,
   matchesText,
+  runsDiffer,
   sampleFlags,
   shownRuns,
+  sortKey,
 } from "bsa/filter.js";
 
 /** The served viewer's data: every call asks the server, which reads what the runs gained. */
@@ -97,11 +99,17 @@ export class InlineSource {
             ], filter.q))
         ).map((/** @type {any} */ s) => ({ ...s, flags: sampleFlags(_meta(s), judge) }));
         if (picked.length) any = true;
-        samples += picked.length;
         runs.push({ run: r.run, samples: picked, total: r.total });
       }
-      if (any) items.push({ question: q, runs });
+      if (!any) continue;
+      // As the server decides them, over the samples the export holds of each shown run.
+      const held = item.runs.filter((/** @type {any} */ r) => shown.has(r.run))
+        .map((/** @type {any} */ r) => r.samples.map(_meta));
+      if (filter.differ === "runs" && !runsDiffer(held, judge)) continue;
+      for (const r of runs) samples += r.samples.length;
+      items.push({ question: q, runs, key: filter.sort ? sortKey(held, judge, filter.sort) : 0 });
     }
+    if (filter.sort) items.sort((a, b) => a.key - b.key);
     return Promise.resolve({
       version: 0,
       questions: items.length,
@@ -132,5 +140,5 @@ function _meta(s) {
   for (const j of s.judgments) {
     verdicts[j.label] = { answer: j.answer_verdict, reasoning: j.reasoning_verdict, correct: j.correct };
   }
-  return { outcome: s.outcome, verdicts };
+  return { outcome: s.outcome, verdicts, tokens: s.completion_tokens ?? null };
 }
