@@ -72,10 +72,54 @@ export async function fitSpec(spec: TopLevelSpec, size: PrintSize | number): Pro
   const width = typeof size === "number" ? size : PRINT_WIDTH_PT[size];
   const theme = paperTheme();
   const title = theme.title ?? {};
-  return await fitToWidth(spec, width, async (s) => _size(await _svg(s))[0], {
+  const measure = async (s: TopLevelSpec) => _size(await _svg(s))[0];
+  const fitted = await fitToWidth(spec, width, measure, {
     titleSize: typeof title.fontSize === "number" ? title.fontSize : 9,
     subtitleSize: typeof title.subtitleFontSize === "number" ? title.subtitleFontSize : 7.5,
   });
+  return await _padToWidth(fitted, width, measure);
+}
+
+/**
+ * The view grows in steps (a facet's panels, whole-point layout), so the fitted figure can fall
+ * short of the print width by a few points: add the rest to the right padding, so the figure is
+ * exactly as wide as its print size (a paper's `width=\linewidth` then prints it at 1:1).
+ */
+async function _padToWidth(
+  spec: TopLevelSpec,
+  width: number,
+  measure: (s: TopLevelSpec) => Promise<number>,
+): Promise<TopLevelSpec> {
+  const base = spec.padding ?? paperTheme().padding ?? 0;
+  if (typeof base !== "number" && ("expr" in base || "signal" in base)) return spec; // computed: left alone
+  const pad = typeof base === "number" ? { left: base, right: base, top: base, bottom: base } : { ...base };
+  let out = spec;
+  let got = await measure(out);
+  // A little too wide (the fit stops within half a point): narrow the view until it fits.
+  const viewOf = (s: TopLevelSpec) => {
+    const o = s as unknown as Record<string, unknown>;
+    return (_isObject(o.spec) ? o.spec : o) as { width?: unknown };
+  };
+  for (let i = 0; i < 4 && got > width && typeof viewOf(out).width === "number"; i++) {
+    out = structuredClone(out);
+    const v = viewOf(out) as { width: number };
+    if (v.width <= 20) break;
+    v.width = Math.floor(v.width - Math.max(0.5, got - width));
+    const narrower = await measure(out);
+    if (narrower >= got) return spec; // the width is not the view's to give: left as is
+    got = narrower;
+  }
+  if (got > width) return out; // wider than asked even at its narrowest: the caller tells (figure width)
+  for (let i = 0; i < 3 && Math.abs(got - width) >= 0.01; i++) {
+    pad.right = (pad.right ?? 0) + (width - got);
+    out = { ...out, padding: { ...pad } };
+    got = await measure(out);
+  }
+  return out;
+}
+
+function _isObject(x: unknown): x is Record<string, unknown> {
+  return x != null && typeof x === "object" && !Array.isArray(x);
 }
 
 /**
@@ -179,7 +223,9 @@ export async function renderPdf(svg: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   doc.on("data", (c: Uint8Array) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on("end", () => resolve()));
-  SVGtoPDF(doc, svg, 0, 0, {
+  // svg-to-pdfkit reads "pt" as 96/72 of its unit while `assumePt` makes its unit one point:
+  // give it the unitless size, so one SVG unit is one point as in the PNG.
+  SVGtoPDF(doc, svg.replace(/^(<svg[^>]*?\swidth="[\d.]+)pt("[^>]*?\sheight="[\d.]+)pt"/, '$1$2"'), 0, 0, {
     width,
     height,
     assumePt: true,

@@ -196,8 +196,7 @@ Deno.test("every figure is drawn at its print size, in the shipped font, with no
     const [, w, h] = /^<svg[^>]*\swidth="([\d.]+)pt" height="([\d.]+)pt" viewBox="0 0 ([\d.]+) /.exec(svg) ?? [];
     assert(w && h, `${n}: the SVG is sized in points`);
     const width = Number(w);
-    if (f.size === "column") assertAlmostEquals(width, PRINT_WIDTH_PT.column, 1, `${n}: ${width} pt`);
-    else assert(width <= PRINT_WIDTH_PT.full && width >= PRINT_WIDTH_PT.column, `${n}: ${width} pt wide`);
+    assertEquals(width, PRINT_WIDTH_PT[f.size], `${n}: ${width} pt wide`);
     const sizes = [...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
     assert(sizes.length > 0 && Math.min(...sizes) >= MIN_TEXT_PT, `${n}: text of ${Math.min(...sizes)} pt`);
     const families = new Set([...svg.matchAll(/font-family="([^"]+)"/g)].map((m) => m[1]));
@@ -210,7 +209,7 @@ Deno.test("--size column draws a figure one column wide, text still at least 6 p
   const [fig] = await exportFigures(ctx, d.path, { only: ["decoding_sensitivity"], size: "column", formats: ["svg"] });
   assertEquals(fig.size, "column");
   const svg = await Deno.readTextFile(`${d.path}/decoding_sensitivity.svg`);
-  assertAlmostEquals(Number(/width="([\d.]+)pt"/.exec(svg)![1]), PRINT_WIDTH_PT.column, 1);
+  assertEquals(Number(/width="([\d.]+)pt"/.exec(svg)![1]), PRINT_WIDTH_PT.column);
   assert(Math.min(...[...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]))) >= MIN_TEXT_PT);
 });
 

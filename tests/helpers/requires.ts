@@ -15,8 +15,8 @@
  */
 import { JUPYTER_INSTALL, jupyterProblem } from "../../lib/report/jupyter.ts";
 
-/** A tool some tests need: Jupyter with the Deno kernel, or a Chromium browser. */
-export type Tool = "jupyter" | "chromium";
+/** A tool some tests need: Jupyter with the Deno kernel, a Chromium browser, or poppler's PDF rasteriser. */
+export type Tool = "jupyter" | "chromium" | "pdftoppm";
 
 /**
  * True when running under CI (`CI` set to anything but empty, `false` or `0`), where every gated
@@ -87,6 +87,10 @@ const _tools: Record<Tool, { problem: () => string | undefined; install: string 
       return _onPath("chromium") || _onPath("chromium-browser") ? undefined : "no chromium on PATH, BSA_CHROMIUM unset";
     },
     install: "Debian/Ubuntu: apt-get install -y chromium; or point BSA_CHROMIUM at any Chromium",
+  },
+  pdftoppm: {
+    problem: () => _onPath("pdftoppm") ? undefined : "no pdftoppm on PATH",
+    install: "Debian/Ubuntu: apt-get install -y poppler-utils; macOS: brew install poppler",
   },
 };
 
