@@ -1,0 +1,14 @@
+import { renderFigure, renderPng, sliceChart } from "../../lib/charts/mod.ts";
+import { scoreQuestionTable, scoreRuns } from "../../lib/analysis/mod.ts";
+import { loadDataset } from "../../lib/dataset/mod.ts";
+import { metricView } from "../../lib/notebook/mod.ts";
+import { rows } from "../../lib/table.ts";
+import { DATASET_CSV } from "../helpers/paths.ts";
+import { taggedRuns } from "../helpers/tagged_runs.ts";
+const dataset = await loadDataset({ path: DATASET_CSV });
+await using r = await taggedRuns();
+const scored = await scoreRuns(r.dirs, { dataset });
+const t = scoreQuestionTable(scored.perQuestion, { by: [...scored.by, "category"], dataset, ci: { replicates: 200 } });
+const categories = [...new Set(rows<{ category: string }>(dataset.risks).map((d) => d.category))];
+const { svg } = await renderFigure(sliceChart(rows(metricView(t.table, "Think@1", t.by)), { metric: "Think@1", by: "category", all: categories }), "full");
+await Deno.writeFile("/tmp/slice.png", renderPng(svg, 150));
