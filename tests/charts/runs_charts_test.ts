@@ -4,8 +4,18 @@
  * chart that can show several runs, checked in Vega's scenegraph.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { fitSpec, layoutView, sliceChart } from "../../lib/charts/mod.ts";
-import { scoreQuestionTable, scoreRuns } from "../../lib/analysis/mod.ts";
+import {
+  FAMILY_COLORS,
+  FIGURES,
+  fitSpec,
+  layoutView,
+  type LeaderboardRow,
+  leaderboardScatter,
+  sliceChart,
+} from "../../lib/charts/mod.ts";
+import { loadUserRuns, scoreQuestionTable, scoreRuns } from "../../lib/analysis/mod.ts";
+import { loadPaper } from "../../lib/paper/mod.ts";
+import { linearRegression } from "simple-statistics";
 import { loadDataset } from "../../lib/dataset/mod.ts";
 import { metricView } from "../../lib/notebook/mod.ts";
 import { rows } from "../../lib/table.ts";
@@ -15,6 +25,7 @@ import { taggedRuns } from "../helpers/tagged_runs.ts";
 import type { TopLevelSpec } from "vega-lite";
 
 const dataset = await loadDataset({ path: DATASET_CSV });
+const paper = await loadPaper();
 
 /** Lay out a spec at full width, returning its items and whatever Vega printed. */
 async function draw(spec: TopLevelSpec): Promise<{ items: SceneItem[]; printed: string[] }> {
@@ -94,4 +105,93 @@ Deno.test("the slice chart rejects two rows of one run in one group instead of s
     err = e;
   }
   assert(err instanceof Error && err.message.includes('two rows of run "base · m" for category "Rumors"'), String(err));
+});
+
+/** The plot area of a single-view chart: the extent of its two axis domain lines. */
+function plotArea(items: SceneItem[]) {
+  const domains = items.filter((i) => i.role === "axis-domain");
+  return {
+    x1: Math.min(...domains.map((d) => d.x1)),
+    x2: Math.max(...domains.map((d) => d.x2)),
+    y1: Math.min(...domains.map((d) => d.y1)),
+    y2: Math.max(...domains.map((d) => d.y2)),
+  };
+}
+
+Deno.test("the leaderboard with two tagged runs: own marker and legend, distinct labels clear of each other, nothing past the axes", async () => {
+  await using r = await taggedRuns();
+  const runs = await loadUserRuns(r.dirs, { replicates: 200 });
+  const spec = FIGURES.leaderboard_scatter.build({ paper, runs }, "full")!;
+  const { items, printed } = await draw(spec);
+  assertEquals(printed, [], "Vega printed warnings");
+  assertAxisTitles(items, ["Safe@1 (%)", "Think@1 (%)"]);
+  const legendTitles = items.filter((i) => i.role === "legend-title").map((i) => i.text);
+  assert(legendTitles.includes("Your runs"), legendTitles.join());
+  const runNames = ["base · gen-model", "rules · gen-model"];
+  const legend = items.filter((i) => i.role === "legend-label").map((i) => i.text);
+  for (const n of runNames) assert(legend.includes(n), `no legend entry ${n}`);
+  // The run markers: their own shapes and a colour no family has.
+  const markers = items.filter((i) => i.role === "mark" && i.datum?.source === "your run" && i.marktype === "symbol");
+  assertEquals(markers.map((m) => m.shape).sort(), ["cross", "diamond"]);
+  assert(markers.every((m) => !Object.values(FAMILY_COLORS).includes(m.fill!)), "a run takes a family's colour");
+  // Labels: each run named once, and no text overlaps another or a run's interval.
+  const texts = items.filter((i) => i.marktype === "text" && i.role === "mark");
+  for (const n of runNames) assertEquals(texts.filter((t) => t.text === n).length, 1, n);
+  for (let i = 0; i < texts.length; i++) {
+    for (let j = i + 1; j < texts.length; j++) {
+      assert(!overlaps(texts[i], texts[j]), `"${texts[i].text}" overlaps "${texts[j].text}"`);
+    }
+  }
+  const intervals = items.filter((i) => i.marktype === "rule" && i.role === "mark" && i.datum?.source === "your run");
+  assertEquals(intervals.length, 4);
+  for (const t of texts.filter((t) => runNames.includes(t.text!))) {
+    for (const b of intervals) assert(!overlaps(t, b), `"${t.text}" lies on an interval`);
+  }
+  const area = plotArea(items);
+  for (const m of items.filter((i) => i.role === "mark" && i.marktype !== "text")) {
+    assert(
+      m.x1 >= area.x1 - 6 && m.x2 <= area.x2 + 6 && m.y1 >= area.y1 - 6 && m.y2 <= area.y2 + 6,
+      `a mark past the axes`,
+    );
+  }
+});
+
+Deno.test("a run's interval past the axis is cut there, with an arrowhead", async () => {
+  const rows0 = rows<LeaderboardRow>(paper.main);
+  const run = {
+    model: "m",
+    condition: "base",
+    "Safe@1": 37,
+    "Safe@1_lo": 28,
+    "Safe@1_hi": 46,
+    "Think@1": 10,
+    "Think@1_lo": 4,
+    "Think@1_hi": 16,
+  };
+  const { items, printed } = await draw(leaderboardScatter(rows0, { yours: [run] }));
+  assertEquals(printed, []);
+  const area = plotArea(items);
+  const bars = items.filter((i) => i.marktype === "rule" && i.datum?.source === "your run");
+  for (const b of bars) assert(b.x1 >= area.x1 - 1, `an interval reaches past the axis (${b.x1} < ${area.x1})`);
+  const heads = items.filter((i) => i.marktype === "symbol" && i.shape === "triangle-left");
+  assertEquals(heads.length, 1);
+  assert(Math.abs((heads[0].x1 + heads[0].x2) / 2 - area.x1) < 1, "the arrowhead is not at the axis");
+});
+
+Deno.test("the least-squares line is Vega-Lite's regression transform, and today's fit", async () => {
+  const main = rows<LeaderboardRow>(paper.main);
+  const spec = leaderboardScatter(main);
+  assert(JSON.stringify(spec).includes('"regression":"b"'), "the line is not a regression transform");
+  const fit = linearRegression(main.map((r) => [r["Safe@1"], r["Think@1"]]));
+  const view = await layoutView(spec);
+  try {
+    const line = sceneItems(view).filter((i) => i.marktype === "line" && i.role === "mark");
+    // Items of a line mark are its points; find the fitted one by its data.
+    const pts = line.filter((i) => i.datum && "a" in i.datum).map((i) => i.datum as { a: number; b: number });
+    assert(pts.length >= 2, "no fitted line drawn");
+    for (const p of pts) assert(Math.abs(p.b - (fit.m * p.a + fit.b)) < 1e-9, `(${p.a}, ${p.b}) is off the fit`);
+    assert(Math.abs(Math.max(...pts.map((p) => p.a)) - 100) < 1e-9);
+  } finally {
+    view.finalize();
+  }
 });

@@ -1,0 +1,74 @@
+/**
+ * The figure details a reader sees at print size, checked in Vega's scenegraph: leader lines cross
+ * no other leader, the fitted line runs through no label, ...
+ */
+import { assert } from "../helpers/assert.ts";
+import { FIGURES, fitSpec, layoutView } from "../../lib/charts/mod.ts";
+import { loadDataset } from "../../lib/dataset/mod.ts";
+import { loadPaper } from "../../lib/paper/mod.ts";
+import { DATASET_CSV } from "../helpers/paths.ts";
+import { type SceneItem, sceneItems } from "../helpers/scene.ts";
+
+const ctx = { paper: await loadPaper(), dataset: await loadDataset({ path: DATASET_CSV }) };
+
+async function scene(name: string): Promise<SceneItem[]> {
+  const f = FIGURES[name];
+  const view = await layoutView(await fitSpec(f.build(ctx, f.size)!, f.size));
+  try {
+    return sceneItems(view);
+  } finally {
+    view.finalize();
+  }
+}
+
+type Seg = [number, number, number, number];
+function cross(a: Seg, b: Seg): boolean {
+  const [ax, ay, bx, by] = a, [cx, cy, dx, dy] = b;
+  const d = (bx - ax) * (dy - cy) - (by - ay) * (dx - cx);
+  if (Math.abs(d) < 1e-9) return false;
+  const t = ((cx - ax) * (dy - cy) - (cy - ay) * (dx - cx)) / d;
+  const u = ((cx - ax) * (by - ay) - (cy - ay) * (bx - ax)) / d;
+  return t > 0.001 && t < 0.999 && u > 0.001 && u < 0.999;
+}
+function segThroughBox(s: Seg, b: SceneItem): boolean {
+  const edges: Seg[] = [[b.x1, b.y1, b.x2, b.y1], [b.x2, b.y1, b.x2, b.y2], [b.x1, b.y2, b.x2, b.y2], [
+    b.x1,
+    b.y1,
+    b.x1,
+    b.y2,
+  ]];
+  const inside = (x: number, y: number) => x > b.x1 && x < b.x2 && y > b.y1 && y < b.y2;
+  return inside(s[0], s[1]) || inside(s[2], s[3]) || edges.some((e) => cross(s, e));
+}
+
+Deno.test("leaderboard: no leader line crosses another, and the least-squares line runs through no label", async () => {
+  const items = await scene("leaderboard_scatter");
+  // Leader lines: rules drawn from a point to its label (their data carry the label's end, ex/ey).
+  const leaders = items.filter((i) => i.marktype === "rule" && i.datum && "ex" in i.datum);
+  assert(leaders.length >= 5, `only ${leaders.length} leader lines`);
+  // Crossing is kept by the plot's linear scales, so the rules' own data ends tell it exactly.
+  const segOf = (r: SceneItem): Seg => {
+    const d = r.datum as { x: number; y: number; ex: number; ey: number };
+    return [d.x, d.y, d.ex, d.ey];
+  };
+  for (let i = 0; i < leaders.length; i++) {
+    for (let j = i + 1; j < leaders.length; j++) {
+      assert(
+        !cross(segOf(leaders[i]), segOf(leaders[j])),
+        `the leaders of "${leaders[i].datum!.text}" and "${leaders[j].datum!.text}" cross`,
+      );
+    }
+  }
+  // The fitted line: the line mark whose points are the regression's (a, b).
+  const pts = items.filter((i) => i.marktype === "line" && i.datum && "a" in i.datum);
+  assert(pts.length >= 2);
+  const xs = pts.map((p) => (p.x1 + p.x2) / 2), ys = pts.map((p) => (p.y1 + p.y2) / 2);
+  const line: Seg = [
+    Math.min(...xs),
+    ys[xs.indexOf(Math.min(...xs))],
+    Math.max(...xs),
+    ys[xs.indexOf(Math.max(...xs))],
+  ];
+  const labels = items.filter((i) => i.marktype === "text" && i.role === "mark");
+  for (const l of labels) assert(!segThroughBox(line, l), `the least-squares line runs through "${l.text}"`);
+});
