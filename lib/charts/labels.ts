@@ -227,6 +227,5 @@ export function placeLabels(points: LabelPoint[], frame: LabelFrame): PlacedLabe
       };
     }
     return out;
-    return out;
   }
 }
