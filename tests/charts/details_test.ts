@@ -2,12 +2,12 @@
  * The figure details a reader sees at print size, checked in Vega's scenegraph: leader lines cross
  * no other leader, the fitted line runs through no label, ...
  */
-import { assert } from "../helpers/assert.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import { FIGURES, fitSpec, layoutView } from "../../lib/charts/mod.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
 import { loadPaper } from "../../lib/paper/mod.ts";
 import { DATASET_CSV } from "../helpers/paths.ts";
-import { type SceneItem, sceneItems } from "../helpers/scene.ts";
+import { lineSegments, type SceneItem, sceneItems, segmentHitsBox } from "../helpers/scene.ts";
 
 const ctx = { paper: await loadPaper(), dataset: await loadDataset({ path: DATASET_CSV }) };
 
@@ -71,4 +71,20 @@ Deno.test("leaderboard: no leader line crosses another, and the least-squares li
   ];
   const labels = items.filter((i) => i.marktype === "text" && i.role === "mark");
   for (const l of labels) assert(!segThroughBox(line, l), `the least-squares line runs through "${l.text}"`);
+});
+
+Deno.test("radar: no data line or spoke runs through a ring label, in any panel", async () => {
+  const items = await scene("safety_rules_radar");
+  const rings = items.filter((i) => i.marktype === "text" && (i.text === "50" || i.text === "100"));
+  assertEquals(rings.length, 10); // 50 and 100 in each of the five panels
+  const series = lineSegments(items, (i) => i.datum?.kind === "series" || i.datum?.kind === "spoke");
+  assert(series.length >= 5 * 5 * 3, `only ${series.length} segments`);
+  for (const r of rings) {
+    for (const s of series) {
+      assert(
+        !segmentHitsBox(s, r),
+        `a line runs through the ring label "${r.text}" at (${r.x1.toFixed(0)}, ${r.y1.toFixed(0)})`,
+      );
+    }
+  }
 });
