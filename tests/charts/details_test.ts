@@ -88,3 +88,52 @@ Deno.test("radar: no data line or spoke runs through a ring label, in any panel"
     }
   }
 });
+
+Deno.test("panel titles of one row sit at one height (scaling, STAR-1, radar, dataset)", async () => {
+  for (const name of ["scaling_metrics", "scaling_scenarios", "star1_absolute", "star1_change", "safety_rules_radar"]) {
+    const f = FIGURES[name];
+    const spec = await fitSpec(f.build(ctx, f.size)!, f.size);
+    const main = new Set([(spec.title as { text: string[] }).text].flat());
+    const view = await layoutView(spec);
+    let titles: SceneItem[];
+    try {
+      titles = sceneItems(view).filter((i) => i.role === "title-text" && !main.has(i.text!));
+    } finally {
+      view.finalize();
+    }
+    assert(titles.length >= 3, `${name}: ${titles.length} panel titles`);
+    // Rows of panels are far apart; within a row every title has the same top.
+    const rows: SceneItem[][] = [];
+    for (const t of [...titles].sort((a, b) => a.y1 - b.y1)) {
+      const row = rows.find((r) => Math.abs(r[0].y1 - t.y1) < 10);
+      if (row) row.push(t);
+      else rows.push([t]);
+    }
+    for (const row of rows) {
+      const ys = row.map((t) => t.y1);
+      assert(
+        Math.max(...ys) - Math.min(...ys) < 0.5,
+        `${name}: titles ${row.map((t) => `${t.text}@${t.y1.toFixed(1)}`).join(", ")}`,
+      );
+    }
+  }
+});
+
+Deno.test("decoding heatmaps mark the settings not compared in the grid; the sensitivity figure says why F-score has no noise bar", async () => {
+  const items = await scene("decoding_QwQ-32B");
+  const rowLabels = items.filter((i) => i.role === "axis-label" && /^k=/.test(i.text ?? "")).map((i) => i.text!);
+  assertEquals(rowLabels.length, 9);
+  // The recommended row and the one compared with it (k=1, same number of samples) carry no †.
+  assertEquals(rowLabels.filter((l) => l.endsWith(" †")).length, 7, rowLabels.join(" | "));
+  assert(rowLabels.some((l) => l.startsWith("k=1,") && !l.endsWith("†")) && rowLabels[0].endsWith("(rec.)"));
+  const subtitle = items.filter((i) => i.role === "title-subtitle").map((i) => i.text).join(" ");
+  assert(subtitle.includes("† not compared: 7 settings have 3 or 6 samples per question, not 5"), subtitle);
+
+  const sens = await scene("decoding_sensitivity");
+  const note = sens.find((i) => i.text === "no noise bar: derived");
+  assert(note, "the F-score group has no note");
+  const fLabel = sens.find((i) => i.role === "axis-label" && i.text === "F-score")!;
+  assert(note.x1 < fLabel.x2 && note.x2 > fLabel.x1, "the note is not over the F-score group");
+  const legend = sens.filter((i) => i.role === "legend-label").map((i) => i.text!);
+  assert(legend.every((l) => !/k=\d/.test(l)) && legend.some((l) => l.includes("3 samples each")), legend.join(" | "));
+});

@@ -142,9 +142,9 @@ export function scalingMetrics(
       }`,
     },
     data: { values: [...long, ...yours] },
-    facet: { field: "metric", type: "nominal", title: null, sort: metrics },
-    // One row: five metrics in a 3 × 2 grid would leave a sixth cell empty.
-    columns: metrics.length,
+    // One row (five metrics in a 3 × 2 grid would leave a sixth cell empty), as a column facet: its
+    // headers share one row, so every panel title sits at one height whatever its axis labels.
+    facet: { column: { field: "metric", type: "nominal", title: null, sort: metrics } },
     resolve: { scale: { y: "independent" } },
     spec: { width: 80, height: 90, layer: layers },
   };
