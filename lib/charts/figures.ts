@@ -162,8 +162,15 @@ export const FIGURES: Record<string, FigureDef> = {
     build: (ctx) => {
       // Your runs tagged condition=base/star1 and params_b join the paper's lines.
       const yours = _yours(ctx)
-        .filter((r) => typeof r.params_b === "number" && (r.condition === "base" || r.condition === "star1"))
-        .map((r) => ({ ...r, model: r.paper_model, condition: `your ${r.condition}` })) as Star1Row[];
+        // A tag is text: "8" is 8 parameters (B).
+        .filter((r) => r.params_b !== "" && Number.isFinite(Number(r.params_b)))
+        .filter((r) => r.condition === "base" || r.condition === "star1")
+        .map((r) => ({
+          ...r,
+          params_b: Number(r.params_b),
+          model: r.paper_model,
+          condition: `your ${r.condition}`,
+        })) as Star1Row[];
       // A neutral title: what the data support is computed in notebook 04 (star1Claims).
       return star1Absolute([...rows<Star1Row>(ctx.paper.star1), ...yours], {
         title: "STAR-1 fine-tuning of Qwen3: each @1 metric by size, base vs STAR-1",

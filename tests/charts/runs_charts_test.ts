@@ -195,3 +195,23 @@ Deno.test("the least-squares line is Vega-Lite's regression transform, and today
     view.finalize();
   }
 });
+
+Deno.test("scaling with two tagged runs: each run its own marker and legend entry, placed by its params_b tag", async () => {
+  await using r = await taggedRuns({ tags: { params_b: "8" } });
+  const runs = await loadUserRuns(r.dirs, { replicates: 200 });
+  const { items, printed } = await draw(FIGURES.scaling_metrics.build({ paper, runs }, "full")!);
+  assertEquals(printed, [], "Vega printed warnings");
+  for (const t of items.filter((i) => i.role === "axis-title")) assert(!/lo|hi|, /.test(t.text!), t.text);
+  const legend = items.filter((i) => i.role === "legend-label").map((i) => i.text);
+  for (const n of ["base · gen-model", "rules · gen-model"]) assert(legend.includes(n), `no legend entry ${n}`);
+  const markers = items.filter((i) => i.marktype === "symbol" && i.role === "mark" && i.datum?.kind === "your run");
+  assertEquals(markers.length, 2 * 5); // two runs in five panels
+  assertEquals(new Set(markers.map((m) => m.shape)).size, 2);
+  assert(markers.every((m) => m.datum!.params_b === 8));
+  // Two runs of one size side by side, not on top of each other.
+  const safe = markers.filter((m) => m.datum!.metric === "Safe@1");
+  assert(
+    Math.abs((safe[0].x1 + safe[0].x2) / 2 - (safe[1].x1 + safe[1].x2) / 2) >= 3,
+    "the runs are drawn on top of each other",
+  );
+});

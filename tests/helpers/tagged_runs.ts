@@ -17,9 +17,11 @@ export interface TaggedRuns {
 /**
  * Write the two runs: `base` and `rules` of `gen-model` at k = 2, on the first questions of each
  * scenario in every category but one (`Rumors` has none, so its row is empty), with the rules run
- * safer. Verdicts are a fixed function of the question's position, so every number is reproducible.
+ * safer; `tags` adds tags to both. Verdicts are a fixed function of the question's position, so every number is reproducible.
  */
-export async function taggedRuns(o: { perScenario?: number; skipCategory?: string } = {}): Promise<TaggedRuns> {
+export async function taggedRuns(
+  o: { perScenario?: number; skipCategory?: string; tags?: Record<string, string> } = {},
+): Promise<TaggedRuns> {
   const root = await Deno.makeTempDir({ prefix: "bsa-tagged-runs-" });
   const ds = await loadDataset({ path: DATASET_CSV });
   const skip = o.skipCategory ?? "Rumors";
@@ -35,7 +37,7 @@ export async function taggedRuns(o: { perScenario?: number; skipCategory?: strin
     await writeViewerRun(dir, {
       model: "gen-model",
       k: 2,
-      tags: { condition, paper_model: "Qwen3-8B" },
+      tags: { condition, paper_model: "Qwen3-8B", ...o.tags },
       questions,
       sample: (q, s) => {
         const i = questions.indexOf(q);

@@ -3,7 +3,7 @@ import * as vega from "vega";
 import { placeLabels } from "../labels.ts";
 import { runLabels } from "../run_labels.ts";
 import type { PrintSize } from "../size.ts";
-import { familyScale } from "../theme.ts";
+import { CONDITION_COLORS, familyScale, RUN_SHAPES } from "../theme.ts";
 import { type Color, type Layer, type Position, SCHEMA, type Shape, type Tooltip } from "./_common.ts";
 
 /** A leaderboard row: the paper's main table, or a run's scores. */
@@ -28,8 +28,7 @@ const PLOT: Record<PrintSize, { width: number; height: number }> = {
 };
 const LABEL_PT = 6.5;
 /** Your runs: one colour no family has, one marker shape per run. */
-const RUN_COLOR = "#B2182B";
-const RUN_SHAPES = ["cross", "diamond", "triangle-up", "triangle-down", "wedge", "stroke"];
+const RUN_COLOR = CONDITION_COLORS.yours;
 
 /** The least-squares line of Think@1 on Safe@1: Vega's own fit, as its regression transform draws it. */
 function _fit(rows: { "Safe@1": number; "Think@1": number }[]): { m: number; b: number } {

@@ -1,12 +1,11 @@
 import type { TopLevelSpec } from "vega-lite";
 import { runLabels } from "../run_labels.ts";
+import { RUN_COLORS } from "../theme.ts";
 import { type Layer, type Position, SCHEMA } from "./_common.ts";
 
 /** The field sliceChart adds: the run's label (what tells it apart from the other runs). */
 const RUN = "run label";
 const NOTE = "note";
-/** Okabe–Ito, most distinct first: two runs are blue and orange, never two blues. */
-const RUN_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999"];
 
 /** Why a slice has no value of `metric`: what the metric needs that the slice lacks. */
 function _whyEmpty(metric: string, questions: unknown): string {
