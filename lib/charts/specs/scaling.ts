@@ -48,7 +48,7 @@ export function scalingMetrics(
   };
   const yours = placed.flatMap((r, i) =>
     metrics.filter((m) => r[m] != null).map((m) => ({
-      model: r.model,
+      model: `your run: ${r.model}`,
       run: names[i],
       family: "your run",
       metric: m,
