@@ -163,7 +163,8 @@ function _renumberIds(svg: string): string {
 
 /**
  * Rasterise SVG to PNG at `dpi` dots per inch of its print size (300 by default), with the
- * shipped font only (system fonts are not loaded, so every machine draws the same pixels).
+ * shipped font only (system fonts are not loaded, so every machine draws the same pixels). The
+ * PNG records its resolution (a pHYs chunk), so a word processor inserts it at its print size.
  *
  * @param svg The SVG text (sized in points).
  * @param dpi Dots per inch (default 300).
@@ -175,6 +176,8 @@ function _renumberIds(svg: string): string {
  * const png = renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="72pt" viewBox="0 0 72 72"><rect width="72" height="72"/></svg>', 150);
  * assert(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // "PNG"
  * assert(new DataView(png.buffer).getUint32(16) === 150); // one inch wide at 150 dpi
+ * const phys = new TextDecoder("latin1").decode(png).indexOf("pHYs");
+ * assert(new DataView(png.buffer).getUint32(phys + 4) === Math.round(150 / 0.0254)); // 150 dpi, in pixels per metre
  * ```
  */
 export function renderPng(svg: string, dpi = 300): Uint8Array {
@@ -190,7 +193,44 @@ export function renderPng(svg: string, dpi = 300): Uint8Array {
     },
     background: "white",
   });
-  return r.render().asPng();
+  return _withDpi(r.render().asPng(), dpi);
+}
+
+let _crcTable: Uint32Array | undefined;
+function _crc32(bytes: Uint8Array): number {
+  if (!_crcTable) {
+    _crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      _crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (const b of bytes) c = _crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Add a pHYs chunk (the resolution, in pixels per metre) after the header, so Word, Pages and
+ * LaTeX place the PNG at its print size rather than at an assumed 72 or 96 dpi.
+ */
+function _withDpi(png: Uint8Array, dpi: number): Uint8Array {
+  const ppm = Math.round(dpi / 0.0254);
+  const chunk = new Uint8Array(4 + 4 + 9 + 4);
+  const v = new DataView(chunk.buffer);
+  v.setUint32(0, 9);
+  chunk.set([0x70, 0x48, 0x59, 0x73], 4); // "pHYs"
+  v.setUint32(8, ppm);
+  v.setUint32(12, ppm);
+  chunk[16] = 1; // unit: metre
+  v.setUint32(17, _crc32(chunk.subarray(4, 17)));
+  const ihdrEnd = 8 + 4 + 4 + 13 + 4;
+  const out = new Uint8Array(png.length + chunk.length);
+  out.set(png.subarray(0, ihdrEnd));
+  out.set(chunk, ihdrEnd);
+  out.set(png.subarray(ihdrEnd), ihdrEnd + chunk.length);
+  return out;
 }
 
 /**

@@ -55,6 +55,16 @@ Deno.test({
         compareRasters(await rasterPdf(pdf, DPI), await decodePng(await Deno.readFile(`${d.path}/${f.name}.png`))),
       );
       assertEquals(problem, undefined, `${f.name}: the PDF does not show what the PNG shows`);
+      // The PNG records its resolution, so a word processor inserts it at the same print width.
+      const png = await Deno.readFile(`${d.path}/${f.name}.png`);
+      const phys = new TextDecoder("latin1").decode(png).indexOf("pHYs");
+      assert(phys > 0, `${f.name}: the PNG has no resolution (pHYs)`);
+      const dv = new DataView(png.buffer, png.byteOffset);
+      const dpi = dv.getUint32(phys + 4) * 0.0254;
+      assert(
+        Math.abs((dv.getUint32(16) / dpi) * 72 - w) < 0.6,
+        `${f.name}: the PNG prints ${(dv.getUint32(16) / dpi) * 72} pt wide`,
+      );
       // Text a reader can search and copy: every character the figure prints comes out of the PDF.
       const text = await pdftotext(pdf);
       const printed = svgTexts(await Deno.readTextFile(`${d.path}/${f.name}.svg`)).join("").replace(/\s/g, "");
