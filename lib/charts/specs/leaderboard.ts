@@ -66,11 +66,15 @@ function _clipped(r: LeaderboardRow, xDom: [number, number], yDom: [number, numb
 /**
  * Safe@1 against Think@1 for every model: colour by family, circles sized by parameters for open
  * models, squares for closed ones (size unknown), the least-squares line through the published
- * models, and the diagonal where reasoning would be as good as the answers: the vertical distance
- * to it is the gap the benchmark is about. Every model is named: labels are placed so none
- * overlaps another or a marker, with a leader line where the cluster is dense (a model that finds
- * no free place is left unnamed and counted in the subtitle). `yours` adds run markers with 95%
- * error bars when `_lo`/`_hi` are given. `size` sets the plot area for that print size.
+ * models (drawn by Vega-Lite's `regression` transform), and the diagonal where reasoning would be
+ * as good as the answers: the vertical distance to it is the gap the benchmark is about. Every
+ * model is named: labels are placed so none overlaps another, a marker, the fitted line or a
+ * run's interval, with a leader line where the cluster is dense and no leader crossing another (a
+ * model that finds no free place is left unnamed and counted in the subtitle). `yours` adds your
+ * runs in a colour no family has, one marker shape and legend entry ("Your runs") per run,
+ * labelled by what tells them apart (see `runLabels`: condition and tags, then model), with 95%
+ * intervals when `_lo`/`_hi` are given, cut at the axes with an arrowhead; the axes widen to take
+ * a run outside the paper's frame. `size` sets the plot area for that print size.
  *
  * @param rows The published models.
  * @param opts `yours`: your runs, drawn apart; `title`; `size`: the print size the labels are placed for.
