@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import {
+  decodingHeatmap,
   FAMILY_COLORS,
   FIGURES,
   fitSpec,
@@ -214,4 +215,22 @@ Deno.test("scaling with two tagged runs: each run its own marker and legend entr
     Math.abs((safe[0].x1 + safe[0].x2) / 2 - (safe[1].x1 + safe[1].x2) / 2) >= 3,
     "the runs are drawn on top of each other",
   );
+});
+
+Deno.test("notebook 05's heatmap of your decoding runs: two runs at one setting get a row each", async () => {
+  await using r = await taggedRuns({ tags: { top_k: "40", top_p: "0.95", temperature: "0.6" } });
+  const runs = await loadUserRuns(r.dirs, { replicates: 200 });
+  // As notebook 05 draws it.
+  const tagged = runs!.scores.filter((s) => s.top_k != null && s.top_p != null && s.temperature != null);
+  const spec = decodingHeatmap(tagged.map((s) => ({ ...s, recommended: !!s.recommended })) as never, {
+    title: "Your decoding runs",
+  });
+  const { items, printed } = await draw(spec);
+  assertEquals(printed, []);
+  const rowsDrawn = items.filter((i) => i.role === "axis-label" && i.text?.startsWith("k=")).map((i) => i.text);
+  assertEquals(rowsDrawn.sort(), ["k=40, p=0.95, t=0.6 · base", "k=40, p=0.95, t=0.6 · rules"]);
+  const cells = items.filter((i) => i.marktype === "rect" && i.role === "mark");
+  for (let i = 0; i < cells.length; i++) {
+    for (let j = i + 1; j < cells.length; j++) assert(!overlaps(cells[i], cells[j], 1.5), "two cells in one place");
+  }
 });

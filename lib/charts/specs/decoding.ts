@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { DECODING_METRICS, type DecodingRow, type SpreadRow } from "../../paper/decoding_spreads.ts";
+import { runLabels } from "../run_labels.ts";
 import { type Position, SCHEMA } from "./_common.ts";
 
 /**
@@ -23,6 +24,7 @@ export function settingLabel(r: { top_k: number; top_p: number; temperature: num
  * its value and labelled with it. `marks` adds a marker (e.g. "*" for a change larger than
  * its uncertainty) after a cell's value, keyed `setting|metric`; the settings in `notCompared`
  * (by {@linkcode settingLabel}) get "†" after their row label, for the subtitle to explain.
+ * Several runs at one setting get one row each, labelled by what tells them apart (`runLabels`).
  *
  * @param rows One row per setting, with the metrics.
  * @param opts `title`, `subtitle`, `marks` keyed `setting|metric`, `notCompared` settings.
@@ -39,11 +41,20 @@ export function decodingHeatmap(
   rows: DecodingRow[],
   opts: { title?: string; subtitle?: string | string[]; marks?: Record<string, string>; notCompared?: string[] } = {},
 ): TopLevelSpec {
-  const settings = rows.map(settingLabel);
+  // Rows of several runs at one setting (your runs) are told apart by what else differs
+  // (condition, tags, model): one row each, never two cells in one place.
+  const base = rows.map(settingLabel);
+  const clash = new Set(base).size < base.length;
+  const who = clash
+    ? runLabels(rows as unknown as Record<string, unknown>[], {
+      exclude: ["top_k", "top_p", "temperature", "recommended"],
+    })
+    : [];
+  const settings = base.map((b, i) => (clash ? `${b} · ${who[i]}` : b));
   const dagger = new Set(opts.notCompared ?? []);
-  const cells = rows.flatMap((r) =>
+  const cells = rows.flatMap((r, i) =>
     DECODING_METRICS.filter((m) => r[m] != null).map((m) => {
-      const setting = settingLabel(r);
+      const setting = settings[i];
       const value = r[m] as number;
       // Runs with per-sample data carry intervals: show their half-width in the cell.
       const lo = r[`${m}_lo`], hi = r[`${m}_hi`];
