@@ -7,7 +7,7 @@ import { FIGURES, fitSpec, layoutView } from "../../lib/charts/mod.ts";
 import { loadDataset } from "../../lib/dataset/mod.ts";
 import { loadPaper } from "../../lib/paper/mod.ts";
 import { DATASET_CSV } from "../helpers/paths.ts";
-import { lineSegments, type SceneItem, sceneItems, segmentHitsBox } from "../helpers/scene.ts";
+import { captureConsole, lineSegments, type SceneItem, sceneItems, segmentHitsBox } from "../helpers/scene.ts";
 
 const ctx = { paper: await loadPaper(), dataset: await loadDataset({ path: DATASET_CSV }) };
 
@@ -136,4 +136,14 @@ Deno.test("decoding heatmaps mark the settings not compared in the grid; the sen
   assert(note.x1 < fLabel.x2 && note.x2 > fLabel.x1, "the note is not over the F-score group");
   const legend = sens.filter((i) => i.role === "legend-label").map((i) => i.text!);
   assert(legend.every((l) => !/k=\d/.test(l)) && legend.some((l) => l.includes("3 samples each")), legend.join(" | "));
+});
+
+Deno.test("no figure makes Vega or Vega-Lite print a warning", async () => {
+  for (const [name, f] of Object.entries(FIGURES)) {
+    const { printed } = await captureConsole(async () => {
+      const view = await layoutView(await fitSpec(f.build(ctx, f.size)!, f.size));
+      view.finalize();
+    });
+    assertEquals(printed, [], name);
+  }
 });
