@@ -141,16 +141,12 @@ export function placeLabels(points: LabelPoint[], frame: LabelFrame): PlacedLabe
     }
   };
   for (const order of orders) tryOrder(order);
-  // Then give the points left unnamed the first pick (fixed labels still first), a few times.
-  for (let i = 0; i < 6 && bestScore[0] > 0; i++) {
-    const left = bestOrder.filter((j) => !best![j].placed && !pts[j].fixed);
-    const fixed = bestOrder.filter((j) => pts[j].fixed);
-    const order = [...fixed, ...left, ...bestOrder.filter((j) => !pts[j].fixed && !left.includes(j))];
-    if (order.every((j, k) => j === bestOrder[k])) break;
-    const before = bestScore[0];
-    tryOrder(order);
-    if (bestScore[0] === before && best === undefined) break;
-    bestOrder = order;
+  // Then, while a point is left unnamed, let each point in turn have the first pick (fixed labels
+  // still first): a dense cluster often fits whole once the right label goes first.
+  for (const k of byCrowd) {
+    if (bestScore[0] === 0 || pts[k].fixed) continue;
+    const fixed = byCrowd.filter((j) => pts[j].fixed);
+    tryOrder([...fixed, k, ...bestOrder.filter((j) => j !== k && !pts[j].fixed)]);
   }
   return best!;
 
