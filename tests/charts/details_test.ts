@@ -147,3 +147,11 @@ Deno.test("no figure makes Vega or Vega-Lite print a warning", async () => {
     assertEquals(printed, [], name);
   }
 });
+
+Deno.test("leaderboard: every published model is named", async () => {
+  const items = await scene("leaderboard_scatter");
+  const texts = new Set(items.filter((i) => i.marktype === "text").map((i) => i.text));
+  const missing = (ctx.paper.main.array("model") as string[]).filter((m) => !texts.has(m));
+  assertEquals(missing, []);
+  assert(![...texts].some((t) => t?.includes("unnamed")));
+});
