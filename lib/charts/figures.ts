@@ -60,20 +60,26 @@ function _decodingFigure(paper: PaperTables, model: string): TopLevelSpec {
     const row = r.find((x) => rowCondition(x) === m.condition)!;
     if (m.mark) marks[`${settingLabel(row)}|${m.metric}`] = m.mark;
   }
-  const ks = [...new Set(sig.excluded.map((e) => e.k))].join("/");
+  const ks = [...new Set(sig.excluded.map((e) => e.k))];
+  const notCompared = sig.excluded.map((e) => settingLabel(r.find((x) => rowCondition(x) === e.condition)!));
+  // "k" is the rows' top-k: the number of samples per question is spelled out.
+  const samples = (n: (number | null)[]) => n.map((x) => x ?? "?").join(" or ");
   return decodingHeatmap(r, {
     marks,
+    notCompared,
     title: `Decoding settings of ${model}`,
     subtitle: [
       sig.rows.length
         ? `* differs from the recommended setting: p < 0.05, ${sig.label}`
-        : "no setting is marked: none shares the recommended setting's k",
+        : "no setting is marked: none has the recommended setting's number of samples per question",
       ...(sig.excluded.length
         ? [
-          `${sig.excluded.length} settings fit k=${ks}, not k=${sig.excluded[0].baselineK}: not compared ` +
-          "(their @k values are best-of-" + ks + "); F-score recomputed at α = " + DEFAULT_ALPHA.toFixed(4),
+          `† not compared: ${sig.excluded.length} settings have ${samples(ks)} samples per question, not ${
+            sig.excluded[0].baselineK
+          } (their @k values are best-of-${samples(ks)})`,
+          `F-score recomputed at α = ${DEFAULT_ALPHA.toFixed(4)}`,
         ]
-        : []),
+        : [`F-score recomputed at α = ${DEFAULT_ALPHA.toFixed(4)}`]),
     ],
   });
 }
@@ -156,8 +162,15 @@ export const FIGURES: Record<string, FigureDef> = {
     build: (ctx) => {
       // Your runs tagged condition=base/star1 and params_b join the paper's lines.
       const yours = _yours(ctx)
-        .filter((r) => typeof r.params_b === "number" && (r.condition === "base" || r.condition === "star1"))
-        .map((r) => ({ ...r, model: r.paper_model, condition: `your ${r.condition}` })) as Star1Row[];
+        // A tag is text: "8" is 8 parameters (B).
+        .filter((r) => r.params_b !== "" && Number.isFinite(Number(r.params_b)))
+        .filter((r) => r.condition === "base" || r.condition === "star1")
+        .map((r) => ({
+          ...r,
+          params_b: Number(r.params_b),
+          model: r.paper_model,
+          condition: `your ${r.condition}`,
+        })) as Star1Row[];
       // A neutral title: what the data support is computed in notebook 04 (star1Claims).
       return star1Absolute([...rows<Star1Row>(ctx.paper.star1), ...yours], {
         title: "STAR-1 fine-tuning of Qwen3: each @1 metric by size, base vs STAR-1",
@@ -187,7 +200,7 @@ export const FIGURES: Record<string, FigureDef> = {
     notebook: "05_decoding",
     size: "column",
     build: ({ paper }) =>
-      decodingSensitivity(decodingSpreads(paper), { title: "Decoding spread at one k vs noise and size" }),
+      decodingSensitivity(decodingSpreads(paper), { title: "Decoding spread vs noise and model size" }),
   },
   scaling_metrics: {
     title: "Scaling: metrics",

@@ -120,7 +120,7 @@ export function textWidth(text: string, fontSize: number, weight: FontWeight = "
 }
 
 /** Whether a Vega text item is drawn bold (Vega accepts names and numeric weights). */
-export function _isBold(weight: unknown): boolean {
+function _isBold(weight: unknown): boolean {
   return weight === "bold" || weight === "bolder" || (Number(weight) >= 600);
 }
 

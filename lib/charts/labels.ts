@@ -38,6 +38,8 @@ export interface LabelFrame {
   fontSize: number;
   /** Boxes (in points, y down) labels must stay out of, such as a legend drawn inside the plot. */
   avoid?: Box[];
+  /** Lines (in points, y down: x1, y1, x2, y2) no label may lie on, such as a fitted line; leaders may cross them. */
+  lines?: [number, number, number, number][];
 }
 
 /** An axis-aligned box in points, y pointing down. */
@@ -70,9 +72,24 @@ function _crosses(px: number, py: number, qx: number, qy: number, b: Box): boole
   return true;
 }
 
+/** Leader directions in degrees, every 7.5°, nearest the horizontal first (right before left). */
+const _ANGLES: number[] = [0, 180].concat(
+  Array.from({ length: 12 }, (_, i) => (i + 1) * 7.5).flatMap((a) => [a, -a, 180 - a, a - 180]),
+);
+
+/** Whether segments p1–p2 and q1–q2 cross (touching ends do not count). */
+function _segmentsCross(a: [number, number, number, number], b: [number, number, number, number]): boolean {
+  const [ax, ay, bx, by] = a, [cx, cy, dx, dy] = b;
+  const d = (bx - ax) * (dy - cy) - (by - ay) * (dx - cx);
+  if (Math.abs(d) < 1e-9) return false;
+  const t = ((cx - ax) * (dy - cy) - (cy - ay) * (dx - cx)) / d;
+  const u = ((cx - ax) * (by - ay) - (cy - ay) * (bx - ax)) / d;
+  return t > 1e-6 && t < 1 - 1e-6 && u > 1e-6 && u < 1 - 1e-6;
+}
+
 /**
- * Place one label per point so that no two labels overlap, no label covers a marker or leaves
- * the plot, and leader lines cross no label: each label takes the first free position of a
+ * Place one label per point so that no two labels overlap, no label covers a marker, lies on a
+ * line of `frame.lines` or leaves the plot, leader lines cross no label and no other leader: each label takes the first free position of a
  * fixed list, next to its point (right, left, above, below, diagonals) and then further out
  * every 15° with a leader line. Crowded points are placed first. Deterministic.
  *
@@ -96,106 +113,115 @@ export function placeLabels(points: LabelPoint[], frame: LabelFrame): PlacedLabe
   const fromPy = (py: number) => y0 + ((H - py) / H) * (y1 - y0);
   const pts = points.map((p) => ({ ...p, px: toPx(p.x), py: toPy(p.y), r: p.r ?? 3 }));
   const markers: Box[] = pts.map((p) => ({ x1: p.px - p.r, y1: p.py - p.r, x2: p.px + p.r, y2: p.py + p.r }));
-  const taken: Box[] = [...(frame.avoid ?? [])];
-  const leaders: [number, number, number, number][] = [];
   const h = fontSize;
   const crowd = (i: number) =>
     pts.filter((q, j) => j !== i && Math.hypot(q.px - pts[i].px, q.py - pts[i].py) < 40).length;
-  const order = pts.map((_, i) => i).sort((a, b) =>
+  const byCrowd = pts.map((_, i) => i).sort((a, b) =>
     Number(!!pts[b].fixed) - Number(!!pts[a].fixed) || crowd(b) - crowd(a) || a - b
   );
-  const out: PlacedLabel[] = new Array(pts.length);
-  for (const i of order) {
-    const p = pts[i];
-    const w = textWidth(p.text, fontSize);
-    const d = p.r + 1.5;
-    type Cand = { ax: number; ay: number; align: PlacedLabel["align"]; leader: boolean; ex?: number; ey?: number };
-    const cands: Cand[] = p.fixed
-      ? [{ ax: toPx(p.fixed.lx), ay: toPy(p.fixed.ly), align: p.fixed.align, leader: false }]
-      : [
-        { ax: p.px + d, ay: p.py, align: "left", leader: false },
-        { ax: p.px - d, ay: p.py, align: "right", leader: false },
-        { ax: p.px, ay: p.py - d - h / 2, align: "center", leader: false },
-        { ax: p.px, ay: p.py + d + h / 2, align: "center", leader: false },
-        { ax: p.px + d * 0.7, ay: p.py - d * 0.7 - h / 2, align: "left", leader: false },
-        { ax: p.px + d * 0.7, ay: p.py + d * 0.7 + h / 2, align: "left", leader: false },
-        { ax: p.px - d * 0.7, ay: p.py - d * 0.7 - h / 2, align: "right", leader: false },
-        { ax: p.px - d * 0.7, ay: p.py + d * 0.7 + h / 2, align: "right", leader: false },
-      ];
-    for (const dist of p.fixed ? [] : [12, 18, 26, 34, 44, 56, 70, 86, 104, 124, 146, 170, 200, 230]) {
-      for (
-        const deg of [
-          0,
-          180,
-          15,
-          -15,
-          165,
-          -165,
-          30,
-          -30,
-          150,
-          -150,
-          45,
-          -45,
-          135,
-          -135,
-          60,
-          -60,
-          120,
-          -120,
-          75,
-          -75,
-          105,
-          -105,
-          90,
-          -90,
-        ]
-      ) {
-        const c = Math.cos((deg * Math.PI) / 180), s = Math.sin((deg * Math.PI) / 180);
-        const align = c > 0.2 ? "left" : c < -0.2 ? "right" : "center";
-        const ay = p.py - (p.r + dist) * s - (align === "center" ? Math.sign(s) * h / 2 : 0);
-        cands.push({ ax: p.px + (p.r + dist) * c, ay, align, leader: true });
-      }
+  // A dense cluster can leave a label no place in one order and fit in another: try crowded
+  // first, then top to bottom and bottom to top (fixed labels first in each), and keep the
+  // order that names the most points, then the one with the shortest leaders.
+  const fixedFirst = (a: number, b: number) => Number(!!pts[b].fixed) - Number(!!pts[a].fixed);
+  const orders = [
+    byCrowd,
+    [...byCrowd].sort((a, b) => fixedFirst(a, b) || pts[a].py - pts[b].py || a - b),
+    [...byCrowd].sort((a, b) => fixedFirst(a, b) || pts[b].py - pts[a].py || a - b),
+  ];
+  const score = (o: PlacedLabel[]) => [
+    o.filter((l) => !l.placed).length,
+    o.reduce((n, l) => n + (l.leader ? Math.hypot(toPx(l.ex) - toPx(l.x), toPy(l.ey) - toPy(l.y)) : 0), 0),
+  ];
+  let best: PlacedLabel[] | undefined, bestScore = [Infinity, Infinity], bestOrder: number[] = byCrowd;
+  const tryOrder = (order: number[]) => {
+    const o = _placeInOrder(order);
+    const sc = score(o);
+    if (sc[0] < bestScore[0] || (sc[0] === bestScore[0] && sc[1] < bestScore[1] - 1e-9)) {
+      [best, bestScore, bestOrder] = [o, sc, order];
     }
-    const boxOf = (c: Cand): Box => {
-      const left = c.align === "left" ? c.ax : c.align === "right" ? c.ax - w : c.ax - w / 2;
-      return { x1: left, y1: c.ay - h / 2, x2: left + w, y2: c.ay + h / 2 };
-    };
-    let chosen: Cand | undefined;
-    for (const c of cands) {
-      const b = boxOf(c);
-      if (b.x1 < 1 || b.y1 < 1 || b.x2 > W - 1 || b.y2 > H - 1) continue;
-      if (taken.some((t) => _hits(b, t, 1.5))) continue;
-      if (!p.fixed && markers.some((m, j) => _hits(b, m, j === i ? 0.5 : 1))) continue;
-      if (leaders.some(([ax, ay, bx, by]) => _crosses(ax, ay, bx, by, b))) continue;
-      if (c.leader) {
-        // The leader runs from the marker's edge to the label's nearest side.
-        const ex = c.align === "left" ? b.x1 : c.align === "right" ? b.x2 : c.ax;
-        const ey = c.align === "center" ? (c.ay < p.py ? b.y2 : b.y1) : c.ay;
-        // A leader may pass over a marker (points sit on top of each other in a dense cluster), never over a label.
-        const blocked = taken.some((t) => _crosses(p.px, p.py, ex, ey, t));
-        if (blocked) continue;
-        leaders.push([p.px, p.py, ex, ey]);
-        c.ex = ex;
-        c.ey = ey;
-      }
-      chosen = c;
-      taken.push(b);
-      break;
-    }
-    const c = chosen ?? cands[0];
-    out[i] = {
-      text: p.text,
-      x: p.x,
-      y: p.y,
-      lx: fromPx(c.ax),
-      ly: fromPy(c.ay),
-      align: c.align,
-      leader: c.leader,
-      placed: chosen !== undefined,
-      ex: fromPx(c.ex ?? c.ax),
-      ey: fromPy(c.ey ?? c.ay),
-    };
+  };
+  for (const order of orders) tryOrder(order);
+  // Then, while a point is left unnamed, let each point in turn have the first pick (fixed labels
+  // still first): a dense cluster often fits whole once the right label goes first.
+  for (const k of byCrowd) {
+    if (bestScore[0] === 0 || pts[k].fixed) continue;
+    const fixed = byCrowd.filter((j) => pts[j].fixed);
+    tryOrder([...fixed, k, ...bestOrder.filter((j) => j !== k && !pts[j].fixed)]);
   }
-  return out;
+  return best!;
+
+  function _placeInOrder(order: number[]): PlacedLabel[] {
+    const taken: Box[] = [...(frame.avoid ?? [])];
+    const leaders: [number, number, number, number][] = [];
+    const out: PlacedLabel[] = new Array(pts.length);
+    for (const i of order) {
+      const p = pts[i];
+      const w = textWidth(p.text, fontSize);
+      const d = p.r + 1.5;
+      type Cand = { ax: number; ay: number; align: PlacedLabel["align"]; leader: boolean; ex?: number; ey?: number };
+      const cands: Cand[] = p.fixed
+        ? [{ ax: toPx(p.fixed.lx), ay: toPy(p.fixed.ly), align: p.fixed.align, leader: false }]
+        : [
+          { ax: p.px + d, ay: p.py, align: "left", leader: false },
+          { ax: p.px - d, ay: p.py, align: "right", leader: false },
+          { ax: p.px, ay: p.py - d - h / 2, align: "center", leader: false },
+          { ax: p.px, ay: p.py + d + h / 2, align: "center", leader: false },
+          { ax: p.px + d * 0.7, ay: p.py - d * 0.7 - h / 2, align: "left", leader: false },
+          { ax: p.px + d * 0.7, ay: p.py + d * 0.7 + h / 2, align: "left", leader: false },
+          { ax: p.px - d * 0.7, ay: p.py - d * 0.7 - h / 2, align: "right", leader: false },
+          { ax: p.px - d * 0.7, ay: p.py + d * 0.7 + h / 2, align: "right", leader: false },
+        ];
+      for (const dist of p.fixed ? [] : [12, 18, 26, 34, 44, 56, 70, 86, 104, 124, 146, 170, 200, 230]) {
+        for (const deg of _ANGLES) {
+          const c = Math.cos((deg * Math.PI) / 180), s = Math.sin((deg * Math.PI) / 180);
+          const align = c > 0.2 ? "left" : c < -0.2 ? "right" : "center";
+          const ay = p.py - (p.r + dist) * s - (align === "center" ? Math.sign(s) * h / 2 : 0);
+          cands.push({ ax: p.px + (p.r + dist) * c, ay, align, leader: true });
+        }
+      }
+      const boxOf = (c: Cand): Box => {
+        const left = c.align === "left" ? c.ax : c.align === "right" ? c.ax - w : c.ax - w / 2;
+        return { x1: left, y1: c.ay - h / 2, x2: left + w, y2: c.ay + h / 2 };
+      };
+      let chosen: Cand | undefined;
+      for (const c of cands) {
+        const b = boxOf(c);
+        if (b.x1 < 1 || b.y1 < 1 || b.x2 > W - 1 || b.y2 > H - 1) continue;
+        if (taken.some((t) => _hits(b, t, 1.5))) continue;
+        if (!p.fixed && markers.some((m, j) => _hits(b, m, j === i ? 0.5 : 1))) continue;
+        if (leaders.some(([ax, ay, bx, by]) => _crosses(ax, ay, bx, by, b))) continue;
+        const padded = { x1: b.x1 - 1, y1: b.y1 - 1, x2: b.x2 + 1, y2: b.y2 + 1 };
+        if ((frame.lines ?? []).some(([ax, ay, bx, by]) => _crosses(ax, ay, bx, by, padded))) continue;
+        if (c.leader) {
+          // The leader runs from the marker's edge to the label's nearest side.
+          const ex = c.align === "left" ? b.x1 : c.align === "right" ? b.x2 : c.ax;
+          const ey = c.align === "center" ? (c.ay < p.py ? b.y2 : b.y1) : c.ay;
+          // A leader may pass over a marker (points sit on top of each other in a dense cluster), never over a label.
+          const blocked = taken.some((t) => _crosses(p.px, p.py, ex, ey, t)) ||
+            leaders.some((l) => _segmentsCross(l, [p.px, p.py, ex, ey]));
+          if (blocked) continue;
+          leaders.push([p.px, p.py, ex, ey]);
+          c.ex = ex;
+          c.ey = ey;
+        }
+        chosen = c;
+        taken.push(b);
+        break;
+      }
+      const c = chosen ?? cands[0];
+      out[i] = {
+        text: p.text,
+        x: p.x,
+        y: p.y,
+        lx: fromPx(c.ax),
+        ly: fromPy(c.ay),
+        align: c.align,
+        leader: c.leader,
+        placed: chosen !== undefined,
+        ex: fromPx(c.ex ?? c.ax),
+        ey: fromPy(c.ey ?? c.ay),
+      };
+    }
+    return out;
+  }
 }

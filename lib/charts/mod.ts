@@ -7,6 +7,7 @@ export * from "./figures.ts";
 export * from "./font.ts";
 export * from "./size.ts";
 export * from "./render.ts";
+export * from "./run_labels.ts";
 export * from "./theme.ts";
 export * from "./specs/_common.ts";
 export * from "./specs/dataset.ts";

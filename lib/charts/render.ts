@@ -53,7 +53,8 @@ function _size(svg: string): [number, number] {
 
 /**
  * Fit a spec to a print size (see {@linkcode fitToWidth}): the spec that `renderSvg` then draws at
- * exactly that width. Notebooks and `bsa figures` both draw the fitted spec, so they agree.
+ * exactly that width (what the view's steps leave over goes into the right padding; a figure whose
+ * text cannot be that narrow stays as narrow as it can be, and `exportFigures` says so). Notebooks and `bsa figures` both draw the fitted spec, so they agree.
  *
  * @param spec The Vega-Lite spec.
  * @param size `column`, `full`, or a width in points.
@@ -65,17 +66,61 @@ function _size(svg: string): [number, number] {
  * const spec = { width: 300, height: 200, data: { values: [{ x: 1, y: 2 }] }, mark: "point" as const,
  *   encoding: { x: { field: "x", type: "quantitative" as const }, y: { field: "y", type: "quantitative" as const } } };
  * const svg = await renderSvg(await fitSpec(spec, "column"));
- * assert(svg.includes('width="237.6pt"') || /width="23[0-7](\.\d+)?pt"/.test(svg));
+ * assert(svg.includes('width="237.6pt"')); // exactly one column, 3.3 in
  * ```
  */
 export async function fitSpec(spec: TopLevelSpec, size: PrintSize | number): Promise<TopLevelSpec> {
   const width = typeof size === "number" ? size : PRINT_WIDTH_PT[size];
   const theme = paperTheme();
   const title = theme.title ?? {};
-  return await fitToWidth(spec, width, async (s) => _size(await _svg(s))[0], {
+  const measure = async (s: TopLevelSpec) => _size(await _svg(s))[0];
+  const fitted = await fitToWidth(spec, width, measure, {
     titleSize: typeof title.fontSize === "number" ? title.fontSize : 9,
     subtitleSize: typeof title.subtitleFontSize === "number" ? title.subtitleFontSize : 7.5,
   });
+  return await _padToWidth(fitted, width, measure);
+}
+
+/**
+ * The view grows in steps (a facet's panels, whole-point layout), so the fitted figure can fall
+ * short of the print width by a few points: add the rest to the right padding, so the figure is
+ * exactly as wide as its print size (a paper's `width=\linewidth` then prints it at 1:1).
+ */
+async function _padToWidth(
+  spec: TopLevelSpec,
+  width: number,
+  measure: (s: TopLevelSpec) => Promise<number>,
+): Promise<TopLevelSpec> {
+  const base = spec.padding ?? paperTheme().padding ?? 0;
+  if (typeof base !== "number" && ("expr" in base || "signal" in base)) return spec; // computed: left alone
+  const pad = typeof base === "number" ? { left: base, right: base, top: base, bottom: base } : { ...base };
+  let out = spec;
+  let got = await measure(out);
+  // A little too wide (the fit stops within half a point): narrow the view until it fits.
+  const viewOf = (s: TopLevelSpec) => {
+    const o = s as unknown as Record<string, unknown>;
+    return (_isObject(o.spec) ? o.spec : o) as { width?: unknown };
+  };
+  for (let i = 0; i < 4 && got > width && typeof viewOf(out).width === "number"; i++) {
+    out = structuredClone(out);
+    const v = viewOf(out) as { width: number };
+    if (v.width <= 20) break;
+    v.width = Math.floor(v.width - Math.max(0.5, got - width));
+    const narrower = await measure(out);
+    if (narrower >= got) return spec; // the width is not the view's to give: left as is
+    got = narrower;
+  }
+  if (got > width) return out; // wider than asked even at its narrowest: the caller tells (figure width)
+  for (let i = 0; i < 3 && Math.abs(got - width) >= 0.01; i++) {
+    pad.right = (pad.right ?? 0) + (width - got);
+    out = { ...out, padding: { ...pad } };
+    got = await measure(out);
+  }
+  return out;
+}
+
+function _isObject(x: unknown): x is Record<string, unknown> {
+  return x != null && typeof x === "object" && !Array.isArray(x);
 }
 
 /**
@@ -119,7 +164,8 @@ function _renumberIds(svg: string): string {
 
 /**
  * Rasterise SVG to PNG at `dpi` dots per inch of its print size (300 by default), with the
- * shipped font only (system fonts are not loaded, so every machine draws the same pixels).
+ * shipped font only (system fonts are not loaded, so every machine draws the same pixels). The
+ * PNG records its resolution (a pHYs chunk), so a word processor inserts it at its print size.
  *
  * @param svg The SVG text (sized in points).
  * @param dpi Dots per inch (default 300).
@@ -131,6 +177,8 @@ function _renumberIds(svg: string): string {
  * const png = renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="72pt" viewBox="0 0 72 72"><rect width="72" height="72"/></svg>', 150);
  * assert(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // "PNG"
  * assert(new DataView(png.buffer).getUint32(16) === 150); // one inch wide at 150 dpi
+ * const phys = new TextDecoder("latin1").decode(png).indexOf("pHYs");
+ * assert(new DataView(png.buffer).getUint32(phys + 4) === Math.round(150 / 0.0254)); // 150 dpi, in pixels per metre
  * ```
  */
 export function renderPng(svg: string, dpi = 300): Uint8Array {
@@ -146,7 +194,44 @@ export function renderPng(svg: string, dpi = 300): Uint8Array {
     },
     background: "white",
   });
-  return r.render().asPng();
+  return _withDpi(r.render().asPng(), dpi);
+}
+
+let _crcTable: Uint32Array | undefined;
+function _crc32(bytes: Uint8Array): number {
+  if (!_crcTable) {
+    _crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      _crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (const b of bytes) c = _crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Add a pHYs chunk (the resolution, in pixels per metre) after the header, so Word, Pages and
+ * LaTeX place the PNG at its print size rather than at an assumed 72 or 96 dpi.
+ */
+function _withDpi(png: Uint8Array, dpi: number): Uint8Array {
+  const ppm = Math.round(dpi / 0.0254);
+  const chunk = new Uint8Array(4 + 4 + 9 + 4);
+  const v = new DataView(chunk.buffer);
+  v.setUint32(0, 9);
+  chunk.set([0x70, 0x48, 0x59, 0x73], 4); // "pHYs"
+  v.setUint32(8, ppm);
+  v.setUint32(12, ppm);
+  chunk[16] = 1; // unit: metre
+  v.setUint32(17, _crc32(chunk.subarray(4, 17)));
+  const ihdrEnd = 8 + 4 + 4 + 13 + 4;
+  const out = new Uint8Array(png.length + chunk.length);
+  out.set(png.subarray(0, ihdrEnd));
+  out.set(chunk, ihdrEnd);
+  out.set(png.subarray(ihdrEnd), ihdrEnd + chunk.length);
+  return out;
 }
 
 /**
@@ -179,7 +264,9 @@ export async function renderPdf(svg: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   doc.on("data", (c: Uint8Array) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on("end", () => resolve()));
-  SVGtoPDF(doc, svg, 0, 0, {
+  // svg-to-pdfkit reads "pt" as 96/72 of its unit while `assumePt` makes its unit one point:
+  // give it the unitless size, so one SVG unit is one point as in the PNG.
+  SVGtoPDF(doc, svg.replace(/^(<svg[^>]*?\swidth="[\d.]+)pt("[^>]*?\sheight="[\d.]+)pt"/, '$1$2"'), 0, 0, {
     width,
     height,
     assumePt: true,

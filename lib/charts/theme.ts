@@ -26,16 +26,52 @@ export const FAMILY_COLORS: Record<string, string> = {
 };
 
 /**
- * Colours for two-condition comparisons (base vs treatment) and for "your run" overlays.
+ * Colours for two-condition comparisons (base vs treatment) and for "your run" overlays: a dark
+ * red no model family has, so a run never reads as a family's model.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { CONDITION_COLORS } from "./theme.ts";
- * assert(CONDITION_COLORS.yours === "#D55E00");
+ * import { CONDITION_COLORS, FAMILY_COLORS } from "./theme.ts";
+ * assert(CONDITION_COLORS.yours === "#B2182B" && !Object.values(FAMILY_COLORS).includes(CONDITION_COLORS.yours));
  * ```
  */
-export const CONDITION_COLORS = { base: "#999999", treatment: "#0072B2", yours: "#D55E00" } as const;
+export const CONDITION_COLORS = { base: "#999999", treatment: "#0072B2", yours: "#B2182B" } as const;
+
+/**
+ * Marker shapes of your runs where they are overlaid on the paper's models (one per run, in
+ * order; all in `CONDITION_COLORS.yours`), so each run has its own legend entry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RUN_SHAPES } from "./theme.ts";
+ * assert(RUN_SHAPES[0] === "cross" && new Set(RUN_SHAPES).size === RUN_SHAPES.length);
+ * ```
+ */
+export const RUN_SHAPES = ["cross", "diamond", "triangle-up", "triangle-down", "wedge", "stroke"] as const;
+
+/**
+ * Colours of runs where a chart shows only runs (the slice chart): Okabe–Ito, most distinct
+ * first, so two runs are blue and orange, never two blues.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RUN_COLORS } from "./theme.ts";
+ * assert.deepEqual(RUN_COLORS.slice(0, 2), ["#0072B2", "#E69F00"]);
+ * ```
+ */
+export const RUN_COLORS = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#CC79A7",
+  "#56B4E9",
+  "#D55E00",
+  "#000000",
+  "#999999",
+] as const;
 
 /**
  * Colours of the three scenarios, shared by every per-scenario figure.

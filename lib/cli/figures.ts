@@ -87,6 +87,7 @@ export async function figuresCommand(args: string[]): Promise<number> {
   const done = await exportFigures(ctx, out, { only: only.length ? only : undefined, size });
   for (const f of done) {
     console.log(`${f.name} (${f.size}): ${f.files.map((p) => p.slice(p.lastIndexOf("/") + 1)).join(", ")}`);
+    if (f.warning) console.error(`warning: ${f.warning}`);
   }
   console.log(`${done.length} figures in ${out}/`);
   return 0;

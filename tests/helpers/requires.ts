@@ -15,8 +15,8 @@
  */
 import { JUPYTER_INSTALL, jupyterProblem } from "../../lib/report/jupyter.ts";
 
-/** A tool some tests need: Jupyter with the Deno kernel, a Chromium browser, or git (to list tracked files). */
-export type Tool = "jupyter" | "chromium" | "git";
+/** A tool some tests need: Jupyter with the Deno kernel, a Chromium browser, poppler's PDF rasteriser, or git. */
+export type Tool = "jupyter" | "chromium" | "pdftoppm" | "git";
 
 /**
  * True when running under CI (`CI` set to anything but empty, `false` or `0`), where every gated
@@ -91,6 +91,10 @@ const _tools: Record<Tool, { problem: () => string | undefined; install: string 
   git: {
     problem: () => (_onPath("git") ? undefined : "no git on PATH"),
     install: "install git (the licence test lists the tracked files with it)",
+  },
+  pdftoppm: {
+    problem: () => _onPath("pdftoppm") ? undefined : "no pdftoppm on PATH",
+    install: "Debian/Ubuntu: apt-get install -y poppler-utils; macOS: brew install poppler",
   },
 };
 

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { DECODING_METRICS, type DecodingRow, type SpreadRow } from "../../paper/decoding_spreads.ts";
+import { runLabels } from "../run_labels.ts";
 import { type Position, SCHEMA } from "./_common.ts";
 
 /**
@@ -21,10 +22,12 @@ export function settingLabel(r: { top_k: number; top_p: number; temperature: num
 /**
  * The paper's decoding heatmap for one model: settings × metrics, each cell coloured by
  * its value and labelled with it. `marks` adds a marker (e.g. "*" for a change larger than
- * its uncertainty) after a cell's value, keyed `setting|metric`.
+ * its uncertainty) after a cell's value, keyed `setting|metric`; the settings in `notCompared`
+ * (by {@linkcode settingLabel}) get "†" after their row label, for the subtitle to explain.
+ * Several runs at one setting get one row each, labelled by what tells them apart (`runLabels`).
  *
  * @param rows One row per setting, with the metrics.
- * @param opts `title`, `subtitle`, and `marks` keyed `setting|metric`.
+ * @param opts `title`, `subtitle`, `marks` keyed `setting|metric`, `notCompared` settings.
  * @returns The Vega-Lite spec.
  * @example
  * ```ts
@@ -36,12 +39,22 @@ export function settingLabel(r: { top_k: number; top_p: number; temperature: num
  */
 export function decodingHeatmap(
   rows: DecodingRow[],
-  opts: { title?: string; subtitle?: string | string[]; marks?: Record<string, string> } = {},
+  opts: { title?: string; subtitle?: string | string[]; marks?: Record<string, string>; notCompared?: string[] } = {},
 ): TopLevelSpec {
-  const settings = rows.map(settingLabel);
-  const cells = rows.flatMap((r) =>
+  // Rows of several runs at one setting (your runs) are told apart by what else differs
+  // (condition, tags, model): one row each, never two cells in one place.
+  const base = rows.map(settingLabel);
+  const clash = new Set(base).size < base.length;
+  const who = clash
+    ? runLabels(rows as unknown as Record<string, unknown>[], {
+      exclude: ["top_k", "top_p", "temperature", "recommended"],
+    })
+    : [];
+  const settings = base.map((b, i) => (clash ? `${b} · ${who[i]}` : b));
+  const dagger = new Set(opts.notCompared ?? []);
+  const cells = rows.flatMap((r, i) =>
     DECODING_METRICS.filter((m) => r[m] != null).map((m) => {
-      const setting = settingLabel(r);
+      const setting = settings[i];
       const value = r[m] as number;
       // Runs with per-sample data carry intervals: show their half-width in the cell.
       const lo = r[`${m}_lo`], hi = r[`${m}_hi`];
@@ -61,7 +74,13 @@ export function decodingHeatmap(
     type: "nominal",
     title: null,
     sort: settings,
-    axis: { labelLimit: 0, labelExpr: "replace(datum.label, ' (recommended)', ' (rec.)')" },
+    axis: {
+      labelLimit: 0,
+      // A setting not compared with the recommended one carries † after its label.
+      labelExpr: `replace(datum.label, ' (recommended)', ' (rec.)') + (indexof(${
+        JSON.stringify([...dagger])
+      }, datum.label) >= 0 ? ' †' : '')`,
+    },
   };
   return {
     $schema: SCHEMA,
@@ -108,7 +127,8 @@ export function decodingHeatmap(
  * The sensitivity summary: for each metric, the spread (max − min) across a model's
  * decoding settings beside the spread across Qwen3 sizes 4B–32B and the 95% uncertainty of
  * one measurement. Decoding moves every metric by a few points at most, far less than model
- * size does: the paper's conclusion that decoding is no fix for superficial safety.
+ * size does: the paper's conclusion that decoding is no fix for superficial safety. A metric
+ * without a noise bar (the F-score, derived) says so where the bar would be.
  *
  * @param rows One row per metric and source of spread.
  * @param opts `title`.
@@ -123,27 +143,69 @@ export function decodingHeatmap(
  */
 export function decodingSensitivity(rows: SpreadRow[], opts: { title?: string } = {}): TopLevelSpec {
   const sources = [...new Set(rows.map((r) => r.source))];
+  // A metric drawn without a noise bar (F-score is derived) says so in the noise bar's place.
+  const noise = sources.filter((s) => s.startsWith("noise"));
+  const bare = DECODING_METRICS.filter((m) =>
+    rows.some((r) => r.metric === m) && !rows.some((r) => r.metric === m && noise.includes(r.source))
+  );
+  const x = { field: "metric", type: "nominal" as const, title: null, sort: DECODING_METRICS };
+  const xOffset = { field: "source", sort: sources };
   return {
     $schema: SCHEMA,
     title: opts.title ??
       "Spread (max − min) of each metric across decoding settings, across model sizes, and the noise of one value",
-    data: { values: rows },
     width: 560,
     height: 260,
-    mark: { type: "bar" },
-    encoding: {
-      x: { field: "metric", type: "nominal", title: null, sort: DECODING_METRICS },
-      xOffset: { field: "source", sort: sources },
-      y: { field: "spread", type: "quantitative", title: "Spread (points)" },
-      color: {
-        field: "source",
-        type: "nominal",
-        title: null,
-        sort: sources,
-        scale: { range: ["#0072B2", "#56B4E9", "#009E73", "#999999", "#D55E00"] },
-        legend: { orient: "bottom", columns: 1 },
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: "bar" },
+        encoding: {
+          x,
+          xOffset,
+          y: { field: "spread", type: "quantitative", title: "Spread (points)" },
+          color: {
+            field: "source",
+            type: "nominal",
+            title: null,
+            sort: sources,
+            scale: { range: ["#0072B2", "#56B4E9", "#009E73", "#999999", "#D55E00"] },
+            // "k" in the rows is top-k: the number of samples per question is spelled out.
+            legend: {
+              orient: "bottom",
+              columns: 1,
+              labelExpr: "replace(datum.label, regexp(' at k=([0-9]+)'), ', $1 samples each')",
+            },
+          },
+          tooltip: [{ field: "metric" }, { field: "source" }, { field: "spread", format: ".2f" }],
+        },
       },
-      tooltip: [{ field: "metric" }, { field: "source" }, { field: "spread", format: ".2f" }],
-    },
+      ...(bare.length && noise.length
+        ? [{
+          data: {
+            values: bare.map((metric) => ({
+              metric,
+              source: noise[0],
+              note: "no noise bar: derived",
+              // Above the group's bars beside it, reading upwards.
+              at: Math.max(
+                0,
+                ...rows.filter((r) => r.metric === metric && !r.source.startsWith("model")).map((r) => r.spread),
+              ) + 0.4,
+            })),
+          },
+          mark: {
+            type: "text" as const,
+            angle: -90,
+            align: "left" as const,
+            baseline: "middle" as const,
+            dx: 2,
+            fontSize: 6,
+            color: "#666666",
+          },
+          encoding: { x, xOffset, y: { field: "at", type: "quantitative" as const }, text: { field: "note" } },
+        }]
+        : []),
+    ],
   };
 }

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import { textWidth } from "../font.ts";
 import { CONDITION_COLORS } from "../theme.ts";
 import { type Color, type Layer, type MetricRow, type Position, SCHEMA, signed } from "./_common.ts";
 
@@ -14,9 +15,66 @@ import { type Color, type Layer, type MetricRow, type Position, SCHEMA, signed }
  */
 export const RADAR_AXES = ["OS@1", "Safe@1", "Think@1", "RO@1", "CS@1"];
 
+/** Data units per point in a radar panel, on the safe side (panels are about 130–150 pt for 284 units). */
+const _UNITS_PER_PT = 2.3;
+
+/** Whether segment a–b passes through the box (Liang–Barsky). */
+function _segmentHitsBox(ax: number, ay: number, bx: number, by: number, b: [number, number, number, number]): boolean {
+  let t0 = 0, t1 = 1;
+  const dx = bx - ax, dy = by - ay;
+  for (const [p, q] of [[-dx, ax - b[0]], [dx, b[2] - ax], [-dy, ay - b[1]], [dy, b[3] - ay]]) {
+    if (p === 0) {
+      if (q < 0) return false;
+    } else {
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+      if (t0 > t1) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The direction (radians, data space, y up) of the ring labels: the one where the labels "50"
+ * and "100", centred on their rings, keep the widest clearance from every model's polygons and
+ * from the spokes. Deterministic: the first of equals, scanning from the upper left.
+ */
+function _ringLabelAngle(rows: MetricRow[], models: string[], angle: (i: number) => number): number {
+  const segs: [number, number, number, number][] = [];
+  const at = (v: number, i: number): [number, number] => [v * Math.cos(angle(i)), -v * Math.sin(angle(i))];
+  RADAR_AXES.forEach((_, i) => segs.push([0, 0, ...at(100, i)]));
+  for (const model of models) {
+    for (const condition of new Set(rows.filter((r) => r.model === model).map((r) => r.condition))) {
+      const v = RADAR_AXES.map((m) =>
+        rows.find((r) => r.model === model && r.condition === condition && r.metric === m)?.value
+      );
+      if (v.some((x) => x == null)) continue;
+      v.forEach((x, i) => segs.push([...at(x!, i), ...at(v[(i + 1) % v.length]!, i + 1)]));
+    }
+  }
+  let best = Math.PI * 0.75, bestPad = -1;
+  for (let k = 0; k < 120; k++) {
+    const phi = Math.PI * 0.75 + (2 * Math.PI * k) / 120;
+    let pad = -1;
+    for (const p of [0, 3, 6, 9, 12, 16]) {
+      const clear = [50, 100].every((ring) => {
+        const cx = ring * Math.cos(phi), cy = ring * Math.sin(phi);
+        const hw = (textWidth(String(ring), 6) / 2 + 1) * _UNITS_PER_PT + p, hh = 4 * _UNITS_PER_PT + p;
+        const box: [number, number, number, number] = [cx - hw, cy - hh, cx + hw, cy + hh];
+        return !segs.some(([ax, ay, bx, by]) => _segmentHitsBox(ax, ay, bx, by, box));
+      });
+      if (!clear) break;
+      pad = p;
+    }
+    if (pad > bestPad) [best, bestPad] = [phi, pad];
+  }
+  return best;
+}
+
 /**
  * The paper's radar: one panel per model, base vs with safety rules, the five @1 metrics on axes
- * from 0 to 100 (rings every 25, labelled on the top spoke). Geometry is computed here so the spec
+ * from 0 to 100 (rings every 25; 50 and 100 labelled where no polygon or spoke comes near). Geometry is computed here so the spec
  * is plain layered marks. The per-vertex numbers of the paper's figure collide at print size, so
  * they are left to {@linkcode safetyRulesDumbbell}, which prints every value and change.
  *
@@ -49,7 +107,14 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
           });
         }
       });
-      if (ring % 50 === 0) geo.push({ model, kind: "ring", label: String(ring), x: 3, y: ring - 6 });
+    }
+  }
+  // Ring labels go on the one direction (the same in every panel) where no model's polygon comes
+  // near them, so no data line strikes a label through.
+  const ringAt = _ringLabelAngle(rows, models, angle);
+  for (const model of models) {
+    for (const ring of [50, 100]) {
+      geo.push({ model, kind: "ring", label: String(ring), x: ring * Math.cos(ringAt), y: ring * Math.sin(ringAt) });
     }
     RADAR_AXES.forEach((axis, i) => {
       const c = Math.cos(angle(i)), s = -Math.sin(angle(i));
@@ -116,7 +181,7 @@ export function safetyRulesRadar(rows: MetricRow[], opts: { title?: string } = {
     },
     {
       transform: [{ filter: "datum.kind === 'ring'" }],
-      mark: { type: "text", color: "#999999", align: "left", baseline: "middle", fontSize: 6 },
+      mark: { type: "text", color: "#999999", align: "center", baseline: "middle", fontSize: 6 },
       encoding: { x, y, text: { field: "label" } },
     },
     axisText("center", "bottom"),

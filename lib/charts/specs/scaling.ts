@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
-import { CONDITION_COLORS, familyScale, SCENARIO_COLORS } from "../theme.ts";
+import { runLabels } from "../run_labels.ts";
+import { CONDITION_COLORS, familyScale, RUN_SHAPES, SCENARIO_COLORS } from "../theme.ts";
 import { type Color, type Layer, type Position, SCHEMA, signed, type Tooltip } from "./_common.ts";
 
 /** A main-table row with parameter counts. */
@@ -35,18 +36,29 @@ export function scalingMetrics(
   opts: { metrics?: string[]; title?: string; yours?: Record<string, unknown>[] } = {},
 ): TopLevelSpec {
   const metrics = opts.metrics ?? ["Safe@1", "Safe@k", "Think@1", "Think@k", "F-score"];
-  // Your runs, placed by their params_b tag, with their 95% intervals.
-  const yours = (opts.yours ?? []).filter((r) => typeof r.params_b === "number").flatMap((r) =>
+  // Your runs, placed by their params_b tag (a tag is text: "8" is 8), with their 95% intervals,
+  // each with its own marker and label (what tells it from the other runs, then its model).
+  const placed = (opts.yours ?? []).filter((r) => Number.isFinite(Number(r.params_b)) && r.params_b !== "");
+  const names = runLabels(placed, { include: ["model"] });
+  // Runs of one size are set side by side (a factor 1.5 apart on the log axis), not on top of each other.
+  const same = (i: number) => placed.filter((q) => Number(q.params_b) === Number(placed[i].params_b));
+  const dodge = (i: number) => {
+    const group = same(i), j = group.indexOf(placed[i]);
+    return Math.pow(1.5, j - (group.length - 1) / 2);
+  };
+  const yours = placed.flatMap((r, i) =>
     metrics.filter((m) => r[m] != null).map((m) => ({
       model: `your run: ${r.model}`,
+      run: names[i],
       family: "your run",
       metric: m,
       value: r[m],
       lo: r[`${m}_lo`] ?? null,
       hi: r[`${m}_hi`] ?? null,
-      params: r.params_b,
+      params: Number(r.params_b) * dodge(i),
+      params_b: Number(r.params_b),
       kind: "your run",
-      pair: `yours ${r.model}`,
+      pair: `yours ${names[i]}`,
     }))
   );
   const long = rows.filter((r) => FAMILIES.includes(r.family) && r.total_params_b != null).flatMap((r) => {
@@ -121,15 +133,22 @@ export function scalingMetrics(
   if (yours.length) {
     layers.push({
       transform: [{ filter: "datum.kind === 'your run' && datum.lo != null" }],
-      mark: { type: "errorbar", color: CONDITION_COLORS.yours, ticks: true },
-      encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      mark: { type: "rule", color: CONDITION_COLORS.yours, strokeWidth: 0.75 },
+      encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
     }, {
       transform: [{ filter: "datum.kind === 'your run'" }],
-      mark: { type: "point", shape: "cross", size: 40, filled: true, color: CONDITION_COLORS.yours },
+      mark: { type: "point", size: 40, filled: true, color: CONDITION_COLORS.yours },
       encoding: {
         x,
         y,
-        tooltip: [{ field: "model" }, { field: "params" }, { field: "value" }, { field: "lo" }, { field: "hi" }],
+        shape: {
+          field: "run",
+          type: "nominal",
+          title: "Your runs",
+          scale: { domain: names, range: names.map((_, i) => RUN_SHAPES[i % RUN_SHAPES.length]) },
+          legend: { orient: "top", direction: "horizontal" },
+        },
+        tooltip: [{ field: "run" }, { field: "params_b" }, { field: "value" }, { field: "lo" }, { field: "hi" }],
       },
     });
   }
@@ -138,13 +157,13 @@ export function scalingMetrics(
     title: {
       text: opts.title ?? "Scaling: every metric against parameters (MoE: ◇ active, ○ total, joined by a dotted line)",
       subtitle: `Score (%) against parameters (B, log scale); each panel's y axis spans its own values, not from 0${
-        yours.length ? "; ✕ your runs with 95% intervals" : ""
+        yours.length ? "; your runs in dark red, with 95% intervals (runs of one size side by side)" : ""
       }`,
     },
     data: { values: [...long, ...yours] },
-    facet: { field: "metric", type: "nominal", title: null, sort: metrics },
-    // One row: five metrics in a 3 × 2 grid would leave a sixth cell empty.
-    columns: metrics.length,
+    // One row (five metrics in a 3 × 2 grid would leave a sixth cell empty), as a column facet: its
+    // headers share one row, so every panel title sits at one height whatever its axis labels.
+    facet: { column: { field: "metric", type: "nominal", title: null, sort: metrics } },
     resolve: { scale: { y: "independent" } },
     spec: { width: 80, height: 90, layer: layers },
   };

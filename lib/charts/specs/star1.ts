@@ -91,8 +91,8 @@ export function star1Absolute(rows: Star1Row[], opts: { title?: string } = {}): 
         "Score (%) against Qwen3 parameters (B, log scale); each panel's y axis spans its own values, not from 0",
     },
     data: { values: long },
-    facet: { field: "metric", type: "nominal", title: null, sort: METRICS },
-    columns: 5,
+    // A column facet: its headers share one row, so every panel title sits at one height.
+    facet: { column: { field: "metric", type: "nominal", title: null, sort: METRICS } },
     resolve: { scale: { y: "independent" } },
     spec: { width: 80, height: 90, layer: layers },
   };
@@ -169,8 +169,8 @@ export function star1Change(rows: Star1Row[], opts: { title?: string } = {}): To
       text: opts.title ?? "STAR-1 minus base, per Qwen3 size (bars: points; labels: relative change)",
     },
     data: { values: deltas },
-    facet: { field: "metric", type: "nominal", title: null, sort: METRICS },
-    columns: 5,
+    // A column facet: its headers share one row, so every panel title sits at one height.
+    facet: { column: { field: "metric", type: "nominal", title: null, sort: METRICS } },
     spec: {
       width: 80,
       height: 70,
