@@ -60,10 +60,18 @@ function _decodingFigure(paper: PaperTables, model: string): TopLevelSpec {
     const row = r.find((x) => rowCondition(x) === m.condition)!;
     if (m.mark) marks[`${settingLabel(row)}|${m.metric}`] = m.mark;
   }
-  const ks = [...new Set(sig.excluded.map((e) => e.k))];
+  const ks = [...new Set(sig.excluded.map((e) => e.k))].filter((k): k is number => k !== null).sort((a, b) => a - b);
+  const undetermined = sig.excluded.filter((e) => e.k === null).length;
   const notCompared = sig.excluded.map((e) => settingLabel(r.find((x) => rowCondition(x) === e.condition)!));
-  // "k" is the rows' top-k: the number of samples per question is spelled out.
-  const samples = (n: (number | null)[]) => n.map((x) => x ?? "?").join(" or ");
+  // "k" is the rows' top-k: the number of samples per question is spelled out; a setting whose
+  // printed values fit several numbers (the audit cannot tell) is said to be so, never given a "?".
+  const samples = ks.join(" or ");
+  const why = !undetermined
+    ? `have ${samples} samples per question, not ${sig.excluded[0]?.baselineK} (@k: best-of-${samples})`
+    : !ks.length
+    ? `have a number of samples per question the printed values do not determine`
+    : `: ${sig.excluded.length - undetermined} have ${samples} samples per question, ${undetermined} a number not ` +
+      `determined (not ${sig.excluded[0].baselineK})`;
   return decodingHeatmap(r, {
     marks,
     notCompared,
@@ -74,9 +82,7 @@ function _decodingFigure(paper: PaperTables, model: string): TopLevelSpec {
         : "no setting is marked: none has the recommended setting's number of samples per question",
       ...(sig.excluded.length
         ? [
-          `† not compared: ${sig.excluded.length} settings have ${samples(ks)} samples per question, not ${
-            sig.excluded[0].baselineK
-          } (their @k values are best-of-${samples(ks)})`,
+          `† not compared: ${sig.excluded.length} settings ${why}`.replace(" settings :", " settings:"),
           `F-score recomputed at α = ${DEFAULT_ALPHA.toFixed(4)}`,
         ]
         : [`F-score recomputed at α = ${DEFAULT_ALPHA.toFixed(4)}`]),

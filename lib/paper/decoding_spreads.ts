@@ -3,6 +3,7 @@
  * size do: the statistical table behind the decoding-sensitivity figure and notebook 05.
  * @module
  */
+import { METRIC_ORDER } from "../metrics/metric_table.ts";
 import { questionsFor } from "../stats/published.ts";
 import { normalRangeQuantile } from "../stats/range.ts";
 import { rows } from "../table.ts";
@@ -11,29 +12,17 @@ import { paperKFits, rowCondition } from "./granularity.ts";
 import type { PaperTables } from "./load.ts";
 
 /**
- * The metric columns of the paper's decoding table, in the paper's order (the heatmap's columns).
+ * The metric columns of the decoding heatmaps, in the one metric order of every table (the main table's).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { DECODING_METRICS } from "./decoding_spreads.ts";
- * // The paper prints the scenarios RO, OS, CS after the F-score (the CLI prints OS first).
- * assert.deepEqual(DECODING_METRICS.slice(4, 8), ["F-score", "RO@1", "RO@k", "OS@1"]);
+ * // One metric order everywhere, the main table's: OS, CS, RO after the F-score.
+ * assert.deepEqual(DECODING_METRICS.slice(4, 8), ["F-score", "OS@1", "OS@k", "CS@1"]);
  * ```
  */
-export const DECODING_METRICS: string[] = [
-  "Safe@1",
-  "Safe@k",
-  "Think@1",
-  "Think@k",
-  "F-score",
-  "RO@1",
-  "RO@k",
-  "OS@1",
-  "OS@k",
-  "CS@1",
-  "CS@k",
-];
+export const DECODING_METRICS: string[] = [...METRIC_ORDER];
 
 /** One decoding setting of one model (a row of the paper's decoding table). */
 export interface DecodingRow {

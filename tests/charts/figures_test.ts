@@ -118,11 +118,11 @@ Deno.test("decoding heatmaps mark only settings at the recommended row's k, Holm
   const subtitle = spec.title.subtitle.join(" ");
   assert(subtitle.includes("† not compared: 8 settings have 3 samples per question, not 5"), subtitle);
   assert(!/\bk=\d+\b/.test(subtitle.replace("k: top-k", "")), subtitle);
+  // QwQ-32B's one candidate, the greedy k=1 row, fits every k from 2 to 10: its k is not
+  // determined equal to the recommended row's, so nothing is starred (issue 23.6).
   const qwq = build("decoding_QwQ-32B") as unknown as { title: { subtitle: string[] } };
-  const starred = values(qwq).filter((c) => String(c.label).endsWith("*"));
-  assert(starred.length > 0 && starred.every((c) => /^k=1\b/.test(String(c.setting))), JSON.stringify(starred));
-  const sub = qwq.title.subtitle.join(" ");
-  assert(sub.includes("Holm-adjusted") && sub.includes("over 10 comparisons"), sub);
+  assert(!values(qwq).some((c) => String(c.label).endsWith("*")));
+  assert(qwq.title.subtitle.join(" ").includes("no setting is marked"), qwq.title.subtitle.join(" "));
   const db = build("safety_rules_dumbbell") as unknown as { title: { subtitle: string[] } };
   assert(db.title.subtitle.join(" ").includes("Holm-adjusted (family-wise rate 0.05) over 25 comparisons"));
   assert(!values(db).some((v) => String(v.metric).includes("over-sensitive")));
