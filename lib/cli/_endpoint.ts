@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { type BatchApi, createBatchApi } from "../pipeline/batch/api.ts";
 import { type ChatClient, createClient, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from "../pipeline/client.ts";
-import { listFlag, numberFlag } from "./_flags.ts";
+import { LIMITS, listFlag, numberFlag } from "./_flags.ts";
 
 /**
  * Flags shared by commands that talk to an endpoint.
@@ -58,7 +58,8 @@ export function clientFromFlags(command: string, values: Record<string, unknown>
   }
   const config = endpointConfig(command, values);
   try {
-    return createClient({ baseUrls: urls, apiKeyEnv: keyVar, ...config });
+    // The preflight's stall notice goes to stderr, as generation's does (even with --quiet).
+    return createClient({ baseUrls: urls, apiKeyEnv: keyVar, ...config, notice: (l) => console.error(l) });
   } catch (err) {
     throw new UsageError(`bsa ${command}: --${prefix}base-url: ${(err as Error).message}`);
   }
@@ -85,8 +86,8 @@ export function endpointConfig(
       max: Math.floor(MAX_TIMEOUT_MS / 1000),
       default: DEFAULT_TIMEOUT_MS / 1000,
     })!,
-    retries: numberFlag(command, values, "retries", { integer: true, min: 0, default: 6 })!,
-    backoffMs: numberFlag(command, values, "backoff", { min: 0, default: 500 })!,
+    retries: numberFlag(command, values, "retries", { integer: true, min: 0, max: LIMITS.retries, default: 6 })!,
+    backoffMs: numberFlag(command, values, "backoff", { integer: true, min: 0, max: LIMITS.backoffMs, default: 500 })!,
   };
 }
 

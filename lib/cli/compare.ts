@@ -2,7 +2,7 @@ import { UsageError } from "../errors.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { compareRuns } from "../analysis/compare_runs.ts";
 import { adjustHolm } from "../stats/holm.ts";
-import { numberFlag, parseFlags } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
 /**
@@ -72,12 +72,27 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (values.help) return (console.log(HELP), 0);
   const runs = (values.run as string[] | undefined) ?? [];
   if (runs.length !== 2) throw new UsageError("bsa compare: give exactly two runs: --run A --run B");
-  const seed = numberFlag("compare", values, "seed", { integer: true, default: 0 })!;
+  const seed = numberFlag("compare", values, "seed", {
+    integer: true,
+    min: -LIMITS.seed,
+    max: LIMITS.seed,
+    default: 0,
+  })!;
   const { rows, leftOut, compared } = await compareRuns(runs[0], runs[1], {
     judge: values.judge as string | undefined,
     seed,
-    replicates: numberFlag("compare", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
-    permutations: numberFlag("compare", values, "permutations", { integer: true, min: 100, default: 2000 }),
+    replicates: numberFlag("compare", values, "bootstrap", {
+      integer: true,
+      min: 100,
+      max: LIMITS.replicates,
+      default: 2000,
+    }),
+    permutations: numberFlag("compare", values, "permutations", {
+      integer: true,
+      min: 100,
+      max: LIMITS.replicates,
+      default: 2000,
+    }),
   });
   if (leftOut) {
     console.error(`warning: ${leftOut} question(s) judged in only one run are left out; ${compared} compared`);

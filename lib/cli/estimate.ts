@@ -4,7 +4,7 @@ import { selectQuestions } from "../dataset/select.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
 import { DEFAULT_COMPLETION_TOKENS, estimateRun, readPrices } from "../pipeline/estimate.ts";
 import { rows } from "../table.ts";
-import { numberFlag, parseFlags, requireString, selectionFlags } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags, requireString, selectionFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
 /**
@@ -84,10 +84,18 @@ export async function estimateCommand(args: string[]): Promise<number> {
   const e = estimateRun(rows(qs), {
     model,
     judgeModel: values["judge-model"] as string | undefined,
-    k: numberFlag("estimate", values, "k", { integer: true, min: 1, default: 5 })!,
+    k: numberFlag("estimate", values, "k", { integer: true, min: 1, max: LIMITS.k, default: 5 })!,
     systemPrompt: systemPrompt?.text,
-    completionTokens: numberFlag("estimate", values, "completion-tokens", { integer: true, min: 1 }),
-    judgeCompletionTokens: numberFlag("estimate", values, "judge-completion-tokens", { integer: true, min: 1 }),
+    completionTokens: numberFlag("estimate", values, "completion-tokens", {
+      integer: true,
+      min: 1,
+      max: LIMITS.tokens,
+    }),
+    judgeCompletionTokens: numberFlag("estimate", values, "judge-completion-tokens", {
+      integer: true,
+      min: 1,
+      max: LIMITS.tokens,
+    }),
     prices: values.prices ? await readPrices(values.prices as string) : undefined,
   });
   if (values.json) console.log(JSON.stringify(e, null, 2));

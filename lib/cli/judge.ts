@@ -7,7 +7,7 @@ import { loadJudgePrompts } from "../pipeline/prompts.ts";
 import { safeHost } from "../pipeline/client.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
-import { jsonObjectFlag, listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
+import { jsonObjectFlag, LIMITS, listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
 /**
  * The text `bsa judge --help` prints.
@@ -97,13 +97,18 @@ export async function judgeCommand(args: string[]): Promise<number> {
   // Every flag is checked before anything is read or printed.
   const extraBody = jsonObjectFlag("judge", values, "extra-body");
   const params = {
-    temperature: numberFlag("judge", values, "temperature", { min: 0, default: 0 }),
+    temperature: numberFlag("judge", values, "temperature", { min: 0, max: LIMITS.temperature, default: 0 }),
     top_p: numberFlag("judge", values, "top-p", { min: 0, max: 1 }),
-    max_tokens: numberFlag("judge", values, "max-tokens", { integer: true, min: 1 }),
-    seed: numberFlag("judge", values, "seed", { integer: true }),
+    max_tokens: numberFlag("judge", values, "max-tokens", { integer: true, min: 1, max: LIMITS.tokens }),
+    seed: numberFlag("judge", values, "seed", { integer: true, min: -LIMITS.seed, max: LIMITS.seed }),
     ...(extraBody && { extra_body: extraBody }),
   };
-  const concurrency = numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!;
+  const concurrency = numberFlag("judge", values, "concurrency", {
+    integer: true,
+    min: 1,
+    max: LIMITS.concurrency,
+    default: 16,
+  })!;
   const batch = batchModeFromFlags("judge", values, "judge-");
   const client = batch?.mode === "file" ? null : clientFromFlags("judge", values, "judge-");
   const manifest = await readManifest(run);

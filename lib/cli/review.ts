@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.ts";
 import { loadJudged, planPath, planReview, writePlan } from "../review/mod.ts";
-import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags, subcommandName } from "./_flags.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
 /**
@@ -85,7 +85,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
   }
   const run = values.run as string | undefined;
   if (!run) throw new UsageError(`bsa ${name}: --run DIR is required`);
-  const n = numberFlag(name, values, "n", { integer: true, min: 1 });
+  const n = numberFlag(name, values, "n", { integer: true, min: 1, max: LIMITS.reviewItems });
   const margin = numberFlag(name, values, "margin", { min: 0.01, max: 50 });
   if ((n === undefined) === (margin === undefined)) {
     throw new UsageError(`bsa ${name}: give --n N or --margin PTS (one of them)`);

@@ -10,6 +10,7 @@ import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_b
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import {
   jsonObjectFlag,
+  LIMITS,
   listFlag,
   listFlagRaw,
   numberFlag,
@@ -109,19 +110,24 @@ export async function runCommand(args: string[]): Promise<number> {
   if (values.help) return (console.log(HELP), 0);
   const model = requireString("run", values, "model");
   const out = requireString("run", values, "out");
-  const k = numberFlag("run", values, "k", { integer: true, min: 1, default: 5 })!;
-  const concurrency = numberFlag("run", values, "concurrency", { integer: true, min: 1, default: 16 })!;
+  const k = numberFlag("run", values, "k", { integer: true, min: 1, max: LIMITS.k, default: 5 })!;
+  const concurrency = numberFlag("run", values, "concurrency", {
+    integer: true,
+    min: 1,
+    max: LIMITS.concurrency,
+    default: 16,
+  })!;
   const extraBody = jsonObjectFlag("run", values, "extra-body");
   if (values["system-prompt"] && values["safety-rules"]) {
     throw new UsageError("bsa run: --system-prompt and --safety-rules exclude each other");
   }
   // Every flag is checked before anything is printed or read: a bad value is the only output.
   const params = {
-    temperature: numberFlag("run", values, "temperature", { min: 0 }),
+    temperature: numberFlag("run", values, "temperature", { min: 0, max: LIMITS.temperature }),
     top_p: numberFlag("run", values, "top-p", { min: 0, max: 1 }),
-    top_k: numberFlag("run", values, "top-k", { integer: true, min: -1 }),
-    max_tokens: numberFlag("run", values, "max-tokens", { integer: true, min: 1 }),
-    seed: numberFlag("run", values, "seed", { integer: true }),
+    top_k: numberFlag("run", values, "top-k", { integer: true, min: -1, max: LIMITS.topK }),
+    max_tokens: numberFlag("run", values, "max-tokens", { integer: true, min: 1, max: LIMITS.tokens }),
+    seed: numberFlag("run", values, "seed", { integer: true, min: -LIMITS.seed, max: LIMITS.seed }),
     ...(extraBody && { extra_body: extraBody }),
   };
   const tags = parseTags("run", listFlagRaw(values, "tag"));

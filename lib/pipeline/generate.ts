@@ -189,13 +189,20 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     if (created) await Deno.remove(o.out, { recursive: true }).catch(() => {});
     throw err;
   }
+  let refused = false;
   try {
     if (!created) await o.client?.preflight(o.model);
     return await _generate(o, chosen, wanted, files);
+  } catch (err) {
+    // The first requests are the check of the model name and key: refused before any sample was kept.
+    refused = err instanceof EndpointError;
+    throw err;
   } finally {
     await lock.release();
-    // A folder this call made and left without a manifest (refused before any write) goes.
-    if (created && !(await Deno.stat(files.manifest).then(() => true, () => false))) {
+    // A folder this call made and left without a manifest (refused before any write), or
+    // with no sample because the endpoint refused the first requests, goes.
+    const has = (p: string) => Deno.stat(p).then((s) => s.size > 0, () => false);
+    if (created && (!(await has(files.manifest)) || (refused && !(await has(files.generations))))) {
       await Deno.remove(o.out, { recursive: true }).catch(() => {});
     }
   }
