@@ -115,6 +115,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
   const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
   const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
   const cache = values["no-cache"] ? null : await JudgeCache.open();
+  for (const w of cache?.warnings ?? []) console.error(`warning: ${w}; --no-cache judges without the cache`);
   try {
     const r = await judge({
       run,
@@ -133,6 +134,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       retryFailed: !!values["retry-failed"],
       retryInvalid: !!values["retry-invalid"],
     });
+    for (const w of r.warnings) console.error(`warning: ${w}`);
     if (r.batch) {
       for (
         const line of describeBatch(r.batch, `bsa ingest --run ${run}${values.label ? ` --label ${values.label}` : ""}`)
