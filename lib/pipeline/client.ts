@@ -263,6 +263,12 @@ export class ChatClient {
           if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
             throw new ApiKeyError(this.hosts[i], err.status, this.#key.keyVar, this.#key.key);
           }
+          if (err instanceof OpenAI.APIConnectionTimeoutError) {
+            throw new EndpointError(
+              `${this.hosts[i]} did not answer GET /models within the per-request timeout ` +
+                `(${this.#timeoutMs / 1000} s, tried twice): the request timed out`,
+            );
+          }
           if (err instanceof OpenAI.APIConnectionError) {
             throw new EndpointError(`${this.hosts[i]} is unreachable: ${this.#redact(_cause(err))}`);
           }

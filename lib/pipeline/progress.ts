@@ -108,7 +108,7 @@ function _fmt(s: number): string {
  * @param label What is running (in the message).
  * @param log Where the message goes.
  * @param afterMs The quiet period before a report (default one minute).
- * @param idle What has not happened (default "nothing has completed").
+ * @param what What has not happened (default "nothing has completed").
  * @returns `completed()` and `stop()`.
  * @example
  * ```ts
@@ -125,14 +125,14 @@ export function stallWatch(
   label: string,
   log: (line: string) => void,
   afterMs = 60_000,
-  idle = "nothing has completed",
+  what = "nothing has completed",
 ): { completed(): void; stop(): void } {
   let last = performance.now();
   const timer = setInterval(() => {
     const idle = performance.now() - last;
     if (idle >= afterMs) {
       log(
-        `${label}: ${idle} for ${
+        `${label}: ${what} for ${
           _fmt(idle / 1000)
         }; requests are still waiting (each is bounded by the per-request timeout)`,
       );
