@@ -5,6 +5,7 @@ import { renderFigure, renderPng } from "../charts/render.ts";
 import type { PrintSize } from "../charts/size.ts";
 import { paperTheme } from "../charts/theme.ts";
 import { encodeBase64 } from "../base64.ts";
+import { escapeHtml, safeMarkdown } from "../escape.ts";
 
 /** A Jupyter MIME bundle. */
 export type MimeBundle = Record<string, unknown>;
@@ -33,7 +34,9 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
 }
 
 /**
- * Show a table (an Arquero table or an array of rows) as HTML, at most `limit` rows.
+ * Show a table (an Arquero table or an array of rows) as HTML, at most `limit` rows. Every
+ * column name and value is escaped ({@linkcode escapeHtml}): a model name, tag, path or label
+ * holding markup shows as text (Arquero's own `toHTML` leaves column names as they are).
  *
  * @param data An Arquero table or an array of rows.
  * @param options `limit`: most rows shown; `digits`: decimals of numbers.
@@ -44,6 +47,8 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
  * import { show } from "./display.ts";
  * const b = await show([{ model: "m", "Safe@1": 93.5 }]);
  * assert(String(b["text/html"]).includes("<table"));
+ * const x = await show([{ "<b>col</b>": "m<img src=x onerror=alert(1)>" }]);
+ * assert(!String(x["text/html"]).includes("<img") && !String(x["text/html"]).includes("<b>"));
  * ```
  */
 export async function show(
@@ -58,8 +63,17 @@ export async function show(
       v,
     ) => (typeof v === "number" && !Number.isInteger(v) ? v.toFixed(digits) : v == null ? "–" : String(v));
   }
-  const html = t.toHTML({ limit: options.limit ?? 50, format });
-  return await _display({ "text/html": html, "text/plain": t.toMarkdown({ limit: options.limit ?? 50, format }) });
+  const limit = options.limit ?? 50;
+  const names = t.columnNames();
+  const numeric = new Set(names.filter((c) => typeof t.get(c, 0) === "number"));
+  const cell = (tag: string, c: string, text: string) =>
+    `<${tag} style="text-align: ${numeric.has(c) ? "right" : "left"};">${escapeHtml(text)}</${tag}>`;
+  const body = (t.objects({ limit }) as Record<string, unknown>[])
+    .map((r) => `<tr>${names.map((c) => cell("td", c, format[c](r[c]))).join("")}</tr>`).join("");
+  const html = `<table><thead><tr>${
+    names.map((c) => cell("th", c, c)).join("")
+  }</tr></thead><tbody>${body}</tbody></table>`;
+  return await _display({ "text/html": html, "text/plain": t.toMarkdown({ limit, format }) });
 }
 
 /**
@@ -97,7 +111,11 @@ export async function chart(spec: TopLevelSpec, options: { size?: PrintSize } = 
 }
 
 /**
- * Show Markdown text (findings, notes computed in a cell).
+ * Show Markdown text (findings, notes computed in a cell, with run metadata in them). The text
+ * goes out through {@linkcode safeMarkdown}: no raw HTML and no script link survives, whatever
+ * a model name, tag, path or warning interpolated into it holds, while the Markdown itself
+ * (emphasis, lists, code, links to http(s) pages) renders as written. Notebooks are rendered by
+ * nbconvert, GitHub, nbviewer and JupyterLab, not all of which sanitise.
  *
  * @param text The Markdown.
  * @returns The bundle.
@@ -106,10 +124,11 @@ export async function chart(spec: TopLevelSpec, options: { size?: PrintSize } = 
  * import assert from "node:assert/strict";
  * import { md } from "./display.ts";
  * assert((await md("**bold**"))["text/markdown"] === "**bold**");
+ * assert((await md("run m<img src=x onerror=alert(1)>"))["text/markdown"] === "run m&lt;img src=x onerror=alert(1)>");
  * ```
  */
 export async function md(text: string): Promise<MimeBundle> {
-  return await _display({ "text/markdown": text, "text/plain": text });
+  return await _display({ "text/markdown": safeMarkdown(text), "text/plain": text });
 }
 
 /**
