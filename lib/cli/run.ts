@@ -7,6 +7,7 @@ import { systemPromptFor } from "../pipeline/prompts.ts";
 import { safeHost } from "../pipeline/client.ts";
 import { ForeignFolderError, runFolderState } from "../pipeline/manifest.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
+import type { TokenCounts } from "../dataset/token_counts.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import {
   jsonObjectFlag,
@@ -144,19 +145,34 @@ export async function runCommand(args: string[]): Promise<number> {
     promptsDir: values.prompts as string | undefined,
   });
   // The size of a new run, before it starts; a resumed run goes straight to its first request.
+  let estimateLine: Promise<void> | undefined;
   if (state === "new") {
     // After the endpoint has answered: with no key (or a wrong URL) its error is the only output.
     // The client remembers the check, so generate() does not ask again.
     await client?.preflight(model);
     const { DEFAULT_COMPLETION_TOKENS, estimateRun } = await import("../pipeline/estimate.ts");
-    const { cachedTokenCounts } = await import("../dataset/token_counts.ts");
-    const counts = await cachedTokenCounts(dataset, systemPrompt?.text);
-    const questions = ids ? ids.map((id) => counts.questions.get(id)!) : [...counts.questions.values()];
-    const est = estimateRun(questions, { model, k, systemPromptTokens: counts.systemPrompt });
-    const perSample = DEFAULT_COMPLETION_TOKENS.toLocaleString("en-US");
-    console.error(
-      `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~${perSample} per sample); 'bsa estimate' prices it`,
-    );
+    const tc = await import("../dataset/token_counts.ts");
+    const say = (counts: TokenCounts, note = "") => {
+      const questions = ids ? ids.map((id) => counts.questions.get(id)!) : [...counts.questions.values()];
+      const est = estimateRun(questions, { model, k, systemPromptTokens: counts.systemPrompt });
+      const perSample = DEFAULT_COMPLETION_TOKENS.toLocaleString("en-US");
+      return `estimate: ${est.requests} requests, ${note}${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~${perSample} per sample); 'bsa estimate' prices it`;
+    };
+    const stored = await tc.storedTokenCounts(dataset, systemPrompt?.text);
+    if (stored) console.error(say(stored));
+    else {
+      // A cold cache: the tokenizer runs in a child process while the run starts, and the line
+      // comes when it is done; without a child, the length of the texts stands in for it.
+      estimateLine = tc.countTokensInBackground(dataset, systemPrompt?.text).then(
+        (counts) => console.error(`\n${say(counts)}`),
+        () =>
+          console.error(
+            `\n${
+              say(tc.approximateTokenCounts(dataset, systemPrompt?.text), "~")
+            } (prompt tokens from the texts' length)`,
+          ),
+      );
+    }
   }
   const result = await generate({
     out,
@@ -177,6 +193,8 @@ export async function runCommand(args: string[]): Promise<number> {
     useN: !!values["use-n"],
     retryFailed: !!values["retry-failed"],
   });
+  // The estimate of a cold cache, if it has not come yet (it is printed as soon as it is counted).
+  await estimateLine;
   for (const w of result.warnings) console.error(`warning: ${w}`);
   if (result.batch) { for (const line of describeBatch(result.batch, `bsa ingest --run ${out}`)) console.error(line); }
   const o = result.outcomes;

@@ -89,6 +89,8 @@ export interface FakeServer {
     lastMessages?: { role: string; content: string }[];
     /** Every request's `Authorization` header, in order (null: none was sent). */
     authorization: (string | null)[];
+    /** When the first request of any kind (the preflight's `GET /models`, say) arrived (performance.now()). */
+    firstRequestAt?: number;
   };
   inject(faults: Fault[]): void;
   /** The next batches created end `failed` (at validation) or `expired` (half their lines done), one each. */
@@ -229,6 +231,7 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
       const open = options.openModels && new URL(req.url).pathname.endsWith("/models");
       const auth = req.headers.get("authorization");
       stats.authorization.push(auth);
+      stats.firstRequestAt ??= performance.now();
       if (options.apiKey && !open && auth !== `Bearer ${options.apiKey}`) {
         const said = options.echoKey ? `: got Authorization: ${auth}` : "";
         return json({ error: { message: `Incorrect API key provided${said}`, type: "invalid_request_error" } }, 401);
