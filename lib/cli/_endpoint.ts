@@ -30,12 +30,16 @@ export const ENDPOINT_FLAGS = {
  * assert(ENDPOINT_HELP.includes("--timeout SECONDS"));
  * ```
  */
-export const ENDPOINT_HELP = `  --timeout SECONDS     per request (default ${
-  DEFAULT_TIMEOUT_MS / 1000
-}, for long reasoning replies; a notice comes when
-                        nothing has completed for a minute); --retries N (default 6): HTTP
-                        failures (429 with Retry-After, 5xx, timeouts) are retried by the SDK;
-  --backoff MS          first wait before retrying a reply that was not a completion (default 500)`;
+export const ENDPOINT_HELP = `  --timeout SECONDS     per request, the preflight's GET /models included (1 to ${
+  Math.floor(MAX_TIMEOUT_MS / 1000)
+}, default ${DEFAULT_TIMEOUT_MS / 1000}, for long reasoning
+                        replies; a notice comes when nothing has answered for a minute);
+                        --retries N (0 to ${LIMITS.retries}, default 6): HTTP failures (429 with Retry-After,
+                        5xx, timeouts) are retried by the SDK
+  --backoff MS          first wait before retrying a reply that was not a completion (0 to ${LIMITS.backoffMs},
+                        default 500)
+  A key is read from OPENAI_API_KEY (or --api-key-env NAME) only; with none, no Authorization
+  header is sent. A base URL with credentials (user:pass@) or a query (?key=...) is refused.`;
 
 /**
  * Build a client from `--<prefix>base-url` (repeatable or comma-separated, for replicas) and the key

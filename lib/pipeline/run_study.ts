@@ -193,7 +193,7 @@ export async function runStudy(study: StudyFile, o: RunStudyOptions): Promise<{ 
         `${o.source}: no ${what} base URL (set it in the study file, or give one for the whole study)`,
       );
     }
-    return createClient({ ...o.endpoint, baseUrls: urls, apiKeyEnv: keyVar });
+    return createClient({ ...o.endpoint, baseUrls: urls, apiKeyEnv: keyVar, notice: log });
   };
   let failed = 0;
   for (const r of runs) {
