@@ -19,6 +19,10 @@ export interface TokenCounts {
   systemPrompt: number;
 }
 
+// The child's `deno run` arguments: it reads the cache folder's path and the environment, and writes the counts.
+const _CHILD_ARGS = ["run", "--quiet", "--allow-read", "--allow-write", "--allow-env"];
+const _CONFIG_ARG = "--config";
+
 type _Stored = { questions: Record<string, [number, number]>; prompts: Record<string, number> };
 
 function _cachePath(dataset: Dataset, cacheDir?: string): string {
@@ -140,12 +144,8 @@ export async function countTokensInBackground(
   const config = new URL("../../deno.json", self);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      ...(await Deno.stat(config).then(() => ["--config", config.pathname], () => [])),
+      ..._CHILD_ARGS,
+      ...(await Deno.stat(config).then(() => [_CONFIG_ARG, config.pathname], () => [])),
       self.pathname,
     ],
     stdin: "piped",
