@@ -514,3 +514,20 @@ Deno.test("judge: a bad line in the shared judge cache is skipped with a warning
   assert(j.stdout.includes("2 of 2 samples judged"), j.stdout);
   assert(j.stderr.includes(`${out}/generations.jsonl line 3: the last line is cut short`), j.stderr);
 });
+
+Deno.test("judge: a wrong judge model is refused by its first request, and the right one judges the run after it", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI({ models: ["m-think", "judge-1"] });
+  const env = cliEnv(`${dir.path}/cache`);
+  const out = `${dir.path}/run`;
+  const run = await runCli([...runArgs(server.url, "m-think", 1, out), "--limit", "2", "--quiet"], env);
+  assertEquals(run.code, 0, run.stderr);
+  const judge = (model: string) =>
+    runCli(["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", model, "--quiet"], env);
+  const wrong = await judge("judge-l");
+  assertEquals(wrong.code, 1, wrong.stderr);
+  assert(wrong.stderr.includes("HTTP 404") && wrong.stderr.includes("is the model name right"), wrong.stderr);
+  const right = await judge("judge-1");
+  assertEquals(right.code, 0, right.stderr);
+  assert(right.stdout.includes("2 of 2 samples judged"), right.stdout);
+});
