@@ -212,7 +212,10 @@ Deno.test("run and judge check every flag before printing anything", async () =>
     ],
     env,
   );
-  assertEquals([j.code, j.stderr.trim()], [2, `error: bsa judge: --temperature must be a number from 0 to 2, got "hot"`]);
+  assertEquals([j.code, j.stderr.trim()], [
+    2,
+    `error: bsa judge: --temperature must be a number from 0 to 2, got "hot"`,
+  ]);
   assertEquals(server.stats.chat + server.stats.pings + server.stats.models, 0);
 });
 
