@@ -141,6 +141,10 @@ export async function countTokensInBackground(
 ): Promise<TokenCounts> {
   const self = new URL(import.meta.url);
   if (self.protocol !== "file:") throw new Error(`token counting needs a local copy of the toolkit, not ${self.href}`);
+  // Asked, not requested: without --allow-run a request would prompt on a terminal and hold the run.
+  if ((await Deno.permissions.query({ name: "run", command: Deno.execPath() })).state !== "granted") {
+    throw new Error("token counting in a child process needs --allow-run");
+  }
   const config = new URL("../../deno.json", self);
   const child = new Deno.Command(Deno.execPath(), {
     args: [

@@ -467,6 +467,9 @@ Deno.test("the first real request is the check: no ping before it; a wrong model
   assertEquals(ok.code, 0, ok.stderr);
   // One GET /models, then the three generations: no one-token completion in between.
   assertEquals([server.stats.models, server.stats.pings, server.stats.generate], [1, 0, 3]);
+  // A cold cache: the counts were made beside the run (by a child process) and cached; the line came.
+  assert(/estimate: 3 requests, \d+ prompt tokens/.test(ok.stderr), ok.stderr);
+  assertEquals([...Deno.readDirSync(`${dir.path}/cache/token-counts`)].length, 1);
   const wrong = await runCli([...runArgs(server.url, "m-thnik", 1, `${dir.path}/wrong`), "--limit", "3"], env);
   assertEquals(wrong.code, 1, wrong.stderr);
   assert(wrong.stderr.includes("HTTP 404") && wrong.stderr.includes("is the model name right"), wrong.stderr);
