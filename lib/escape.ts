@@ -6,7 +6,8 @@
  * - {@linkcode escapeHtml}: text between HTML tags.
  * - {@linkcode escapeAttribute}: a value inside a quoted HTML attribute.
  * - {@linkcode escapeMarkdown}: a value put into Markdown text (a cell's `md()` output).
- * - {@linkcode safeMarkdown}: a whole Markdown text built with values in it: raw HTML made inert.
+ * - {@linkcode safeMarkdown}: a whole Markdown text built with values in it: raw HTML and script
+ *   links made inert.
  * - {@linkcode safeUrl}: a link target (`href`, `src`): only relative, `http(s):`, `mailto:` and
  *   fragment targets, percent-encoded where a quote or space could end the attribute.
  * @module
@@ -74,11 +75,12 @@ export function escapeMarkdown(value: unknown): string {
 
 /**
  * A whole Markdown text (built by a notebook cell, with values interpolated) made safe to
- * render: every `<` outside a code span becomes `&lt;`, so the text holds no raw HTML (no tag,
- * no comment, no script) whatever the values in it were; and every link or image target that is
- * not {@linkcode safeUrl}-safe (`javascript:`, `data:`...) is replaced by `#`. Code spans are
- * recognised only on one line and without `|` (where every renderer agrees they are code), and
- * kept as they are; anything else stays Markdown (emphasis, lists, headings, `[text](https://…)`).
+ * render: every `<` becomes `&lt;`, so the text holds no raw HTML (no tag, no comment, no
+ * autolink) whatever the values in it were; and every link, image or reference target that is
+ * not {@linkcode safeUrl}-safe (`javascript:`, `data:`...) becomes `#`. Everything else stays
+ * Markdown (emphasis, lists, headings, code, `[text](https://…)`). No code span is trusted to
+ * hide a `<`: renderers disagree on where code spans end (a GFM autolink or a backslash before
+ * the closing backtick), so a `<` in code shows as `&lt;` there, a price paid for safety.
  *
  * @param text The Markdown text.
  * @returns The same text, rendering the same way, without raw HTML or script links.
@@ -86,54 +88,36 @@ export function escapeMarkdown(value: unknown): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { safeMarkdown } from "./escape.ts";
- * assert(safeMarkdown("**m<img src=x onerror=alert(1)>** in `a<b`") === "**m&lt;img src=x onerror=alert(1)>** in `a<b`");
+ * assert(safeMarkdown("**m<img src=x onerror=alert(1)>**") === "**m&lt;img src=x onerror=alert(1)>**");
  * assert(safeMarkdown("[x](javascript:alert(1))") === "[x](#)");
+ * assert(safeMarkdown("[x](\njavascript:alert(1))") === "[x](#)");
+ * assert(safeMarkdown("> [r]: javascript:alert(1)") === "> [r]: #");
  * assert(safeMarkdown("see [the paper](https://arxiv.org/abs/2505.19690)") === "see [the paper](https://arxiv.org/abs/2505.19690)");
  * ```
  */
 export function safeMarkdown(text: string): string {
-  // Link reference definitions (`[x]: javascript:...` on a line of its own) name targets too.
+  // Reference definitions (`[x]: javascript:...`, also inside quotes and lists) name targets too.
   text = text.replace(
-    /^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S+)/gm,
+    /(\[[^\]\n]*\]:[ \t]*\n?[ \t]*)(<[^>\n]*>?|[^\s<]+)/g,
     (all, head: string, target: string) => _safeTarget(target.replace(/^<|>$/g, "")) ? all : `${head}#`,
   );
   let out = "";
-  let i = 0;
-  while (i < text.length) {
+  for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === "\\" && i + 1 < text.length) {
-      // An escaped character is literal text (an escaped backtick opens no span); `\<` is kept
-      // as an escaped `<`, which no renderer reads as a tag.
-      out += c + text[i + 1];
-      i += 2;
-      continue;
-    }
-    if (c === "`") {
-      let n = 1;
-      while (text[i + n] === "`") n++;
-      const close = _closingRun(text, i + n, n);
-      if (close !== -1) {
-        out += text.slice(i, close + n);
-        i = close + n;
-      } else {
-        out += text.slice(i, i + n);
-        i += n;
-      }
-      continue;
-    }
     if (c === "<") out += "&lt;";
     else if (c === "]" && text[i + 1] === "(") {
-      // A link or image target: kept when safe, else `#`.
+      // A link or image target: kept when safe, else `#`; one that cannot be read is no link.
       const end = _linkEnd(text, i + 2);
-      if (end !== -1) {
-        const target = text.slice(i + 2, end).trim().split(/\s+/)[0].replace(/^<|>$/g, "");
-        out += _safeTarget(target) ? `](${text.slice(i + 2, end).replace(/</g, "&lt;")})` : "](#)";
-        i = end + 1;
+      if (end === -1) {
+        out += "]\\(";
+        i++;
         continue;
       }
-      out += c;
+      const inner = text.slice(i + 2, end);
+      const target = inner.trim().split(/\s+/)[0].replace(/^<|>$/g, "");
+      out += _safeTarget(target) ? `](${inner.replace(/</g, "&lt;")})` : "](#)";
+      i = end;
     } else out += c;
-    i++;
   }
   return out;
 }
@@ -146,27 +130,13 @@ function _safeTarget(target: string): boolean {
   return !/[&\\]/.test(target) || /^(https?:\/\/|mailto:|#|\/|\.\/)/i.test(target);
 }
 
-// The start of the backtick run of exactly `n` that closes a code span opened before `from`,
-// on the same line and with no `|` between (else -1: then the backticks are text).
-function _closingRun(text: string, from: number, n: number): number {
-  for (let j = from; j < text.length; j++) {
-    const c = text[j];
-    if (c === "\n" || c === "|") return -1;
-    if (c !== "`") continue;
-    let m = 1;
-    while (text[j + m] === "`") m++;
-    if (m === n) return j;
-    j += m - 1;
-  }
-  return -1;
-}
-
-// The `)` ending a link target that starts at `from` (nested parentheses counted; one line).
+// The `)` ending a link target that starts at `from` (nested parentheses counted, escapes
+// skipped; across single newlines, as renderers read it, but not a blank line); -1 if none.
 function _linkEnd(text: string, from: number): number {
   let depth = 0;
   for (let j = from; j < text.length; j++) {
     const c = text[j];
-    if (c === "\n") return -1;
+    if (c === "\n" && /^\n[ \t]*\n/.test(text.slice(j, j + 40))) return -1;
     if (c === "\\") j++;
     else if (c === "(") depth++;
     else if (c === ")") {
