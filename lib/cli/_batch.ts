@@ -3,7 +3,7 @@ import { OPENAI_BATCH_LIMITS } from "../pipeline/batch/requests.ts";
 import type { BatchMode } from "../pipeline/batch/phase.ts";
 import type { BatchPhaseResult } from "../pipeline/batch/phase.ts";
 import { batchApiFromFlags } from "./_endpoint.ts";
-import { numberFlag } from "./_flags.ts";
+import { LIMITS, numberFlag } from "./_flags.ts";
 
 /**
  * Flags of `run` and `judge` that send requests through batches.
@@ -72,11 +72,13 @@ export function batchModeFromFlags(
     maxLines: numberFlag(command, values, "batch-max-lines", {
       integer: true,
       min: 1,
+      max: OPENAI_BATCH_LIMITS.maxLines,
       default: OPENAI_BATCH_LIMITS.maxLines,
     })!,
     maxBytes: numberFlag(command, values, "batch-max-bytes", {
       integer: true,
       min: 1024,
+      max: OPENAI_BATCH_LIMITS.maxBytes,
       default: OPENAI_BATCH_LIMITS.maxBytes,
     })!,
   };
@@ -98,8 +100,8 @@ export function batchModeFromFlags(
     mode: "live",
     api: batchApiFromFlags(command, values, prefix),
     limits,
-    pollMs: numberFlag(command, values, "batch-poll", { min: 0, default: 30 })! * 1000,
-    maxRounds: numberFlag(command, values, "batch-rounds", { integer: true, min: 1, default: 3 })!,
+    pollMs: numberFlag(command, values, "batch-poll", { min: 0, max: LIMITS.pollSeconds, default: 30 })! * 1000,
+    maxRounds: numberFlag(command, values, "batch-rounds", { integer: true, min: 1, max: LIMITS.rounds, default: 3 })!,
     fallback: (fallback ?? "batch") as "batch" | "direct",
   };
 }

@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { type BatchApi, createBatchApi } from "../pipeline/batch/api.ts";
 import { type ChatClient, createClient, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from "../pipeline/client.ts";
-import { listFlag, numberFlag } from "./_flags.ts";
+import { LIMITS, listFlag, numberFlag } from "./_flags.ts";
 
 /**
  * Flags shared by commands that talk to an endpoint.
@@ -30,12 +30,16 @@ export const ENDPOINT_FLAGS = {
  * assert(ENDPOINT_HELP.includes("--timeout SECONDS"));
  * ```
  */
-export const ENDPOINT_HELP = `  --timeout SECONDS     per request (default ${
-  DEFAULT_TIMEOUT_MS / 1000
-}, for long reasoning replies; a notice comes when
-                        nothing has completed for a minute); --retries N (default 6): HTTP
-                        failures (429 with Retry-After, 5xx, timeouts) are retried by the SDK;
-  --backoff MS          first wait before retrying a reply that was not a completion (default 500)`;
+export const ENDPOINT_HELP = `  --timeout SECONDS     per request, the preflight's GET /models included (1 to ${
+  Math.floor(MAX_TIMEOUT_MS / 1000)
+}, default ${DEFAULT_TIMEOUT_MS / 1000}, for long reasoning
+                        replies; a notice comes when nothing has answered for a minute);
+                        --retries N (0 to ${LIMITS.retries}, default 6): HTTP failures (429 with Retry-After,
+                        5xx, timeouts) are retried by the SDK
+  --backoff MS          first wait before retrying a reply that was not a completion (0 to ${LIMITS.backoffMs},
+                        default 500)
+  A key is read from OPENAI_API_KEY (or --api-key-env NAME) only; with none, no Authorization
+  header is sent. A base URL with credentials (user:pass@) or a query (?key=...) is refused.`;
 
 /**
  * Build a client from `--<prefix>base-url` (repeatable or comma-separated, for replicas) and the key
@@ -58,7 +62,8 @@ export function clientFromFlags(command: string, values: Record<string, unknown>
   }
   const config = endpointConfig(command, values);
   try {
-    return createClient({ baseUrls: urls, apiKeyEnv: keyVar, ...config });
+    // The preflight's stall notice goes to stderr, as generation's does (even with --quiet).
+    return createClient({ baseUrls: urls, apiKeyEnv: keyVar, ...config, notice: (l) => console.error(l) });
   } catch (err) {
     throw new UsageError(`bsa ${command}: --${prefix}base-url: ${(err as Error).message}`);
   }
@@ -85,8 +90,8 @@ export function endpointConfig(
       max: Math.floor(MAX_TIMEOUT_MS / 1000),
       default: DEFAULT_TIMEOUT_MS / 1000,
     })!,
-    retries: numberFlag(command, values, "retries", { integer: true, min: 0, default: 6 })!,
-    backoffMs: numberFlag(command, values, "backoff", { min: 0, default: 500 })!,
+    retries: numberFlag(command, values, "retries", { integer: true, min: 0, max: LIMITS.retries, default: 6 })!,
+    backoffMs: numberFlag(command, values, "backoff", { integer: true, min: 0, max: LIMITS.backoffMs, default: 500 })!,
   };
 }
 

@@ -102,30 +102,95 @@ export function requireString(command: string, values: Record<string, unknown>, 
 }
 
 /**
- * An optional number flag, checked against bounds.
+ * The upper bounds of numeric flags shared by several commands, stated once: each keeps the work
+ * finite and sits well above what a study uses (the paper: k = 5, 2,000 questions).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LIMITS } from "./_flags.ts";
+ * assert(LIMITS.k === 1000 && LIMITS.concurrency === 1024);
+ * ```
+ */
+export const LIMITS = {
+  /** `--k`: samples per question. */
+  k: 1000,
+  /** `--concurrency`: requests in flight. */
+  concurrency: 1024,
+  /** `--limit`: questions. */
+  questions: 100_000,
+  /** `--retries`: attempts after the first. */
+  retries: 100,
+  /** `--backoff`: ms before the first retry of a reply that was not a completion (10 minutes). */
+  backoffMs: 600_000,
+  /** `--max-tokens`, `--completion-tokens`: tokens of one reply. */
+  tokens: 10_000_000,
+  /** `--top-k`. */
+  topK: 1_000_000,
+  /** `--temperature` (the OpenAI API's range is 0 to 2). */
+  temperature: 2,
+  /** `--seed` (the largest integer a number holds exactly). */
+  seed: Number.MAX_SAFE_INTEGER,
+  /** `--bootstrap`, `--permutations`: replicates. */
+  replicates: 100_000,
+  /** `--n`: items of a review sample. */
+  reviewItems: 100_000,
+  /** `--batch-poll`: seconds between batch polls (an hour). */
+  pollSeconds: 3600,
+  /** `--batch-rounds`. */
+  rounds: 100,
+} as const;
+
+/**
+ * Bounds of a numeric flag: every one states its range (an upper bound included, so that no
+ * value can make the work endless: k, concurrency, limits, retries, timeouts, batch sizes).
+ */
+export interface NumberBounds {
+  /** A decimal integer (digits only: no `1e1`, no `0x10`, no `5.0`). */
+  integer?: boolean;
+  min: number;
+  max: number;
+  default?: number;
+}
+
+/**
+ * The one parser of numeric flags, for every command: a decimal integer where an integer is
+ * meant (digits with an optional sign: `1e1`, `0x10`, `5.0`, `1_000` are refused, never read as
+ * 10, 16 or 5), else a plain decimal number (`0.7`, `-1`, `.5`; no exponent, no hex), within
+ * `[min, max]`; refused with the flag, the value and the range.
+ *
+ * @param command The command (in the message).
+ * @param values The parsed flags.
+ * @param name The flag's name (without `--`).
+ * @param opts Integer or not, the range, the default (returned when the flag is not given).
+ * @returns The number, or the default.
+ * @throws {UsageError} The value is not such a number, or out of range: `bsa run: --k must be an integer from 1 to 1000, got "1e1"`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { numberFlag } from "./_flags.ts";
- * assert(numberFlag("run", { k: "5" }, "k", { integer: true, min: 1 }) === 5);
- * assert.throws(() => numberFlag("run", { k: "0" }, "k", { integer: true, min: 1 }), /--k must be an integer >= 1/);
+ * assert(numberFlag("run", { k: "5" }, "k", { integer: true, min: 1, max: 1000 }) === 5);
+ * assert.throws(() => numberFlag("run", { k: "0" }, "k", { integer: true, min: 1, max: 1000 }), /--k must be an integer from 1 to 1000, got "0"/);
+ * assert.throws(() => numberFlag("run", { k: "1e1" }, "k", { integer: true, min: 1, max: 1000 }), /got "1e1"/);
+ * assert.throws(() => numberFlag("run", { k: "0x10" }, "k", { integer: true, min: 1, max: 1000 }), /got "0x10"/);
+ * assert.throws(() => numberFlag("run", { k: "99999999999999999999" }, "k", { integer: true, min: 1, max: 1000 }), /from 1 to 1000/);
  * assert.throws(() => numberFlag("run", { p: "2" }, "p", { min: 0, max: 1 }), /--p must be a number from 0 to 1, got "2"/);
+ * assert(numberFlag("run", { p: ".5" }, "p", { min: 0, max: 1 }) === 0.5);
  * ```
  */
 export function numberFlag(
   command: string,
   values: Record<string, unknown>,
   name: string,
-  opts: { integer?: boolean; min?: number; max?: number; default?: number } = {},
+  opts: NumberBounds,
 ): number | undefined {
   const v = values[name];
   if (v === undefined) return opts.default;
-  const x = Number(v);
-  const bad = typeof v !== "string" || v.trim() === "" || !Number.isFinite(x) ||
-    (opts.integer && !Number.isInteger(x)) || (opts.min !== undefined && x < opts.min) ||
-    (opts.max !== undefined && x > opts.max);
-  if (bad) {
+  const text = typeof v === "string" ? v.trim() : "";
+  const shape = opts.integer ? /^[+-]?\d+$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+  const x = Number(text);
+  if (!shape.test(text) || !Number.isFinite(x) || x < opts.min || x > opts.max) {
     throw new UsageError(`bsa ${command}: --${name} must be ${expectedNumber(opts)}, got ${JSON.stringify(v)}`);
   }
   return x;
@@ -218,7 +283,7 @@ export function selectionFlags(command: string, values: Record<string, unknown>)
     idsFile: values.ids as string | undefined,
     scenarios,
     categories,
-    limit: numberFlag(command, values, "limit", { integer: true, min: 1 }),
+    limit: numberFlag(command, values, "limit", { integer: true, min: 1, max: LIMITS.questions }),
   };
 }
 

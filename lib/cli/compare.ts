@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { roundHalfEven } from "../metrics/round.ts";
 import { compareRuns } from "../analysis/compare_runs.ts";
-import { numberFlag, parseFlags } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags } from "./_flags.ts";
 import { OUTPUT_FLAGS, OUTPUT_HELP, outputFormat, printTables, printWarnings } from "./_print.ts";
 import { tableFromRows } from "../tables/model.ts";
 import { METRIC_ORDER } from "../metrics/metric_table.ts";
@@ -80,12 +80,27 @@ export async function compareCommand(args: string[]): Promise<number> {
   const output = outputFormat("compare", values);
   const runs = (values.run as string[] | undefined) ?? [];
   if (runs.length !== 2) throw new UsageError("bsa compare: give exactly two runs: --run A --run B");
-  const seed = numberFlag("compare", values, "seed", { integer: true, default: 0 })!;
+  const seed = numberFlag("compare", values, "seed", {
+    integer: true,
+    min: -LIMITS.seed,
+    max: LIMITS.seed,
+    default: 0,
+  })!;
   const { rows, warnings } = await compareRuns(runs[0], runs[1], {
     judge: values.judge as string | undefined,
     seed,
-    replicates: numberFlag("compare", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
-    permutations: numberFlag("compare", values, "permutations", { integer: true, min: 100, default: 2000 }),
+    replicates: numberFlag("compare", values, "bootstrap", {
+      integer: true,
+      min: 100,
+      max: LIMITS.replicates,
+      default: 2000,
+    }),
+    permutations: numberFlag("compare", values, "permutations", {
+      integer: true,
+      min: 100,
+      max: LIMITS.replicates,
+      default: 2000,
+    }),
   });
   printWarnings(warnings, output.verbose);
   const out = rows.map((r) => ({

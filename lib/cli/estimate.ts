@@ -4,7 +4,7 @@ import { selectQuestions } from "../dataset/select.ts";
 import { systemPromptFor } from "../pipeline/prompts.ts";
 import { DEFAULT_COMPLETION_TOKENS, estimateRun, readPrices } from "../pipeline/estimate.ts";
 import { rows } from "../table.ts";
-import { numberFlag, parseFlags, requireString, selectionFlags } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags, requireString, selectionFlags } from "./_flags.ts";
 import { formatRows } from "./_print.ts";
 
 /**
@@ -73,8 +73,21 @@ export async function estimateCommand(args: string[]): Promise<number> {
   });
   if (values.help) return (console.log(HELP), 0);
   const model = requireString("estimate", values, "model");
+  // Every flag is checked before anything is read.
+  const k = numberFlag("estimate", values, "k", { integer: true, min: 1, max: LIMITS.k, default: 5 })!;
+  const completionTokens = numberFlag("estimate", values, "completion-tokens", {
+    integer: true,
+    min: 1,
+    max: LIMITS.tokens,
+  });
+  const judgeCompletionTokens = numberFlag("estimate", values, "judge-completion-tokens", {
+    integer: true,
+    min: 1,
+    max: LIMITS.tokens,
+  });
+  const selection = selectionFlags("estimate", values);
   const dataset = await loadDataset({ path: values.dataset as string | undefined });
-  const { ids } = await selectQuestions(dataset, selectionFlags("estimate", values));
+  const { ids } = await selectQuestions(dataset, selection);
   const qs = ids ? dataset.questions.semijoin(aq.table({ id: ids }), "id") : dataset.questions;
   const systemPrompt = await systemPromptFor({
     safetyRules: !!values["safety-rules"],
@@ -84,10 +97,10 @@ export async function estimateCommand(args: string[]): Promise<number> {
   const e = estimateRun(rows(qs), {
     model,
     judgeModel: values["judge-model"] as string | undefined,
-    k: numberFlag("estimate", values, "k", { integer: true, min: 1, default: 5 })!,
+    k,
     systemPrompt: systemPrompt?.text,
-    completionTokens: numberFlag("estimate", values, "completion-tokens", { integer: true, min: 1 }),
-    judgeCompletionTokens: numberFlag("estimate", values, "judge-completion-tokens", { integer: true, min: 1 }),
+    completionTokens,
+    judgeCompletionTokens,
     prices: values.prices ? await readPrices(values.prices as string) : undefined,
   });
   if (values.json) console.log(JSON.stringify(e, null, 2));

@@ -7,7 +7,7 @@ import { inspectLogOfRun } from "../interop/inspect_export.ts";
 import { writeInspectLog } from "../interop/inspect_files.ts";
 import { runSystemPrompt } from "../interop/system_prompt.ts";
 import { roundHalfEven } from "../metrics/round.ts";
-import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags, subcommandName } from "./_flags.ts";
 import { printWarnings } from "./_print.ts";
 
 /**
@@ -105,8 +105,13 @@ export async function exportCommand(args: string[]): Promise<number> {
   }
   const ci = {
     level: numberFlag(name, values, "level", { min: 0.5, max: 0.999, default: 0.95 }),
-    replicates: numberFlag(name, values, "bootstrap", { integer: true, min: 100, default: 2000 }),
-    seed: numberFlag(name, values, "seed", { integer: true, default: 0 }),
+    replicates: numberFlag(name, values, "bootstrap", {
+      integer: true,
+      min: 100,
+      max: LIMITS.replicates,
+      default: 2000,
+    }),
+    seed: numberFlag(name, values, "seed", { integer: true, min: -LIMITS.seed, max: LIMITS.seed, default: 0 }),
   };
   if (!file) await Deno.mkdir(out, { recursive: true });
   const datasets = new Map<string, Dataset>();

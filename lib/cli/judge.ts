@@ -9,7 +9,7 @@ import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_b
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import { checkBatchFileFlag, refuseOwnedBodyKeys } from "./_output.ts";
 import { refuseBatchInFlight } from "../pipeline/batch/state.ts";
-import { jsonObjectFlag, listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
+import { jsonObjectFlag, LIMITS, listFlag, numberFlag, parseFlags, requireString } from "./_flags.ts";
 
 /**
  * The text `bsa judge --help` prints.
@@ -101,13 +101,18 @@ export async function judgeCommand(args: string[]): Promise<number> {
   const extraBody = jsonObjectFlag("judge", values, "extra-body");
   refuseOwnedBodyKeys("judge", "extra-body", extraBody);
   const params = {
-    temperature: numberFlag("judge", values, "temperature", { min: 0, default: 0 }),
+    temperature: numberFlag("judge", values, "temperature", { min: 0, max: LIMITS.temperature, default: 0 }),
     top_p: numberFlag("judge", values, "top-p", { min: 0, max: 1 }),
-    max_tokens: numberFlag("judge", values, "max-tokens", { integer: true, min: 1 }),
-    seed: numberFlag("judge", values, "seed", { integer: true }),
+    max_tokens: numberFlag("judge", values, "max-tokens", { integer: true, min: 1, max: LIMITS.tokens }),
+    seed: numberFlag("judge", values, "seed", { integer: true, min: -LIMITS.seed, max: LIMITS.seed }),
     ...(extraBody && { extra_body: extraBody }),
   };
-  const concurrency = numberFlag("judge", values, "concurrency", { integer: true, min: 1, default: 16 })!;
+  const concurrency = numberFlag("judge", values, "concurrency", {
+    integer: true,
+    min: 1,
+    max: LIMITS.concurrency,
+    default: 16,
+  })!;
   const batch = batchModeFromFlags("judge", values, "judge-");
   const client = batch?.mode === "file" ? null : clientFromFlags("judge", values, "judge-");
   const manifest = await readManifest(run);
@@ -116,6 +121,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
   const dataset = await loadRunDataset(manifest, values.dataset as string | undefined);
   const prompts = await loadJudgePrompts({ dir: values.prompts as string | undefined });
   const cache = values["no-cache"] ? null : await JudgeCache.open();
+  for (const w of cache?.warnings ?? []) console.error(`warning: ${w}; --no-cache judges without the cache`);
   try {
     const r = await judge({
       run,
@@ -134,6 +140,7 @@ export async function judgeCommand(args: string[]): Promise<number> {
       retryFailed: !!values["retry-failed"],
       retryInvalid: !!values["retry-invalid"],
     });
+    for (const w of r.warnings) console.error(`warning: ${w}`);
     if (r.batch) {
       for (
         const line of describeBatch(r.batch, `bsa ingest --run ${run}${values.label ? ` --label ${values.label}` : ""}`)

@@ -2,7 +2,7 @@ import { BENCHMARK_SIZE, SCENARIOS } from "../dataset/scenarios.ts";
 import { runIcc } from "../analysis/run_icc.ts";
 import { powerTable, PUBLISHED_ICC } from "../stats/power.ts";
 import { UsageError } from "../errors.ts";
-import { numberFlag, parseFlags } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags } from "./_flags.ts";
 import { OUTPUT_FLAGS, OUTPUT_HELP, outputFormat, printTables, printWarnings } from "./_print.ts";
 import { tableFromRows } from "../tables/model.ts";
 
@@ -72,7 +72,7 @@ export async function powerCommand(args: string[]): Promise<number> {
   const output = outputFormat("power", values);
   const baseline = numberFlag("power", values, "baseline", { min: 0, max: 100 });
   if (baseline === undefined) throw new UsageError("bsa power: --baseline PCT is required");
-  const k = numberFlag("power", values, "k", { integer: true, min: 1, default: 5 })!;
+  const k = numberFlag("power", values, "k", { integer: true, min: 1, max: LIMITS.k, default: 5 })!;
   if (values.icc !== undefined && values.run !== undefined) {
     throw new UsageError("bsa power: give --icc or --run, not both");
   }

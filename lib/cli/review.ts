@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { designPath, judgedSamples, planPath, planReview, writePlan } from "../review/mod.ts";
 import { loadRunJudgments } from "../store/mod.ts";
-import { numberFlag, parseFlags, subcommandName } from "./_flags.ts";
+import { LIMITS, numberFlag, parseFlags, subcommandName } from "./_flags.ts";
 import { checkOutputFlag } from "./_output.ts";
 import { formatRows, printWarnings } from "./_print.ts";
 
@@ -93,7 +93,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
   }
   const run = values.run as string | undefined;
   if (!run) throw new UsageError(`bsa ${name}: --run DIR is required`);
-  const n = numberFlag(name, values, "n", { integer: true, min: 1 });
+  const n = numberFlag(name, values, "n", { integer: true, min: 1, max: LIMITS.reviewItems });
   const margin = numberFlag(name, values, "margin", { min: 0.01, max: 50 });
   if ((n === undefined) === (margin === undefined)) {
     throw new UsageError(`bsa ${name}: give --n N or --margin PTS (one of them)`);

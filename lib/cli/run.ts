@@ -7,11 +7,13 @@ import { systemPromptFor } from "../pipeline/prompts.ts";
 import { safeHost } from "../pipeline/client.ts";
 import { ForeignFolderError, runFolderState } from "../store/mod.ts";
 import { BATCH_FLAGS, BATCH_HELP, batchModeFromFlags, describeBatch } from "./_batch.ts";
+import type { TokenCounts } from "../dataset/token_counts.ts";
 import { clientFromFlags, ENDPOINT_FLAGS, ENDPOINT_HELP } from "./_endpoint.ts";
 import { checkBatchFileFlag, refuseOwnedBodyKeys } from "./_output.ts";
 import { refuseBatchInFlight } from "../pipeline/batch/state.ts";
 import {
   jsonObjectFlag,
+  LIMITS,
   listFlag,
   listFlagRaw,
   numberFlag,
@@ -112,8 +114,13 @@ export async function runCommand(args: string[]): Promise<number> {
   if (values.help) return (console.log(HELP), 0);
   const model = requireString("run", values, "model");
   const out = requireString("run", values, "out");
-  const k = numberFlag("run", values, "k", { integer: true, min: 1, default: 5 })!;
-  const concurrency = numberFlag("run", values, "concurrency", { integer: true, min: 1, default: 16 })!;
+  const k = numberFlag("run", values, "k", { integer: true, min: 1, max: LIMITS.k, default: 5 })!;
+  const concurrency = numberFlag("run", values, "concurrency", {
+    integer: true,
+    min: 1,
+    max: LIMITS.concurrency,
+    default: 16,
+  })!;
   const extraBody = jsonObjectFlag("run", values, "extra-body");
   refuseOwnedBodyKeys("run", "extra-body", extraBody);
   if (values["system-prompt"] && values["safety-rules"]) {
@@ -121,11 +128,11 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   // Every flag is checked before anything is printed or read: a bad value is the only output.
   const params = {
-    temperature: numberFlag("run", values, "temperature", { min: 0 }),
+    temperature: numberFlag("run", values, "temperature", { min: 0, max: LIMITS.temperature }),
     top_p: numberFlag("run", values, "top-p", { min: 0, max: 1 }),
-    top_k: numberFlag("run", values, "top-k", { integer: true, min: -1 }),
-    max_tokens: numberFlag("run", values, "max-tokens", { integer: true, min: 1 }),
-    seed: numberFlag("run", values, "seed", { integer: true }),
+    top_k: numberFlag("run", values, "top-k", { integer: true, min: -1, max: LIMITS.topK }),
+    max_tokens: numberFlag("run", values, "max-tokens", { integer: true, min: 1, max: LIMITS.tokens }),
+    seed: numberFlag("run", values, "seed", { integer: true, min: -LIMITS.seed, max: LIMITS.seed }),
     ...(extraBody && { extra_body: extraBody }),
   };
   const tags = parseTags("run", listFlagRaw(values, "tag"));
@@ -145,18 +152,33 @@ export async function runCommand(args: string[]): Promise<number> {
     promptsDir: values.prompts as string | undefined,
   });
   // The size of a new run, before it starts; a resumed run goes straight to its first request.
-  // Printed once the run's lock is held and the endpoint has answered: with no key (or a wrong
-  // URL) its error is the only output, and a second writer is turned away before any request.
+  // Printed once the run's lock is held and the endpoint has answered (generate's onStart): with
+  // no key (or a wrong URL) its error is the only output, and a second writer sends nothing.
+  let estimateLine: Promise<void> | undefined;
   const printEstimate = async () => {
     const { DEFAULT_COMPLETION_TOKENS, estimateRun } = await import("../pipeline/estimate.ts");
-    const { cachedTokenCounts } = await import("../dataset/token_counts.ts");
-    const counts = await cachedTokenCounts(dataset, systemPrompt?.text);
-    const questions = ids ? ids.map((id) => counts.questions.get(id)!) : [...counts.questions.values()];
-    const est = estimateRun(questions, { model, k, systemPromptTokens: counts.systemPrompt });
-    const perSample = DEFAULT_COMPLETION_TOKENS.toLocaleString("en-US");
-    console.error(
-      `estimate: ${est.requests} requests, ${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~${perSample} per sample); 'bsa estimate' prices it`,
-    );
+    const tc = await import("../dataset/token_counts.ts");
+    const say = (counts: TokenCounts, note = "") => {
+      const questions = ids ? ids.map((id) => counts.questions.get(id)!) : [...counts.questions.values()];
+      const est = estimateRun(questions, { model, k, systemPromptTokens: counts.systemPrompt });
+      const perSample = DEFAULT_COMPLETION_TOKENS.toLocaleString("en-US");
+      return `estimate: ${est.requests} requests, ${note}${est.prompt_tokens} prompt tokens, ~${est.completion_tokens} completion tokens (at ~${perSample} per sample); 'bsa estimate' prices it`;
+    };
+    const stored = await tc.storedTokenCounts(dataset, systemPrompt?.text);
+    if (stored) console.error(say(stored));
+    else {
+      // A cold cache: the tokenizer runs in a child process while the run starts, and the line
+      // comes when it is done; without a child, the length of the texts stands in for it.
+      estimateLine = tc.countTokensInBackground(dataset, systemPrompt?.text).then(
+        (counts) => console.error(`\n${say(counts)}`),
+        () =>
+          console.error(
+            `\n${
+              say(tc.approximateTokenCounts(dataset, systemPrompt?.text), "~")
+            } (prompt tokens from the texts' length)`,
+          ),
+      );
+    }
   };
   const result = await generate({
     out,
@@ -178,6 +200,8 @@ export async function runCommand(args: string[]): Promise<number> {
     retryFailed: !!values["retry-failed"],
     onStart: state === "new" ? printEstimate : undefined,
   });
+  // The estimate of a cold cache, if it has not come yet (it is printed as soon as it is counted).
+  await estimateLine;
   for (const w of result.warnings) console.error(`warning: ${w}`);
   if (result.batch) { for (const line of describeBatch(result.batch, `bsa ingest --run ${out}`)) console.error(line); }
   const o = result.outcomes;

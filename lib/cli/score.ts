@@ -5,7 +5,7 @@ import { formatOfficialCsv, type ScoreReport } from "../metrics/mod.ts";
 import { scoreTable } from "../metrics/score_table.ts";
 import { DEFAULT_ALPHA } from "../metrics/fscore.ts";
 import { writeAtomic } from "../fs.ts";
-import { listFlag, numberFlag, parseFlags } from "./_flags.ts";
+import { LIMITS, listFlag, numberFlag, parseFlags } from "./_flags.ts";
 import { OUTPUT_FLAGS, OUTPUT_HELP, type OutputChoice, outputFormat, printTables, printWarnings } from "./_print.ts";
 import { checkOutputFlag } from "./_output.ts";
 
@@ -113,12 +113,17 @@ export async function scoreCommand(args: string[]): Promise<number> {
   const kFlag = values.k as string | undefined;
   const k = kFlag === undefined || kFlag === "auto"
     ? undefined
-    : numberFlag("score", values, "k", { integer: true, min: 1 });
+    : numberFlag("score", values, "k", { integer: true, min: 1, max: LIMITS.k });
   const ci = values.ci
     ? {
       level: numberFlag("score", values, "level", { min: 0.5, max: 0.999, default: 0.95 }),
-      replicates: numberFlag("score", values, "bootstrap", { integer: true, min: 100, default: 2000 }),
-      seed: numberFlag("score", values, "seed", { integer: true, default: 0 }),
+      replicates: numberFlag("score", values, "bootstrap", {
+        integer: true,
+        min: 100,
+        max: LIMITS.replicates,
+        default: 2000,
+      }),
+      seed: numberFlag("score", values, "seed", { integer: true, min: -LIMITS.seed, max: LIMITS.seed, default: 0 }),
     }
     : undefined;
   // A run's ids were checked against the dataset when it was generated; the upstream CSV's

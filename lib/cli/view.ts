@@ -112,7 +112,11 @@ export async function viewCommand(args: string[]): Promise<number> {
     );
   }
   const port = numberFlag("view", values, "port", { integer: true, min: 0, max: 65535, default: 0 })!;
-  const maxMb = numberFlag("view", values, "max-mb", { min: 0.001, default: DEFAULT_EXPORT_LIMIT / 1024 / 1024 })!;
+  const maxMb = numberFlag("view", values, "max-mb", {
+    min: 0.001,
+    max: 100_000,
+    default: DEFAULT_EXPORT_LIMIT / 1024 / 1024,
+  })!;
   // Keys and the values that need no data are checked before anything is read.
   if (filterText) _checkFilter(filterText);
   if (values.force && !out) throw new UsageError("bsa view: --force goes with --out FILE.html");

@@ -10,6 +10,7 @@ import { rows } from "../table.ts";
 import { tableFromRows } from "../tables/model.ts";
 import { renderHtml } from "../tables/html.ts";
 import { renderMarkdown } from "../tables/markdown.ts";
+import { safeMarkdown } from "../escape.ts";
 
 /** A Jupyter MIME bundle. */
 export type MimeBundle = Record<string, unknown>;
@@ -38,7 +39,9 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
 }
 
 /**
- * Show a table (an Arquero table or an array of rows) as HTML, at most `limit` rows.
+ * Show a table (an Arquero table or an array of rows) as HTML, at most `limit` rows. Every
+ * column name and value is escaped ({@linkcode escapeHtml}): a model name, tag, path or label
+ * holding markup shows as text (Arquero's own `toHTML` leaves column names as they are).
  *
  * @param data An Arquero table or an array of rows.
  * @param options `limit`: most rows shown; `digits`: decimals of numbers.
@@ -50,6 +53,8 @@ async function _display(bundle: MimeBundle): Promise<MimeBundle> {
  * const b = await show([{ model: "m", "Safe@1": 60, n: 3 }, { model: "n", "Safe@1": NaN, n: 4 }]);
  * const html = String(b["text/html"]);
  * assert(html.includes("<table") && html.includes(">60.00<") && html.includes(">–<") && !html.includes("NaN"));
+ * const x = await show([{ "<b>col</b>": "m<img src=x onerror=alert(1)>" }]);
+ * assert(!String(x["text/html"]).includes("<img") && !String(x["text/html"]).includes("<b>"));
  * ```
  */
 export async function show(
@@ -107,7 +112,11 @@ export async function chart(spec: TopLevelSpec, options: { size?: PrintSize } = 
 }
 
 /**
- * Show Markdown text (findings, notes computed in a cell).
+ * Show Markdown text (findings, notes computed in a cell, with run metadata in them). The text
+ * goes out through {@linkcode safeMarkdown}: no raw HTML and no script link survives, whatever
+ * a model name, tag, path or warning interpolated into it holds, while the Markdown itself
+ * (emphasis, lists, code, links to http(s) pages) renders as written. Notebooks are rendered by
+ * nbconvert, GitHub, nbviewer and JupyterLab, not all of which sanitise.
  *
  * @param text The Markdown.
  * @returns The bundle.
@@ -116,10 +125,11 @@ export async function chart(spec: TopLevelSpec, options: { size?: PrintSize } = 
  * import assert from "node:assert/strict";
  * import { md } from "./display.ts";
  * assert((await md("**bold**"))["text/markdown"] === "**bold**");
+ * assert((await md("run m<img src=x onerror=alert(1)>"))["text/markdown"] === "run m&lt;img src=x onerror=alert(1)>");
  * ```
  */
 export async function md(text: string): Promise<MimeBundle> {
-  return await _display({ "text/markdown": text, "text/plain": text });
+  return await _display({ "text/markdown": safeMarkdown(text), "text/plain": text });
 }
 
 /**

@@ -8,6 +8,7 @@ import { checkFilter } from "../viewer/filter_check.ts";
 import { type Filter, formatFilter, judgeOf } from "../viewer/page/filter.js";
 import { RunViewer } from "../viewer/store.ts";
 import { html as showHtml, type MimeBundle } from "./display.ts";
+import { escapeHtml } from "../escape.ts";
 
 /** What {@linkcode samples} reads. */
 export interface SamplesOptions {
@@ -187,13 +188,13 @@ export async function showSamples(
     return text.length > chars ? `${text.slice(0, chars)}… (${chars} of ${text.length} characters)` : text;
   };
   const rows = table.objects({ limit: options.limit ?? 50 }) as Record<string, unknown>[];
-  const head = columns.map((c) => `<th style="text-align:left">${_escape(c)}</th>`).join("");
+  const head = columns.map((c) => `<th style="text-align:left">${escapeHtml(c)}</th>`).join("");
   const body = rows.map((r) =>
     `<tr>${
       columns.map((c) =>
         `<td style="text-align:left;vertical-align:top;white-space:pre-wrap;max-width:${
           ["query", "reasoning", "answer", "risk_summary"].includes(c) ? "32em" : "12em"
-        }">${_escape(cut(r[c]))}</td>`
+        }">${escapeHtml(cut(r[c]))}</td>`
       ).join("")
     }</tr>`
   ).join("\n");
@@ -201,8 +202,4 @@ export async function showSamples(
   const html = `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
   const text = rows.map((r) => columns.map((c) => `${c}: ${cut(r[c])}`).join("\n")).join("\n\n");
   return await showHtml(html, text);
-}
-
-function _escape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

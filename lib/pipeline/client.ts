@@ -1,5 +1,7 @@
 import OpenAI from "openai";
 import { ApiKeyError, BsaError, EndpointError } from "../errors.ts";
+import { redactSecrets } from "../redact.ts";
+import { stallWatch } from "./progress.ts";
 import { FatalRequestError, type RetryOptions, withRetry } from "./retry.ts";
 
 /** The per-request timeout when none is given: long enough for a reasoning model's long reply. */
@@ -25,6 +27,14 @@ export interface EndpointOptions {
    * with `baseDelayMs` backoff.
    */
   retry?: RetryOptions;
+  /**
+   * Where the preflight's stall notice goes (the CLI: stderr): when `/models` has not answered
+   * for `stallMs` (default one minute), and again each further period, so a hung endpoint is
+   * never silent. Without it nothing is said (a library caller's choice).
+   */
+  notice?: (line: string) => void;
+  /** The quiet period before the preflight's stall notice (default 60 000 ms). */
+  stallMs?: number;
 }
 
 /** The parts of a chat completion the pipeline keeps. */
@@ -42,15 +52,17 @@ export { EndpointError };
 
 /**
  * The one place an `npm:openai` client is made (chat completions, files, batches): the base
- * URL checked, a key or the placeholder local servers accept, the SDK's own retries, and a
- * `fetch` that hands the SDK's headers to the runtime as a plain record (see
- * {@linkcode plainHeadersFetch}).
+ * URL checked (an http(s) URL without credentials or query), the key sent as
+ * `Authorization: Bearer …` only when one is set (with none, or an empty one, no
+ * `Authorization` header goes out at all), the SDK's own retries, and a `fetch` that hands the
+ * SDK's headers to the runtime as a plain record (see {@linkcode plainHeadersFetch}).
  *
  * @param baseURL An `http://` or `https://` base URL (e.g. `http://localhost:8000/v1`).
  * @param o The key (from the environment), the per-request timeout, the SDK's retry count, and
  *   optionally a `fetch` that sees every attempt.
  * @returns The SDK client.
- * @throws {BsaError} The URL is not an http(s) URL.
+ * @throws {BsaError} The URL is not an http(s) URL, or carries credentials (`user:pass@`) or a
+ *   query (`?key=…`); the message names neither their values.
  *
  * @example
  * ```ts
@@ -59,6 +71,8 @@ export { EndpointError };
  * const c = openaiClient("http://127.0.0.1:8000/v1", { timeoutMs: 1000, maxRetries: 2 });
  * assert(c.baseURL === "http://127.0.0.1:8000/v1" && c.maxRetries === 2);
  * assert.throws(() => openaiClient("localhost:8000", { timeoutMs: 1000, maxRetries: 2 }), /http:\/\/ or https:\/\//);
+ * assert.throws(() => openaiClient("http://u:pw@h/v1", { timeoutMs: 1000, maxRetries: 2 }), /credentials/);
+ * assert.throws(() => openaiClient("http://h/v1?key=abc", { timeoutMs: 1000, maxRetries: 2 }), /query/);
  * ```
  */
 export function openaiClient(
@@ -66,15 +80,31 @@ export function openaiClient(
   o: { apiKey?: string; timeoutMs: number; maxRetries: number; fetch?: typeof fetch },
 ): OpenAI {
   if (!/^https?:\/\/[^/]/.test(baseURL) || safeHost(baseURL) === "(invalid URL)") {
-    throw new BsaError(`base URL must be an http:// or https:// URL, got ${JSON.stringify(baseURL)}`);
+    throw new BsaError(`base URL must be an http:// or https:// URL, got ${JSON.stringify(redactSecrets(baseURL))}`);
   }
+  const u = new URL(baseURL);
+  if (u.username || u.password) {
+    throw new BsaError(
+      `base URL ${safeHost(baseURL)} carries credentials (user:password@): they would be sent to the server ` +
+        "as part of the URL; give the key in OPENAI_API_KEY (or another environment variable) instead",
+    );
+  }
+  if (u.search || baseURL.includes("?")) {
+    throw new BsaError(
+      `base URL ${safeHost(baseURL)} has a query (?${[...u.searchParams.keys()].join("&")}): request paths ` +
+        "are appended to the base URL, so the query would end up before them; give a key in an environment " +
+        "variable, and the URL without '?…'",
+    );
+  }
+  // Local servers (vLLM, Ollama) need no key, but the SDK refuses to start without one: it
+  // gets a placeholder, and the fetch below drops the header the placeholder would make.
+  const keyless = !o.apiKey;
   return new OpenAI({
     baseURL,
-    // Local servers (vLLM, Ollama) accept any key, but the SDK refuses to start without one.
-    apiKey: o.apiKey || "EMPTY",
+    apiKey: o.apiKey || "unused",
     timeout: o.timeoutMs,
     maxRetries: o.maxRetries,
-    fetch: plainHeadersFetch(o.fetch ?? fetch),
+    fetch: plainHeadersFetch(o.fetch ?? fetch, { dropAuthorization: keyless }),
   });
 }
 
@@ -86,6 +116,7 @@ export function openaiClient(
  * (a `Headers` object's entries are already combined, one per name) for a fraction of that.
  *
  * @param inner The fetch to call (the global one by default in {@linkcode openaiClient}).
+ * @param o `dropAuthorization`: send no `Authorization` header (no key is set).
  * @returns A fetch that sees the same headers as a plain record.
  *
  * @example
@@ -96,14 +127,22 @@ export function openaiClient(
  * const f = plainHeadersFetch((_input, init) => (seen = init?.headers, Promise.resolve(new Response("ok"))));
  * await f("http://127.0.0.1:1/v1/models", { headers: new Headers([["Accept", "application/json"], ["X-A", "1"]]) });
  * assert.deepEqual(seen, { "accept": "application/json", "x-a": "1" });
+ * const keyless = plainHeadersFetch((_input, init) => (seen = init?.headers, Promise.resolve(new Response("ok"))), { dropAuthorization: true });
+ * await keyless("http://127.0.0.1:1/v1/models", { headers: new Headers([["Authorization", "Bearer unused"]]) });
+ * assert.deepEqual(seen, {});
  * ```
  */
-export function plainHeadersFetch(inner: typeof fetch): typeof fetch {
+export function plainHeadersFetch(inner: typeof fetch, o: { dropAuthorization?: boolean } = {}): typeof fetch {
   return (input, init) => {
     if (init?.headers instanceof Headers) {
       // forEach, not iteration: Deno's Headers iterator re-sorts the whole list at every step.
       const headers: Record<string, string> = {};
       init.headers.forEach((value, name) => (headers[name] = value));
+      if (o.dropAuthorization) delete headers.authorization;
+      init = { ...init, headers };
+    } else if (o.dropAuthorization && init?.headers) {
+      const headers = new Headers(init.headers);
+      headers.delete("authorization");
       init = { ...init, headers };
     }
     return inner(input, init);
@@ -153,7 +192,9 @@ export class ChatClient {
   #inFlight: number[];
   #retry: RetryOptions;
   #checked = false;
-  #key: { keyVar: string; key: "set" | "unset" | "empty" };
+  #key: { keyVar: string; key: "set" | "unset" | "empty"; secret?: string };
+  #notice?: (line: string) => void;
+  #stallMs: number;
   /** Failed attempts so far (each retried or finally given up), for progress displays. */
   failures = 0;
 
@@ -164,7 +205,10 @@ export class ChatClient {
       throw new BsaError(`timeout must be between 1 ms and ${MAX_TIMEOUT_MS} ms (about 24.8 days), got ${timeout}`);
     }
     this.hosts = options.baseUrls.map(safeHost);
-    this.#key = keyState(options.apiKey, options.apiKeyEnv);
+    // The key is kept only to take it out of every error text (redactSecrets).
+    this.#key = { ...keyState(options.apiKey, options.apiKeyEnv), secret: options.apiKey };
+    this.#notice = options.notice;
+    this.#stallMs = options.stallMs ?? 60_000;
     // Every attempt the SDK makes passes here: count the failed ones for progress displays.
     const counted = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       try {
@@ -190,39 +234,55 @@ export class ChatClient {
   }
 
   /**
-   * Check every replica before anything is written: unreachable or a rejected key is an
-   * error. A server without a `/models` route is accepted. When `/models` answers, which
-   * many servers allow without a key, `model` (if given) is sent one real one-token
-   * completion, so a wrong key or model name is known before anything is written.
+   * Check every replica before anything is written: unreachable, or a key the server refuses on
+   * `GET /models`, is an error. A server without a `/models` route is accepted. No completion is
+   * sent here: the first real request is the check of the model name (and of a key a server
+   * wants only for completions), so a run's first generation goes out one `/models` reply after
+   * the start, not a model round trip later; a refusal of it stops the run as an
+   * {@linkcode EndpointError}. The request is bounded by the per-request timeout, and a
+   * `notice` (see {@linkcode EndpointOptions}) says when it has not answered for a minute.
    * Checked once per client.
+   *
+   * @param _model The model the run will ask (checked by its first request).
    */
-  async preflight(model?: string): Promise<void> {
+  async preflight(_model?: string): Promise<void> {
     if (this.#checked) return;
-    await Promise.all(this.#clients.map(async (c, i) => {
-      let open = false;
-      try {
-        await c.models.list({ maxRetries: 1 });
-        open = true;
-      } catch (err) {
-        if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
-          throw new ApiKeyError(this.hosts[i], err.status, this.#key.keyVar, this.#key.key);
+    const stall = this.#notice
+      ? stallWatch(
+        `preflight (GET /models of ${this.hosts.join(", ")})`,
+        this.#notice,
+        this.#stallMs,
+        "no reply",
+      )
+      : null;
+    try {
+      await Promise.all(this.#clients.map(async (c, i) => {
+        try {
+          await c.models.list({ maxRetries: 1 });
+        } catch (err) {
+          if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
+            throw new ApiKeyError(this.hosts[i], err.status, this.#key.keyVar, this.#key.key);
+          }
+          if (err instanceof OpenAI.APIConnectionTimeoutError) {
+            throw new EndpointError(
+              `${this.hosts[i]} did not answer GET /models within the per-request timeout ` +
+                `(${this.#timeoutMs / 1000} s, tried twice): the request timed out`,
+            );
+          }
+          if (err instanceof OpenAI.APIConnectionError) {
+            throw new EndpointError(`${this.hosts[i]} is unreachable: ${this.#redact(_cause(err))}`);
+          }
+          // 404 or other: the route may simply not exist on this server.
         }
-        if (err instanceof OpenAI.APIConnectionError) {
-          throw new EndpointError(`${this.hosts[i]} is unreachable: ${_cause(err)}`);
-        }
-        // 404 or other: the route may simply not exist on this server.
-      }
-      if (!open || model === undefined) return;
-      try {
-        await c.chat.completions.create({ model, messages: [{ role: "user", content: "ping" }], max_tokens: 1 });
-      } catch (err) {
-        const e = _classify(err, this.hosts[i], this.#key);
-        // A key or model the server refuses stops here; anything else (a server that wants
-        // other parameters for this model) is left to the real requests.
-        if (e instanceof EndpointError) throw e;
-      }
-    }));
+      }));
+    } finally {
+      stall?.stop();
+    }
     this.#checked = true;
+  }
+
+  #redact(text: string): string {
+    return redactSecrets(text, [this.#key.secret]);
   }
 
   /** Send one chat completion request with retries; see the class description. */
@@ -242,7 +302,7 @@ export class ChatClient {
       } catch (err) {
         // HTTP failures were counted (and retried) by the SDK already.
         if (!(err instanceof OpenAI.APIError)) this.failures++;
-        throw _classify(err, this.hosts[i], this.#key);
+        throw _redacted(_classify(err, this.hosts[i], this.#key), this.#key.secret);
       } finally {
         this.#inFlight[i]--;
       }
@@ -355,12 +415,25 @@ function _cause(err: unknown): string {
   return c?.message ?? (err as Error).message;
 }
 
+// The error with every secret out of its message (and its cause's): what is stored and printed.
+function _redacted(err: unknown, secret: string | undefined): unknown {
+  if (!(err instanceof Error)) return err;
+  try {
+    err.message = redactSecrets(err.message, [secret]);
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof Error) cause.message = redactSecrets(cause.message, [secret]);
+  } catch {
+    // A frozen error: left as it is (none of the SDK's or the runtime's are).
+  }
+  return err;
+}
+
 function _classify(err: unknown, host: string, key: ReturnType<typeof keyState>): unknown {
   if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
     return new ApiKeyError(host, err.status, key.keyVar, key.key);
   }
   if (err instanceof OpenAI.NotFoundError) {
-    return new EndpointError(`${host}: HTTP 404 ${err.message} (is the model name right?)`);
+    return new EndpointError(`${host}: HTTP 404 ${err.message} (is the model name right, and the base URL?)`);
   }
   // Any other 4xx but 408 (timeout) and 429 (rate limit) is a refusal that asking again
   // will not change: a bad request, a content filter, a context length exceeded.
@@ -374,7 +447,7 @@ function _classify(err: unknown, host: string, key: ReturnType<typeof keyState>)
 /**
  * Whether a key is sent, and from which variable: what an {@linkcode ApiKeyError} says when a
  * server refuses the request. No key is fine for local servers (vLLM, Ollama): the request goes
- * out with a placeholder and only a refusal brings this up.
+ * out with no `Authorization` header, and only a refusal brings this up.
  *
  * @param apiKey The key read from the environment, if any.
  * @param apiKeyEnv The variable named (default `OPENAI_API_KEY`).
@@ -428,6 +501,8 @@ export interface ClientConfig {
   retries?: number;
   /** First wait (ms) before retrying a reply that was not a completion (default 500). */
   backoffMs?: number;
+  /** Where the preflight's stall notice goes (see {@linkcode EndpointOptions}). */
+  notice?: (line: string) => void;
 }
 
 /**
@@ -454,5 +529,6 @@ export function createClient(config: ClientConfig): ChatClient {
     apiKeyEnv: config.apiKeyEnv,
     timeoutMs: config.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000,
     retry: { retries: config.retries ?? 6, baseDelayMs: config.backoffMs ?? 500 },
+    notice: config.notice,
   });
 }

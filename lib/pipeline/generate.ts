@@ -166,14 +166,20 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   // Locked before anything is sent: a second writer is turned away before even the preflight.
   // A folder this call made but another holds is the other's now: it is left alone.
   const lock = await lockGenerations(o.out);
+  let refused = false;
   try {
     await o.client?.preflight(o.model);
     await o.onStart?.();
     return await _generate(o, chosen, wanted);
+  } catch (err) {
+    // The first requests are the check of the model name and key: refused before any sample was kept.
+    refused = err instanceof EndpointError;
+    throw err;
   } finally {
-    // A folder this call made and left without a manifest (refused before any write) goes,
-    // while the lock is still held, so no other writer is inside it.
-    if (created) await removeUnstartedRun(o.out);
+    // A folder this call made and left without a manifest (refused before any write), or with
+    // no sample because the endpoint refused the first requests, goes, while the lock is still
+    // held, so no other writer is inside it.
+    if (created) await removeUnstartedRun(o.out, { refused });
     await lock.release();
   }
 }

@@ -93,6 +93,8 @@ export interface JudgeResult {
   unseen: number;
   /** A `run` held the folder's generations when the pass ended: the judge is not marked finished. */
   generating: boolean;
+  /** Notes for the user (a generations file whose last line is cut short: that sample is not judged). */
+  warnings: string[];
 }
 
 /**
@@ -232,7 +234,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
   const log = o.log ?? (() => {});
   const params: JudgeParams = { temperature: 0, ...o.params };
   // Before the manifest records a judge: a run without answers has nothing to judge.
-  const generated = await scanRun(o.run, "generations");
+  const warnings: string[] = [];
+  const generated = await scanRun(o.run, "generations", undefined, { warnings });
   if (!generated.latest.size) throw new NoGenerationsError(o.run, files.generations);
   const judged = await scanRun(o.run, "judgments", o.label);
   const mine: JudgeRecord = {
@@ -284,6 +287,7 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
     alreadyDone: generated.latest.size - todo.size,
     judged: 0,
     cached: 0,
+    warnings,
     invalid: 0,
     failed: 0,
     sentinels: 0,

@@ -108,11 +108,13 @@ function _fmt(s: number): string {
 /**
  * Report when nothing has completed for `afterMs` (default one minute), then again each
  * further period: a hung endpoint is visible even when progress is off (`--quiet`).
- * Call `completed()` whenever a request finishes, `stop()` at the end.
+ * Call `completed()` whenever a request finishes, `stop()` at the end. The preflight has one
+ * too (`ChatClient.preflight`), so a hung endpoint is never silent, before generation either.
  *
  * @param label What is running (in the message).
  * @param log Where the message goes.
  * @param afterMs The quiet period before a report (default one minute).
+ * @param what What has not happened (default "nothing has completed").
  * @returns `completed()` and `stop()`.
  * @example
  * ```ts
@@ -129,13 +131,14 @@ export function stallWatch(
   label: string,
   log: (line: string) => void,
   afterMs = 60_000,
+  what = "nothing has completed",
 ): { completed(): void; stop(): void } {
   let last = performance.now();
   const timer = setInterval(() => {
     const idle = performance.now() - last;
     if (idle >= afterMs) {
       log(
-        `${label}: nothing has completed for ${
+        `${label}: ${what} for ${
           _fmt(idle / 1000)
         }; requests are still waiting (each is bounded by the per-request timeout)`,
       );

@@ -197,7 +197,7 @@ export async function runStudy(
         `${o.source}: no ${what} base URL (set it in the study file, or give one for the whole study)`,
       );
     }
-    return createClient({ ...o.endpoint, baseUrls: urls, apiKeyEnv: keyVar });
+    return createClient({ ...o.endpoint, baseUrls: urls, apiKeyEnv: keyVar, notice: log });
   };
   let failed = 0;
   // Cells another process is writing (a second `bsa study` of the same file, a `bsa run`):

@@ -6,7 +6,7 @@
  * @module
  */
 import type { AuditFinding } from "../paper/audit.ts";
-import { escapeHtml } from "../tables/html.ts";
+import { escapeHtml } from "../escape.ts";
 import { renderHtml } from "../tables/html.ts";
 import type { Table } from "../tables/model.ts";
 import { reportPage } from "./notebook_html.ts";

@@ -1,5 +1,5 @@
 import { marked } from "marked";
-import { escapeHtml } from "../tables/html.ts";
+import { escapeAttribute, escapeHtml, safeMarkdown, safeUrl } from "../escape.ts";
 
 /** The parts of a Jupyter notebook the report reads. */
 interface Notebook {
@@ -15,6 +15,15 @@ interface Output {
 
 const _join = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
 const _esc = escapeHtml;
+// Markdown of a cell or an output: raw HTML and script links made inert before marked renders it
+// (marked does not sanitise). Notebook outputs carry run metadata (model names, tags, paths).
+const _md = (s: string) => marked.parse(safeMarkdown(s), { async: false }) as string;
+/**
+ * The report's pages run no script and load nothing: the policy says so to the browser, so even
+ * markup that got into an output (an SVG, an HTML table) cannot run anything.
+ */
+const CSP =
+  "default-src 'none'; img-src 'self' data: file:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 // Terminal colour codes from the Deno kernel's text/plain reprs.
 // deno-lint-ignore no-control-regex
 const _strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
@@ -28,7 +37,7 @@ function _output(o: Output): string {
     return `<figure class="chart"><img alt="chart" src="data:image/png;base64,${_join(d["image/png"])}"></figure>`;
   }
   if (d["text/html"]) return `<div class="table">${_join(d["text/html"])}</div>`;
-  if (d["text/markdown"]) return `<div class="md">${marked.parse(_join(d["text/markdown"]), { async: false })}</div>`;
+  if (d["text/markdown"]) return `<div class="md">${_md(_join(d["text/markdown"]))}</div>`;
   if (d["text/plain"]) {
     const text = _strip(_join(d["text/plain"]));
     // Cells ending in an awaited display print "undefined" or a Promise: noise, not output.
@@ -72,17 +81,20 @@ p.notes{font-size:12px;color:#555}
  * ```
  */
 export function reportPage(title: string, nav: { href: string; label: string }[], body: string): string {
-  const links = nav.map((n) => `<a href="${_esc(n.href)}">${_esc(n.label)}</a>`).join("");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${
-    _esc(title)
-  }</title><style>${STYLE}</style></head>` +
+  const links = nav.map((n) => `<a href="${escapeAttribute(safeUrl(n.href))}">${_esc(n.label)}</a>`).join("");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}"><link rel="icon" href="data:,"><title>${
+      _esc(title)
+    }</title><style>${STYLE}</style></head>` +
     `<body><nav>${links}</nav>\n${body}\n</body></html>\n`;
 }
 
 /**
  * One self-contained HTML page from an executed notebook: Markdown cells rendered, code in
  * collapsible blocks, charts inline as SVG, tables as HTML. No script and no external
- * resource, so the page opens offline and renders the same everywhere.
+ * resource, so the page opens offline and renders the same everywhere: Markdown goes through
+ * `safeMarkdown` (no raw HTML, no script link), text is escaped, and a Content-Security-Policy
+ * forbids every script.
  *
  * @param nb The executed notebook.
  * @param title The page's title.
@@ -94,12 +106,14 @@ export function reportPage(title: string, nav: { href: string; label: string }[]
  * import { notebookToHtml } from "./notebook_html.ts";
  * const html = notebookToHtml({ cells: [{ cell_type: "markdown", source: "# Hi" }] }, "t", []);
  * assert(html.includes("<h1>Hi</h1>") && !html.includes("<script"));
+ * const hostile = notebookToHtml({ cells: [{ cell_type: "markdown", source: "m<img src=x onerror=alert(1)>" }] }, "t", []);
+ * assert(!hostile.includes("<img") && hostile.includes("script-src") === false && hostile.includes("default-src 'none'"));
  * ```
  */
 export function notebookToHtml(nb: Notebook, title: string, nav: { href: string; label: string }[]): string {
   const body = nb.cells.map((c) => {
     const src = _join(c.source);
-    if (c.cell_type === "markdown") return `<section class="md">${marked.parse(src, { async: false })}</section>`;
+    if (c.cell_type === "markdown") return `<section class="md">${_md(src)}</section>`;
     if (c.cell_type !== "code") return "";
     const outs = (c.outputs ?? []).map(_output).join("\n");
     return `<details><summary>code</summary><pre class="code">${_esc(src)}</pre></details>\n${outs}`;

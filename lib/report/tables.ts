@@ -1,5 +1,6 @@
 import type { Dataset } from "../dataset/load.ts";
 import { compareDatasetStats, datasetStats } from "../dataset/stats.ts";
+import { safeMarkdown } from "../escape.ts";
 import { writeAtomic } from "../fs.ts";
 import { type AuditFinding, auditPaper } from "../paper/audit.ts";
 import type { PaperTables } from "../paper/load.ts";
@@ -80,7 +81,7 @@ export async function writeTables(out: string, paper: PaperTables, ds: Dataset):
   const md = [
     "# BSA reproduction: tables",
     "",
-    `Dataset: ${ds.source} (sha256 ${ds.sha256}${ds.pinned ? ", the pinned release" : ""})`,
+    `Dataset: ${safeMarkdown(ds.source)} (sha256 ${ds.sha256}${ds.pinned ? ", the pinned release" : ""})`,
     "",
     "## Dataset statistics beside the paper's",
     "",

@@ -423,6 +423,8 @@ export async function createRunFolder(dir: string): Promise<boolean> {
  * returned true) and while holding its generations lock, so no other writer is inside.
  *
  * @param dir The run folder.
+ * @param options `refused`: the endpoint refused the first requests, so a folder whose
+ *   generations file holds no sample goes too (the manifest was written, nothing else).
  * @returns True when the folder was removed.
  * @example
  * ```ts
@@ -434,8 +436,10 @@ export async function createRunFolder(dir: string): Promise<boolean> {
  * assert(!(await Deno.stat(dir).then(() => true, () => false)));
  * ```
  */
-export async function removeUnstartedRun(dir: string): Promise<boolean> {
-  if (await Deno.stat(runFiles(dir).manifest).then(() => true, () => false)) return false;
+export async function removeUnstartedRun(dir: string, options: { refused?: boolean } = {}): Promise<boolean> {
+  const has = (p: string) => Deno.stat(p).then((s) => s.size > 0, () => false);
+  const files = runFiles(dir);
+  if (await has(files.manifest) && !(options.refused && !(await has(files.generations)))) return false;
   return await Deno.remove(dir, { recursive: true }).then(() => true, () => false);
 }
 

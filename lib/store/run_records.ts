@@ -122,9 +122,14 @@ export function openJudgments(run: string, judge?: string): Promise<JsonlAppende
  * assert((await scanRun(run, "judgments")).latest.size === 0);
  * ```
  */
-export function scanRun(run: string, what: "generations" | "judgments", judge?: string): Promise<SampleScan> {
+export function scanRun(
+  run: string,
+  what: "generations" | "judgments",
+  judge?: string,
+  options: { warnings?: string[] } = {},
+): Promise<SampleScan> {
   const files = runFiles(run, judge);
-  return scanSamples(what === "generations" ? files.generations : files.judgments);
+  return scanSamples(what === "generations" ? files.generations : files.judgments, options);
 }
 
 /**

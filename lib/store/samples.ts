@@ -53,6 +53,7 @@ export function sampleState(r: SampleState): SampleState {
  * records account for, so totals survive a kill before the manifest was updated.
  *
  * @param path A generations or judgments file.
+ * @param options `warnings`: where a last line cut short (skipped) is noted.
  * @returns The newest record's state of each sample and the token totals.
  * @example
  * ```ts
@@ -64,7 +65,7 @@ export function sampleState(r: SampleState): SampleState {
  * assert(s.latest.size === 1 && s.latest.get("q\u00000")!.outcome === "ok" && s.tokens.prompt === 8);
  * ```
  */
-export async function scanSamples(path: string): Promise<SampleScan> {
+export async function scanSamples(path: string, options: { warnings?: string[] } = {}): Promise<SampleScan> {
   const latest = new Map<string, SampleState>();
   const tokens = { prompt: 0, completion: 0 };
   for await (
@@ -72,6 +73,7 @@ export async function scanSamples(path: string): Promise<SampleScan> {
       SampleState & { id: string; sample: number; prompt_tokens?: number; completion_tokens?: number }
     >(
       path,
+      options,
     )
   ) {
     latest.set(sampleKey(r), sampleState(r));

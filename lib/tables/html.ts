@@ -1,21 +1,5 @@
+import { escapeHtml } from "../escape.ts";
 import { bestRows, formatCell, type IntervalStyle, isNumeric, type Table } from "./model.ts";
-
-/**
- * Text made safe for HTML text and double-quoted attribute values (the toolkit's one HTML
- * escaper for pages it writes): `& < > " '`.
- *
- * @param s The text.
- * @returns The escaped text.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { escapeHtml } from "./html.ts";
- * assert(escapeHtml(`<a href="x">&'`) === "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
- * ```
- */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
 
 /**
  * A table as an HTML `<table>` (for the report): numeric cells with class `num` (right-aligned

@@ -80,12 +80,22 @@ export async function serveViewer(viewer: RunViewer, options: ServeOptions = {})
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = Deno.serve(
-      { hostname: "127.0.0.1", port, onListen() {} },
+      {
+        hostname: "127.0.0.1",
+        port,
+        onListen() {},
+        // Nothing a request carries may print a stack trace in the user's terminal.
+        onError: () => _text("internal error", 500),
+      },
       async (req) => {
-        const url = new URL(req.url);
         // A page elsewhere could point a host name of its own at 127.0.0.1 (DNS rebinding): answer only our own names.
-        if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.get("host") ?? "")) {
-          return _text("forbidden host", 403);
+        const host = _hostProblem(req.headers.get("host"));
+        if (host) return _text(host.text, host.status);
+        let url: URL;
+        try {
+          url = new URL(req.url);
+        } catch {
+          return _text("bad request: malformed URL or Host header", 400);
         }
         const extra = await options.routes?.(req, url);
         if (extra) {
@@ -172,4 +182,14 @@ function _text(text: string, status: number): Response {
 function _int(v: string | null, dflt: number): number {
   const n = Number(v);
   return v !== null && Number.isInteger(n) && n >= 0 ? n : dflt;
+}
+
+// Why a Host header is refused: 400 when it is no host[:port] at all (`127.0.0.1:99999`, a
+// port beyond 65535, or empty), 403 when it names a host other than ours; null when it is ours.
+function _hostProblem(host: string | null): { status: number; text: string } | null {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s/\\@]+)(?::(\d{1,5}))?$/.exec(host ?? "");
+  if (!m || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) {
+    return { status: 400, text: "bad request: malformed Host header" };
+  }
+  return m[1] === "127.0.0.1" || m[1] === "localhost" ? null : { status: 403, text: "forbidden host" };
 }

@@ -96,7 +96,7 @@ Deno.test("bsa score: bad flags and bad files exit non-zero with a message namin
   );
   const cases: [string[], number, string][] = [
     [["score", "--official-csv", bad], 1, "bad.csv row 2 (line 3), column 'dataset_name'"],
-    [["score", "--official-csv", bad, "--k", "two"], 2, "--k must be an integer >= 1"],
+    [["score", "--official-csv", bad, "--k", "two"], 2, "--k must be an integer from 1 to 1000"],
     [["score", "--official-csv", bad, "--k", "1", "--alpha", "2"], 2, "--alpha must be a number from 0 to 1"],
     [["score", "--official-csv", bad, "--k", "1", "--frobnicate"], 2, "'--frobnicate'"],
     [["score", "--official-csv", bad, "--k", "1"], 1, "bad.csv row 2 (line 3), column 'dataset_name'"],

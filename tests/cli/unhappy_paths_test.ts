@@ -162,11 +162,14 @@ Deno.test("run --out: a non-empty folder that is no run is refused and left alon
   }
 });
 
-Deno.test("numeric flags: a negative value reaches its check; ranges read 'from A to B' or '>= A'", async () => {
+Deno.test("numeric flags: a negative value reaches its check; every range reads 'from A to B'", async () => {
   const cases: [string[], string][] = [
-    [["run", "--model", "m", "--out", "x", "--k", "-3"], `bsa run: --k must be an integer >= 1, got "-3"`],
+    [["run", "--model", "m", "--out", "x", "--k", "-3"], `bsa run: --k must be an integer from 1 to 1000, got "-3"`],
     [["run", "--model", "m", "--out", "x", "--top-p", "2"], `bsa run: --top-p must be a number from 0 to 1, got "2"`],
-    [["run", "--model", "m", "--out", "x", "--temperature", "-.5"], `--temperature must be a number >= 0, got "-.5"`],
+    [
+      ["run", "--model", "m", "--out", "x", "--temperature", "-.5"],
+      `--temperature must be a number from 0 to 2, got "-.5"`,
+    ],
     [
       ["score", "--official-csv", "x.csv", "--alpha", "-0.5"],
       `bsa score: --alpha must be a number from 0 to 1, got "-0.5"`,
@@ -186,9 +189,9 @@ Deno.test("run and judge check every flag before printing anything", async () =>
   await using server = startFakeOpenAI();
   const env = cliEnv(`${dir.path}/cache`);
   const bad: [string[], string][] = [
-    [["--temperature", "hot"], `--temperature must be a number >= 0, got "hot"`],
+    [["--temperature", "hot"], `--temperature must be a number from 0 to 2, got "hot"`],
     [["--tag", "noequals"], `--tag "noequals" must be NAME=VALUE`],
-    [["--seed", "1.5"], `--seed must be an integer, got "1.5"`],
+    [["--seed", "1.5"], `--seed must be an integer from -9007199254740991 to 9007199254740991, got "1.5"`],
   ];
   for (const [flags, message] of bad) {
     const r = await runCli([...runArgs(server.url, "m-think", 1, `${dir.path}/r`), "--limit", "2", ...flags], env);
@@ -209,7 +212,10 @@ Deno.test("run and judge check every flag before printing anything", async () =>
     ],
     env,
   );
-  assertEquals([j.code, j.stderr.trim()], [2, `error: bsa judge: --temperature must be a number >= 0, got "hot"`]);
+  assertEquals([j.code, j.stderr.trim()], [
+    2,
+    `error: bsa judge: --temperature must be a number from 0 to 2, got "hot"`,
+  ]);
   assertEquals(server.stats.chat + server.stats.pings + server.stats.models, 0);
 });
 
@@ -249,7 +255,7 @@ Deno.test("a subcommand's errors are prefixed with the subcommand (bsa paper aud
     [["paper", "audit", "--nope"], "error: bsa paper audit: Unknown option '--nope'"],
     [["paper", "audit", "--alpha", "2"], "error: bsa paper audit: --alpha must be a number from 0 to 1"],
     [["dataset", "stats", "--nope"], "error: bsa dataset stats: Unknown option '--nope'"],
-    [["review", "plan", "--run", "x", "--n", "0"], "error: bsa review plan: --n must be an integer >= 1"],
+    [["review", "plan", "--run", "x", "--n", "0"], "error: bsa review plan: --n must be an integer from 1 to 100000"],
     [["review", "plan", "--nope"], "error: bsa review plan: Unknown option '--nope'"],
   ];
   for (const [args, message] of cases) {
@@ -304,4 +310,230 @@ Deno.test("judge on a run with no generated sample: an error saying so and what 
   assert(!judge.stdout.includes("samples judged"), judge.stdout);
   const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
   assertEquals(manifest.judge ?? null, null, "no judge recorded for a run with nothing to judge");
+});
+
+Deno.test("every numeric flag of every command: decimal only (no 1e1, 0x10, 5.0), bounded, refused with flag, value and range", async () => {
+  const { main } = await import("../../lib/cli.ts");
+  const { LIMITS } = await import("../../lib/cli/_flags.ts");
+  const run = ["run", "--model", "m", "--out", "/nonexistent/x", "--base-url", "http://127.0.0.1:9/v1"];
+  const judge = ["judge", "--run", "/nonexistent/x", "--judge-base-url", "http://127.0.0.1:9/v1", "--judge-model", "j"];
+  // [command line without the flag, flag, its range as the message states it]
+  const flags: [string[], string, string][] = [
+    [run, "k", `an integer from 1 to ${LIMITS.k}`],
+    [run, "concurrency", `an integer from 1 to ${LIMITS.concurrency}`],
+    [run, "limit", `an integer from 1 to ${LIMITS.questions}`],
+    [run, "max-tokens", `an integer from 1 to ${LIMITS.tokens}`],
+    [run, "top-k", `an integer from -1 to ${LIMITS.topK}`],
+    [run, "seed", `an integer from -${LIMITS.seed} to ${LIMITS.seed}`],
+    [run, "retries", `an integer from 0 to ${LIMITS.retries}`],
+    [run, "backoff", `an integer from 0 to ${LIMITS.backoffMs}`],
+    [run, "timeout", "a number from 1 to 2147483"],
+    [run, "temperature", `a number from 0 to ${LIMITS.temperature}`],
+    [[...run, "--batch"], "batch-rounds", `an integer from 1 to ${LIMITS.rounds}`],
+    [[...run, "--batch"], "batch-poll", `a number from 0 to ${LIMITS.pollSeconds}`],
+    [[...run, "--batch"], "batch-max-lines", "an integer from 1 to 50000"],
+    [judge, "concurrency", `an integer from 1 to ${LIMITS.concurrency}`],
+    [judge, "max-tokens", `an integer from 1 to ${LIMITS.tokens}`],
+    [judge, "retries", `an integer from 0 to ${LIMITS.retries}`],
+    [["estimate", "--model", "m"], "k", `an integer from 1 to ${LIMITS.k}`],
+    [["estimate", "--model", "m"], "completion-tokens", `an integer from 1 to ${LIMITS.tokens}`],
+    [["score", "--official-csv", "x.csv"], "k", `an integer from 1 to ${LIMITS.k}`],
+    [["score", "--official-csv", "x.csv", "--ci"], "bootstrap", `an integer from 100 to ${LIMITS.replicates}`],
+    [["compare", "--run", "a", "--run", "b"], "permutations", `an integer from 100 to ${LIMITS.replicates}`],
+    [["power", "--baseline", "50"], "k", `an integer from 1 to ${LIMITS.k}`],
+    [["review", "plan", "--run", "x"], "n", `an integer from 1 to ${LIMITS.reviewItems}`],
+    [["view", "--run", "x"], "port", "an integer from 0 to 65535"],
+  ];
+  const printed: string[] = [];
+  const original = console.error;
+  console.error = (...a: unknown[]) => void printed.push(a.join(" "));
+  try {
+    for (const [args, flag, range] of flags) {
+      const integer = range.startsWith("an integer");
+      const bad = ["1e1", "0x10", "99999999999999999999", "1_0", " ", "Infinity", ...(integer ? ["5.0", "2.5"] : [])];
+      for (const value of bad) {
+        printed.length = 0;
+        const code = await main([...args, `--${flag}`, value]);
+        const said = printed.join("\n");
+        assertEquals(code, 2, `${args[0]} --${flag} ${value}: ${said}`);
+        assert(said.includes(`--${flag} must be ${range}, got ${JSON.stringify(value)}`), `${flag} ${value}: ${said}`);
+      }
+    }
+  } finally {
+    console.error = original;
+  }
+});
+
+Deno.test("numeric flags go through the one parser: no command reads a number from a flag itself", () => {
+  for (const file of Deno.readDirSync(new URL("../../lib/cli/", import.meta.url))) {
+    if (!file.name.endsWith(".ts") || file.name === "_flags.ts") continue;
+    const text = Deno.readTextFileSync(new URL(`../../lib/cli/${file.name}`, import.meta.url));
+    assert(
+      !/\b(parseInt|parseFloat)\(|Number\(values|Number\(v\)|\+values\[/.test(text),
+      `${file.name} parses a number`,
+    );
+  }
+});
+
+Deno.test("no key: no Authorization header at all (not 'Bearer EMPTY'); a key set is sent as Bearer", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const env = { ...cliEnv(`${dir.path}/cache`), OPENAI_API_KEY: undefined };
+  const r = await runCli([...runArgs(server.url, "m-think", 1, `${dir.path}/a`), "--limit", "2", "--quiet"], env);
+  assertEquals(r.code, 0, r.stderr);
+  assert(server.stats.authorization.length >= 3, "the preflight and two requests");
+  assertEquals(new Set(server.stats.authorization), new Set([null]));
+  // An empty key is no key either.
+  const empty = await runCli(
+    [...runArgs(server.url, "m-think", 1, `${dir.path}/b`), "--limit", "1", "--quiet"],
+    { ...env, OPENAI_API_KEY: "" },
+  );
+  assertEquals(empty.code, 0, empty.stderr);
+  assertEquals(new Set(server.stats.authorization), new Set([null]));
+  const keyed = await runCli(
+    [...runArgs(server.url, "m-think", 1, `${dir.path}/c`), "--limit", "1", "--quiet"],
+    { ...env, OPENAI_API_KEY: "sk-local-123456789" },
+  );
+  assertEquals(keyed.code, 0, keyed.stderr);
+  assertEquals(server.stats.authorization.at(-1), "Bearer sk-local-123456789");
+});
+
+Deno.test("a provider echoing the key: redacted from generations.jsonl, judgments and every printed line", async () => {
+  await using dir = await tempDir();
+  const KEY = "sk-test-SECRET-0123456789abcdef";
+  await using server = startFakeOpenAI({ apiKey: KEY, echoKey: true });
+  const env = { ...cliEnv(`${dir.path}/cache`), BSA_TEST_KEY: KEY };
+  const out = `${dir.path}/run`;
+  // Two permanent refusals quoting the request (recorded as failed, with their error text).
+  server.inject(["echo", "echo"]);
+  const r = await runCli(
+    [...runArgs(server.url, "m-think", 1, out), "--limit", "4", "--api-key-env", "BSA_TEST_KEY", "--concurrency", "1"],
+    env,
+  );
+  assertEquals(r.code, 0, r.stderr);
+  const stored = await Deno.readTextFile(`${out}/generations.jsonl`);
+  const failed = stored.trim().split("\n").map((l) => JSON.parse(l)).filter((g) => g.outcome === "failed");
+  assertEquals(failed.length, 2, stored);
+  for (const g of failed) {
+    assert(g.error.includes("Bearer [redacted]") && g.error.includes("api_key=[redacted]"), g.error);
+    assert(g.error.includes("https://[redacted]@proxy.example"), g.error);
+  }
+  server.inject(["echo"]);
+  const j = await runCli(
+    [
+      ...["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-1"],
+      ...["--api-key-env", "BSA_TEST_KEY", "--concurrency", "1", "--no-cache"],
+    ],
+    env,
+  );
+  assertEquals(j.code, 0, j.stderr);
+  const judgments = await Deno.readTextFile(`${out}/judgments.jsonl`);
+  assert(judgments.includes("[redacted]"), "the judge's refusal was stored, redacted");
+  // A wrong key the server quotes back in its 401.
+  const wrong = await runCli(
+    [...runArgs(server.url, "m-think", 1, `${dir.path}/wrong`), "--limit", "1", "--api-key-env", "WRONG_KEY"],
+    { ...env, WRONG_KEY: "sk-wrong-key-9876543210" },
+  );
+  assertEquals(wrong.code, 1, wrong.stderr);
+  for (const text of [stored, judgments, r.stdout, r.stderr, j.stdout, j.stderr, wrong.stdout, wrong.stderr]) {
+    assert(!text.includes(KEY) && !text.includes("SECRET-0123") && !text.includes("hunter2"), text);
+    assert(!text.includes("sk-wrong-key-9876543210"), text);
+  }
+});
+
+Deno.test("base URL with credentials or a query: refused, naming which, never echoing the value", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const env = cliEnv(`${dir.path}/cache`);
+  const at = server.url.replace("http://", "http://alice:pa55word@");
+  const creds = await runCli([...runArgs(at, "m-think", 1, `${dir.path}/a`), "--limit", "1"], env);
+  assertEquals(creds.code, 2, creds.stderr);
+  assert(creds.stderr.includes("--base-url") && creds.stderr.includes("carries credentials"), creds.stderr);
+  const query = await runCli([...runArgs(`${server.url}?key=abc123secret`, "m-think", 1, `${dir.path}/b`)], env);
+  assertEquals(query.code, 2, query.stderr);
+  assert(query.stderr.includes("has a query (?key)"), query.stderr);
+  for (const r of [creds, query]) {
+    assert(!r.stderr.includes("pa55word") && !r.stderr.includes("abc123secret"), r.stderr);
+    assert(!r.stderr.includes("is the model name right") && !r.stderr.includes("OPENAI_API_KEY is not set"), r.stderr);
+  }
+  assertEquals(server.stats.authorization.length, 0, "nothing was sent");
+});
+
+Deno.test("the first real request is the check: no ping before it; a wrong model stops the run and leaves no folder", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI({ models: ["m-think"] });
+  const env = cliEnv(`${dir.path}/cache`);
+  const ok = await runCli([...runArgs(server.url, "m-think", 1, `${dir.path}/ok`), "--limit", "3", "--quiet"], env);
+  assertEquals(ok.code, 0, ok.stderr);
+  // One GET /models, then the three generations: no one-token completion in between.
+  assertEquals([server.stats.models, server.stats.pings, server.stats.generate], [1, 0, 3]);
+  // A cold cache: the counts were made beside the run (by a child process) and cached; the line came.
+  assert(/estimate: 3 requests, \d+ prompt tokens/.test(ok.stderr), ok.stderr);
+  assertEquals([...Deno.readDirSync(`${dir.path}/cache/token-counts`)].length, 1);
+  const wrong = await runCli([...runArgs(server.url, "m-thnik", 1, `${dir.path}/wrong`), "--limit", "3"], env);
+  assertEquals(wrong.code, 1, wrong.stderr);
+  assert(wrong.stderr.includes("HTTP 404") && wrong.stderr.includes("is the model name right"), wrong.stderr);
+  assert(!(await Deno.stat(`${dir.path}/wrong`).then(() => true, () => false)), "no run folder left behind");
+  // A server whose /models is open but whose completions want a key: the first request says so.
+  await using keyed = startFakeOpenAI({ apiKey: "right-key", openModels: true });
+  const nokey = await runCli(
+    [...runArgs(keyed.url, "m-think", 1, `${dir.path}/nokey`), "--limit", "3"],
+    { ...env, OPENAI_API_KEY: undefined },
+  );
+  assertEquals(nokey.code, 1, nokey.stderr);
+  assert(nokey.stderr.includes("no API key was sent (OPENAI_API_KEY is not set)"), nokey.stderr);
+  assert(!(await Deno.stat(`${dir.path}/nokey`).then(() => true, () => false)), "no run folder left behind");
+});
+
+Deno.test("a preflight against a hung /models ends within --timeout (and its retry), with an error saying so", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI({ hangModels: true });
+  const r = await runCli(
+    [...runArgs(server.url, "m-think", 1, `${dir.path}/a`), "--limit", "1", "--timeout", "1"],
+    cliEnv(`${dir.path}/cache`),
+  );
+  assertEquals(r.code, 1, r.stderr);
+  assert(r.stderr.includes("did not answer GET /models within the per-request timeout (1 s, tried twice)"), r.stderr);
+  assertEquals(server.stats.chat, 0);
+});
+
+Deno.test("judge: a bad line in the shared judge cache is skipped with a warning (file, line, --no-cache); a cut generations line warns", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI();
+  const env = cliEnv(`${dir.path}/cache`);
+  const out = `${dir.path}/run`;
+  const run = await runCli([...runArgs(server.url, "m-think", 1, out), "--limit", "3", "--quiet"], env);
+  assertEquals(run.code, 0, run.stderr);
+  const cache = `${dir.path}/cache/judge-cache.jsonl`;
+  await Deno.mkdir(`${dir.path}/cache`, { recursive: true });
+  await Deno.writeTextFile(cache, '{"key":"a","verdict":"Safe"}\nnot json at all\n{"key":"b"}\n');
+  // The last generation cut short, as a crash mid-write leaves it.
+  const gens = await Deno.readTextFile(`${out}/generations.jsonl`);
+  await Deno.writeTextFile(`${out}/generations.jsonl`, gens.slice(0, gens.trimEnd().length - 10));
+  const j = await runCli(
+    ["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", "judge-1", "--quiet"],
+    env,
+  );
+  assertEquals(j.code, 0, j.stderr);
+  assert(j.stderr.includes(`warning: ${cache} line 2, 3: 2 line(s) that are no cache record were skipped`), j.stderr);
+  assert(j.stderr.includes("--no-cache"), j.stderr);
+  assert(j.stdout.includes("2 of 2 samples judged"), j.stdout);
+  assert(j.stderr.includes(`${out}/generations.jsonl line 3: the last line is cut short`), j.stderr);
+});
+
+Deno.test("judge: a wrong judge model is refused by its first request, and the right one judges the run after it", async () => {
+  await using dir = await tempDir();
+  await using server = startFakeOpenAI({ models: ["m-think", "judge-1"] });
+  const env = cliEnv(`${dir.path}/cache`);
+  const out = `${dir.path}/run`;
+  const run = await runCli([...runArgs(server.url, "m-think", 1, out), "--limit", "2", "--quiet"], env);
+  assertEquals(run.code, 0, run.stderr);
+  const judge = (model: string) =>
+    runCli(["judge", "--run", out, "--judge-base-url", server.url, "--judge-model", model, "--quiet"], env);
+  const wrong = await judge("judge-l");
+  assertEquals(wrong.code, 1, wrong.stderr);
+  assert(wrong.stderr.includes("HTTP 404") && wrong.stderr.includes("is the model name right"), wrong.stderr);
+  const right = await judge("judge-1");
+  assertEquals(right.code, 0, right.stderr);
+  assert(right.stdout.includes("2 of 2 samples judged"), right.stdout);
 });

@@ -19,6 +19,12 @@
  *   batch steps validating → in_progress → finalizing → completed on polls, and runs its lines
  *   through the same chat handler (faults included: a line's non-200 reply goes to the error
  *   file). `injectBatch(["failed" | "expired"])` and `throttlePolls(n)` (429 on polls).
+ * - Hostile providers: the fault `"echo"` is an HTTP 400 whose message quotes the request's
+ *   `Authorization` header, the key, `api_key=…` and a URL with credentials (what redaction must
+ *   remove); `echoKey` makes the 401 of a wrong key quote the header too; `hangModels` makes
+ *   `GET /models` never answer (a preflight that hangs); `models` makes a chat request for any
+ *   other model a 404. `stats.authorization` holds every request's `Authorization` header (null
+ *   when there was none).
  * - Per question: `refuse(text)` makes every generation request whose prompt contains `text`
  *   fail with HTTP 400 context length, and every judge request on such a text a content
  *   filter refusal, until `refuse(null)`.
@@ -38,7 +44,8 @@ export type Fault =
   | "context"
   | "filter"
   | "filtered"
-  | "length";
+  | "length"
+  | "echo";
 
 /** How a batch of the fake Batch API ends badly. */
 export type BatchFault = "failed" | "expired";
@@ -56,6 +63,12 @@ export interface FakeOptions {
   openModels?: boolean;
   /** Polls a batch takes per status step (default 1). */
   batchStepPolls?: number;
+  /** A 401 quotes the `Authorization` header it got (as some proxies do). */
+  echoKey?: boolean;
+  /** `GET /models` never answers (until the server closes). */
+  hangModels?: boolean;
+  /** The models served: a chat request for another is a 404 "model does not exist". */
+  models?: string[];
 }
 
 export interface FakeServer {
@@ -74,6 +87,10 @@ export interface FakeServer {
     batches: number;
     batchPolls: number;
     lastMessages?: { role: string; content: string }[];
+    /** Every request's `Authorization` header, in order (null: none was sent). */
+    authorization: (string | null)[];
+    /** When the first request of any kind (the preflight's `GET /models`, say) arrived (performance.now()). */
+    firstRequestAt?: number;
   };
   inject(faults: Fault[]): void;
   /** The next batches created end `failed` (at validation) or `expired` (half their lines done), one each. */
@@ -193,6 +210,7 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
     uploads: 0,
     batches: 0,
     batchPolls: 0,
+    authorization: [],
   };
   const latency = options.latencyMs ?? 0;
   const ac = new AbortController();
@@ -211,10 +229,18 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
     { hostname: "127.0.0.1", port: options.port ?? 0, signal: ac.signal, onListen() {} },
     async (req) => {
       const open = options.openModels && new URL(req.url).pathname.endsWith("/models");
-      if (options.apiKey && !open && req.headers.get("authorization") !== `Bearer ${options.apiKey}`) {
-        return json({ error: { message: "Incorrect API key provided", type: "invalid_request_error" } }, 401);
+      const auth = req.headers.get("authorization");
+      stats.authorization.push(auth);
+      stats.firstRequestAt ??= performance.now();
+      if (options.apiKey && !open && auth !== `Bearer ${options.apiKey}`) {
+        const said = options.echoKey ? `: got Authorization: ${auth}` : "";
+        return json({ error: { message: `Incorrect API key provided${said}`, type: "invalid_request_error" } }, 401);
       }
       const path = new URL(req.url).pathname;
+      if (req.method === "GET" && path.endsWith("/models") && options.hangModels) {
+        await sleep(3_600_000, req.signal);
+        return json({ error: { message: "late" } }, 504);
+      }
       if (req.method === "GET" && path.endsWith("/models")) {
         stats.models++;
         return json({ object: "list", data: [{ id: "fake", object: "model" }] });
@@ -226,7 +252,23 @@ export function startFakeOpenAI(options: FakeOptions = {}): FakeServer {
           error: { message: "not found" },
         }, 404);
       }
-      return await chat(await req.json(), req.signal);
+      const body = await req.json();
+      if (options.models && !options.models.includes(String(body.model))) {
+        return json({ error: { message: `The model \`${body.model}\` does not exist`, code: "model_not_found" } }, 404);
+      }
+      if (faults[0] === "echo") {
+        faults.shift();
+        stats.faults++;
+        const key = auth?.replace(/^Bearer /, "") ?? "";
+        return json({
+          error: {
+            message: `Bad request. You sent Authorization: ${auth}; api_key=${key}; key ${key} is not valid here; ` +
+              `retry at https://user:hunter2@proxy.example/v1?api_key=${key}`,
+            type: "invalid_request_error",
+          },
+        }, 400);
+      }
+      return await chat(body, req.signal);
     },
   );
 

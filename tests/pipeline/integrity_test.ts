@@ -248,7 +248,7 @@ Deno.test("one writer per run folder: a second `bsa run` or `bsa judge` fails at
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals([gens.length, new Set(gens.map((g) => `${g.id}#${g.sample}`)).size], [60, 60]);
   // Exactly the first run's 60 requests and its preflight: the second sent nothing at all.
-  assertEquals([server.stats.generate, server.stats.models, server.stats.pings], [60, 1, 1]);
+  assertEquals([server.stats.generate, server.stats.models, server.stats.pings], [60, 1, 0]);
   await (await acquireLock(`${out}/generations.jsonl.lock`, "test")).release(); // released: it can be taken again
 
   // Two judges on one label: the second is refused; run and judge together keep both manifest sections.
@@ -267,7 +267,7 @@ Deno.test("one writer per run folder: a second `bsa run` or `bsa judge` fails at
   assertEquals(j2.code, 1, j2.stderr);
   assert(j2.stderr.includes("judgments.jsonl.lock: held by bsa judge"), j2.stderr);
   assertEquals([j1Out.code, rerun.code], [0, 0], new TextDecoder().decode(j1Out.stderr) + rerun.stderr);
-  assertEquals(server.stats.pings, 1 + 2, "the refused judge sent no preflight either");
+  assertEquals(server.stats.models, 1 + 2, "the refused judge sent no preflight either");
   const m = await readManifest(out);
   assert(m.judge?.model === "judge-a" && m.judge.finished !== null && m.finished !== null, JSON.stringify(m));
 });

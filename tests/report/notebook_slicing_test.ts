@@ -100,5 +100,8 @@ Deno.test({
   assert(samples.includes("completion_tokens") && samples.includes("<th>category</th>"), samples.slice(0, 600));
   // 03: the comparison of the two conditions, shown as a table and not printed again as an object.
   const sr = JSON.stringify(cell("03_safety_rules", "c03-06").outputs);
-  assert(["model", "metric", "base", "rules", "change", "p_adj"].every((c) => sr.includes(`>${c}</th>`)), sr.slice(0, 600));
+  assert(
+    ["model", "metric", "base", "rules", "change", "p_adj"].every((c) => sr.includes(`>${c}</th>`)),
+    sr.slice(0, 600),
+  );
 });

@@ -7,6 +7,7 @@
 import OpenAI, { toFile } from "openai";
 import { ApiKeyError, BsaError } from "../../errors.ts";
 import { writeAtomic } from "../../fs.ts";
+import { redactSecrets } from "../../redact.ts";
 import {
   apiKeyFor,
   type ClientConfig,
@@ -60,9 +61,11 @@ export class BatchApi {
   readonly host: string;
   #client: OpenAI;
   #key: ReturnType<typeof keyState>;
+  #secret: string | undefined;
 
   constructor(o: BatchApiOptions) {
     this.#key = keyState(o.apiKey, o.apiKeyEnv);
+    this.#secret = o.apiKey;
     this.#client = openaiClient(o.baseUrl, {
       apiKey: o.apiKey,
       timeoutMs: o.timeoutMs ?? 600_000,
@@ -130,7 +133,7 @@ export class BatchApi {
       }
       // A refusal stops the command; anything else (the SDK's retries ran out on 429s, 5xx or
       // a dropped connection) may pass: the batch ids are stored, so polling can go on.
-      const message = `${this.host}: cannot ${what}: ${(err as Error).message}`;
+      const message = redactSecrets(`${this.host}: cannot ${what}: ${(err as Error).message}`, [this.#secret]);
       if (err instanceof OpenAI.APIError && typeof err.status === "number" && isPermanentStatus(err.status)) {
         throw new EndpointError(message);
       }

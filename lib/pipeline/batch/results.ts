@@ -4,6 +4,7 @@
  * @module
  */
 import { BsaError } from "../../errors.ts";
+import { redactSecrets } from "../../redact.ts";
 import { type Completion, completionFrom, isPermanentStatus } from "../client.ts";
 import type { BatchTarget } from "./requests.ts";
 
@@ -46,7 +47,8 @@ export function readResultLine(line: BatchResultLine): ResultReading {
     }
   }
   const e = (res?.body as { error?: { message?: string; code?: string } } | undefined)?.error ?? line.error;
-  const what = `${e?.message ?? "no response"}${e?.code ? ` (${e.code})` : ""}`;
+  // A provider's text, stored with the sample: no secret it may quote (a key, a Bearer token) is kept.
+  const what = redactSecrets(`${e?.message ?? "no response"}${e?.code ? ` (${e.code})` : ""}`);
   if (typeof status === "number") {
     const permanent = isPermanentStatus(status) && ![401, 403, 404].includes(status);
     return { ok: false, permanent, error: `HTTP ${status} ${what}` };
