@@ -1,6 +1,6 @@
 import { sha256Hex } from "../hash.ts";
 import { defaultCacheDir } from "../upstream.ts";
-import { JsonlAppender, readJsonl } from "../store/mod.ts";
+import { JsonlAppender } from "../store/mod.ts";
 
 /**
  * Verdicts keyed by a hash of the exact judge input: the judge's identity (endpoint hosts,

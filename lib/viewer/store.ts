@@ -12,7 +12,6 @@ import {
   judgmentsIndex,
   readManifest,
   type RunManifest,
-  scanLines,
 } from "../store/mod.ts";
 import { type Row, rows } from "../table.ts";
 import { mayHold, queryBytes } from "./text_search.ts";
