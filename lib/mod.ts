@@ -23,7 +23,7 @@
 
 // Errors and tables.
 export { BsaError, UsageError } from "./errors.ts";
-export { formatRows, type Row, rows } from "./table.ts";
+export { formatRows, rankBy, type Row, rows } from "./table.ts";
 export { parseCsv, readCsvRows } from "./csv/parse.ts";
 export { stringifyCsv } from "./csv/stringify.ts";
 export {

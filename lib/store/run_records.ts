@@ -110,6 +110,7 @@ export function openJudgments(run: string, judge?: string): Promise<JsonlAppende
  * @param run The run folder.
  * @param what `generations`, or `judgments` with the judge's label.
  * @param judge The judge's label (for `judgments`).
+ * @param options `warnings`: where a last line cut short (skipped) is noted.
  * @returns The newest state of each sample and the tokens of every record.
  * @example
  * ```ts

@@ -5,11 +5,27 @@
  * through these, so every path gives the same digits.
  * @module
  */
-export * from "./model.ts";
-export * from "./text.ts";
-export * from "./csv.ts";
-export * from "./json.ts";
-export * from "./markdown.ts";
-export * from "./latex.ts";
-export * from "./html.ts";
-export * from "./render.ts";
+export {
+  bestRows,
+  cellParts,
+  type ColumnKind,
+  DECIMALS,
+  formatCell,
+  formatNumber,
+  formatValue,
+  type FromRowsOptions,
+  type IntervalStyle,
+  isNotGiven,
+  isNumeric,
+  NOT_GIVEN,
+  type Table,
+  type TableColumn,
+  tableFromRows,
+} from "./model.ts";
+export { renderText } from "./text.ts";
+export { flatColumns, renderCsv } from "./csv.ts";
+export { jsonRows, renderJson } from "./json.ts";
+export { escapeMarkdownCell, renderMarkdown } from "./markdown.ts";
+export { escapeLatex, type LatexOptions, renderLatex } from "./latex.ts";
+export { renderHtml } from "./html.ts";
+export { type RenderOptions, renderTable, renderTables, TABLE_FORMATS, type TableFormat } from "./render.ts";

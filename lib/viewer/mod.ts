@@ -5,10 +5,42 @@
  * HTML, CSS and ES modules in `page/`, served without a build step.
  * @module
  */
-export * from "./export.ts";
-export * from "./filter_check.ts";
-export * from "./page_html.ts";
-export * from "./server.ts";
-export * from "./store.ts";
-export * from "./page/filter.js";
-export * from "./review_routes.ts";
+export { DEFAULT_EXPORT_LIMIT, exportViewer } from "./export.ts";
+export { checkFilter, FilterError } from "./filter_check.ts";
+export { PAGE_MODULES, type PageHtml, pageHtml } from "./page_html.ts";
+export { type ServeOptions, serveViewer, type ViewerServer } from "./server.ts";
+export {
+  RunViewer,
+  type ScoreStrip,
+  type ViewerJudgment,
+  type ViewerMeta,
+  type ViewerPage,
+  type ViewerQuestion,
+  type ViewerQuestionPage,
+  type ViewerRunInfo,
+  type ViewerSample,
+} from "./store.ts";
+export {
+  CELLS,
+  describeProblems,
+  DIFFER,
+  FILTER_KEYS,
+  filterProblems,
+  formatFilter,
+  judgeOf,
+  judgesDiffer,
+  matchesQuestion,
+  matchesSample,
+  matchesText,
+  OUTCOME_FLAGS,
+  parseFilter,
+  runsDiffer,
+  runShares,
+  sampleFlags,
+  SENTINELS,
+  shownRuns,
+  sortKey,
+  SORTS,
+  VIEWS,
+} from "./page/filter.js";
+export { type ExtraRoutes, reviewRoutes } from "./review_routes.ts";
