@@ -281,19 +281,25 @@ export function checkQuestionIds(table: ColumnTable, dataset: Dataset, source?: 
 // questions in the group when it is known, else the benchmark's scenario sizes.
 function _withExpected(table: ColumnTable, by: string[], dataset?: Dataset): ColumnTable {
   const dsKeys = by.filter((c) => c === "scenario" || (DATASET_KEYS as readonly string[]).includes(c));
-  const perScenario = (name: string) => `d => op.sum(d.scenario === '${name}' ? 1 : 0)`;
   const src = dataset
     ? dataset.risks.select(["id", "scenario", ...dsKeys.filter((c) => c !== "scenario")]).dedupe()
     : aq.table({ scenario: SCENARIOS.map((s) => s.name), _size: SCENARIOS.map((s) => s.size) });
-  const weightCols = Object.fromEntries(
-    SCENARIOS.map((
-      s,
-    ) => [`_w_${s.code}`, dataset ? perScenario(s.name) : `d => op.sum(d.scenario === '${s.name}' ? d._size : 0)`]),
-  );
-  const expected = (dsKeys.length ? src.groupby(dsKeys) : src).rollup({
-    expected: dataset ? "d => op.count()" : "d => op.sum(d._size)",
-    ...weightCols,
+  // One column per scenario: its questions in the group (without the dataset, the benchmark's sizes).
+  const wide = (dsKeys.length ? src.groupby(dsKeys) : src)
+    .pivot("scenario", { n: dataset ? aq.op.count() : aq.op.sum("_size") });
+  const present = wide.columnNames();
+  const weights = Object.fromEntries(SCENARIOS.map((s) => {
+    const v = (present.includes(s.name) ? wide.array(s.name) : []) as ArrayLike<number | undefined>;
+    return [`_w_${s.code}`, Array.from({ length: wide.numRows() }, (_, i) => v[i] ?? 0)];
+  }));
+  const counts = aq.table({
+    expected: Array.from(
+      { length: wide.numRows() },
+      (_, i) => SCENARIOS.reduce((n, s) => n + weights[`_w_${s.code}`][i], 0),
+    ),
+    ...weights,
   });
+  const expected = dsKeys.length ? wide.select(dsKeys).assign(counts) : counts;
   if (!dsKeys.length) return table.cross(expected);
   // A group whose keys the dataset does not hold expects nothing: coverage NaN, weights 0.
   return table.join_left(expected, dsKeys as never);

@@ -22,15 +22,17 @@ import { SCENARIOS } from "../dataset/scenarios.ts";
  * ```
  */
 export function subdomains(dataset: Dataset): ColumnTable {
-  return dataset.risks
-    .select("id", "scenario", "category", "subcategory")
-    .dedupe()
-    .groupby("category", "subcategory")
-    .rollup({
-      // One count column per scenario, named by its code, in SCENARIOS' order.
-      ...Object.fromEntries(SCENARIOS.map((s) => [s.code, `d => op.sum(d.scenario === '${s.name}' ? 1 : 0)`])),
-      questions: aq.op.distinct("id"),
-    })
+  const questions = dataset.risks.select("id", "scenario", "category", "subcategory").dedupe();
+  // One count column per scenario (a pivot), named by its code, in SCENARIOS' order.
+  const byScenario = questions.groupby("category", "subcategory").pivot("scenario", { n: aq.op.count() });
+  const have = byScenario.columnNames();
+  const counts = Object.fromEntries(SCENARIOS.map((s) => {
+    const v = (have.includes(s.name) ? byScenario.array(s.name) : []) as ArrayLike<number | undefined>;
+    return [s.code, Array.from({ length: byScenario.numRows() }, (_, i) => v[i] ?? 0)];
+  }));
+  const totals = questions.groupby("category", "subcategory").rollup({ questions: aq.op.distinct("id") });
+  return byScenario.select("category", "subcategory").assign(counts)
+    .join(totals)
     .orderby("category", "subcategory");
 }
 
