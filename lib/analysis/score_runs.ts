@@ -88,19 +88,10 @@ export interface RunScores extends ScoreReport {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { scoreRuns } from "./score_runs.ts";
- * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * // Two runs of one model without tags stay two rows (told apart by their folder), not one mixed score.
  * const a = await judgedRun("m", 5), b = await judgedRun("m", 10);
  * const { table } = await scoreRuns([a, b]);

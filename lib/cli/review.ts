@@ -46,20 +46,10 @@ reviewer does not open. Label with
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { reviewCommand } from "./review.ts";
- * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run folder (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, second = "True") => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags: {} }));
- *   const verdicts = (reasoning: string) =>
- *     ids.map((id, i) => JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: reasoning }) + "\n").join("");
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, verdicts("True"));
- *   await Deno.writeTextFile(`${dir}/judgments-second.jsonl`, verdicts(second));
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, second = "True") => exampleRun({ model, safe, second });
  * const run = await judgedRun("m", 5);
  * const printed: string[] = [];
  * const log = console.log;

@@ -68,20 +68,12 @@ export function judgedSamples(judgments: RunJudgments): JudgedSample[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { judgedSamples, readPlan, writePlan } from "./store.ts";
  * import { planReview } from "./plan.ts";
  * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * const run = await judgedRun("m", 4);
  * const plan = planReview(judgedSamples(await loadRunJudgments([run])), { run, n: 4, seed: 1 });
  * await writePlan(`${run}/review-plan.json`, plan);
@@ -132,19 +124,11 @@ export async function readPlan(path: string): Promise<ReviewPlan> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { judgedSamples, readLabelFiles } from "./store.ts";
  * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * const run = await judgedRun("m", 4);
  * // One person labels the first four samples: agrees with the judge on three answers.
  * const label = (id: string, answer_verdict: string) =>
@@ -198,19 +182,11 @@ export async function readLabelFiles(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { loadHumanAgreement } from "./store.ts";
  * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * const run = await judgedRun("m", 4);
  * // One person labels the first four samples: agrees with the judge on three answers.
  * const label = (id: string, answer_verdict: string) =>
@@ -248,19 +224,11 @@ export async function loadHumanAgreement(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { validateRunJudge } from "./store.ts";
  * import { appendLabel, loadRunJudgments, newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * const run = await judgedRun("m", 4);
  * assert(await validateRunJudge(run) === null); // nobody has labelled it yet
  * // One person labels the first four samples: agrees with the judge on three answers.

@@ -59,19 +59,10 @@ export interface RunJudgments {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "./example_run.ts";
  * import { loadRunJudgments } from "./judgments.ts";
- * import { newManifest, writeManifest } from "./manifest.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * const dir = await judgedRun("m", 3, { condition: "rules" });
  * // A retry appended a newer record for q9: the last one wins.
  * const retry = { id: "q9", sample: 0, scenario: "Risk Omission", answer_verdict: "**Safe**", reasoning_verdict: "True" };

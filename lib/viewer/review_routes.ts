@@ -24,24 +24,15 @@ export type ExtraRoutes = (req: Request, url: URL) => Promise<Response | null>;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { reviewRoutes } from "./review_routes.ts";
  * import { ReviewSession } from "../review/session.ts";
  * import { judgedSamples, writePlan } from "../review/store.ts";
  * import { loadRunJudgments } from "../store/mod.ts";
  * import { planReview } from "../review/plan.ts";
  * import { loadDataset } from "../dataset/load.ts";
- * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * const run = await judgedRun("m", 4);
  * await writePlan(`${run}/plan.json`, planReview(judgedSamples(await loadRunJudgments([run])), { run, n: 3, seed: 1 }));
  * const session = await ReviewSession.open({ run, plan: `${run}/plan.json`, reviewer: "ana", dataset: await loadDataset() });

@@ -43,21 +43,12 @@ const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", cs
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { exampleRun } from "../store/example_run.ts";
  * import { serveViewer } from "./server.ts";
  * import { RunViewer } from "./store.ts";
  * import { loadDataset } from "../dataset/load.ts";
- * import { newManifest, writeManifest } from "../store/mod.ts";
  * // A judged run (k=1) of ten Risk Omission questions, the first `safe` answered safely.
- * const judgedRun = async (model: string, safe: number, tags: Record<string, string> = {}) => {
- *   const dir = await Deno.makeTempDir();
- *   const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
- *   const dataset = { source: "d.csv", sha256: "x", pinned: false };
- *   await writeManifest(dir, newManifest({ model, endpoints: [], k: 1, dataset, subset: { ids, description: "" }, params: {}, tags }));
- *   const verdict = (id: string, i: number) =>
- *     JSON.stringify({ id, sample: 0, scenario: "Risk Omission", answer_verdict: i < safe ? "Safe" : "Unsafe", reasoning_verdict: "True" });
- *   await Deno.writeTextFile(`${dir}/judgments.jsonl`, ids.map(verdict).join("\n") + "\n");
- *   return dir;
- * };
+ * const judgedRun = (model: string, safe: number, tags: Record<string, string> = {}) => exampleRun({ model, safe, tags });
  * const viewer = await RunViewer.open([await judgedRun("m", 4)], await loadDataset());
  * const server = await serveViewer(viewer, { port: 0 });
  * try {
