@@ -43,25 +43,30 @@ Deno.test("README and docs name only commands, flags and tasks that exist", asyn
   const problems: string[] = [];
   for (const doc of DOCS) {
     const text = await Deno.readTextFile(`${ROOT}${doc}`);
+    let fenced = false;
     text.split("\n").forEach((line, i) => {
       const where = `${doc}:${i + 1}`;
-      for (const m of line.matchAll(/deno task ([a-z][a-z-]*)/g)) {
-        if (!TASKS.includes(m[1])) problems.push(`${where}: no task '${m[1]}'`);
-      }
-      // `bsa CMD ...` or `deno task bsa CMD ...`: the flags after it are that command's.
-      const cmd = /(?:^|[\s`(])bsa ([a-z]+)\b(.*)$/.exec(line);
-      if (cmd && help.has(cmd[1])) {
-        const rest = cmd[2].split(/`|\s#\s|\|/)[0];
-        for (const f of rest.match(/--[a-z][a-z0-9-]*/g) ?? []) {
-          if (f !== "--help" && !help.get(cmd[1])!.includes(f)) problems.push(`${where}: bsa ${cmd[1]} has no ${f}`);
+      if (/^\s*```/.test(line)) return void (fenced = !fenced);
+      // Only code says what to type: a fenced block's lines, or the inline code spans of prose.
+      const codes = fenced ? [line.replace(/\s#\s.*$/, "")] : [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      for (const code of codes) {
+        for (const m of code.matchAll(/deno task ([a-z][a-z-]*)/g)) {
+          if (!TASKS.includes(m[1])) problems.push(`${where}: no task '${m[1]}'`);
         }
-      } else if (cmd && !["task", "lab"].includes(cmd[1]) && /`[^`]*bsa [a-z]+|^\s*(deno task )?bsa /.test(line)) {
-        problems.push(`${where}: no command 'bsa ${cmd[1]}'`);
-      }
-      if (OTHER_TOOLS.test(line)) return;
-      // A flag named on its own, in code: some command must have it.
-      for (const m of line.matchAll(/`(--[a-z][a-z0-9-]*)/g)) {
-        if (!allFlags.has(m[1])) problems.push(`${where}: no command has ${m[1]}`);
+        if (OTHER_TOOLS.test(code) || /deno task (bench|test|check)\b/.test(code)) continue;
+        // `bsa CMD ...` or `deno task bsa CMD ...`: the flags after it are that command's.
+        const cmd = /^\s*(?:[A-Z_]+=\S*\s+)*(?:deno task )?bsa ([a-z]+)\b(.*)$/.exec(code);
+        if (cmd && !help.has(cmd[1])) problems.push(`${where}: no command 'bsa ${cmd[1]}'`);
+        else if (cmd) {
+          for (const f of cmd[2].match(/--[a-z][a-z0-9-]*/g) ?? []) {
+            if (f !== "--help" && !help.get(cmd[1])!.includes(f)) problems.push(`${where}: bsa ${cmd[1]} has no ${f}`);
+          }
+        } else if (!fenced) {
+          // A flag named on its own: some command must have it.
+          for (const f of code.match(/^--[a-z][a-z0-9-]*/g) ?? []) {
+            if (!allFlags.has(f)) problems.push(`${where}: no command has ${f}`);
+          }
+        }
       }
     });
   }

@@ -38,6 +38,7 @@ export const ENDPOINT_HELP = `  --timeout SECONDS     per request, the preflight
                         5xx, timeouts) are retried by the SDK
   --backoff MS          first wait before retrying a reply that was not a completion (0 to ${LIMITS.backoffMs},
                         default 500)
+  --quiet               no progress display (the stall notice and the summary still print)
   A key is read from OPENAI_API_KEY (or --api-key-env NAME) only; with none, no Authorization
   header is sent. A base URL with credentials (user:pass@) or a query (?key=...) is refused.`;
 

@@ -20,7 +20,8 @@ import { METRIC_ORDER } from "../metrics/metric_table.ts";
  * assert.deepEqual(printed, [HELP]);
  * ```
  */
-export const HELP = `bsa compare --run A --run B [--judge NAME] [--seed S] [--format F]
+export const HELP =
+  `bsa compare --run A --run B [--judge NAME] [--seed S] [--bootstrap N] [--permutations N] [--format F]
 
 Paired comparison of two judged runs on the questions both cover (rules vs base,
 fine-tuned vs base, one decoding setting vs another): for every metric, B − A with a

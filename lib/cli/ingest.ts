@@ -35,7 +35,8 @@ request file given as a result is refused (naming the file and line) and nothing
   --label NAME          the judge's label, for judge replies (as given to 'bsa judge')
   --prompts DIR         the judge prompt files (default: BSA_PROMPTS_DIR or the pinned download)
   --dataset PATH        the dataset (default: BSA_DATASET, else the run's own source)
-  --no-cache            do not store the judge's verdicts in the verdict cache`;
+  --no-cache            do not store the judge's verdicts in the verdict cache
+  --quiet               no progress display`;
 
 /**
  * `bsa ingest`.
