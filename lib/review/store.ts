@@ -1,4 +1,4 @@
-import { BsaError, PlanJudgeError } from "../errors.ts";
+import { BsaError, FileExistsError, PlanJudgeError } from "../errors.ts";
 import { rows } from "../table.ts";
 import { scoreRuns } from "../analysis/score_runs.ts";
 import {
@@ -82,7 +82,10 @@ export function judgedSamples(judgments: RunJudgments): JudgedSample[] {
  * ```
  */
 export async function writePlan(path: string, plan: ReviewPlan, force = false): Promise<void> {
-  // The reviewer's file first and exclusively: of two \`bsa review plan\` at once, one wins; then its design.
+  // The reviewer's file first and exclusively: of two `bsa review plan` at once, one wins; then its design.
+  if (!force && await Deno.lstat(path).then(() => true, () => false)) {
+    throw new FileExistsError(path, "labels may refer to it");
+  }
   const { reviewer, design } = splitPlan(plan);
   await writeJsonFile(path, reviewer, { force, why: "labels may refer to it" });
   await writeJsonFile(designPath(path), design, { force: true });

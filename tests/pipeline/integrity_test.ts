@@ -349,7 +349,7 @@ Deno.test("two `bsa run` starting one new run at once: one runs, the other fails
   assert(/generations\.jsonl\.lock: held by bsa run/.test(loser.stderr), loser.stderr);
   assert(!loser.stderr.includes("    at "), "no stack trace");
   // One preflight, one run's requests: the loser sent nothing, and the run it lost is whole.
-  assertEquals([server.stats.pings, server.stats.generate], [1, 60]);
+  assertEquals([server.stats.models, server.stats.pings, server.stats.generate], [1, 0, 60]);
   const gens = await records<GenerationRecord>(`${out}/generations.jsonl`);
   assertEquals(new Set(gens.map((g) => `${g.id}#${g.sample}`)).size, 60);
   assert((await readManifest(out)).finished !== null);
