@@ -117,5 +117,8 @@ Deno.test({
   await reproduce("03_safety_rules", `${ws.path}/runs/qwq__base,${ws.path}/runs/qwq__rules`);
   const sr = await outputs("03_safety_rules");
   assert(!sr.includes("Not compared:"), "one base and one rules run pair");
-  assert(sr.includes("|model|metric|base|rules|change|lo|hi|p_adj|sig|"), "the comparison table of the runs");
+  assert(
+    ["model", "metric", "base", "rules", "change", "lo", "hi", "p_adj", "sig"].every((c) => sr.includes(`>${c}</th>`)),
+    "the comparison table of the runs",
+  );
 });
