@@ -32,9 +32,10 @@ export interface RunRecords {
  * ```ts
  * import assert from "node:assert/strict";
  * import { readRunRecords, writeRunFolder } from "./whole_run.ts";
+ * import { newManifest } from "./manifest.ts";
  * const dir = `${await Deno.makeTempDir()}/run`;
- * const manifest = { toolkit_version: "0", model: "m", endpoints: [], k: 1, dataset: { source: "d", sha256: "x", pinned: false },
- *   subset: { ids: ["q"], description: "" }, params: {}, tags: {}, started: "", finished: null, tokens: { prompt: 0, completion: 0 } };
+ * const manifest = newManifest({ model: "m", endpoints: [], k: 1, dataset: { source: "d", sha256: "x", pinned: false },
+ *   subset: { ids: ["q"], description: "" }, params: {}, tags: {} });
  * const g = { id: "q", sample: 0, scenario: "Risk Omission", answer: "a", reasoning: null, reasoning_source: "none",
  *   finish_reason: "stop", prompt_tokens: 1, completion_tokens: 1, outcome: "no_reasoning" as const };
  * await writeRunFolder(dir, { manifest, generations: [g], judgments: {} });
