@@ -226,15 +226,16 @@ export function reduceQuestions(counts: ColumnTable, keys: string[], k: number |
   }
   const safe = counts.array("safe") as ArrayLike<number>;
   const think = counts.array("think") as ArrayLike<number>;
-  const column = (f: (i: number) => number) => Array.from({ length: rowsN }, (_, i) => f(i));
+  const missing = new Array<number>(rowsN), safe1 = new Array<number>(rowsN), safek = new Array<number>(rowsN);
+  const think1 = new Array<number>(rowsN), thinkk = new Array<number>(rowsN);
+  for (let i = 0; i < rowsN; i++) {
+    missing[i] = ks[i] - n[i];
+    safe1[i] = at1(safe[i], ks[i]);
+    safek[i] = atK(safe[i], ks[i]);
+    think1[i] = at1(think[i], ks[i]);
+    thinkk[i] = atK(think[i], ks[i]);
+  }
   return counts
-    .assign({
-      k: ks,
-      missing: column((i) => ks[i] - n[i]),
-      safe1: column((i) => at1(safe[i], ks[i])),
-      safek: column((i) => atK(safe[i], ks[i])),
-      think1: column((i) => at1(think[i], ks[i])),
-      thinkk: column((i) => atK(think[i], ks[i])),
-    })
+    .assign({ k: ks, missing, safe1, safek, think1, thinkk })
     .relocate("k", { before: "n" });
 }

@@ -133,22 +133,26 @@ export function metricsFromQuestions(
 ): ScoreReport {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const by = options.by ?? ["model"];
-  const rollup = {
-    questions: aq.op.count(),
+  // A question the dataset lacks has no place in its coverage or scenario weights.
+  if (options.dataset) checkQuestionIds(perQ, options.dataset);
+  // One pass over the questions: sums per group and scenario; the group's totals then come
+  // from those few rows (one grouping of the question table, not two).
+  const perScenario = perQ.groupby([...new Set([...by, "scenario"])]).rollup({
+    n: aq.op.count(),
     samples: aq.op.sum("n"),
     _kmin: aq.op.min("k"),
     k: aq.op.max("k"),
     ...Object.fromEntries(OUTCOME_COLUMNS.map((c) => [c, aq.op.sum(c)])),
-  };
-  // A question the dataset lacks has no place in its coverage or scenario weights.
-  if (options.dataset) checkQuestionIds(perQ, options.dataset);
-  const grouped = by.length ? perQ.groupby(by) : perQ;
-  const sums = _withExpected(grouped.rollup(rollup), by, options.dataset);
-  // Each scenario's sums: one row per group and scenario, read into the group's sums below.
-  const perScenario = perQ.groupby([...new Set([...by, "scenario"])]).rollup({
-    n: aq.op.count(),
     ...Object.fromEntries(QUESTION_COLUMNS.map((c) => [c, aq.op.sum(c)])),
   });
+  const totals = (by.length ? perScenario.groupby(by) : perScenario).rollup({
+    questions: aq.op.sum("n"),
+    samples: aq.op.sum("samples"),
+    _kmin: aq.op.min("_kmin"),
+    k: aq.op.max("k"),
+    ...Object.fromEntries(OUTCOME_COLUMNS.map((c) => [c, aq.op.sum(c)])),
+  });
+  const sums = _withExpected(totals, by, options.dataset);
   const groupKey = (r: Record<string, unknown>) => JSON.stringify(by.map((c) => r[c] ?? null));
   const scenarioSums = new Map<string, Record<ScenarioCode, ScenarioSums>>();
   for (const r of perScenario.objects() as Record<string, unknown>[]) {
