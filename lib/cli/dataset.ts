@@ -3,7 +3,8 @@ import { UsageError } from "../errors.ts";
 import { loadPaper } from "../paper/load.ts";
 import { rows as tableRows } from "../table.ts";
 import { parseFlags, subcommandName } from "./_flags.ts";
-import { formatRows } from "./_print.ts";
+import { datasetStatsTable } from "../report/tables.ts";
+import { renderText } from "../tables/text.ts";
 
 /**
  * The text `bsa dataset --help` prints.
@@ -66,7 +67,7 @@ export async function datasetCommand(args: string[]): Promise<number> {
         ds.pinned ? ", the pinned release" : ", NOT the pinned release"
       })\n`,
     );
-    console.log(formatRows(rows.map((r) => ({ ...r, agrees: r.agrees ? "yes" : "NO" }))));
+    console.log(renderText(datasetStatsTable(rows.map((r) => ({ ...r, agrees: r.agrees ? "yes" : "NO" })))));
   }
   return 0;
 }

@@ -190,8 +190,8 @@ function _checkF(printed: number, t: number, s: number, alpha: number, half: num
     printed,
     recomputed: roundHalfEven(fScore(t, s, alpha), 2),
     note: explained
-      ? `does not match α=${alpha}; explained by α=${round} (implied α=${implied.toFixed(4)})`
-      : `does not match α=${alpha}; implied α=${implied.toFixed(4)} and no two-decimal α reproduces it`,
+      ? `does not match α=${alpha.toFixed(4)}; explained by α=${round} (implied α=${implied.toFixed(4)})`
+      : `does not match α=${alpha.toFixed(4)}; implied α=${implied.toFixed(4)} and no two-decimal α reproduces it`,
   };
 }
 

@@ -132,10 +132,14 @@ export function auditTable(findings: AuditFinding[]): Table {
       { key: "model", kind: "text" },
       { key: "condition", kind: "text" },
       { key: "metric", kind: "text" },
-      { key: "printed", kind: "number" },
-      { key: "recomputed", kind: "number" },
+      // A k finding's values are sample counts (whole); every other value is a percentage.
+      { key: "printed", kind: "number", kindBy: "_kind" },
+      { key: "recomputed", kind: "number", kindBy: "_kind" },
       { key: "note", kind: "text" },
     ],
-    rows: findings as unknown as Record<string, unknown>[],
+    rows: (findings as unknown as Record<string, unknown>[]).map((f) => ({
+      ...f,
+      _kind: f.metric === "k" ? "count" : "number",
+    })),
   };
 }

@@ -30,17 +30,27 @@ export interface WrittenTables {
  * ```ts
  * import assert from "node:assert/strict";
  * import { datasetStatsTable } from "./tables.ts";
- * const t = datasetStatsTable([{ kind: "scenario", name: "Over Sensitivity", value: 200, paper: 200, agrees: true }]);
- * assert(t.columns.find((c) => c.key === "value")!.kind === "count"); // 200 questions, not 200.00
+ * import { renderCsv } from "../tables/csv.ts";
+ * const t = datasetStatsTable([
+ *   { kind: "scenario", name: "Over Sensitivity", unit: "questions", value: 200, paper: 200 },
+ *   { kind: "category", name: "Violence & Terrorism", unit: "percent of risk classifications", value: 10, paper: 10 },
+ * ]);
+ * const csv = renderCsv(t);
+ * assert(csv.includes(",200,200") && csv.includes(",10.00,10.00")); // counts whole, percentages with decimals
  * ```
  */
 export function datasetStatsTable(stats: Record<string, unknown>[]): Table {
-  // Values are question counts or percentages by row: counts stay whole, percentages keep their decimals.
-  const t = tableFromRows(stats, {
-    numbers: stats.some((r) => "diff" in r) ? ["diff"] : [],
-    title: "Dataset statistics beside the paper's",
-  });
-  for (const c of t.columns) if (c.key === "value" || c.key === "paper") c.kind = "count";
+  // Values are question counts, token lengths or percentages by row: counts stay whole,
+  // percentages (and averages) keep their decimals, whatever the value happens to be.
+  const kinded = stats.map((r) => ({
+    ...r,
+    _kind: String(r.unit ?? "").startsWith("percent") || /average/.test(String(r.name ?? "")) ? "number" : "count",
+  }));
+  const t = tableFromRows(kinded, { title: "Dataset statistics beside the paper's" });
+  t.columns = t.columns.filter((c) => c.key !== "_kind");
+  for (const c of t.columns) {
+    if (["value", "paper", "diff"].includes(c.key)) Object.assign(c, { kind: "number", kindBy: "_kind" });
+  }
   return t;
 }
 

@@ -23,6 +23,9 @@ const _SPECIAL: Record<string, string> = {
   "±": "$\\pm$",
   "×": "$\\times$",
   "≤": "$\\leq$",
+  "∈": "$\\in$",
+  "≠": "$\\neq$",
+  "→": "$\\rightarrow$",
   "≥": "$\\geq$",
   "…": "\\ldots{}",
   "α": "$\\alpha$",
@@ -48,7 +51,7 @@ const _SPECIAL: Record<string, string> = {
  * ```
  */
 export function escapeLatex(s: string): string {
-  return s.replace(/[\\&%$#_{}~^<>|[\]–—−±×≤≥…ακτ\n\r]/g, (c) => _SPECIAL[c]);
+  return s.replace(/[\\&%$#_{}~^<>|[\]–—−±×≤≥∈≠→…ακτ\n\r]/g, (c) => _SPECIAL[c]);
 }
 
 /** Options of {@linkcode renderLatex}. */

@@ -29,6 +29,12 @@ export interface TableColumn {
   interval?: { lo: string; hi: string };
   /** Which value is best, for renderers that can mark it (LaTeX `--bold-best`). */
   best?: "max" | "min";
+  /**
+   * A row field naming the kind of this column's value in that row (`count` or `number`), for a
+   * column whose rows hold different units (question counts beside percentages): counts whole,
+   * percentages with their decimals.
+   */
+  kindBy?: string;
 }
 
 /** A table to print or export: columns and rows, with an optional title and notes under it. */
@@ -136,7 +142,9 @@ export function cellParts(
   column: TableColumn,
   row: Record<string, unknown>,
 ): { value: string; lo?: string; hi?: string; half?: string } {
-  const value = formatValue(column, row[column.key]);
+  const byRow = column.kindBy ? row[column.kindBy] : undefined;
+  const cell = byRow === "count" || byRow === "number" ? { ...column, kind: byRow as ColumnKind } : column;
+  const value = formatValue(cell, row[column.key]);
   if (!column.interval) return { value };
   const lo = row[column.interval.lo], hi = row[column.interval.hi];
   const d = column.decimals ?? DECIMALS;
