@@ -18,6 +18,9 @@ export interface RunIcc {
   warnings: string[];
 }
 
+// Fewer questions than this and the ICC estimated from a run is called uncertain.
+const MIN_ICC_QUESTIONS = 200;
+
 /**
  * Estimate the ICC of Safe verdicts from one judged run: each question's number of safe
  * samples out of k (the per-question table {@linkcode scoreRuns} scores), through
@@ -48,10 +51,18 @@ export async function runIcc(dir: string, o: { judge?: string } = {}): Promise<R
   const scored = await scoreRuns([dir], { judge: o.judge });
   const perQ = scored.questionTable;
   const k = scored.manifests[0].k;
+  const questions = perQ.numRows();
+  // A moment estimate from few questions is noisy and often clipped to 0, which would make the
+  // @1 metrics look far easier to tell apart than they are.
+  const few = questions < MIN_ICC_QUESTIONS
+    ? [
+      `the ICC is estimated from only ${questions} questions (fewer than ${MIN_ICC_QUESTIONS}): it is uncertain, and a 0 understates the correlation; the paper's pairs imply up to 0.74`,
+    ]
+    : [];
   return {
     icc: estimateIcc(perQ.array("safe") as number[], k),
-    questions: perQ.numRows(),
+    questions,
     k,
-    warnings: scored.warnings,
+    warnings: [...scored.warnings, ...few],
   };
 }

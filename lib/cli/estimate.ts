@@ -104,6 +104,15 @@ export async function estimateCommand(args: string[]): Promise<number> {
     prices: values.prices ? await readPrices(values.prices as string) : undefined,
   });
   if (values.json) console.log(JSON.stringify(e, null, 2));
-  else console.log(formatRows([e as unknown as Record<string, unknown>]));
+  else {
+    console.log(formatRows([e as unknown as Record<string, unknown>]));
+    if (e.cost === null) {
+      console.error(
+        values.prices
+          ? `note: cost – : ${values.prices} has no price for ${values.model}`
+          : "note: cost – : no prices given (--prices FILE)",
+      );
+    }
+  }
   return 0;
 }

@@ -88,6 +88,11 @@ export async function exportCommand(args: string[]): Promise<number> {
   const runs = await runFolders(given);
   if (!runs.length) throw new UsageError(`bsa ${name}: --run ${given.join(", ")}: no run folder there`);
   const file = /\.(json|eval)$/.test(out);
+  if (!file && (await Deno.stat(out).then((st) => st.isFile, () => false))) {
+    throw new UsageError(
+      `bsa ${name}: --out ${out} is a file that is neither .json nor .eval: give FILE.json, FILE.eval or a folder for the logs`,
+    );
+  }
   if (file && runs.length > 1) {
     throw new UsageError(
       `bsa ${name}: --out ${out} is one file but ${runs.length} runs were given: give a folder, one log per run`,

@@ -160,6 +160,12 @@ export async function judgeCommand(args: string[]): Promise<number> {
         }; the judge is not marked finished: run the same command again once the run is done`,
       );
     }
+    if (values.label && r.cached > 0) {
+      // A label is often a second reading for agreement: cached verdicts repeat an earlier reply.
+      console.error(
+        `note: ${r.cached} verdict(s) came from the judge cache: this judge (model, endpoint, prompts) answered the same inputs before, so they repeat its earlier replies and agree with them by construction; for an independent second reading use --no-cache`,
+      );
+    }
     if (r.invalid > 0) console.error(`note: --retry-invalid asks the samples with an invalid verdict again`);
     if (r.failed > 0) console.error(`note: --retry-failed asks the samples the judge's provider refused again`);
     if (r.errors > 0) {

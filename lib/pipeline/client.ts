@@ -433,13 +433,16 @@ function _classify(err: unknown, host: string, key: ReturnType<typeof keyState>)
     return new ApiKeyError(host, err.status, key.keyVar, key.key);
   }
   if (err instanceof OpenAI.NotFoundError) {
-    return new EndpointError(`${host}: HTTP 404 ${err.message} (is the model name right, and the base URL?)`);
+    // The SDK's message starts with the status already ("404 The model ... does not exist").
+    const said = err.message.replace(/^404\s*/, "");
+    return new EndpointError(`${host}: HTTP 404 ${said} (is the model name right, and the base URL?)`);
   }
   // Any other 4xx but 408 (timeout) and 429 (rate limit) is a refusal that asking again
   // will not change: a bad request, a content filter, a context length exceeded.
   if (err instanceof OpenAI.APIError && typeof err.status === "number" && isPermanentStatus(err.status)) {
     const code = typeof err.code === "string" ? ` (${err.code})` : "";
-    return new FatalRequestError(`${host}: HTTP ${err.message}${code}`);
+    const said = err.message.replace(new RegExp(`^${err.status}\\s*`), "");
+    return new FatalRequestError(`${host}: HTTP ${err.status} ${said}${code}`);
   }
   return err;
 }

@@ -101,7 +101,7 @@ export async function* readJsonl<T>(path: string, options: ReadJsonlOptions = {}
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new BsaError(`${path} line ${line}: not valid JSON: ${text.slice(0, 80)}`);
+      throw new BsaError(`${path} line ${line}: not valid JSON: ${badLineExcerpt(text)}`);
     }
   };
   for await (const chunk of file.readable) {
@@ -272,4 +272,29 @@ export class JsonlAppender {
     await this.#queue.catch(() => {});
     this.#file.close();
   }
+}
+
+/**
+ * What a line that is not JSON shows of itself in an error: a short excerpt quoted (so control
+ * characters cannot reach the terminal), or, for binary data, what it looks like instead.
+ *
+ * @param text The line as read.
+ * @returns The words to put after "not valid JSON: ".
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { badLineExcerpt } from "./jsonl.ts";
+ * assert.equal(badLineExcerpt("{oops"), '"{oops"');
+ * assert.match(badLineExcerpt("PK\u0003\u0004\u0014\u0000"), /zip archive/);
+ * assert(!badLineExcerpt("\u001b[31mred").includes("\u001b"));
+ * ```
+ */
+export function badLineExcerpt(text: string): string {
+  if (text.startsWith("PK\u0003\u0004")) return "binary data: a zip archive (an inspect .eval log?), not JSON lines";
+  if (text.startsWith("\u001f\u008b") || text.startsWith("\u001f\ufffd")) {
+    return "binary data: a gzip file, not JSON lines (unpack it first)";
+  }
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u0008\u000e-\u001a\u001c-\u001f]/.test(text.slice(0, 80))) return "binary data, not JSON lines";
+  return JSON.stringify(text.slice(0, 80));
 }

@@ -1,3 +1,4 @@
+import { badLineExcerpt } from "./jsonl.ts";
 import { BsaError } from "../errors.ts";
 
 /** Where one record sits in a JSONL file, and the small fields picked from it. */
@@ -109,7 +110,7 @@ export class JsonlIndex<M> {
       try {
         record = JSON.parse(text) as never;
       } catch {
-        throw new BsaError(`${this.path} line ${this.#line}: not valid JSON: ${text.slice(0, 80)}`);
+        throw new BsaError(`${this.path} line ${this.#line}: not valid JSON: ${badLineExcerpt(text)}`);
       }
       added.push({ offset, length, line: this.#line, meta: this.#pick(record, this.#line) });
     });

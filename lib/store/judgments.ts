@@ -84,7 +84,12 @@ export async function loadRunJudgments(dirs: string[], judge?: string): Promise<
     Object.keys(m.tags ?? {}).forEach((t) => tags.add(t));
   }
   const ks = new Set(manifests.map((m) => m.k));
-  if (ks.size > 1) throw new BsaError(`runs have different k (${[...ks].join(", ")}); score them separately`);
+  if (ks.size > 1) {
+    // Every score counts over one fixed k: runs of different k are scored apart, never pooled.
+    throw new BsaError(
+      `runs have different k (${dirs.map((d, i) => `${d}: k=${manifests[i].k}`).join(", ")}); score them separately`,
+    );
+  }
   const cols: Record<string, unknown[]> = {
     model: [],
     run: [],

@@ -9,6 +9,7 @@
 export { DEFAULT_JUDGE, judgeLabel, judgeLabels, labelFiles, labelsFile, type RunFiles, runFiles } from "./files.ts";
 export { readJsonFile, writeJsonFile } from "./json_file.ts";
 export {
+  badLineExcerpt,
   JsonlAppender,
   readJsonl,
   type ReadJsonlOptions,

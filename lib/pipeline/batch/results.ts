@@ -3,6 +3,7 @@
  * writes (`{id, custom_id, response: {status_code, body}, error}`).
  * @module
  */
+import { badLineExcerpt } from "../../store/mod.ts";
 import { BsaError } from "../../errors.ts";
 import { redactSecrets } from "../../redact.ts";
 import { type Completion, completionFrom, isPermanentStatus } from "../client.ts";
@@ -103,7 +104,7 @@ export async function* readNumberedResults(
     try {
       line = JSON.parse(text);
     } catch {
-      throw new BsaError(`${path} line ${n}: not valid JSON: ${text.slice(0, 80)}`);
+      throw new BsaError(`${path} line ${n}: not valid JSON: ${badLineExcerpt(text)}`);
     }
     if (typeof line?.custom_id !== "string") {
       throw new BsaError(`${path} line ${n}: no custom_id (is this a batch result file?)`);
