@@ -54,8 +54,25 @@ function _hits(a: Box, b: Box, pad: number): boolean {
   return a.x1 < b.x2 + pad && b.x1 < a.x2 + pad && a.y1 < b.y2 + pad && b.y1 < a.y2 + pad;
 }
 
-/** Whether the segment p–q passes through box b (Liang–Barsky clipping). */
-function _crosses(px: number, py: number, qx: number, qy: number, b: Box): boolean {
+/**
+ * Whether the segment p–q passes through box b (Liang–Barsky clipping): a label placed there
+ * would be crossed by the line.
+ *
+ * @param px The segment's first end, x.
+ * @param py The segment's first end, y.
+ * @param qx The segment's other end, x.
+ * @param qy The segment's other end, y.
+ * @param b The box.
+ * @returns True when some part of the segment lies in the box.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { segmentCrossesBox } from "./labels.ts";
+ * const box = { x1: 0, y1: 0, x2: 10, y2: 10 };
+ * assert(segmentCrossesBox(-5, 5, 15, 5, box) && !segmentCrossesBox(-5, 20, 15, 20, box));
+ * ```
+ */
+export function segmentCrossesBox(px: number, py: number, qx: number, qy: number, b: Box): boolean {
   let t0 = 0, t1 = 1;
   const dx = qx - px, dy = qy - py;
   const edges: [number, number][] = [[-dx, px - b.x1], [dx, b.x2 - px], [-dy, py - b.y1], [dy, b.y2 - py]];
@@ -189,15 +206,15 @@ export function placeLabels(points: LabelPoint[], frame: LabelFrame): PlacedLabe
         if (b.x1 < 1 || b.y1 < 1 || b.x2 > W - 1 || b.y2 > H - 1) continue;
         if (taken.some((t) => _hits(b, t, 1.5))) continue;
         if (!p.fixed && markers.some((m, j) => _hits(b, m, j === i ? 0.5 : 1))) continue;
-        if (leaders.some(([ax, ay, bx, by]) => _crosses(ax, ay, bx, by, b))) continue;
+        if (leaders.some(([ax, ay, bx, by]) => segmentCrossesBox(ax, ay, bx, by, b))) continue;
         const padded = { x1: b.x1 - 1, y1: b.y1 - 1, x2: b.x2 + 1, y2: b.y2 + 1 };
-        if ((frame.lines ?? []).some(([ax, ay, bx, by]) => _crosses(ax, ay, bx, by, padded))) continue;
+        if ((frame.lines ?? []).some(([ax, ay, bx, by]) => segmentCrossesBox(ax, ay, bx, by, padded))) continue;
         if (c.leader) {
           // The leader runs from the marker's edge to the label's nearest side.
           const ex = c.align === "left" ? b.x1 : c.align === "right" ? b.x2 : c.ax;
           const ey = c.align === "center" ? (c.ay < p.py ? b.y2 : b.y1) : c.ay;
           // A leader may pass over a marker (points sit on top of each other in a dense cluster), never over a label.
-          const blocked = taken.some((t) => _crosses(p.px, p.py, ex, ey, t)) ||
+          const blocked = taken.some((t) => segmentCrossesBox(p.px, p.py, ex, ey, t)) ||
             leaders.some((l) => _segmentsCross(l, [p.px, p.py, ex, ey]));
           if (blocked) continue;
           leaders.push([p.px, p.py, ex, ey]);

@@ -1,3 +1,4 @@
+import { segmentCrossesBox } from "../labels.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { textWidth } from "../font.ts";
 import { CONDITION_COLORS } from "../theme.ts";
@@ -17,23 +18,6 @@ export const RADAR_AXES = ["OS@1", "Safe@1", "Think@1", "RO@1", "CS@1"];
 
 /** Data units per point in a radar panel, on the safe side (panels are about 130–150 pt for 284 units). */
 const _UNITS_PER_PT = 2.3;
-
-/** Whether segment a–b passes through the box (Liang–Barsky). */
-function _segmentHitsBox(ax: number, ay: number, bx: number, by: number, b: [number, number, number, number]): boolean {
-  let t0 = 0, t1 = 1;
-  const dx = bx - ax, dy = by - ay;
-  for (const [p, q] of [[-dx, ax - b[0]], [dx, b[2] - ax], [-dy, ay - b[1]], [dy, b[3] - ay]]) {
-    if (p === 0) {
-      if (q < 0) return false;
-    } else {
-      const t = q / p;
-      if (p < 0) t0 = Math.max(t0, t);
-      else t1 = Math.min(t1, t);
-      if (t0 > t1) return false;
-    }
-  }
-  return true;
-}
 
 /**
  * The direction (radians, data space, y up) of the ring labels: the one where the labels "50"
@@ -62,7 +46,9 @@ function _ringLabelAngle(rows: MetricRow[], models: string[], angle: (i: number)
         const cx = ring * Math.cos(phi), cy = ring * Math.sin(phi);
         const hw = (textWidth(String(ring), 6) / 2 + 1) * _UNITS_PER_PT + p, hh = 4 * _UNITS_PER_PT + p;
         const box: [number, number, number, number] = [cx - hw, cy - hh, cx + hw, cy + hh];
-        return !segs.some(([ax, ay, bx, by]) => _segmentHitsBox(ax, ay, bx, by, box));
+        return !segs.some(([ax, ay, bx, by]) =>
+          segmentCrossesBox(ax, ay, bx, by, { x1: box[0], y1: box[1], x2: box[2], y2: box[3] })
+        );
       });
       if (!clear) break;
       pad = p;
