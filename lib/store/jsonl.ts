@@ -87,10 +87,54 @@ export interface ReadJsonlOptions {
  * ```
  */
 export async function* readJsonl<T>(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<T> {
+  const onCut = (line: number) =>
+    options.warnings?.push(
+      `${path} line ${line}: the last line is cut short (an interrupted write) and was skipped; the next run or judge repairs it`,
+    );
+  for await (const { value } of readNumberedJsonl<T>(path, { onCut })) yield value;
+}
+
+/** Options of {@linkcode readNumberedJsonl}. */
+export interface ReadNumberedJsonlOptions {
+  /** Called with the number of a last line cut short (not yielded). */
+  onCut?: (line: number) => void;
+  /** What the file is, for an error when it cannot be opened; without it a missing file reads as empty. */
+  what?: string;
+}
+
+/**
+ * The one JSONL line reader: each record with its 1-based line number, blank lines skipped, a
+ * line that is not JSON an error naming the file and line, a last line cut short (no final
+ * newline, not JSON) handed to `onCut` instead. {@linkcode readJsonl} and the batch result
+ * reader are built on it.
+ *
+ * @param path The JSONL file.
+ * @param options `onCut` for a last line cut short; `what` to make a file that cannot be opened an error.
+ * @returns Each record and its line (an async generator).
+ * @throws {BsaError} A line that is not JSON (other than a cut last one); the file cannot be opened (with `what`).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readNumberedJsonl } from "./jsonl.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"a":1}\n\n{"a":2}\n{"a":');
+ * const seen: number[] = [];
+ * let cut = 0;
+ * for await (const { line } of readNumberedJsonl(p, { onCut: (n) => (cut = n) })) seen.push(line);
+ * assert.deepEqual([seen, cut], [[1, 3], 4]);
+ * const absent = readNumberedJsonl(`${p}.absent`, { what: "the result file" });
+ * await assert.rejects(absent.next(), /cannot read the result file/);
+ * ```
+ */
+export async function* readNumberedJsonl<T>(
+  path: string,
+  options: ReadNumberedJsonlOptions = {},
+): AsyncGenerator<{ line: number; value: T }> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
   } catch (err) {
+    if (options.what) throw new BsaError(`${path}: cannot read ${options.what}: ${(err as Error).message}`);
     if (err instanceof Deno.errors.NotFound) return;
     throw err;
   }
@@ -111,23 +155,20 @@ export async function* readJsonl<T>(path: string, options: ReadJsonlOptions = {}
       const text = rest.slice(0, nl);
       rest = rest.slice(nl + 1);
       line++;
-      if (text.trim()) yield parse(text);
+      if (text.trim()) yield { line, value: parse(text) };
     }
   }
   rest += decoder.decode();
   line++;
-  if (rest.trim()) {
-    let last: T;
-    try {
-      last = JSON.parse(rest) as T;
-    } catch {
-      options.warnings?.push(
-        `${path} line ${line}: the last line is cut short (an interrupted write) and was skipped; the next run or judge repairs it`,
-      );
-      return;
-    }
-    yield last;
+  if (!rest.trim()) return;
+  let last: T;
+  try {
+    last = JSON.parse(rest) as T;
+  } catch {
+    options.onCut?.(line);
+    return;
   }
+  yield { line, value: last };
 }
 
 /**

@@ -14,6 +14,8 @@ export {
   readJsonl,
   type ReadJsonlOptions,
   readLatest,
+  readNumberedJsonl,
+  type ReadNumberedJsonlOptions,
   repairJsonl,
   sampleKey,
   WriteError,

@@ -2,6 +2,7 @@
  * Vega's scenegraph flattened for tests: every drawn item with its mark type, role, text and
  * bounding box in figure coordinates (group offsets added), from a laid-out view.
  */
+import { segmentCrossesBox } from "../../lib/charts/labels.ts";
 import type * as vega from "vega";
 
 /** One drawn item. */
@@ -92,25 +93,12 @@ export function lineSegments(
   return out;
 }
 
-/** Whether segment (ax, ay)–(bx, by) passes through a box (Liang–Barsky). */
+/** Whether segment (ax, ay)–(bx, by) passes through a box: the one test the label placer uses. */
 export function segmentHitsBox(
   s: [number, number, number, number],
   b: { x1: number; y1: number; x2: number; y2: number },
 ): boolean {
-  const [ax, ay, bx, by] = s;
-  let t0 = 0, t1 = 1;
-  const dx = bx - ax, dy = by - ay;
-  for (const [p, q] of [[-dx, ax - b.x1], [dx, b.x2 - ax], [-dy, ay - b.y1], [dy, b.y2 - ay]]) {
-    if (p === 0) {
-      if (q < 0) return false;
-    } else {
-      const t = q / p;
-      if (p < 0) t0 = Math.max(t0, t);
-      else t1 = Math.min(t1, t);
-      if (t0 > t1) return false;
-    }
-  }
-  return true;
+  return segmentCrossesBox(s[0], s[1], s[2], s[3], b);
 }
 
 /** Whether two boxes overlap by more than `tol` points each way. */

@@ -3,7 +3,7 @@
  * writes (`{id, custom_id, response: {status_code, body}, error}`).
  * @module
  */
-import { badLineExcerpt } from "../../store/mod.ts";
+import { readNumberedJsonl } from "../../store/mod.ts";
 import { BsaError } from "../../errors.ts";
 import { redactSecrets } from "../../redact.ts";
 import { type Completion, completionFrom, isPermanentStatus } from "../client.ts";
@@ -90,47 +90,14 @@ export async function* readNumberedResults(
   path: string,
   cut?: (line: number) => void,
 ): AsyncGenerator<{ n: number; line: BatchResultLine }> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch (err) {
-    throw new BsaError(`${path}: cannot read the result file: ${(err as Error).message}`);
-  }
-  const decoder = new TextDecoder();
-  let rest = "";
-  let n = 0;
-  const parse = (text: string): BatchResultLine => {
-    let line: BatchResultLine;
-    try {
-      line = JSON.parse(text);
-    } catch {
-      throw new BsaError(`${path} line ${n}: not valid JSON: ${badLineExcerpt(text)}`);
-    }
-    if (typeof line?.custom_id !== "string") {
+  for await (
+    const { line: n, value } of readNumberedJsonl<BatchResultLine>(path, { onCut: cut, what: "the result file" })
+  ) {
+    if (typeof value?.custom_id !== "string") {
       throw new BsaError(`${path} line ${n}: no custom_id (is this a batch result file?)`);
     }
-    return line;
-  };
-  for await (const chunk of file.readable) {
-    rest += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = rest.indexOf("\n")) !== -1) {
-      const text = rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
-      n++;
-      if (text.trim()) yield { n, line: parse(text) };
-    }
+    yield { n, line: value };
   }
-  rest += decoder.decode();
-  n++;
-  if (!rest.trim()) return;
-  try {
-    JSON.parse(rest);
-  } catch {
-    cut?.(n);
-    return;
-  }
-  yield { n, line: parse(rest) };
 }
 
 /**
