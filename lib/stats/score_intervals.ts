@@ -33,7 +33,7 @@ export interface IntervalInfo {
  * const perQ = questionTable(judgments, { k: 1, by: ["model"] });
  * const { report, info } = addIntervals(metricsFromQuestions(perQ, { k: 1, by: ["model"] }), perQ, ["model"], { seed: 1 });
  * const [row] = report.table.objects() as Record<string, number>[];
- * assert(row["Safe@1"] === 75 && row["Safe@1_lo"] === 62.5 && row["Safe@1_hi"] === 87.5);
+ * assert(row["Safe@1"] === 75 && row["Safe@1_lo"] > 55 && row["Safe@1_lo"] < 75 && row["Safe@1_hi"] > 75 && row["Safe@1_hi"] < 95);
  * // Every reasoning is right: the interval keeps a width (a percentile bootstrap would collapse to 100).
  * assert(row["RO@1"] === 100 && row["RO@1_lo"] > 90 && row["RO@1_lo"] < 100 && row["RO@1_hi"] === 100);
  * assert(info.seed === 1 && info.replicates === 2000 && info.level === 0.95);
@@ -47,14 +47,17 @@ export function addIntervals(
   by: string[],
   o: BootstrapOptions = {},
 ): { report: ScoreReport; info: IntervalInfo } {
-  const questionsOf = _questionsOfRows(report.table, perQ, by);
+  // The same questions give the same interval whatever order their records came in (a run
+  // judged at concurrency, or imported from another harness): resample in one canonical order.
+  const ordered = perQ.orderby(...[...new Set([...by, "id"])].filter((c) => perQ.columnNames().includes(c)));
+  const questionsOf = _questionsOfRows(report.table, ordered, by);
   const seed = o.seed ?? 0;
   const replicates = o.replicates ?? 2000;
   const level = o.level ?? 0.95;
   const extra: Record<string, (number | null)[]> = {};
   for (const m of METRICS) (extra[`${m}_lo`] = [], extra[`${m}_hi`] = []);
   for (const [i, idx] of questionsOf.entries()) {
-    const ci = bootstrapIntervals(questionColumns(perQ, idx), {
+    const ci = bootstrapIntervals(questionColumns(ordered, idx), {
       seed,
       replicates,
       level,

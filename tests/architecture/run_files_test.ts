@@ -65,7 +65,6 @@ const NOT_YET: Record<string, string> = {
   "pipeline/batch/driver.ts": "the batch folder",
   "pipeline/batch/judging.ts": "the judge's batch parts file beside its judgments",
   "pipeline/batch/requests.ts": "request files",
-  "pipeline/batch/results.ts": "result files",
   "pipeline/batch/state.ts": "batch state under the run's batches/ folder",
   "pipeline/batch/request_file.ts": "request files and the parts of an earlier split (--batch-file)",
 };

@@ -42,13 +42,15 @@ Deno.test("intervals match each report row to its own questions: keys that join 
   assertEquals(report.table.numRows(), 4);
   const opts = { seed: 7, replicates: 200 };
   const { report: withCi } = addIntervals(report, perQ, by, opts);
-  const questions = perQ.objects() as Record<string, unknown>[];
+  // Intervals resample the questions in one canonical order (groups, then id), whatever their order in the table.
+  const ordered = perQ.orderby("model", "tag", "id");
+  const questions = ordered.objects() as Record<string, unknown>[];
   const sizes: number[] = [];
   for (const [i, row] of (withCi.table.objects() as Record<string, unknown>[]).entries()) {
     // The row's own questions, matched with === on each column.
     const own = questions.flatMap((q, j) => (q.model === row.model && q.tag === row.tag ? [j] : []));
     sizes.push(own.length);
-    const ci = bootstrapIntervals(questionColumns(perQ, own), { ...opts, weights: report.weights[i] });
+    const ci = bootstrapIntervals(questionColumns(ordered, own), { ...opts, weights: report.weights[i] });
     for (const m of METRICS) {
       assertEquals(
         [row[`${m}_lo`], row[`${m}_hi`]],
@@ -112,4 +114,24 @@ Deno.test("a slice without one scenario's questions: no zero-width interval on a
   assertEquals(ci["Safe@1"]!.hi, 100);
   assert(ci["F-score"]!.hi > ci["F-score"]!.lo, JSON.stringify(ci["F-score"]));
   assertEquals([ci["CS@1"], ci["OS@1"]], [null, null]);
+});
+
+Deno.test("intervals do not depend on the order the question records came in (a run judged at concurrency, an import)", () => {
+  const judgments = aq.from(Array.from({ length: 60 }, (_, i) => ({
+    model: "m",
+    id: `q${String(i).padStart(2, "0")}`,
+    scenario: i % 3 ? "Risk Omission" : "Cognitive Shortcut",
+    answer_verdict: i % 4 ? "Safe" : "Unsafe",
+    reasoning_verdict: i % 3 ? (i % 5 ? "True" : "False") : "Fully Covered",
+  })));
+  const reversed = aq.from((judgments.objects() as Record<string, unknown>[]).reverse());
+  const ci = (t: typeof judgments) => {
+    const perQ = questionTable(t, { k: 1, by: ["model"] });
+    return addIntervals(metricsFromQuestions(perQ, { k: 1, by: ["model"] }), perQ, ["model"], {
+      seed: 3,
+      replicates: 300,
+    })
+      .report.table.objects();
+  };
+  assertEquals(ci(reversed), ci(judgments));
 });
