@@ -21,6 +21,7 @@ import { loadRunJudgments, type RunManifest } from "../store/mod.ts";
 import type { BootstrapOptions } from "../stats/bootstrap.ts";
 import { addIntervals, type IntervalInfo } from "../stats/score_intervals.ts";
 import { checkedColumns } from "../checked_table.ts";
+import { columnValues } from "../column_values.ts";
 import { type QuestionSlice, sliceDataset } from "./slice.ts";
 
 /** Options of {@linkcode scoreRuns} and {@linkcode scoreOfficialCsv}. */
@@ -181,8 +182,12 @@ export async function scoreOfficialCsv(
     perQ = questionTable(judgments, { k: "auto", by, dataset: options.dataset });
   }
   if (k !== "auto") {
-    const wrong = perQ.params({ k }).filter((d: { k: number }, $: { k: number }) => d.k !== $.k)
-      .dedupe("model").objects() as { model: string; k: number }[];
+    // A loop, not filter(): an Arquero expression is parsed and compiled at each call, 6-10 ms
+    // of scoring a 230,000-row file (bench/RESULTS.md, scoring); each model has one k.
+    const ks = columnValues<number>(perQ, "k"), models = columnValues<string>(perQ, "model");
+    const byModel = new Map<string, number>();
+    for (let i = 0; i < ks.length; i++) if (ks[i] !== k && !byModel.has(models[i])) byModel.set(models[i], ks[i]);
+    const wrong = [...byModel].map(([model, k]) => ({ model, k }));
     if (wrong.length) {
       throw new BsaError(
         `${path}: ${wrong.map((r) => `model ${r.model} has ${r.k} samples per question`).join("; ")}, not k=${k}`,

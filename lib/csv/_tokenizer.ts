@@ -37,6 +37,13 @@ export class CsvSyntaxError extends Error {
 export type RecordSink = (record: string[], line: number) => void;
 
 /**
+ * Offered each quote-free line before it is split: the text and the line's bounds
+ * (`end` excludes the line end). Returning true takes the line over (its record is not
+ * split nor sent to the {@linkcode RecordSink}); false lets it go the usual way.
+ */
+export type LineSink = (text: string, start: number, end: number, line: number) => boolean;
+
+/**
  * Push text in chunks, then `end()`. Records spanning chunks are carried over whole, so a
  * chunk may end anywhere (inside a quoted field, between `\r` and `\n`).
  */
@@ -47,9 +54,16 @@ export class CsvTokenizer {
   #line = 1;
   #first = true;
   #sink: RecordSink;
+  #lineSink: LineSink | undefined;
 
-  constructor(sink: RecordSink) {
+  /**
+   * @param sink Receives every record.
+   * @param lineSink A fast path for quote-free lines: a reader that knows its format can
+   *   look at a line's text in place instead of allocating its fields (see {@linkcode LineSink}).
+   */
+  constructor(sink: RecordSink, lineSink?: LineSink) {
     this.#sink = sink;
+    this.#lineSink = lineSink;
   }
 
   /** Tokenize what whole records `chunk` (after any carried text) completes. */
@@ -71,6 +85,7 @@ export class CsvTokenizer {
     }
     const n = text.length;
     const sink = this.#sink;
+    const lineSink = this.#lineSink;
     let line = this.#line;
     // The next quote at or after pos (-1: none left in this text): lines before it take the fast path.
     let quote = text.indexOf('"', pos);
@@ -84,7 +99,7 @@ export class CsvTokenizer {
         }
         const stop = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         if (stop > pos) {
-          sink(text.slice(pos, stop).split(","), line);
+          if (lineSink === undefined || !lineSink(text, pos, stop, line)) sink(text.slice(pos, stop).split(","), line);
           this.#records++;
         }
         pos = nl + 1;

@@ -24,6 +24,27 @@ export interface ParseCsvOptions {
 }
 
 /**
+ * A fast path of {@linkcode readCsvRows} for data rows on one line with no quote: the
+ * chunk of text, the row's bounds in it (`end` before the line end), its row number, line
+ * and the header. Return true to take the row over (`onRow` is then not called, and the
+ * row's checks, its width first, are the handler's); false sends it to `onRow` split.
+ */
+export type RawRowHandler = (
+  text: string,
+  start: number,
+  end: number,
+  rowNumber: number,
+  line: number,
+  columns: string[],
+) => boolean;
+
+/** Options for {@linkcode readCsvRows}. */
+export interface ReadCsvRowsOptions extends ParseCsvOptions {
+  /** Looks at quote-free rows in place before they are split (see {@linkcode RawRowHandler}). */
+  onRawRow?: RawRowHandler;
+}
+
+/**
  * Parse CSV text strictly: a header row, then rows with exactly as many fields as the header.
  *
  * Values stay strings (no type inference), so ids such as `1e5` survive intact.
@@ -77,8 +98,9 @@ export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {
  * 1-based row number, the line where it starts, and the header. Errors thrown by `onRow` stop the read.
  *
  * @param path The CSV file.
- * @param options Source name for errors and the required columns.
- * @param onRow Called once per data row.
+ * @param options Source name for errors, the required columns, and an optional fast path
+ *   for quote-free rows (`onRawRow`, for a reader that knows its format).
+ * @param onRow Called once per data row (that `onRawRow` did not take).
  * @returns The header's column names.
  * @throws {BsaError} The file cannot be read, is empty, lacks a column, or a row's width differs.
  *
@@ -95,7 +117,7 @@ export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {
  */
 export async function readCsvRows(
   path: string,
-  options: ParseCsvOptions,
+  options: ReadCsvRowsOptions,
   onRow: (row: string[], rowNumber: number, line: number, columns: string[]) => void,
 ): Promise<string[]> {
   const { source } = options;
@@ -107,13 +129,17 @@ export async function readCsvRows(
   }
   let columns: string[] | null = null;
   let n = 0;
-  const tokenizer = new CsvTokenizer((record, line) => {
-    if (!columns) columns = _header(record, options);
-    else {
-      _checkWidth(record, columns.length, columns, source, ++n, line);
-      onRow(record, n, line, columns);
-    }
-  });
+  const raw = options.onRawRow;
+  const tokenizer = new CsvTokenizer(
+    (record, line) => {
+      if (!columns) columns = _header(record, options);
+      else {
+        _checkWidth(record, columns.length, columns, source, ++n, line);
+        onRow(record, n, line, columns);
+      }
+    },
+    raw && ((text, start, end, line) => columns !== null && raw(text, start, end, n + 1, line, columns) && (++n, true)),
+  );
   // 1 MiB synchronous reads into one buffer (an await per read left the loop idle a tenth
   // of the time); a record is handed on as soon as its line is complete.
   const buf = new Uint8Array(1 << 20);

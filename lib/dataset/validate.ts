@@ -65,7 +65,16 @@ export function validateDataset(table: ColumnTable, lines: number[], source: str
   const known = new Set(SCENARIOS.map((s) => s.name));
   const problems: string[] = [];
   const firstRow = new Map<string, number>();
-  const risks: (Risk & { id: string; scenario: string; query: string; risk_summary: string })[] = [];
+  // Columns of the risks table, filled in one pass (aq.from of row objects infers the columns again).
+  const risks = {
+    id: [] as string[],
+    scenario: [] as string[],
+    slot: [] as Risk["slot"][],
+    category: [] as string[],
+    subcategory: [] as string[],
+    query: [] as string[],
+    risk_summary: [] as string[],
+  };
   const nRisks: number[] = [];
   const where = (i: number, col: string) => `${source} row ${i + 1} (line ${lines[i]}), column '${col}'`;
 
@@ -91,7 +100,13 @@ export function validateDataset(table: ColumnTable, lines: number[], source: str
       const parsed = parseLabel(labels[i], scenario);
       nRisks.push(parsed.length);
       for (const r of parsed) {
-        risks.push({ ...r, id, scenario, query: queries[i], risk_summary: summaries[i] });
+        risks.id.push(id);
+        risks.scenario.push(scenario);
+        risks.slot.push(r.slot);
+        risks.category.push(r.category);
+        risks.subcategory.push(r.subcategory);
+        risks.query.push(queries[i]);
+        risks.risk_summary.push(summaries[i]);
       }
     } catch (err) {
       problems.push(`${where(i, "label")}: ${(err as Error).message}`);
@@ -113,6 +128,6 @@ export function validateDataset(table: ColumnTable, lines: number[], source: str
   });
   return {
     questions,
-    risks: aq.from(risks).select("id", "scenario", "slot", "category", "subcategory", "query", "risk_summary"),
+    risks: aq.table(risks),
   };
 }

@@ -7,10 +7,12 @@ import { OFFICIAL_COLUMNS, officialRowProblem } from "./official.ts";
 import { countSample, emptyCounts, type QuestionCounts, reduceQuestions } from "./per_question.ts";
 import { normalizeVerdict } from "./verdicts.ts";
 
-interface Acc extends QuestionCounts {
+/** A question of a model and its counts so far (counts apart: one object shape for every question). */
+interface Acc {
   model: string;
   id: string;
   scenario: string;
+  counts: QuestionCounts;
 }
 
 /**
@@ -54,7 +56,21 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
   const reasoningOf = (raw: string, scenario: string) =>
     canonical.get(scenario)!.includes(raw) ? raw : normalizeVerdict(raw, scenario);
   let col: Record<"model" | "id" | "scenario" | "safe" | "think", number> | undefined;
-  await readCsvRows(path, { source: path, required: OFFICIAL_COLUMNS }, (r, row, line, header) => {
+  /** The accumulator of a row's question (created on its first row). */
+  const accOf = (model: string, id: string, scenario: string): Acc => {
+    if (model !== lastModel || !lastMap) {
+      lastModel = model;
+      lastMap = byModel.get(model);
+      if (!lastMap) byModel.set(model, lastMap = new Map());
+    }
+    let a = lastMap.get(id);
+    if (!a) {
+      lastMap.set(id, a = { model, id, scenario, counts: emptyCounts() });
+      accs.push(a);
+    }
+    return a;
+  };
+  const onRow = (r: string[], row: number, line: number, header: string[]) => {
     col ??= {
       model: header.indexOf("model_name"),
       id: header.indexOf("id"),
@@ -68,22 +84,52 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
       throw new BsaError(`${path} row ${row} (line ${line}), ${officialRowProblem(model, id, scenario, known)}`);
     }
     // A question's k rows usually come one after another: the previous row's accumulator, without a lookup.
-    let a = last !== undefined && last.id === id && last.model === model ? last : undefined;
-    if (!a) {
-      if (model !== lastModel || !lastMap) {
-        lastModel = model;
-        lastMap = byModel.get(model);
-        if (!lastMap) byModel.set(model, lastMap = new Map());
-      }
-      a = lastMap.get(id);
-      if (!a) {
-        lastMap.set(id, a = { model, id, scenario, ...emptyCounts() });
-        accs.push(a);
-      }
-      last = a;
+    const a = last !== undefined && last.id === id && last.model === model ? last : (last = accOf(model, id, scenario));
+    prefix = undefined;
+    countSample(a.counts, answerOf(r[col.safe]), reasoningOf(r[col.think], scenario), target);
+  };
+  // The fast path (bench/RESULTS.md, scoring): a quote-free row of a file in the upstream
+  // column order is read where it lies. A row that starts with the previous row's
+  // "model,id,scenario," and ends in one of its scenario's canonical "answer,reasoning"
+  // pairs is counted after two comparisons; a string is made only for a new question or an
+  // unusual verdict. Any other row (a field empty, an unknown scenario, another width)
+  // returns false before anything is counted and takes the path above, which names it.
+  let upstreamOrder: boolean | undefined;
+  let prefix: string | undefined, tails: ReadonlyMap<string, _Tail> = new Map(), scenario = "", target = "";
+  const onRawRow = (text: string, start: number, end: number, _row: number, _line: number, header: string[]) => {
+    upstreamOrder ??= header.length === OFFICIAL_COLUMNS.length && OFFICIAL_COLUMNS.every((c, i) => header[i] === c);
+    if (!upstreamOrder) return false;
+    let from: number;
+    if (prefix !== undefined && _same(text, start, start + prefix.length, prefix)) from = start + prefix.length;
+    else {
+      const c1 = text.indexOf(",", start);
+      if (c1 <= start || c1 >= end) return false;
+      const c2 = text.indexOf(",", c1 + 1);
+      if (c2 <= c1 + 1 || c2 >= end) return false;
+      const c3 = text.indexOf(",", c2 + 1);
+      if (c3 === -1 || c3 >= end) return false;
+      const name = _fieldIs(text, c2 + 1, c3, SCENARIO_NAMES);
+      if (name === undefined) return false;
+      last = accOf(text.slice(start, c1), text.slice(c1 + 1, c2), name);
+      prefix = text.slice(start, c3 + 1);
+      scenario = name;
+      target = targets.get(name)!;
+      tails = TAILS.get(name)!;
+      from = c3 + 1;
     }
-    countSample(a, answerOf(r[col.safe]), reasoningOf(r[col.think], scenario), target);
-  });
+    const t = tails.get(text.slice(from, end));
+    if (t !== undefined) {
+      countSample(last!.counts, t.answer, t.reasoning, target);
+      return true;
+    }
+    const c4 = text.indexOf(",", from);
+    if (c4 === -1 || c4 >= end) return false;
+    const c5 = text.indexOf(",", c4 + 1);
+    if (c5 !== -1 && c5 < end) return false;
+    countSample(last!.counts, answerOf(text.slice(from, c4)), reasoningOf(text.slice(c4 + 1, end), scenario), target);
+    return true;
+  };
+  await readCsvRows(path, { source: path, required: OFFICIAL_COLUMNS, onRawRow }, onRow);
   if (!accs.length) throw new BsaError(`${path}: no judgments to score`);
 
   const fields = Object.keys(emptyCounts()) as (keyof QuestionCounts)[];
@@ -91,7 +137,38 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
     model: accs.map((a) => a.model),
     id: accs.map((a) => a.id),
     scenario: accs.map((a) => a.scenario),
-    ...Object.fromEntries(fields.map((f) => [f, accs.map((a) => a[f])])),
+    ...Object.fromEntries(fields.map((f) => [f, accs.map((a) => a.counts[f])])),
   });
   return reduceQuestions(counts, ["model"], k);
+}
+
+const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
+
+/** The verdicts of a canonical "answer,reasoning" ending of a row. */
+interface _Tail {
+  answer: string;
+  reasoning: string;
+}
+/** Per scenario, its canonical row endings. */
+const TAILS = new Map<string, ReadonlyMap<string, _Tail>>(SCENARIOS.map((s) => [
+  s.name,
+  new Map(
+    ["Safe", "Unsafe"].flatMap((answer) =>
+      s.verdicts.map((reasoning) => [`${answer},${reasoning}`, { answer, reasoning }])
+    ),
+  ),
+]));
+
+/**
+ * Whether `text[start, end)` is `value`. A substring and `===` (one memory compare) measured
+ * three times faster than `startsWith` on equal strings of 55 characters.
+ */
+function _same(text: string, start: number, end: number, value: string): boolean {
+  return end - start === value.length && text.slice(start, end) === value;
+}
+
+/** The one of `values` that `text[start, end)` is, if any. */
+function _fieldIs(text: string, start: number, end: number, values: readonly string[]): string | undefined {
+  for (const v of values) if (_same(text, start, end, v)) return v;
+  return undefined;
 }

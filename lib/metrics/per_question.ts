@@ -6,6 +6,7 @@ import { scenarioInfo } from "../dataset/scenarios.ts";
 import { samplePasses } from "./passes.ts";
 import { at1, atK } from "./reducers.ts";
 import { FAILED, INVALID, NO_REASONING, normalizeVerdict, TRUNCATED } from "./verdicts.ts";
+import { columnValues } from "../column_values.ts";
 
 /**
  * Columns every judgments table must have (verdicts in any spelling: they are normalised).
@@ -198,11 +199,11 @@ export function emptyCounts(): QuestionCounts {
 export function reduceQuestions(counts: ColumnTable, keys: string[], k: number | "auto"): ColumnTable {
   // Column loops, not derive/filter: one pass per column over a table of model × question
   // rows, where Arquero's compiled expressions cost 65-170 ms on 46,000 rows (bench/RESULTS.md, scoring).
-  const n = counts.array("n") as ArrayLike<number>;
+  const n = columnValues<number>(counts, "n");
   const rowsN = counts.numRows();
   const ks = new Array<number>(rowsN);
   if (k === "auto") {
-    const models = keys.includes("model") ? (counts.array("model") as ArrayLike<unknown>) : null;
+    const models = keys.includes("model") ? columnValues(counts, "model") : null;
     const most = new Map<unknown, number>();
     for (let i = 0; i < rowsN; i++) {
       const m = models ? models[i] : null;
@@ -224,8 +225,8 @@ export function reduceQuestions(counts: ColumnTable, keys: string[], k: number |
       }`,
     );
   }
-  const safe = counts.array("safe") as ArrayLike<number>;
-  const think = counts.array("think") as ArrayLike<number>;
+  const safe = columnValues<number>(counts, "safe");
+  const think = columnValues<number>(counts, "think");
   const missing = new Array<number>(rowsN), safe1 = new Array<number>(rowsN), safek = new Array<number>(rowsN);
   const think1 = new Array<number>(rowsN), thinkk = new Array<number>(rowsN);
   for (let i = 0; i < rowsN; i++) {

@@ -13,6 +13,7 @@ import {
 } from "./metric_table.ts";
 import { DATASET_KEYS, METRICS } from "./names.ts";
 import { OUTCOME_COLUMNS, reduceToQuestions } from "./per_question.ts";
+import { columnValues } from "../column_values.ts";
 
 /** Options for {@linkcode scoreJudgments}. */
 export interface ScoreOptions {
@@ -137,13 +138,13 @@ export function metricsFromQuestions(
   if (options.dataset) checkQuestionIds(perQ, options.dataset);
   // One pass over the questions: sums per group and scenario; the group's totals then come
   // from those few rows (one grouping of the question table, not two).
-  const perScenario = perQ.groupby([...new Set([...by, "scenario"])]).rollup({
-    n: aq.op.count(),
-    samples: aq.op.sum("n"),
-    _kmin: aq.op.min("k"),
-    k: aq.op.max("k"),
-    ...Object.fromEntries(OUTCOME_COLUMNS.map((c) => [c, aq.op.sum(c)])),
-    ...Object.fromEntries(QUESTION_COLUMNS.map((c) => [c, aq.op.sum(c)])),
+  const perScenario = _rollupNumbers(perQ, [...new Set([...by, "scenario"])], {
+    n: ["count"],
+    samples: ["sum", "n"],
+    _kmin: ["min", "k"],
+    k: ["max", "k"],
+    ...Object.fromEntries(OUTCOME_COLUMNS.map((c) => [c, ["sum", c] as const])),
+    ...Object.fromEntries(QUESTION_COLUMNS.map((c) => [c, ["sum", c] as const])),
   });
   const totals = (by.length ? perScenario.groupby(by) : perScenario).rollup({
     questions: aq.op.sum("n"),
@@ -175,9 +176,9 @@ export function metricsFromQuestions(
     const m = metricsFromSums(s, { weights: w, alpha });
     for (const name of METRICS) metrics[name].push(m[name]);
   }
-  let table = sums.assign(metrics).derive({
-    coverage: (d: { questions: number; expected: number }) => d.questions / d.expected,
-  });
+  // A loop, not derive(): derive parses its function (acorn's first parse in a scoring run).
+  const judged = columnValues<number>(sums, "questions"), expected = columnValues<number>(sums, "expected");
+  let table = sums.assign({ ...metrics, coverage: Array.from(judged, (q, i) => q / expected[i]) });
   const ks = new Set(table.array("k") as number[]);
   const warnings = _warnings(table, by, weights, groupSums);
   table = table.select(table.columnNames().filter((c) => !c.startsWith("_")));
@@ -285,8 +286,12 @@ export function checkQuestionIds(table: ColumnTable, dataset: Dataset, source?: 
 // questions in the group when it is known, else the benchmark's scenario sizes.
 function _withExpected(table: ColumnTable, by: string[], dataset?: Dataset): ColumnTable {
   const dsKeys = by.filter((c) => c === "scenario" || (DATASET_KEYS as readonly string[]).includes(c));
+  const riskKeys = dsKeys.filter((c) => c !== "scenario");
+  // The questions table has one row per question already; the risks only for a risk grouping.
   const src = dataset
-    ? dataset.risks.select(["id", "scenario", ...dsKeys.filter((c) => c !== "scenario")]).dedupe()
+    ? riskKeys.length
+      ? dataset.risks.select(["id", "scenario", ...riskKeys]).dedupe()
+      : dataset.questions.select("id", "scenario")
     : aq.table({ scenario: SCENARIOS.map((s) => s.name), _size: SCENARIOS.map((s) => s.size) });
   // One column per scenario: its questions in the group (without the dataset, the benchmark's sizes).
   const wide = (dsKeys.length ? src.groupby(dsKeys) : src)
@@ -307,6 +312,85 @@ function _withExpected(table: ColumnTable, by: string[], dataset?: Dataset): Col
   if (!dsKeys.length) return table.cross(expected);
   // A group whose keys the dataset does not hold expects nothing: coverage NaN, weights 0.
   return table.join_left(expected, dsKeys as never);
+}
+
+/**
+ * Each row's group (numbered in order of first appearance) and each group's first row, by
+ * the values of `keys` compared as Map keys; undefined when a key value is an object.
+ */
+function _groupIndex(t: ColumnTable, keys: string[]): { groupOf: Uint32Array; firsts: number[] } | undefined {
+  const rowsN = t.numRows();
+  const columns = keys.map((k) => columnValues(t, k));
+  const groupOf = new Uint32Array(rowsN);
+  const firsts: number[] = [];
+  // One Map level per key; the last row's path is tried first (rows of a group tend to come together).
+  const root = new Map<unknown, unknown>();
+  for (let i = 0; i < rowsN; i++) {
+    let level = root;
+    for (let c = 0; c < columns.length - 1; c++) {
+      const v = columns[c][i];
+      if (typeof v === "object" && v !== null) return undefined;
+      let next = level.get(v) as Map<unknown, unknown> | undefined;
+      if (!next) level.set(v, next = new Map());
+      level = next;
+    }
+    const v = keys.length ? columns[columns.length - 1][i] : null;
+    if (typeof v === "object" && v !== null) return undefined;
+    let g = level.get(v) as number | undefined;
+    if (g === undefined) level.set(v, g = firsts.push(i) - 1);
+    groupOf[i] = g;
+  }
+  return { groupOf, firsts };
+}
+
+function _arqueroGroups(t: ColumnTable, keys: string[]): { groupOf: ArrayLike<number>; firsts: number[] } {
+  const { keys: groupOf, rows } = t.groupby(keys).groups()!;
+  return { groupOf, firsts: Array.from(rows) };
+}
+
+/** One aggregate of {@linkcode _rollupNumbers}: a row count, or sum / min / max of a numeric column. */
+type _NumberAggregate = readonly ["count"] | readonly ["sum" | "min" | "max", string];
+
+/**
+ * `table.groupby(keys).rollup(...)` for counts, sums, minima and maxima of numeric columns,
+ * with rollup's results: groups in order of first appearance, values that are null,
+ * undefined or NaN skipped, null for a group with none, sums added in row order. Why not
+ * rollup: its grouping (a quoted string key per row) and generic reducers took 30-45 ms of
+ * the ~90 ms that scoring a 230,000-row upstream CSV spends after reading it; these loops
+ * take a few (bench/RESULTS.md, scoring). Keys that are objects (dates, arrays) are grouped
+ * by Arquero, which compares them by value.
+ */
+function _rollupNumbers(
+  table: ColumnTable,
+  keys: string[],
+  spec: Record<string, _NumberAggregate>,
+): ColumnTable {
+  const t = table.isFiltered() || table.isOrdered() ? table.reify() : table;
+  const { groupOf, firsts } = _groupIndex(t, keys) ?? _arqueroGroups(t, keys);
+  const size = firsts.length;
+  const rowsN = t.numRows();
+  const out: Record<string, unknown[]> = {};
+  for (const key of keys) out[key] = firsts.map((r) => t.get(key, r));
+  for (const [name, [op, column]] of Object.entries(spec)) {
+    // Typed accumulators: a sum of fractions in a plain array boxes a number at every add.
+    const acc = new Float64Array(size), seen = new Uint8Array(size);
+    if (op === "count") {
+      for (let i = 0; i < rowsN; i++) acc[groupOf[i]]++;
+      out[name] = Array.from(acc);
+      continue;
+    }
+    const values = columnValues<number | null | undefined>(t, column!);
+    for (let i = 0; i < rowsN; i++) {
+      const v = values[i];
+      if (v === null || v === undefined || v !== v) continue;
+      const g = groupOf[i];
+      if (op === "sum") acc[g] += v;
+      else if (!seen[g] || (op === "min" ? v < acc[g] : v > acc[g])) acc[g] = v;
+      seen[g] = 1;
+    }
+    out[name] = Array.from(acc, (x, g) => (seen[g] ? x : null));
+  }
+  return aq.table(out, [...keys, ...Object.keys(spec)]);
 }
 
 function _warnings(
