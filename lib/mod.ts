@@ -24,7 +24,7 @@
 // Errors and tables.
 export { BsaError, UsageError } from "./errors.ts";
 export { formatRows, rankBy, type Row, rows } from "./table.ts";
-export { parseCsv, readCsvRows } from "./csv/parse.ts";
+export { parseCsv, type RawRowHandler, readCsvRows, type ReadCsvRowsOptions } from "./csv/parse.ts";
 export { stringifyCsv } from "./csv/stringify.ts";
 export {
   type ColumnKind,
