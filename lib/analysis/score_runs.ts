@@ -169,32 +169,90 @@ export async function scoreOfficialCsv(
   path: string,
   options: ScoreRunsOptions & { keepJudgments?: boolean } = {},
 ): Promise<RunScores> {
-  const by = options.by?.length ? options.by : ["model"];
+  let by = options.by?.length ? options.by : ["model"];
   const k = options.k ?? "auto";
   let perQ: ColumnTable;
   let judgments: ColumnTable | undefined;
+  const warnings: string[] = [];
   // The file's ids were never checked against the dataset (a run's were, when generated).
   const checked = (t: ColumnTable) => (options.dataset && checkQuestionIds(t, options.dataset, path), t);
+  // Samples of one question by two models must not pool (coverage would pass 100%): as runs
+  // are kept apart by `run`, the file's models are kept apart by `model`.
+  const keepModels = (t: ColumnTable) => {
+    if (by.includes("model")) return;
+    const models = new Set(Array.from(columnValues<string>(t, "model"))).size;
+    if (models < 2) return;
+    by = ["model", ...by];
+    warnings.push(
+      `grouped by ${by.join(", ")}: the file holds ${models} models, whose samples of a question must not pool`,
+    );
+  };
   if (!options.keepJudgments && by.every((c) => STREAMABLE.includes(c))) {
-    perQ = withDatasetKeys(checked(await officialQuestionTable(path, "auto")), by, options.dataset);
+    const streamed = checked(await officialQuestionTable(path, "auto"));
+    keepModels(streamed);
+    perQ = withDatasetKeys(streamed, by, options.dataset);
   } else {
     judgments = checked(await readOfficialCsv(path));
+    keepModels(judgments);
     perQ = questionTable(judgments, { k: "auto", by, dataset: options.dataset });
   }
+  if (k === "auto") warnings.push(..._autoKNotes(perQ));
   if (k !== "auto") {
     // A loop, not filter(): an Arquero expression is parsed and compiled at each call, 6-10 ms
     // of scoring a 230,000-row file (bench/RESULTS.md, scoring); each model has one k.
     const ks = columnValues<number>(perQ, "k"), models = columnValues<string>(perQ, "model");
     const byModel = new Map<string, number>();
     for (let i = 0; i < ks.length; i++) if (ks[i] !== k && !byModel.has(models[i])) byModel.set(models[i], ks[i]);
-    const wrong = [...byModel].map(([model, k]) => ({ model, k }));
-    if (wrong.length) {
-      throw new BsaError(
-        `${path}: ${wrong.map((r) => `model ${r.model} has ${r.k} samples per question`).join("; ")}, not k=${k}`,
+    if (byModel.size) {
+      // One clause per k found, its models quoted (a name may end in a space).
+      const byK = new Map<number, string[]>();
+      for (const [model, n] of byModel) byK.set(n, [...byK.get(n) ?? [], JSON.stringify(model)]);
+      const clauses = [...byK].map(([n, ms]) =>
+        `${
+          ms.length === 1 ? `model ${ms[0]} has` : `${ms.length} models (${_some(ms)}) have`
+        } ${n} samples per question`
       );
+      throw new BsaError(`${path}: ${clauses.join("; ")}, not k=${k}`);
     }
   }
-  return { ..._score(perQ, by, options), judgments, manifests: [], tags: [] };
+  const scored = _score(perQ, by, options);
+  return { ...scored, warnings: [...warnings, ...scored.warnings], judgments, manifests: [], tags: [] };
+}
+
+function _some(names: string[]): string {
+  return names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")}, ...`;
+}
+
+/**
+ * With k read from the file (each model at the most samples any of its questions has), a
+ * note for each model where that k is not what most of its questions have: one duplicated
+ * row would otherwise score the model at k + 1 and count a sample missing from every other
+ * question, with nothing said.
+ */
+function _autoKNotes(perQ: ColumnTable): string[] {
+  const models = columnValues<string>(perQ, "model"), ns = columnValues<number>(perQ, "n");
+  const ks = columnValues<number>(perQ, "k");
+  const tally = new Map<string, { k: number; counts: Map<number, number> }>();
+  for (let i = 0; i < ns.length; i++) {
+    let t = tally.get(models[i]);
+    if (!t) tally.set(models[i], t = { k: ks[i], counts: new Map() });
+    t.counts.set(ns[i], (t.counts.get(ns[i]) ?? 0) + 1);
+  }
+  const notes: string[] = [];
+  for (const [model, { k, counts }] of tally) {
+    const [common, most] = [...counts].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] > a[0]) ? b : a));
+    if (common === k) continue;
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    notes.push(
+      `model ${JSON.stringify(model)}: scored at k=${k}, the most samples a question has, but ${
+        counts.get(k)
+      } of its ${total} questions ${
+        counts.get(k) === 1 ? "has" : "have"
+      } ${k} and ${most} have ${common} (a duplicated row? a cut file?); ` +
+        `each question is scored over ${k} samples, missing ones counted as not passing: give k=${common} to score at ${common}`,
+    );
+  }
+  return notes;
 }
 
 const STREAMABLE = ["model", "scenario", ...DATASET_KEYS];

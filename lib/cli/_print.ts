@@ -67,7 +67,7 @@ export const OUTPUT_FLAGS = {
  * ```
  */
 export const OUTPUT_HELP = `  --format F           table (default: aligned text), csv, json, markdown or latex
-                       (booktabs; see docs/tables.md); --json is --format json
+                       (booktabs; see docs/figures-and-tables.md); --json is --format json
   --latex-intervals S  with --format latex: brackets (default, 70.10 [68.30, 71.90]) or
                        pm (70.10 $\\pm$ 1.80, half the interval's width)
   --bold-best          with --format latex: the best value of each metric in bold

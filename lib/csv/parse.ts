@@ -143,14 +143,29 @@ export async function readCsvRows(
   // 1 MiB synchronous reads into one buffer (an await per read left the loop idle a tenth
   // of the time); a record is handed on as soon as its line is complete.
   const buf = new Uint8Array(1 << 20);
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  // Fatal: a byte that is not UTF-8 would become U+FFFD and could merge two names into one.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
+  let offset = 0;
+  const decode = (bytes?: Uint8Array) => {
+    try {
+      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+    } catch (err) {
+      throw new BsaError(
+        `${source}: not UTF-8 text (an invalid byte sequence in bytes ${offset}-${
+          offset + (bytes?.length ?? 0)
+        }); save the file as UTF-8`,
+        { cause: err },
+      );
+    }
+  };
   try {
     for (;;) {
       const got = file.readSync(buf);
       if (got === null) break;
-      tokenizer.push(decoder.decode(buf.subarray(0, got), { stream: true }));
+      tokenizer.push(decode(buf.subarray(0, got)));
+      offset += got;
     }
-    tokenizer.push(decoder.decode());
+    tokenizer.push(decode());
     tokenizer.end();
   } catch (err) {
     if (err instanceof BsaError) throw err;
@@ -195,6 +210,9 @@ function _parseError(err: unknown, source: string): BsaError {
 
 function _header(record: string[], options: ParseCsvOptions): string[] {
   const { source } = options;
+  if (record.some((c) => c.includes("\r"))) {
+    throw new BsaError(`${source}: its lines end in a lone carriage return (CR); save it with LF or CRLF line ends`);
+  }
   const columns = record.map((c) => c.trim());
   const seen = new Set<string>();
   for (const c of columns) {
@@ -206,10 +224,20 @@ function _header(record: string[], options: ParseCsvOptions): string[] {
     throw new BsaError(
       `${source}: missing required column${missing.length > 1 ? "s" : ""} ${
         missing.map((c) => `'${c}'`).join(", ")
-      } (found: ${columns.join(", ")})`,
+      } (found: ${_shown(columns)})`,
     );
   }
   return columns;
+}
+
+// deno-lint-ignore no-control-regex
+const _PLAIN_NAME = /^[^\u0000-\u001f\u007f-\u009f]{0,40}$/;
+
+/** Header names as a message may show them: control characters escaped, long names and lists cut. */
+function _shown(columns: string[]): string {
+  const plain = (c: string) => _PLAIN_NAME.test(c) ? c : JSON.stringify(c.slice(0, 40)) + (c.length > 40 ? "..." : "");
+  const shown = columns.slice(0, 12).map(plain).join(", ");
+  return columns.length > 12 ? `${shown}, ... (${columns.length} columns)` : shown;
 }
 
 function _checkWidth(

@@ -85,6 +85,7 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
     }
     // A question's k rows usually come one after another: the previous row's accumulator, without a lookup.
     const a = last !== undefined && last.id === id && last.model === model ? last : (last = accOf(model, id, scenario));
+    if (a.scenario !== scenario) throw _otherScenario(path, row, line, a, scenario);
     prefix = undefined;
     countSample(a.counts, answerOf(r[col.safe]), reasoningOf(r[col.think], scenario), target);
   };
@@ -96,7 +97,7 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
   // returns false before anything is counted and takes the path above, which names it.
   let upstreamOrder: boolean | undefined;
   let prefix: string | undefined, tails: ReadonlyMap<string, _Tail> = new Map(), scenario = "", target = "";
-  const onRawRow = (text: string, start: number, end: number, _row: number, _line: number, header: string[]) => {
+  const onRawRow = (text: string, start: number, end: number, row: number, line: number, header: string[]) => {
     upstreamOrder ??= header.length === OFFICIAL_COLUMNS.length && OFFICIAL_COLUMNS.every((c, i) => header[i] === c);
     if (!upstreamOrder) return false;
     let from: number;
@@ -110,7 +111,9 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
       if (c3 === -1 || c3 >= end) return false;
       const name = _fieldIs(text, c2 + 1, c3, SCENARIO_NAMES);
       if (name === undefined) return false;
-      last = accOf(text.slice(start, c1), text.slice(c1 + 1, c2), name);
+      const a = accOf(text.slice(start, c1), text.slice(c1 + 1, c2), name);
+      if (a.scenario !== name) throw _otherScenario(path, row, line, a, name);
+      last = a;
       prefix = text.slice(start, c3 + 1);
       scenario = name;
       target = targets.get(name)!;
@@ -140,6 +143,15 @@ export async function officialQuestionTable(path: string, k: number | "auto" = "
     ...Object.fromEntries(fields.map((f) => [f, accs.map((a) => a.counts[f])])),
   });
   return reduceQuestions(counts, ["model"], k);
+}
+
+/** A question's rows must agree on its scenario (it sets the target verdict and the scenario score it counts in). */
+function _otherScenario(path: string, row: number, line: number, a: Acc, scenario: string): BsaError {
+  return new BsaError(
+    `${path} row ${row} (line ${line}), column 'dataset_name': question ${a.id} (model ${JSON.stringify(a.model)}) is ${
+      JSON.stringify(scenario)
+    } here but ${JSON.stringify(a.scenario)} in its earlier rows`,
+  );
 }
 
 const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);

@@ -249,35 +249,55 @@ export function withDatasetKeys(perQ: ColumnTable, by: string[], dataset?: Datas
 }
 
 /**
- * Every question a per-question (or per-sample) table names is in the dataset; the ones that
- * are not are an error that counts them and names one, as the pipeline refuses ids it does not
- * know (an ids file, a generation to judge).
+ * Every question a per-question (or per-sample) table names is in the dataset, under the
+ * dataset's scenario when the table has a `scenario` column; the ones that are not are an
+ * error that counts them and names one, as the pipeline refuses ids it does not know (an ids
+ * file, a generation to judge).
  *
- * @param table Rows with an `id` column.
+ * @param table Rows with an `id` column (and maybe `scenario`).
  * @param dataset The dataset the ids should come from.
  * @param source Where the judgments came from (a file), named in the error.
- * @throws {BsaError} Some ids are not in the dataset.
+ * @throws {BsaError} Some ids are not in the dataset, or carry another scenario.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { checkQuestionIds } from "./score.ts";
- * const dataset = { source: "d.csv", questions: aq.table({ id: ["a"] }) } as never;
+ * const dataset = { source: "d.csv", questions: aq.table({ id: ["a"], scenario: ["Risk Omission"] }) } as never;
  * checkQuestionIds(aq.table({ id: ["a", "a"] }), dataset);
  * assert.throws(() => checkQuestionIds(aq.table({ id: ["a", "x", "y", "x"] }), dataset), /^BsaError: 2 judged question\(s\) are not in the dataset d.csv, e.g. x$/);
+ * assert.throws(() => checkQuestionIds(aq.table({ id: ["a"], scenario: ["Over Sensitivity"] }), dataset), /another scenario/);
  * ```
  */
 export function checkQuestionIds(table: ColumnTable, dataset: Dataset, source?: string): void {
-  // A Set, not an antijoin: this runs on every model × question row of a file (bench/RESULTS.md, scoring).
-  const known = new Set(dataset.questions.array("id") as string[]);
+  // A Map and loops, not an antijoin: this runs on every model × question row of a file (bench/RESULTS.md, scoring).
+  const ids = columnValues<string>(dataset.questions, "id");
+  const scenarioOf = new Map<string, string>();
+  const datasetScenarios = columnValues<string>(dataset.questions, "scenario");
+  for (let i = 0; i < ids.length; i++) scenarioOf.set(ids[i], datasetScenarios[i]);
+  const judged = columnValues<string>(table, "id");
+  const scenarios = table.columnNames().includes("scenario") ? columnValues<string>(table, "scenario") : undefined;
   const unknown = new Set<string>();
-  for (const id of table.array("id") as string[]) if (!known.has(id)) unknown.add(id);
+  const moved = new Map<string, string>();
+  for (let i = 0; i < judged.length; i++) {
+    const want = scenarioOf.get(judged[i]);
+    if (want === undefined) unknown.add(judged[i]);
+    else if (scenarios && scenarios[i] !== want && !moved.has(judged[i])) moved.set(judged[i], scenarios[i]);
+  }
+  const where = source ? `${source}: ` : "";
   if (unknown.size) {
     throw new BsaError(
-      `${
-        source ? `${source}: ` : ""
-      }${unknown.size} judged question(s) are not in the dataset ${dataset.source}, e.g. ${unknown.values().next().value}`,
+      `${where}${unknown.size} judged question(s) are not in the dataset ${dataset.source}, e.g. ${unknown.values().next().value}`,
+    );
+  }
+  // A question scored under another scenario would move it between the scenario scores.
+  if (moved.size) {
+    const [id, scenario] = moved.entries().next().value!;
+    throw new BsaError(
+      `${where}${moved.size} judged question(s) have another scenario than in the dataset ${dataset.source}, e.g. ${id}: ${
+        JSON.stringify(scenario)
+      }, in the dataset ${JSON.stringify(scenarioOf.get(id))}`,
     );
   }
 }
@@ -393,6 +413,15 @@ function _rollupNumbers(
   return aq.table(out, [...keys, ...Object.keys(spec)]);
 }
 
+/** A share below 1 as a percentage that never reads 100% (1999 of 2000 is 99.95%, not 100.0%). */
+function _partialPercent(share: number): string {
+  for (let digits = 1; digits < 6; digits++) {
+    const text = (100 * share).toFixed(digits);
+    if (Number(text) < 100) return `${text}%`;
+  }
+  return "under 100%";
+}
+
 function _warnings(
   table: ColumnTable,
   by: string[],
@@ -406,8 +435,8 @@ function _warnings(
     if ((r.coverage as number) < 1) {
       out.push(
         `${label}: partial run, ${r.questions} of ${r.expected} questions judged (${
-          (100 * (r.coverage as number)).toFixed(1)
-        }%); each scenario score uses the questions present and Think weights them ${
+          _partialPercent(r.coverage as number)
+        }); each scenario score uses the questions present and Think weights them ${
           SCENARIOS.map((s) => weights[i][s.code]).join("/")
         }`,
       );

@@ -66,5 +66,50 @@ Deno.test("score --official-csv scores each model at its own k; --k checks it", 
   assertEquals(rows.map((r) => [r.model, r.k, r["Safe@1"], r["Safe@k"]]), [["a", 1, 100, 100], ["b", 2, 50, 0]]);
   const checked = await runCli(["score", "--official-csv", csv, "--k", "2"]);
   assertEquals(checked.code, 2, checked.stderr);
-  assert(checked.stderr.includes("--k 2") && checked.stderr.includes("model a has 1 samples per question"));
+  assert(checked.stderr.includes("--k 2") && checked.stderr.includes(`model "a" has 1 samples per question`));
+});
+
+Deno.test("the upstream CSV: a question under another scenario than the dataset's, a duplicated row, models pooled by scenario", async () => {
+  const { scoreOfficialCsv } = await import("../../lib/analysis/mod.ts");
+  const { loadDataset } = await import("../../lib/dataset/mod.ts");
+  const dataset = await loadDataset({ path: DATASET_CSV });
+  const qs = dataset.questions.objects() as { id: string; scenario: string }[];
+  const [ro, ro2] = qs.filter((q) => q.scenario === "Risk Omission");
+  const cs = qs.find((q) => q.scenario === "Cognitive Shortcut")!;
+  await using dir = await tempDir();
+  const csv = `${dir.path}/j.csv`;
+  const head = "model_name,id,dataset_name,Safe_Ans_Check,Thk_Acc_Judge\n";
+  const rows = (model: string, q: { id: string; scenario: string }, n: number, verdict: string) =>
+    `${model},${q.id},${q.scenario},Safe,${verdict}\n`.repeat(n);
+
+  // Every row of a Risk Omission question relabelled Cognitive Shortcut: refused, not moved between scenario scores.
+  await Deno.writeTextFile(csv, head + rows("m", { id: ro.id, scenario: "Cognitive Shortcut" }, 2, "Fully Covered"));
+  let err: Error | undefined;
+  await scoreOfficialCsv(csv, { dataset }).catch((e) => (err = e));
+  assert(
+    err?.message.includes(`have another scenario than in the dataset`) && err.message.includes(ro.id),
+    String(err),
+  );
+
+  // One duplicated row: scored at k = 3 with a note naming the likely cause and the k most questions have.
+  await Deno.writeTextFile(
+    csv,
+    head + rows("m", ro, 3, "True") + rows("m", cs, 2, "Fully Covered") + rows("m", ro2, 2, "True"),
+  );
+  const dup = await scoreOfficialCsv(csv, { dataset });
+  assert(
+    dup.warnings.some((w) =>
+      w.includes(`scored at k=3`) && w.includes("1 of its 3 questions has 3 and 2 have 2") &&
+      w.includes("duplicated row")
+    ),
+    dup.warnings.join("\n"),
+  );
+
+  // Two models grouped by scenario only: kept apart by model, and said so.
+  await Deno.writeTextFile(csv, head + rows("a", ro, 2, "True") + rows("b", ro, 2, "False"));
+  const pooled = await scoreOfficialCsv(csv, { dataset, by: ["scenario"] });
+  assertEquals(pooled.by, ["model", "scenario"]);
+  assertEquals(pooled.table.array("model"), ["a", "b"]);
+  assert(pooled.warnings.some((w) => w.includes("the file holds 2 models")), pooled.warnings.join("\n"));
+  assert((pooled.table.array("coverage") as number[]).every((c) => c <= 1));
 });

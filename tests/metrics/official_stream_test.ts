@@ -94,3 +94,33 @@ Deno.test("the fast path leaves a bad row to the strict reader, which names it",
     if (!err.message.includes(message)) throw new Error(`expected "${message}" in ${err.message}`);
   }
 });
+
+Deno.test("a question whose rows disagree on its scenario is an error naming the row", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/j.csv`;
+  const rows = ["m,q,Risk Omission,Safe,True", "m,q,Over Sensitivity,Safe,Precise Coverage"];
+  for (const quoted of [false, true]) {
+    // Unquoted rows take the fast path, a quoted one the strict reader: both refuse.
+    const second = quoted ? 'm,q,"Over Sensitivity",Safe,Precise Coverage' : rows[1];
+    await Deno.writeTextFile(path, `${HEADER.join(",")}\n${rows[0]}\n${second}\n`);
+    const err = await assertRejects(() => officialQuestionTable(path, 2), BsaError);
+    if (!err.message.includes(`row 2 (line 3), column 'dataset_name': question q (model "m") is "Over Sensitivity"`)) {
+      throw new Error(err.message);
+    }
+  }
+});
+
+Deno.test("the streamed CSV must be UTF-8 with LF or CRLF line ends; a binary header is not echoed", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/j.csv`;
+  const good = new TextEncoder().encode(`${HEADER.join(",")}\nm,q,Risk Omission,Safe,True\n`);
+  await Deno.writeFile(path, new Uint8Array([...good.subarray(0, 60), 0xff, 0xfe, ...good.subarray(60)]));
+  let err = await assertRejects(() => officialQuestionTable(path), BsaError);
+  if (!err.message.includes("not UTF-8 text")) throw new Error(err.message);
+  await Deno.writeTextFile(path, `${HEADER.join(",")}\rm,q,Risk Omission,Safe,True\r`);
+  err = await assertRejects(() => officialQuestionTable(path), BsaError);
+  if (!err.message.includes("lone carriage return")) throw new Error(err.message);
+  await Deno.writeTextFile(path, "a\u0001b,c\u0007\n1,2\n");
+  err = await assertRejects(() => officialQuestionTable(path), BsaError);
+  if (/[\u0000-\u001f]/.test(err.message) || !err.message.includes('"a\\u0001b"')) throw new Error(err.message);
+});

@@ -26,6 +26,18 @@ Deno.test("roundHalfEven matches NumPy's round (ties to even, after scaling)", (
   assertEquals(roundHalfEven(93.53999999, 2), 93.54);
   // 1.005 * 100 is 100.49999999999999 in binary floating point, so NumPy gives 1.0.
   assertEquals(roundHalfEven(1.005, 2), 1);
+});
+
+Deno.test("roundHalfEven takes a ratio of counts that is an exact tie as the tie, whatever float noise the sum left", () => {
+  // 81.395 = 16279 / 200: as a sum of 20,000 per-question fractions it lands a few ulps off.
+  let sum = 0;
+  for (let i = 0; i < 20000; i++) sum += (i < 16279 ? 1 : 0) / 1;
+  const noisy = [(100 * 16279) / 20000, (16279 / 20000) * 100, 81.395 + 1e-12, 81.395 - 1e-12, (100 * sum) / 20000];
+  for (const v of noisy) assertEquals(roundHalfEven(v, 2), 81.4, String(v));
+  assertEquals(roundHalfEven(56.385 - 3e-12, 2), 56.38); // ties go to the even digit
+  // Not a tie: a ratio of counts lies farther than the tolerance from one.
+  assertEquals(roundHalfEven(16279.0001 / 200, 2), 81.4);
+  assertEquals(roundHalfEven(16278.999 / 200, 2), 81.39);
   assertEquals(Number.isNaN(roundHalfEven(NaN, 2)), true);
 });
 
