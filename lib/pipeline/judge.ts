@@ -366,8 +366,8 @@ async function _judge(o: JudgeOptions, files: ReturnType<typeof runFiles>): Prom
         cache: o.cache,
         invalidRetries: o.invalidRetries ?? 2,
         questions,
-        generations: files.generations,
-        judgments: files.judgments,
+        run: o.run,
+        label: o.label,
         todo,
         write,
         on: {

@@ -1,11 +1,23 @@
 /**
  * The run store: the one owner of a run folder's files (manifest, generations, judgments per
- * judge, labels, review plan and strata, batch state, locks). It reads (newest record per
- * sample, verdicts through the one normaliser, a cut last line skipped), appends (one whole
- * line per write, a cut line repaired on open), writes atomically, and locks with
- * operating-system locks that die with their process. See docs/runs.md.
+ * judge, labels, review plan and strata, the batch folder's state, request, result and judge
+ * parts files, locks). It reads (newest record per sample, verdicts through the one
+ * normaliser, a cut last line skipped), appends (one whole line per write, a cut line
+ * repaired on open), writes atomically, and locks with operating-system locks that die with
+ * their process. See docs/runs.md.
  * @module
  */
+export {
+  type BatchRequestFile,
+  type BatchResultPart,
+  openJudgeParts,
+  readBatchRequests,
+  readBatchResult,
+  readJudgeParts,
+  saveBatchResult,
+  writeBatchRequests,
+} from "./batch_files.ts";
+export { type BatchEntry, type BatchState, readBatchState, readBatchStates, writeBatchState } from "./batch_state.ts";
 export { DEFAULT_JUDGE, judgeLabel, judgeLabels, labelFiles, labelsFile, type RunFiles, runFiles } from "./files.ts";
 export { readJsonFile, writeJsonFile } from "./json_file.ts";
 export {
@@ -47,6 +59,7 @@ export {
   type GenerationMeta,
   generationsBusy,
   generationsIndex,
+  judgmentCounts,
   type JudgmentMeta,
   judgmentsIndex,
   lockGenerations,
@@ -60,6 +73,7 @@ export {
   scanRun,
   unjudged,
 } from "./run_records.ts";
+export { type BatchLimits, writeRequestFiles, type WrittenRequestFile } from "./request_files.ts";
 export { expandRunPaths, runPathsFromEnv } from "./run_paths.ts";
 export { isRunFolder, type NewRun, readRunRecords, runFolders, type RunRecords, writeRunFolder } from "./whole_run.ts";
 export { doneKeys, sampleKeys, type SampleScan, type SampleState, sampleState, scanSamples } from "./samples.ts";

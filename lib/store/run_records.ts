@@ -6,7 +6,7 @@
 import { normalizeVerdict } from "../metrics/verdicts.ts";
 import { judgeLabel, runFiles } from "./files.ts";
 import { readJsonFile } from "./json_file.ts";
-import { JsonlAppender, type ReadJsonlOptions, readLatest } from "./jsonl.ts";
+import { JsonlAppender, readJsonl, type ReadJsonlOptions, readLatest, sampleKey } from "./jsonl.ts";
 import { JsonlIndex } from "./jsonl_index.ts";
 import { acquireLock, type RunLock } from "./lock.ts";
 import type { GenerationRecord, JudgmentRecord } from "./records.ts";
@@ -131,6 +131,39 @@ export function scanRun(
 ): Promise<SampleScan> {
   const files = runFiles(run, judge);
   return scanSamples(what === "generations" ? files.generations : files.judgments, options);
+}
+
+/**
+ * How many judgment records each sample of a run has by one judge, superseded ones included:
+ * a sample's judging round (a `--retry-invalid` or a regenerated sample adds one).
+ *
+ * @param run The run folder.
+ * @param judge The judge's label (default: the default judge).
+ * @param only The samples to count (by {@linkcode sampleKey}; default: every sample), so a pass over a few keeps a few.
+ * @returns The count of records by {@linkcode sampleKey} (none for a run not judged yet).
+ * @throws {BsaError} A line (other than a cut last one) is not JSON.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { judgmentCounts } from "./run_records.ts";
+ * const run = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${run}/judgments.jsonl`, '{"id":"q","sample":0}\n{"id":"q","sample":1}\n{"id":"q","sample":0}\n');
+ * assert.deepEqual([...(await judgmentCounts(run))], [["q\u00000", 2], ["q\u00001", 1]]);
+ * assert.deepEqual([...(await judgmentCounts(run, undefined, new Set(["q\u00001"])))], [["q\u00001", 1]]);
+ * assert.equal((await judgmentCounts(run, "other")).size, 0);
+ * ```
+ */
+export async function judgmentCounts(
+  run: string,
+  judge?: string,
+  only?: ReadonlySet<string>,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const j of readJsonl<{ id: string; sample: number }>(runFiles(run, judge).judgments)) {
+    const key = sampleKey(j);
+    if (!only || only.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
  * The OpenAI Files and Batches API through `npm:openai` (`files`, `batches`): upload a
- * request file, create a batch, poll it, download its output and error files. The SDK
- * retries 429s and 5xx with backoff and `Retry-After`.
+ * request file, create a batch, poll it, download its output and error files (whose bytes the
+ * caller hands to the store to keep). The SDK retries 429s and 5xx with backoff and
+ * `Retry-After`.
  * @module
  */
 import OpenAI, { toFile } from "openai";
 import { ApiKeyError, BsaError } from "../../errors.ts";
-import { writeAtomic } from "../../fs.ts";
 import { redactSecrets } from "../../redact.ts";
 import {
   apiKeyFor,
@@ -74,10 +74,14 @@ export class BatchApi {
     this.host = safeHost(o.baseUrl);
   }
 
-  /** Upload a request file (purpose `batch`); returns its file id. */
-  async upload(path: string): Promise<string> {
-    const bytes = await Deno.readFile(path);
-    const name = path.slice(path.lastIndexOf("/") + 1);
+  /**
+   * Upload a request file (purpose `batch`); returns its file id. The file is given by its
+   * name and bytes (a run's request file, as the store reads it), or by a path to read.
+   */
+  async upload(file: string | { name: string; bytes: Uint8Array }): Promise<string> {
+    const { name, bytes } = typeof file === "string"
+      ? { name: file.slice(file.lastIndexOf("/") + 1), bytes: await Deno.readFile(file) }
+      : file;
     return await this.#call(`upload ${name}`, async () => {
       const f = await this.#client.files.create({ file: await toFile(bytes, name), purpose: "batch" });
       return f.id;
@@ -115,13 +119,12 @@ export class BatchApi {
     });
   }
 
-  /** Download a file's content to `path` (atomically). */
-  async download(fileId: string, path: string): Promise<void> {
-    const bytes = await this.#call(`download ${fileId}`, async () => {
+  /** Download a file's content (a finished batch's output or error file; the caller keeps it). */
+  async content(fileId: string): Promise<Uint8Array> {
+    return await this.#call(`download ${fileId}`, async () => {
       const res = await this.#client.files.content(fileId);
       return new Uint8Array(await res.arrayBuffer());
     });
-    await writeAtomic(path, bytes);
   }
 
   async #call<T>(what: string, fn: () => Promise<T>): Promise<T> {

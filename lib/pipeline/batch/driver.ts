@@ -2,14 +2,24 @@
  * The live batch loop: write the pending requests into files under the provider's limits,
  * upload them, create batches, poll, download the output and error files and read them into
  * the run; then a follow-up round for what failed, up to a number of rounds. Every step is
- * stored in the run folder first (see ./state.ts), so a killed command re-attaches.
+ * stored in the run folder first (the store's batch state), so a killed command re-attaches;
+ * the request and result files are the store's too (lib/store/batch_files.ts).
  * @module
  */
 import { type BatchApi, type BatchInfo, TERMINAL_STATUSES } from "./api.ts";
-import { type BatchLimits, type BatchRequestLine, writeRequestFiles } from "./requests.ts";
-import { type ApplyCounts, type BatchResultLine, emptyCounts, readNumberedResults } from "./results.ts";
-import { batchDir, type BatchEntry, type BatchState, readBatchState, writeBatchState } from "./state.ts";
+import type { BatchLimits, BatchRequestLine } from "./requests.ts";
+import { type ApplyCounts, type BatchResultLine, emptyCounts, resultLines } from "./results.ts";
 import { EndpointError } from "../client.ts";
+import {
+  type BatchEntry,
+  type BatchState,
+  readBatchRequests,
+  readBatchResult,
+  readBatchState,
+  saveBatchResult,
+  writeBatchRequests,
+  writeBatchState,
+} from "../../store/mod.ts";
 
 /** What {@linkcode driveBatches} needs. */
 export interface BatchDriverOptions {
@@ -60,13 +70,13 @@ export interface BatchDriverResult {
  *   ({ id: "b1", status, input_file_id: "in", output_file_id: "out", error_file_id: null, counts: { total: 2, completed: 0, failed: 0 }, errors: [] });
  * const api = {
  *   host: "batch.test",
- *   upload: async (path: string) => ((input = await Deno.readTextFile(path)), "in"),
+ *   upload: async (file: { bytes: Uint8Array }) => ((input = new TextDecoder().decode(file.bytes)), "in"),
  *   findByInputFile: async () => null,
  *   create: async () => batch("validating"),
  *   retrieve: async () => batch("completed"),
- *   download: async (_id: string, path: string) => {
+ *   content: async () => {
  *     const answer = (l: string) => ({ custom_id: JSON.parse(l).custom_id, response: { status_code: 200, body: {} } });
- *     await Deno.writeTextFile(path, input.trim().split("\n").map((l) => JSON.stringify(answer(l))).join("\n") + "\n");
+ *     return new TextEncoder().encode(input.trim().split("\n").map((l) => JSON.stringify(answer(l))).join("\n") + "\n");
  *   },
  * } as unknown as BatchApi;
  * const applied: string[] = [];
@@ -101,14 +111,10 @@ export async function driveBatches(o: BatchDriverOptions): Promise<BatchDriverRe
       }
     } else {
       if (rounds >= (o.maxRounds ?? 3)) break;
-      const base = `${batchDir(o.run)}/${o.kind}-${String(state.entries.length + 1).padStart(3, "0")}.jsonl`;
-      await Deno.mkdir(batchDir(o.run), { recursive: true });
-      const files = await writeRequestFiles(base, o.requests(), o.limits);
+      const files = await writeBatchRequests(o.run, o.kind, state.entries.length + 1, o.requests(), o.limits);
       if (!files.length) break;
-      // Stored relative to the run folder, so a resume from another working directory finds them.
-      for (const f of files) {
-        state.entries.push({ file: `batches/${_name({ file: f.path })}`, lines: f.lines, done: false });
-      }
+      // Named relative to the run folder, so a resume from another working directory finds them.
+      for (const f of files) state.entries.push({ file: f.file, lines: f.lines, done: false });
       await save();
       active = state.entries.filter((e) => !e.done);
     }
@@ -135,7 +141,7 @@ async function _submit(o: BatchDriverOptions, e: BatchEntry, save: () => Promise
       return;
     }
   } else {
-    e.input_file_id = await o.api.upload(entryPath(o.run, e));
+    e.input_file_id = await o.api.upload(await readBatchRequests(o.run, e.file));
     await save();
   }
   const b = await o.api.create(e.input_file_id, { bsa_run: o.run, bsa_file: _name(e) });
@@ -180,9 +186,10 @@ async function _wait(
       for (const err of b.errors.slice(0, 5)) o.log(`batch ${b.id}: ${err}`);
       for (const [fileId, suffix] of [[b.output_file_id, "output"], [b.error_file_id, "errors"]] as const) {
         if (!fileId) continue;
-        const path = `${batchDir(o.run)}/${b.id}.${suffix}.jsonl`;
-        await o.api.download(fileId, path);
-        for await (const { n, line } of readNumberedResults(path)) await o.apply(line, counts, { file: path, n });
+        const file = await saveBatchResult(o.run, b.id, suffix, await o.api.content(fileId));
+        for await (const { n, line } of resultLines(file, readBatchResult(o.run, b.id, suffix))) {
+          await o.apply(line, counts, { file, n });
+        }
       }
       e.done = true;
       await save();
@@ -196,25 +203,6 @@ function _record(e: BatchEntry, b: BatchInfo): void {
   e.id = b.id;
   e.status = b.status;
   e.counts = b.counts;
-}
-
-/**
- * Where a batch entry's request file is: in the run's `batches/` folder, whatever working
- * directory the command that wrote the entry ran in (older entries stored that path).
- *
- * @param run The run folder.
- * @param e The batch entry.
- * @returns The request file's path.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { entryPath } from "./driver.ts";
- * assert(entryPath("/elsewhere/r", { file: "batches/generation-001.jsonl", lines: 1, done: false }) === "/elsewhere/r/batches/generation-001.jsonl");
- * assert(entryPath("r", { file: "old/cwd/r/batches/judge-001.jsonl", lines: 1, done: false }) === "r/batches/judge-001.jsonl");
- * ```
- */
-export function entryPath(run: string, e: BatchEntry): string {
-  return `${batchDir(run)}/${_name(e)}`;
 }
 
 function _name(e: { file: string }): string {

@@ -1,8 +1,9 @@
 /**
  * Judging through batches. A sample needs up to two judge calls (answer, reasoning), each
  * perhaps asked again when its reply held no verdict, and their replies arrive in any
- * batch: each reply is kept as a "part" in `batches/<judgments>.parts.jsonl` until the sample has
- * both, then the sample's judgment is written — the record a direct judge would write
+ * batch: each reply is kept as a "part" in the judge's parts file (the store's
+ * `openJudgeParts`: `batches/<judgments>.parts.jsonl`) until the sample has both, then the
+ * sample's judgment is written — the record a direct judge would write
  * (lib/pipeline/records.ts), with the same cache, verdict parsing and sentinels.
  * @module
  */
@@ -10,7 +11,16 @@ import { BsaError } from "../../errors.ts";
 import { INVALID } from "../../metrics/verdicts.ts";
 import type { GenerationRecord, JudgmentRecord } from "../../store/records.ts";
 import { JudgeCache } from "../judge_cache.ts";
-import { JsonlAppender, type JudgeParams, readJsonl, readLatest, sampleKey } from "../../store/mod.ts";
+import {
+  type JsonlAppender,
+  type JudgeParams,
+  judgmentCounts,
+  openJudgeParts,
+  readGenerations,
+  readJudgeParts,
+  runFiles,
+  sampleKey,
+} from "../../store/mod.ts";
 import type { JudgePrompts } from "../prompts.ts";
 import {
   judgeBody,
@@ -35,9 +45,9 @@ export interface JudgeBatchContext {
   /** Extra asks when a reply holds no verdict. */
   invalidRetries: number;
   questions: Map<string, { query: string; risk_summary: string }>;
-  /** The run's generations and this judge's judgments file. */
-  generations: string;
-  judgments: string;
+  /** The run folder, and the label of the judge whose judgments these are (none: the default judge). */
+  run: string;
+  label?: string;
   /** Samples ({@linkcode sampleKey}) to judge; a sample leaves it when its judgment is written. */
   todo: Set<string>;
   /** Append a judgment (the pass's writer). */
@@ -80,26 +90,6 @@ interface PartLine {
 }
 
 /**
- * The path of a judgments file's parts file: in the run's `batches/` folder, so nothing that
- * lists `judgments-<label>.jsonl` files mistakes it for a judge's verdicts.
- *
- * @param judgments The judgments file's path.
- * @returns The parts file's path.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { partsPath } from "./judging.ts";
- * assert(partsPath("r/judgments-x.jsonl") === "r/batches/judgments-x.parts.jsonl");
- * assert(partsPath("judgments.jsonl") === "batches/judgments.parts.jsonl");
- * ```
- */
-export function partsPath(judgments: string): string {
-  const slash = judgments.lastIndexOf("/");
-  const dir = slash === -1 ? "" : judgments.slice(0, slash + 1);
-  return `${dir}batches/${judgments.slice(slash + 1).replace(/\.jsonl$/, "")}.parts.jsonl`;
-}
-
-/**
  * The judge calls of a judging pass, as batch request lines and result lines.
  *
  * @example
@@ -129,16 +119,10 @@ export class JudgeBatch {
   static async open(ctx: JudgeBatchContext): Promise<JudgeBatch> {
     // A sample's round is how many judgments it has: replies to an older round (before a
     // --retry-invalid or a regenerated sample) are not this round's.
-    const rounds = new Map<string, number>();
-    for await (const j of readJsonl<{ id: string; sample: number }>(ctx.judgments)) {
-      const key = sampleKey(j);
-      if (ctx.todo.has(key)) rounds.set(key, (rounds.get(key) ?? 0) + 1);
-    }
-    const parts = partsPath(ctx.judgments);
-    await Deno.mkdir(parts.slice(0, parts.lastIndexOf("/")), { recursive: true });
-    const jb = new JudgeBatch(ctx, await JsonlAppender.open(parts));
+    const rounds = await judgmentCounts(ctx.run, ctx.label, ctx.todo);
+    const jb = new JudgeBatch(ctx, await openJudgeParts(ctx.run, ctx.label));
     try {
-      for await (const g of readLatest<GenerationRecord>(ctx.generations)) {
+      for await (const g of readGenerations(ctx.run)) {
         const key = sampleKey(g);
         jb.#known.add(key);
         if (!ctx.todo.has(key)) continue;
@@ -162,7 +146,7 @@ export class JudgeBatch {
         if (inputs.reasoning !== null) info.keys.r = await JudgeCache.key(ctx.identity, inputs.reasoning);
         jb.#info.set(key, info);
       }
-      for await (const p of readJsonl<PartLine>(partsPath(ctx.judgments))) {
+      for await (const p of readJudgeParts<PartLine>(ctx.run, ctx.label)) {
         const info = jb.#info.get(sampleKey(p));
         if (!info || p.round !== info.round) continue;
         info.parts[p.part] = { attempt: p.attempt, verdict: p.verdict, raw: p.raw };
@@ -197,7 +181,7 @@ export class JudgeBatch {
    */
   async *requests(): AsyncGenerator<BatchRequestLine> {
     const ctx = this.#ctx;
-    for await (const g of readLatest<GenerationRecord>(ctx.generations)) {
+    for await (const g of readGenerations(ctx.run)) {
       const key = sampleKey(g);
       const info = this.#info.get(key);
       if (!info) continue;
@@ -273,7 +257,7 @@ export class JudgeBatch {
 
   #inputs(g: GenerationRecord) {
     const q = this.#ctx.questions.get(g.id);
-    if (!q) throw new BsaError(`${this.#ctx.generations}: question ${g.id} is not in the dataset`);
+    if (!q) throw new BsaError(`${runFiles(this.#ctx.run).generations}: question ${g.id} is not in the dataset`);
     return judgeInputs(g, q, this.#ctx.prompts);
   }
 

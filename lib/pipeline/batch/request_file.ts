@@ -99,10 +99,13 @@ export async function splitParts(path: string): Promise<string[]> {
 export async function checkRequestFile(path: string, o: { run: string | null; force?: boolean }): Promise<string[]> {
   const owned = (p: string) => isRequestFileOf(p, o.run);
   const existing: string[] = [];
-  for (const p of [path, ...await splitParts(path)]) {
+  const check = async (p: string) => {
     await checkOutputPath(p, { force: o.force, owned });
     if (await Deno.lstat(p).then(() => true, () => false)) existing.push(p);
-  }
+  };
+  // The file first: its folder is listed for parts only once the guard found it outside any run folder.
+  await check(path);
+  for (const p of await splitParts(path)) await check(p);
   return existing;
 }
 

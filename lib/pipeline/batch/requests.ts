@@ -1,11 +1,16 @@
 /**
  * Batch request lines (`{custom_id, method, url, body}`, the format of the OpenAI Batch API
  * and of `vllm run-batch`), the custom ids that tie a result back to its sample, and the
- * split of a request stream into files under a provider's limits.
+ * provider's limits a request stream is split under (the store's `writeRequestFiles` writes
+ * the files).
  * @module
  */
-import { BsaError } from "../../errors.ts";
 import { sha256Hex } from "../../hash.ts";
+import type { BatchLimits } from "../../store/mod.ts";
+
+// The writer of request files (split under a provider's limits) is the store's: the run's own
+// request files go into its batch folder through it, and `--batch-file` writes through it too.
+export { type BatchLimits, writeRequestFiles } from "../../store/mod.ts";
 
 /** The endpoint every request line targets. */
 export const BATCH_URL = "/v1/chat/completions";
@@ -158,82 +163,5 @@ export function requestLine(custom_id: string, body: Record<string, unknown>): B
   return { custom_id, method: "POST", url: BATCH_URL, body };
 }
 
-/** Provider limits of one batch input file. */
-export interface BatchLimits {
-  /** Lines per file (OpenAI: 50,000). */
-  maxLines: number;
-  /** Bytes per file (OpenAI: 200 MB). */
-  maxBytes: number;
-}
-
 /** OpenAI's limits of a batch input file. */
 export const OPENAI_BATCH_LIMITS: BatchLimits = { maxLines: 50_000, maxBytes: 200 * 1024 * 1024 };
-
-/**
- * Stream request lines into `path`; past `limits`, into further files named with `.2`,
- * `.3`, ... before the extension. Each file is written to a temporary name and renamed
- * when complete, so nothing half-written looks finished. A single line over `maxBytes` is
- * an error naming its custom id. Returns the files and their line counts, in order.
- *
- * @param path The first file's path.
- * @param lines The request lines.
- * @param limits The most lines and bytes per file.
- * @returns Each file written, with its line and byte counts.
- * @throws {BsaError} One line alone is larger than `limits.maxBytes`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { requestLine, writeRequestFiles } from "./requests.ts";
- * const dir = await Deno.makeTempDir();
- * const lines = [0, 1, 2].map((i) => requestLine(`g.${i}.q`, {}));
- * const files = await writeRequestFiles(`${dir}/req.jsonl`, lines, { maxLines: 2, maxBytes: 1e6 });
- * assert.deepEqual(files.map((f) => [f.path, f.lines]), [[`${dir}/req.jsonl`, 2], [`${dir}/req.2.jsonl`, 1]]);
- * ```
- */
-export async function writeRequestFiles(
-  path: string,
-  lines: Iterable<BatchRequestLine> | AsyncIterable<BatchRequestLine>,
-  limits: BatchLimits,
-): Promise<{ path: string; lines: number; bytes: number }[]> {
-  const out: { path: string; lines: number; bytes: number }[] = [];
-  const slash = path.lastIndexOf("/");
-  const dot = path.lastIndexOf(".");
-  const [stem, ext] = dot > slash + 1 ? [path.slice(0, dot), path.slice(dot)] : [path, ""];
-  const enc = new TextEncoder();
-  let file: Deno.FsFile | null = null;
-  let current = { path: "", lines: 0, bytes: 0 };
-  const close = async () => {
-    if (!file) return;
-    file.close();
-    file = null;
-    await Deno.rename(`${current.path}.partial`, current.path);
-    out.push(current);
-  };
-  try {
-    for await (const line of lines) {
-      const bytes = enc.encode(JSON.stringify(line) + "\n");
-      if (bytes.length > limits.maxBytes) {
-        throw new BsaError(
-          `batch request ${line.custom_id} is ${bytes.length} bytes, over the ${limits.maxBytes}-byte file limit`,
-        );
-      }
-      if (file && (current.lines >= limits.maxLines || current.bytes + bytes.length > limits.maxBytes)) await close();
-      if (!file) {
-        current = { path: out.length === 0 ? path : `${stem}.${out.length + 1}${ext}`, lines: 0, bytes: 0 };
-        file = await Deno.open(`${current.path}.partial`, { write: true, create: true, truncate: true });
-      }
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-      current.lines++;
-      current.bytes += bytes.length;
-    }
-    await close();
-  } catch (err) {
-    if (file) {
-      (file as Deno.FsFile).close();
-      await Deno.remove(`${current.path}.partial`).catch(() => {});
-    }
-    throw err;
-  }
-  return out;
-}

@@ -86,17 +86,41 @@ export interface BatchResultLine {
  * assert.deepEqual([seen, cut], [[1, 3], 4]);
  * ```
  */
-export async function* readNumberedResults(
+export function readNumberedResults(
   path: string,
   cut?: (line: number) => void,
 ): AsyncGenerator<{ n: number; line: BatchResultLine }> {
-  for await (
-    const { line: n, value } of readNumberedJsonl<BatchResultLine>(path, { onCut: cut, what: "the result file" })
-  ) {
-    if (typeof value?.custom_id !== "string") {
-      throw new BsaError(`${path} line ${n}: no custom_id (is this a batch result file?)`);
+  return resultLines(path, readNumberedJsonl<unknown>(path, { onCut: cut, what: "the result file" }));
+}
+
+/**
+ * The numbered lines of a result file as read (by {@linkcode readNumberedResults}, or from a
+ * live batch's file in the run through the store's `readBatchResult`), each checked to be a
+ * result line: one without a `custom_id` is an error naming the file and line.
+ *
+ * @param file The result file's path (named in the error).
+ * @param lines Its lines with their numbers.
+ * @returns Each result line and its number (an async generator).
+ * @throws {BsaError} A line has no `custom_id`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resultLines } from "./results.ts";
+ * const lines = async function* () { yield { line: 1, value: { custom_id: "g.0.q" } }; yield { line: 2, value: { id: "x" } }; };
+ * const got = resultLines("out.jsonl", lines());
+ * assert.equal((await got.next()).value?.line.custom_id, "g.0.q");
+ * await assert.rejects(got.next(), /out\.jsonl line 2: no custom_id/);
+ * ```
+ */
+export async function* resultLines(
+  file: string,
+  lines: AsyncIterable<{ line: number; value: unknown }>,
+): AsyncGenerator<{ n: number; line: BatchResultLine }> {
+  for await (const { line: n, value } of lines) {
+    if (typeof (value as BatchResultLine | null)?.custom_id !== "string") {
+      throw new BsaError(`${file} line ${n}: no custom_id (is this a batch result file?)`);
     }
-    yield { n, line: value };
+    yield { n, line: value as BatchResultLine };
   }
 }
 

@@ -1,103 +1,14 @@
 /**
- * The batches of a run folder, stored in `<run>/batches/<kind>.json` so a command killed
- * while waiting re-attaches to what it submitted instead of submitting it again.
+ * The batches of a run folder: which are still in flight, for `study --dry-run` and for the
+ * passes that must not ask their samples twice. The state itself (`<run>/batches/<kind>.json`,
+ * so a command killed while waiting re-attaches to what it submitted) is the store's
+ * (lib/store/batch_state.ts), re-exported here.
  * @module
  */
-import { BatchInFlightError, BsaError } from "../../errors.ts";
-import { writeAtomic } from "../../fs.ts";
+import { BatchInFlightError } from "../../errors.ts";
+import { type BatchEntry, readBatchState, readBatchStates } from "../../store/mod.ts";
 
-/** One submitted (or about to be submitted) request file. */
-export interface BatchEntry {
-  /** The request file in the run folder. */
-  file: string;
-  lines: number;
-  /** Stored right after the upload, before the batch is created. */
-  input_file_id?: string;
-  /** Stored right after the batch is created. */
-  id?: string;
-  status?: string;
-  counts?: { total: number; completed: number; failed: number };
-  /** True once its results were read into the run (or it ended without any). */
-  done: boolean;
-}
-
-/** The batches of one kind (`generation`, `judge`, `judge-<label>`) of a run. */
-export interface BatchState {
-  kind: string;
-  /** The Batch API's host. */
-  endpoint: string;
-  entries: BatchEntry[];
-}
-
-/**
- * The folder of a run's batch files.
- *
- * @param run The run folder.
- * @returns `<run>/batches`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { batchDir } from "./state.ts";
- * assert(batchDir("runs/m") === "runs/m/batches");
- * ```
- */
-export function batchDir(run: string): string {
-  return `${run}/batches`;
-}
-
-/**
- * Read a run's batch state of one kind (`null` when it has none).
- *
- * @param run The run folder.
- * @param kind The pass's kind (`generation`, or `judge` and its label).
- * @returns The state, or null.
- * @throws {BsaError} The state file is not valid JSON.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readBatchState, writeBatchState } from "./state.ts";
- * const run = await Deno.makeTempDir();
- * assert(await readBatchState(run, "generation") === null);
- * await writeBatchState(run, { kind: "generation", endpoint: "http://x/v1", entries: [] });
- * assert((await readBatchState(run, "generation"))?.endpoint === "http://x/v1");
- * ```
- */
-export async function readBatchState(run: string, kind: string): Promise<BatchState | null> {
-  const path = `${batchDir(run)}/${kind}.json`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-  try {
-    return JSON.parse(text) as BatchState;
-  } catch (err) {
-    throw new BsaError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-}
-
-/**
- * Write a run's batch state of one kind (atomically).
- *
- * @param run The run folder.
- * @param state The state of one kind (its `kind` names the file).
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readBatchState, writeBatchState } from "./state.ts";
- * const run = await Deno.makeTempDir();
- * const state = { kind: "generation", endpoint: "api.openai.com", entries: [] };
- * await writeBatchState(run, state);
- * assert.deepEqual(await readBatchState(run, "generation"), state);
- * assert(await readBatchState(run, "judge") === null); // none of that kind yet
- * ```
- */
-export async function writeBatchState(run: string, state: BatchState): Promise<void> {
-  await Deno.mkdir(batchDir(run), { recursive: true });
-  await writeAtomic(`${batchDir(run)}/${state.kind}.json`, JSON.stringify(state, null, 2) + "\n");
-}
+export { type BatchEntry, type BatchState, readBatchState, writeBatchState } from "../../store/mod.ts";
 
 /**
  * The unfinished batches of a run, every kind: what `study --dry-run` shows.
@@ -116,15 +27,8 @@ export async function writeBatchState(run: string, state: BatchState): Promise<v
  */
 export async function pendingBatches(run: string): Promise<{ kind: string; entry: BatchEntry }[]> {
   const out: { kind: string; entry: BatchEntry }[] = [];
-  try {
-    for await (const f of Deno.readDir(batchDir(run))) {
-      if (!f.isFile || !f.name.endsWith(".json")) continue;
-      const state = await readBatchState(run, f.name.slice(0, -5));
-      for (const entry of state?.entries ?? []) if (!entry.done) out.push({ kind: state!.kind, entry });
-    }
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return out;
-    throw err;
+  for (const state of await readBatchStates(run)) {
+    for (const entry of state.entries ?? []) if (!entry.done) out.push({ kind: state.kind, entry });
   }
   return out.sort((a, b) => a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
 }
