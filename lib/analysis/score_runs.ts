@@ -198,21 +198,39 @@ export async function scoreOfficialCsv(
   }
   if (k === "auto") warnings.push(..._autoKNotes(perQ));
   if (k !== "auto") {
-    // A loop, not filter(): an Arquero expression is parsed and compiled at each call, 6-10 ms
-    // of scoring a 230,000-row file (bench/RESULTS.md, scoring); each model has one k.
-    const ks = columnValues<number>(perQ, "k"), models = columnValues<string>(perQ, "model");
-    const byModel = new Map<string, number>();
-    for (let i = 0; i < ks.length; i++) if (ks[i] !== k && !byModel.has(models[i])) byModel.set(models[i], ks[i]);
-    if (byModel.size) {
+    // Loops, not filter(): an Arquero expression is parsed and compiled at each call, 6-10 ms
+    // of scoring a 230,000-row file (bench/RESULTS.md, scoring); each model has one k here.
+    const tally = _sampleCounts(perQ);
+    const over: string[] = [];
+    const byK = new Map<number, string[]>();
+    const ids = columnValues<string>(perQ, "id"), models = columnValues<string>(perQ, "model");
+    const ns = columnValues<number>(perQ, "n");
+    for (const [model, { k: found, common }] of tally) {
+      if (found === k) continue;
+      // Most questions at k or fewer, a few over it: name those (a duplicated row), not the model.
+      if (found > k && common <= k) {
+        for (let i = 0; i < ns.length; i++) {
+          if (models[i] === model && ns[i] > k) {
+            over.push(`question ${ids[i]} (model ${JSON.stringify(model)}) has ${ns[i]}`);
+          }
+        }
+      } else byK.set(found, [...byK.get(found) ?? [], JSON.stringify(model)]);
+    }
+    if (byK.size) {
       // One clause per k found, its models quoted (a name may end in a space).
-      const byK = new Map<number, string[]>();
-      for (const [model, n] of byModel) byK.set(n, [...byK.get(n) ?? [], JSON.stringify(model)]);
       const clauses = [...byK].map(([n, ms]) =>
         `${
           ms.length === 1 ? `model ${ms[0]} has` : `${ms.length} models (${_some(ms)}) have`
         } ${n} samples per question`
       );
       throw new BsaError(`${path}: ${clauses.join("; ")}, not k=${k}`);
+    }
+    if (over.length) {
+      throw new BsaError(
+        `${path}: ${over.length} question(s) have more than k=${k} samples (a duplicated row?): ${
+          over.slice(0, 5).join("; ")
+        }${over.length > 5 ? `; ... and ${over.length - 5} more` : ""}`,
+      );
     }
   }
   const scored = _score(perQ, by, options);
@@ -230,29 +248,37 @@ function _some(names: string[]): string {
  * question, with nothing said.
  */
 function _autoKNotes(perQ: ColumnTable): string[] {
-  const models = columnValues<string>(perQ, "model"), ns = columnValues<number>(perQ, "n");
-  const ks = columnValues<number>(perQ, "k");
-  const tally = new Map<string, { k: number; counts: Map<number, number> }>();
-  for (let i = 0; i < ns.length; i++) {
-    let t = tally.get(models[i]);
-    if (!t) tally.set(models[i], t = { k: ks[i], counts: new Map() });
-    t.counts.set(ns[i], (t.counts.get(ns[i]) ?? 0) + 1);
-  }
   const notes: string[] = [];
-  for (const [model, { k, counts }] of tally) {
-    const [common, most] = [...counts].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] > a[0]) ? b : a));
+  for (const [model, { k, counts, common }] of _sampleCounts(perQ)) {
     if (common === k) continue;
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const atK = counts.get(k)!;
     notes.push(
-      `model ${JSON.stringify(model)}: scored at k=${k}, the most samples a question has, but ${
-        counts.get(k)
-      } of its ${total} questions ${
-        counts.get(k) === 1 ? "has" : "have"
-      } ${k} and ${most} have ${common} (a duplicated row? a cut file?); ` +
+      `model ${
+        JSON.stringify(model)
+      }: scored at k=${k}, the most samples a question has, but ${atK} of its ${total} questions ${
+        atK === 1 ? "has" : "have"
+      } ${k} and ${counts.get(common)} have ${common} (a duplicated row? a cut file?); ` +
         `each question is scored over ${k} samples, missing ones counted as not passing: give k=${common} to score at ${common}`,
     );
   }
   return notes;
+}
+
+/** Per model: its k (the most samples a question has), how many questions have each count, and the commonest count (the larger on a tie). */
+function _sampleCounts(perQ: ColumnTable): Map<string, { k: number; counts: Map<number, number>; common: number }> {
+  const models = columnValues<string>(perQ, "model"), ns = columnValues<number>(perQ, "n");
+  const ks = columnValues<number>(perQ, "k");
+  const tally = new Map<string, { k: number; counts: Map<number, number>; common: number }>();
+  for (let i = 0; i < ns.length; i++) {
+    let t = tally.get(models[i]);
+    if (!t) tally.set(models[i], t = { k: ks[i], counts: new Map(), common: 0 });
+    t.counts.set(ns[i], (t.counts.get(ns[i]) ?? 0) + 1);
+  }
+  for (const t of tally.values()) {
+    t.common = [...t.counts].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] > a[0]) ? b : a))[0];
+  }
+  return tally;
 }
 
 const STREAMABLE = ["model", "scenario", ...DATASET_KEYS];

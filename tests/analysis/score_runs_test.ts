@@ -105,6 +105,14 @@ Deno.test("the upstream CSV: a question under another scenario than the dataset'
     dup.warnings.join("\n"),
   );
 
+  // Given k = 2, the question with more is named (not the model).
+  const over = await scoreOfficialCsv(csv, { dataset, k: 2 }).then(() => undefined, (e: Error) => e);
+  assert(
+    over?.message.includes(`1 question(s) have more than k=2 samples`) &&
+      over.message.includes(`${ro.id} (model "m") has 3`),
+    String(over),
+  );
+
   // Two models grouped by scenario only: kept apart by model, and said so.
   await Deno.writeTextFile(csv, head + rows("a", ro, 2, "True") + rows("b", ro, 2, "False"));
   const pooled = await scoreOfficialCsv(csv, { dataset, by: ["scenario"] });
