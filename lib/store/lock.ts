@@ -111,7 +111,13 @@ async function _tryAcquire(path: string, purpose: string): Promise<RunLock | Loc
  * ```
  */
 export async function acquireLock(path: string, purpose: string): Promise<RunLock> {
-  const got = await _tryAcquire(path, purpose);
+  let got = await _tryAcquire(path, purpose);
+  // The holder writes who it is just after it takes the lock: give it a moment to say so
+  // (or to let go) before the message says "another process".
+  for (let i = 0; i < 10 && got === null; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    got = await _tryAcquire(path, purpose);
+  }
   if (got && "release" in got) return got;
   const who = got
     ? `${got.purpose} (pid ${got.pid} on ${got.host}, since ${got.started})`
