@@ -31,25 +31,17 @@ export interface IngestOptions {
   log?: (line: string) => void;
 }
 
-/** Every line of a result file, counted once: by kind, and by what became of it. */
-export interface IngestLines {
+/**
+ * Every line of a result file, counted once: by kind, and by what became of it (the counts
+ * applying result lines keeps, {@linkcode ApplyCounts}, less what is still to ask).
+ */
+export interface IngestLines extends Omit<ApplyCounts, "retry" | "errors"> {
   /** Lines of the file (blank lines aside), a cut last line included. */
   total: number;
   generation: number;
   judge: number;
   /** Lines whose custom id bsa did not write (counted in `unknown` too). */
   foreign: number;
-  /** Answers recorded: generations, judge replies with a verdict. */
-  recorded: number;
-  /** Provider errors: `refused` of them recorded as failed for good, the rest not recorded (asked again by a new request file). */
-  failed: number;
-  refused: number;
-  /** Judge replies holding no verdict. */
-  invalid: number;
-  /** Lines for what already had a result (a file read twice). */
-  duplicate: number;
-  /** Lines naming no question or sample of the run, or not written by bsa. */
-  unknown: number;
   /** A last line cut short (an interrupted download or copy): not read. */
   cut: number;
 }
